@@ -1,0 +1,1 @@
+"""Facilities, availability, reservations and fees: pure rules plus a repository."""

@@ -1,0 +1,126 @@
+"""Tables of the booking core: facilities, units, the booking policy and reservations."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from azukari.db import Base, UTCDateTime, utcnow
+
+
+class BookingPolicy(Base):
+    """The `[booking]` and `[fees]` tables of facilities.toml; one row (id 1)."""
+
+    __tablename__ = "booking_policy"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    horizon_days: Mapped[int] = mapped_column(Integer, default=30)
+    closed_on_public_holidays: Mapped[bool] = mapped_column(Boolean, default=True)
+    fee_under_1: Mapped[int] = mapped_column(Integer, default=2000)
+    fee_from_1: Mapped[int] = mapped_column(Integer, default=1500)
+
+
+class Facility(Base):
+    __tablename__ = "facilities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[int] = mapped_column(Integer, unique=True)  # the digit a caller presses
+    name: Mapped[str] = mapped_column(String(100))
+    reading: Mapped[str] = mapped_column(String(200))
+    capacity: Mapped[int] = mapped_column(Integer)
+    infant_capacity: Mapped[int] = mapped_column(Integer)
+    closed_weekdays: Mapped[str] = mapped_column(String(40), default="")  # "sat,sun"
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    units: Mapped[list[Unit]] = relationship(back_populates="facility", cascade="all, delete-orphan",
+                                             order_by="Unit.key")
+
+
+class Unit(Base):
+    """A 3-hour unit of care at one facility, the same every open day."""
+
+    __tablename__ = "units"
+    __table_args__ = (UniqueConstraint("facility_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facilities.id", ondelete="CASCADE"))
+    key: Mapped[int] = mapped_column(Integer)
+    starts: Mapped[str] = mapped_column(String(5))  # "09:00", Asia/Tokyo
+    ends: Mapped[str] = mapped_column(String(5))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    facility: Mapped[Facility] = relationship(back_populates="units")
+
+
+class UnitDay(Base):
+    """Seats taken in one unit on one day: the row that capacity is enforced on.
+
+    Booking increments `booked` (and `infants`) with a conditional UPDATE guarded by the
+    capacity, so the database, not Python, decides who gets the last seat.
+    """
+
+    __tablename__ = "unit_days"
+    __table_args__ = (
+        UniqueConstraint("unit_id", "day"),
+        CheckConstraint("booked >= 0 AND infants >= 0 AND infants <= booked", name="seats_sane"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
+    day: Mapped[dt.date] = mapped_column(Date)
+    booked: Mapped[int] = mapped_column(Integer, default=0)
+    infants: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ChildDay(Base):
+    """A lock row per child and day: booking takes it first, so one child's bookings serialise."""
+
+    __tablename__ = "child_days"
+    __table_args__ = (UniqueConstraint("child_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
+    day: Mapped[dt.date] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Reservation(Base):
+    __tablename__ = "reservations"
+    __table_args__ = (
+        Index("ix_reservations_household_day", "household_pk", "day"),
+        Index("ix_reservations_unit_day", "unit_id", "day"),
+        # One child, one seat per unit and day, whatever happens in Python.
+        Index("uq_reservations_live_child_unit_day", "child_id", "unit_id", "day", unique=True,
+              sqlite_where=text("status = 'booked'"), postgresql_where=text("status = 'booked'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_number: Mapped[str] = mapped_column(String(8), unique=True)
+    household_pk: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"))
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facilities.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    day: Mapped[dt.date] = mapped_column(Date)
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    infant: Mapped[bool] = mapped_column(Boolean)  # under 1 on the day of care
+    fee: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), default="booked")  # booked | cancelled
+    channel: Mapped[str] = mapped_column(String(10))  # voice | sms | staff
+    language: Mapped[str] = mapped_column(String(2), default="ja")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    facility: Mapped[Facility] = relationship()
+    unit: Mapped[Unit] = relationship()

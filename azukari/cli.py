@@ -1,0 +1,155 @@
+"""The `azukari` command (contract §2): each subcommand parses, calls one function, reports."""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from azukari.settings import Settings
+
+
+class CommandError(Exception):
+    """A failure to report in one line, with a non-zero exit status."""
+
+
+def _database(settings: Settings):  # type: ignore[no-untyped-def]
+    from azukari.db import Database
+
+    return Database(settings.database_url)
+
+
+def _migrate(args: argparse.Namespace, settings: Settings) -> None:
+    from azukari import migrate
+
+    database = _database(settings)
+    try:
+        migrate.upgrade(database.engine)
+    finally:
+        database.dispose()
+    print("database is at the latest schema")
+
+
+def _import_facilities(args: argparse.Namespace, settings: Settings) -> None:
+    from azukari.booking.facilities_file import FacilitiesFileError, import_facilities
+
+    database = _database(settings)
+    try:
+        with database.unit_of_work() as session:
+            summary = import_facilities(session, Path(args.file))
+            session.commit()
+    except (FacilitiesFileError, OSError) as error:
+        raise CommandError(str(error)) from error
+    finally:
+        database.dispose()
+    print(summary)
+
+
+def _import_households(args: argparse.Namespace, settings: Settings) -> None:
+    from azukari.registration.importer import HouseholdImportError, import_households
+
+    database = _database(settings)
+    try:
+        with database.unit_of_work() as session:
+            summary = import_households(session, Path(args.file))
+            session.commit()
+    except (HouseholdImportError, OSError) as error:
+        raise CommandError(str(error)) from error
+    finally:
+        database.dispose()
+    print(summary)
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> None:
+    from azukari.server import serve
+
+    serve(settings, host=args.host, port=args.port, demo=args.demo)
+
+
+def _worker(args: argparse.Namespace, settings: Settings) -> None:
+    from azukari.messaging.worker import run_worker
+
+    run_worker(settings, once=args.once)
+
+
+def _call(args: argparse.Namespace, settings: Settings) -> None:
+    from azukari.ivr.terminal import run_call
+
+    run_call(settings, caller=args.from_number, url=args.url)
+
+
+def _sms(args: argparse.Namespace, settings: Settings) -> None:
+    from azukari.ivr.terminal import run_sms
+
+    run_sms(settings, sender=args.from_number, url=args.url)
+
+
+def _staff(args: argparse.Namespace, settings: Settings) -> None:
+    from azukari.staff.commands import run_staff_command
+
+    run_staff_command(settings, args)
+
+
+def _purge(args: argparse.Namespace, settings: Settings) -> None:
+    from azukari.staff.commands import run_purge
+
+    run_purge(settings, dry_run=args.dry_run)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="azukari", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, handler: Callable[[argparse.Namespace, Settings], None],
+            help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    add("migrate", _migrate, "bring the database schema to the latest version")
+    add("import-facilities", _import_facilities, "create or update facilities from a TOML file").add_argument("file")
+    add("import-households", _import_households, "create or update registrations from a CSV file").add_argument("file")
+    serve = add("serve", _serve, "run the web service (migrates first)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--demo", action="store_true", help="load demo data into an empty database")
+    for name, handler, what in (("call", _call, "a phone in the terminal"),
+                                ("sms", _sms, "an SMS conversation in the terminal")):
+        sub = add(name, handler, what)
+        sub.add_argument("--from", dest="from_number", default=None, help="the calling number (default: withheld)")
+        sub.add_argument("--url", default=None, help="the service (default: an in-process app)")
+    add("worker", _worker, "run the outbox sender").add_argument("--once", action="store_true",
+                                                                 help="send what is due, then exit")
+    staff = add("staff", _staff, "manage staff accounts")
+    staff_commands = staff.add_subparsers(dest="staff_command", required=True)
+    staff_add = staff_commands.add_parser("add", help="create a staff account (asks for the password)")
+    staff_add.add_argument("username")
+    staff_add.add_argument("--name", default=None)
+    staff_add.add_argument("--role", choices=["facility", "centre", "admin"], default="centre")
+    staff_add.add_argument("--facility", type=int, default=None, help="facility key, for facility staff")
+    staff_add.add_argument("--password-stdin", action="store_true")
+    staff_commands.add_parser("deactivate", help="deactivate an account now").add_argument("username")
+    add("purge", _purge, "erase registrations past the retention period").add_argument(
+        "--dry-run", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings()
+        args.handler(args, settings)
+    except CommandError as error:
+        print(f"azukari {args.command}: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        print(f"azukari {args.command}: {type(error).__name__}: {first}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Who is calling: normalisation, matching, verification and throttling."""

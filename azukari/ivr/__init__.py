@@ -1,0 +1,1 @@
+"""Voice and SMS conversations: Twilio in, TwiML out."""

@@ -1,0 +1,1 @@
+"""Outbound SMS: message texts, the outbox and its sender."""

@@ -1,0 +1,33 @@
+"""The outbox: every message to a parent, written in the same transaction as what caused it."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from azukari.db import Base, UTCDateTime, utcnow
+
+
+class OutboxMessage(Base):
+    __tablename__ = "outbox_messages"
+    __table_args__ = (Index("ix_outbox_messages_status_next", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    kind: Mapped[str] = mapped_column(String(20))  # confirmation | cancellation | listing | notice
+    household_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("households.id", ondelete="CASCADE"), nullable=True)
+    reservation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reservations.id", ondelete="CASCADE"), nullable=True)
+    to_number: Mapped[str] = mapped_column(String(20))  # always the number on file
+    body: Mapped[str] = mapped_column(Text)
+    # pending -> sending -> sent -> delivered | undelivered | failed ; or given_up
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    message_sid: Mapped[str | None] = mapped_column(String(40), unique=True, nullable=True)
+    last_error: Mapped[str] = mapped_column(String(200), default="")
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -1,0 +1,1 @@
+"""What staff must see: escalations and the append-only audit trail."""

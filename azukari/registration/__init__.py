@@ -1,0 +1,1 @@
+"""Registrations: households and their children, as typed in from the paper form."""

@@ -1,0 +1,103 @@
+"""Operator settings (contract §1), read from the environment once, in the composition root."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import phonenumbers
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+TOKYO = dt.timezone(dt.timedelta(hours=9), "Asia/Tokyo")
+
+DEMO_ACCOUNT_SID = "AC" + "0" * 31 + "1"
+DEMO_AUTH_TOKEN = "azukari-demo-auth-token-not-secret"
+DEMO_FROM = "+15005550006"
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_HOURS = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)-(mon|tue|wed|thu|fri|sat|sun)\s+"
+                    r"([0-2]\d):([0-5]\d)-([0-2]\d):([0-5]\d)$")
+
+
+@dataclass(frozen=True)
+class StaffHours:
+    """When a live transfer to staff is tried; days wrap (`fri-mon`), `24:00` ends a day."""
+
+    first_day: int
+    last_day: int
+    opens: int   # minutes after midnight
+    closes: int
+
+    @classmethod
+    def parse(cls, text: str) -> StaffHours:
+        match = _HOURS.match(text.strip().lower())
+        if not match:
+            raise ValueError(f"STAFF_HOURS must look like 'mon-fri 08:30-17:15', not {text!r}")
+        d1, d2, h1, m1, h2, m2 = match.groups()
+        opens, closes = int(h1) * 60 + int(m1), int(h2) * 60 + int(m2)
+        if opens >= 24 * 60 or closes > 24 * 60 or opens >= closes:
+            raise ValueError(f"STAFF_HOURS has an impossible time range: {text!r}")
+        return cls(_WEEKDAYS.index(d1), _WEEKDAYS.index(d2), opens, closes)
+
+    def covers(self, moment: dt.datetime) -> bool:
+        local = moment.astimezone(TOKYO)
+        day = local.weekday()
+        in_days = (self.first_day <= day <= self.last_day if self.first_day <= self.last_day
+                   else day >= self.first_day or day <= self.last_day)
+        minute = local.hour * 60 + local.minute
+        return in_days and self.opens <= minute < self.closes
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+
+    database_url: str = Field(default_factory=lambda: f"sqlite:///{Path('var').resolve() / 'azukari.db'}")
+    twilio_account_sid: str = DEMO_ACCOUNT_SID
+    twilio_auth_token: str = DEMO_AUTH_TOKEN
+    twilio_api_base_url: str = "https://api.twilio.com"
+    twilio_from: str = DEMO_FROM
+    public_base_url: str = "http://127.0.0.1:8000"
+    staff_number: str = ""
+    staff_hours: Annotated[StaffHours, NoDecode] = StaffHours.parse("mon-fri 08:30-17:15")
+    # Not in the contract: how often the in-process outbox sender looks for work.
+    outbox_poll_seconds: float = 0.5
+
+    @field_validator("staff_hours", mode="before")
+    @classmethod
+    def _parse_hours(cls, value: object) -> object:
+        return StaffHours.parse(value) if isinstance(value, str) else value
+
+    @field_validator("public_base_url", "twilio_api_base_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/\s]+$", value.rstrip("/")):
+            raise ValueError(f"must be scheme://host[:port], not {value!r}")
+        return value.rstrip("/")
+
+    @field_validator("twilio_from")
+    @classmethod
+    def _sender(cls, value: str) -> str:
+        if value.startswith("MG") or re.fullmatch(r"\+[1-9]\d{6,14}", value):
+            return value
+        raise ValueError("TWILIO_FROM must be an E.164 number or a Messaging Service SID (MG…)")
+
+    @field_validator("staff_number")
+    @classmethod
+    def _staff_number(cls, value: str) -> str:
+        if not value:
+            return ""
+        number = phonenumbers.parse(value, "JP")
+        if not phonenumbers.is_possible_number(number):
+            raise ValueError(f"STAFF_NUMBER is not a phone number: {value!r}")
+        return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+    @property
+    def uses_messaging_service(self) -> bool:
+        return self.twilio_from.startswith("MG")
+
+    @property
+    def is_demo_credentials(self) -> bool:
+        return self.twilio_auth_token == DEMO_AUTH_TOKEN

@@ -1,0 +1,1 @@
+"""The staff console: escalations, households, rosters, accounts, audit and retention."""

@@ -1,0 +1,110 @@
+"""Shared fixtures: a real database on SQLite and on PostgreSQL, migrated with Alembic."""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from azukari import migrate
+from azukari.db import Database
+from azukari.schema import metadata
+
+PG_ADMIN_URL = os.environ.get("AZUKARI_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _pg_reason() -> str | None:
+    try:
+        engine = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as connection:
+            connection.execute(text("select 1"))
+        engine.dispose()
+        return None
+    except Exception as error:
+        return f"PostgreSQL not reachable at {PG_ADMIN_URL}: {type(error).__name__}: {str(error)[:120]}"
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _fresh_pg_database(name: str) -> str:
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> str:
+    reason = _pg_reason()
+    if reason:
+        pytest.skip(reason)
+    return _fresh_pg_database(f"azukari_test_{_worker()}")
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path: Path = tmp_path_factory.mktemp("db") / "azukari.db"
+    return f"sqlite:///{path}"
+
+
+_migrated: dict[str, Database] = {}
+
+
+def _database_for(url: str) -> Database:
+    if url not in _migrated:
+        database = Database(url, pool_size=30)
+        migrate.upgrade(database.engine)
+        _migrated[url] = database
+    return _migrated[url]
+
+
+def _empty(database: Database) -> None:
+    tables = [t.name for t in reversed(metadata.sorted_tables)]
+    with database.engine.begin() as connection:
+        if database.dialect == "postgresql":
+            connection.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
+                                    + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest) -> Iterator[Database]:
+    """A migrated, empty database; every test runs on SQLite and on PostgreSQL.
+
+    Tests commit for real (the services under test own their transactions, and races need
+    real commits), so each test starts from empty tables rather than a rolled-back savepoint.
+    """
+    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
+    db = _database_for(url)
+    _empty(db)
+    yield db
+    _empty(db)
+
+
+@pytest.fixture
+def sqlite_database(sqlite_url: str) -> Iterator[Database]:
+    db = _database_for(sqlite_url)
+    _empty(db)
+    yield db
+    _empty(db)
+
+
+@pytest.fixture
+def pg_database(pg_url: str) -> Iterator[Database]:
+    db = _database_for(pg_url)
+    _empty(db)
+    yield db
+    _empty(db)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    for db in _migrated.values():
+        db.dispose()
