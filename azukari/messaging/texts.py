@@ -1,0 +1,83 @@
+"""The texts of outbound SMS (contract §6), within Japanese carriers' rules.
+
+Carriers refuse phone numbers in the text, and a message may be at most 134 characters
+(two UCS-2 segments of 67). Facility names are shortened to fit, never the booking number.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+MAX_CHARS = 134
+_WEEKDAYS_JA = "月火水木金土日"
+_WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+@dataclass(frozen=True)
+class BookingFacts:
+    """What a message may say about one booking; built by the booking service."""
+
+    booking_number: str
+    day: dt.date
+    starts: str  # "09:00"
+    ends: str
+    facility_name: str
+    fee: int
+
+
+def _day(day: dt.date, language: str) -> str:
+    if language == "en":
+        return f"{_WEEKDAYS_EN[day.weekday()]} {day.month}/{day.day}"
+    return f"{day.month}月{day.day}日({_WEEKDAYS_JA[day.weekday()]})"
+
+
+def short_facility_name(name: str) -> str:
+    """'光が丘子ども家庭支援センター' → '光が丘': the place name is what parents know it by."""
+    for suffix in ("子ども家庭支援センター", "子育て支援センター", "保育園", "センター"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def _fit(text: str) -> str:
+    if len(text) > MAX_CHARS:
+        raise ValueError(f"message of {len(text)} characters exceeds {MAX_CHARS}")
+    return text
+
+
+def confirmation(facts: BookingFacts, language: str) -> str:
+    where = short_facility_name(facts.facility_name)
+    if language == "en":
+        return _fit(f"Childcare booked. Booking number {facts.booking_number}: {_day(facts.day, 'en')} "
+                    f"{facts.starts}-{facts.ends}, {where}, fee {facts.fee:,} yen. "
+                    "To cancel, call and use this number.")
+    return _fit(f"一時預かりのご予約を承りました。予約番号 {facts.booking_number} "
+                f"{_day(facts.day, 'ja')} {facts.starts}-{facts.ends} {where} 料金{facts.fee:,}円。"
+                "取消はお電話でこの番号をお伝えください。")
+
+
+def cancellation(booking_number: str, day: dt.date, language: str) -> str:
+    if language == "en":
+        return _fit(f"Your childcare booking was cancelled. Booking number {booking_number}: "
+                    f"{_day(day, 'en')}.")
+    return _fit(f"一時預かりのご予約を取り消しました。予約番号 {booking_number} {_day(day, 'ja')}。")
+
+
+def listing(bookings: list[BookingFacts], language: str) -> list[str]:
+    """'Text my bookings': one message per few bookings, each under the limit."""
+    if not bookings:
+        return [_fit("You have no upcoming childcare bookings." if language == "en"
+                     else "今後の一時預かりのご予約はありません。")]
+    header = "Your bookings:" if language == "en" else "ご予約一覧:"
+    lines = [(f"Booking number {b.booking_number} " if language == "en" else f"予約番号 {b.booking_number} ")
+             + f"{_day(b.day, language)} {b.starts}-{b.ends} {short_facility_name(b.facility_name)}"
+             for b in bookings]
+    messages: list[str] = []
+    current = header
+    for line in lines:
+        if len(current) + 1 + len(line) > MAX_CHARS:
+            messages.append(_fit(current))
+            current = header
+        current = f"{current}\n{line}"
+    messages.append(_fit(current))
+    return messages
