@@ -39,12 +39,18 @@ def _fresh_pg_database(name: str) -> str:
     return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
 
 
+_created_pg: list[str] = []
+
+
 @pytest.fixture(scope="session")
 def pg_url() -> str:
     reason = _pg_reason()
     if reason:
         pytest.skip(reason)
-    return _fresh_pg_database(f"azukari_test_{_worker()}")
+    # Unique per run and worker: several suites may run at once on one server.
+    name = f"azukari_test_{os.getpid()}_{_worker()}"
+    _created_pg.append(name)
+    return _fresh_pg_database(name)
 
 
 @pytest.fixture(scope="session")
@@ -108,3 +114,9 @@ def pg_database(pg_url: str) -> Iterator[Database]:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     for db in _migrated.values():
         db.dispose()
+    if _created_pg:
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            for name in _created_pg:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -81,3 +81,11 @@ def listing(bookings: list[BookingFacts], language: str) -> list[str]:
         current = f"{current}\n{line}"
     messages.append(_fit(current))
     return messages
+
+
+def unavailable_notice(day: dt.date, language: str) -> str:
+    """Why a time could not be booked, sent only to the number on file (never said on the call)."""
+    if language == "en":
+        return _fit(f"The childcare time you asked for on {_day(day, 'en')} could not be booked because "
+                    "this child already has a booking that overlaps it.")
+    return _fit(f"{_day(day, 'ja')}のご希望の時間は、お子さまの既存のご予約と重なるため予約できませんでした。")
