@@ -1,0 +1,47 @@
+"""What the conversation answers, channel-neutral: `voice.py` renders it as TwiML, `sms.py` as text."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Language = Literal["ja", "en"]
+Channel = Literal["voice", "sms"]
+
+
+@dataclass(frozen=True)
+class Line:
+    """One catalogue message (see `ivr/prompts/`) with its parameters."""
+
+    key: str
+    params: dict[str, str | int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option offered: voice reads it as 'press N'; SMS writes one line starting with N."""
+
+    number: str
+    line: Line
+
+
+@dataclass(frozen=True)
+class Ask:
+    """The next question. `step` is a contract §5.1 voice step name (also used for SMS state)."""
+
+    step: str
+    input: Literal["dtmf", "speech"] = "dtmf"
+    num_digits: int | None = None
+    finish_on_key: str | None = None
+    hints: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Say/write `lines`, list `choices`, then ask `ask` — or transfer to staff, or end."""
+
+    language: Language
+    lines: tuple[Line, ...] = ()
+    choices: tuple[Choice, ...] = ()
+    ask: Ask | None = None
+    transfer: bool = False  # to staff: voice dials STAFF_NUMBER within STAFF_HOURS, else says goodbye
+    end: bool = False
