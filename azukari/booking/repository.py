@@ -1,0 +1,115 @@
+"""SQL for the booking core: counter rows, lock rows, live reservations and the policy row."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, Table, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from azukari.booking.models import BookingPolicy, ChildDay, Facility, Reservation, Unit, UnitDay
+
+LIVE = "booked"
+
+
+def policy(session: Session) -> BookingPolicy:
+    """Row id 1 from facilities.toml; before any import, the contract's defaults (not stored)."""
+    return session.get(BookingPolicy, 1) or BookingPolicy(
+        id=1, horizon_days=30, closed_on_public_holidays=True, fee_under_1=2000, fee_from_1=1500)
+
+
+def _insert_if_missing(session: Session, table: Table, values: dict[str, Any], keys: list[str]) -> None:
+    # ON CONFLICT DO NOTHING tolerates a concurrent transaction inserting the same row first:
+    # on PostgreSQL we wait for it and then do nothing; on SQLite writers are serialised anyway.
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(insert(table).values(**values).on_conflict_do_nothing(index_elements=keys))
+
+
+def _rowcount(result: Any) -> int:
+    return cast(CursorResult[Any], result).rowcount
+
+
+def lock_child_day(session: Session, *, child_id: int, day: dt.date) -> None:
+    """Hold this child's lock row for `day` until the transaction ends.
+
+    The UPDATE row-locks it on PostgreSQL, so a second booking of the same child on the same
+    day waits here until the first commits or rolls back, and only then checks for overlaps
+    (READ COMMITTED: its next statement sees the first booking). Unit times never cross
+    midnight, so one lock row per day covers every booking that could overlap.
+    """
+    _insert_if_missing(session, cast(Table, ChildDay.__table__),
+                       {"child_id": child_id, "day": day, "version": 0}, ["child_id", "day"])
+    session.execute(update(ChildDay).where(ChildDay.child_id == child_id, ChildDay.day == day)
+                    .values(version=ChildDay.version + 1).execution_options(synchronize_session=False))
+
+
+def live_overlap_exists(session: Session, *, child_id: int, starts_at: dt.datetime, ends_at: dt.datetime) -> bool:
+    """Does the child hold a live booking anywhere that overlaps [starts_at, ends_at)?"""
+    found = session.scalar(select(Reservation.id).where(
+        Reservation.child_id == child_id, Reservation.status == LIVE,
+        Reservation.starts_at < ends_at, Reservation.ends_at > starts_at).limit(1))
+    return found is not None
+
+
+def take_seat(session: Session, *, unit_id: int, day: dt.date, infant: bool, capacity: int,
+              infant_capacity: int) -> bool:
+    """Take one seat (and one infant seat) if the counters allow it; False means full.
+
+    The database decides who gets the last seat: the guard `booked < capacity` is evaluated
+    on the row as it is when the UPDATE runs. On PostgreSQL a concurrent UPDATE of the same row
+    waits for the other transaction and then re-checks the guard against the committed row
+    (READ COMMITTED re-evaluation), so two bookers can never both pass `booked = capacity - 1`.
+    On SQLite every transaction holds the write lock from BEGIN IMMEDIATE, so they run one
+    after another.
+    """
+    _insert_if_missing(session, cast(Table, UnitDay.__table__),
+                       {"unit_id": unit_id, "day": day, "booked": 0, "infants": 0}, ["unit_id", "day"])
+    guard = [UnitDay.unit_id == unit_id, UnitDay.day == day, UnitDay.booked < capacity]
+    values: dict[str, Any] = {"booked": UnitDay.booked + 1}
+    if infant:
+        guard.append(UnitDay.infants < infant_capacity)
+        values["infants"] = UnitDay.infants + 1
+    result = session.execute(update(UnitDay).where(*guard).values(**values)
+                             .execution_options(synchronize_session=False))
+    return _rowcount(result) == 1
+
+
+def free_seat(session: Session, *, unit_id: int, day: dt.date, infant: bool) -> None:
+    values: dict[str, Any] = {"booked": UnitDay.booked - 1}
+    if infant:
+        values["infants"] = UnitDay.infants - 1
+    session.execute(update(UnitDay).where(UnitDay.unit_id == unit_id, UnitDay.day == day).values(**values)
+                    .execution_options(synchronize_session=False))
+
+
+def mark_cancelled(session: Session, *, reservation_id: int, now: dt.datetime) -> bool:
+    """Flip a live reservation to cancelled; False if someone else cancelled it first."""
+    result = session.execute(update(Reservation)
+                             .where(Reservation.id == reservation_id, Reservation.status == LIVE)
+                             .values(status="cancelled", cancelled_at=now)
+                             .execution_options(synchronize_session=False))
+    return _rowcount(result) == 1
+
+
+def counters_for(session: Session, *, day: dt.date) -> dict[int, tuple[int, int]]:
+    """unit_id → (booked, infants) on `day`, for the units that have a counter row."""
+    rows = session.execute(select(UnitDay.unit_id, UnitDay.booked, UnitDay.infants).where(UnitDay.day == day))
+    return {unit_id: (booked, infants) for unit_id, booked, infants in rows}
+
+
+def active_units(session: Session) -> list[tuple[Facility, Unit]]:
+    rows = session.execute(select(Facility, Unit).join(Unit, Unit.facility_id == Facility.id)
+                           .where(Facility.active, Unit.active).order_by(Facility.key, Unit.key))
+    return [(facility, unit) for facility, unit in rows.tuples()]
+
+
+def live_periods(session: Session, *, child_id: int, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
+    rows = session.execute(select(Reservation.starts_at, Reservation.ends_at).where(
+        Reservation.child_id == child_id, Reservation.day == day, Reservation.status == LIVE))
+    return [(starts_at, ends_at) for starts_at, ends_at in rows.tuples()]
+
+
+def booking_number_taken(session: Session, number: str) -> bool:
+    return session.scalar(select(Reservation.id).where(Reservation.booking_number == number)) is not None

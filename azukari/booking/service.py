@@ -1,0 +1,271 @@
+"""Booking use cases: availability, book, cancel, upcoming bookings and rosters (never commits)."""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from azukari.booking import repository as repo
+from azukari.booking import rules
+from azukari.booking.models import Facility, Reservation, Unit
+from azukari.booking.rules import BookingRefusal
+from azukari.messaging import outbox, texts
+from azukari.messaging.texts import BookingFacts
+from azukari.oversight import audit
+from azukari.registration.models import Child, Household
+from azukari.settings import TOKYO
+
+
+@dataclass(frozen=True)
+class UnitOption:
+    unit_id: int
+    facility_key: int
+    facility_name: str
+    facility_reading: str
+    unit_key: int
+    starts: str
+    ends: str
+    fee: int
+
+
+@dataclass(frozen=True)
+class Booked:
+    reservation_id: int
+    booking_number: str
+    facts: BookingFacts
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    reservation_id: int
+    day: dt.date
+
+
+def _day_refusal(session: Session, child: Child, day: dt.date, now: dt.datetime) -> BookingRefusal | None:
+    """The refusals that depend on the day and the registration, not on any facility."""
+    policy = repo.policy(session)
+    if not rules.in_window(day, today=rules.tokyo_date(now), horizon_days=policy.horizon_days):
+        return BookingRefusal.OUTSIDE_WINDOW
+    if not rules.registration_covers(child.household.valid_until(), day):
+        return BookingRefusal.EXPIRED_REGISTRATION
+    return None
+
+
+def options_for(session: Session, *, child_id: int, day: dt.date,
+                now: dt.datetime) -> list[UnitOption] | BookingRefusal:
+    """Units with room for this child on `day`, in facility then unit key order.
+
+    Units the child could not take because of their own booking are left out silently and,
+    if nothing else is left, the answer is FULL: a caller never learns about existing bookings.
+    """
+    child = session.get(Child, child_id)
+    if child is None:
+        return BookingRefusal.NOT_FOUND
+    refusal = _day_refusal(session, child, day, now)
+    if refusal is not None:
+        return refusal
+    policy = repo.policy(session)
+    infant = rules.is_infant(child.birthdate, day)
+    fee = rules.fee_for(child.birthdate, day, under_1=policy.fee_under_1, from_1=policy.fee_from_1)
+    counters = repo.counters_for(session, day=day)
+    own = repo.live_periods(session, child_id=child_id, day=day)
+    any_open = False
+    options: list[UnitOption] = []
+    for facility, unit in repo.active_units(session):
+        if not rules.is_open(facility.closed_weekdays, day, closed_on_public_holidays=policy.closed_on_public_holidays):
+            continue
+        any_open = True
+        booked, infants = counters.get(unit.id, (0, 0))
+        period = rules.unit_period(day, unit.starts, unit.ends)
+        if rules.has_room(booked=booked, infants=infants, capacity=facility.capacity,
+                          infant_capacity=facility.infant_capacity, infant=infant) \
+                and not any(rules.overlaps(period, mine) for mine in own):
+            options.append(UnitOption(unit.id, facility.key, facility.name, facility.reading, unit.key,
+                                      unit.starts, unit.ends, fee))
+    if not any_open:
+        return BookingRefusal.CLOSED
+    return options or BookingRefusal.FULL
+
+
+def book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel: str, language: str,
+         now: dt.datetime) -> Booked | BookingRefusal:
+    """Book one unit for one child, with its confirmation queued and audited, or refuse cleanly.
+
+    Everything happens inside a SAVEPOINT: a refusal rolls back the lock and counter rows it
+    touched, while the caller's own writes in the outer transaction (conversation state) stay.
+    """
+    savepoint = session.begin_nested()
+    try:
+        outcome = _book(session, child_id=child_id, unit_id=unit_id, day=day, channel=channel,
+                        language=language, now=now)
+    except BaseException:
+        savepoint.rollback()
+        raise
+    if isinstance(outcome, Booked):
+        savepoint.commit()
+        return outcome
+    savepoint.rollback()
+    if outcome is BookingRefusal.OVERLAPPING:
+        # Said only to the number on file: the caller's channel never learns of other bookings.
+        child = session.get(Child, child_id)
+        if child is not None:
+            outbox.enqueue(session, household=child.household, kind="notice",
+                           body=texts.unavailable_notice(day, language), now=now)
+    return outcome
+
+
+def _book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel: str, language: str,
+          now: dt.datetime) -> Booked | BookingRefusal:
+    child = session.get(Child, child_id)
+    unit = session.get(Unit, unit_id)
+    if child is None or unit is None or not unit.active or not unit.facility.active:
+        return BookingRefusal.NOT_FOUND
+    facility = unit.facility
+    refusal = _day_refusal(session, child, day, now)
+    if refusal is not None:
+        return refusal
+    policy = repo.policy(session)
+    if not rules.is_open(facility.closed_weekdays, day, closed_on_public_holidays=policy.closed_on_public_holidays):
+        return BookingRefusal.CLOSED
+    starts_at, ends_at = rules.unit_period(day, unit.starts, unit.ends)
+    # Lock first, then look: with the child's row for the day held, no other booking of this
+    # child can commit between our overlap check and our insert (on any facility).
+    repo.lock_child_day(session, child_id=child_id, day=day)
+    if repo.live_overlap_exists(session, child_id=child_id, starts_at=starts_at, ends_at=ends_at):
+        return BookingRefusal.OVERLAPPING
+    infant = rules.is_infant(child.birthdate, day)
+    if not repo.take_seat(session, unit_id=unit_id, day=day, infant=infant, capacity=facility.capacity,
+                          infant_capacity=facility.infant_capacity):
+        return BookingRefusal.FULL
+    fee = rules.fee_for(child.birthdate, day, under_1=policy.fee_under_1, from_1=policy.fee_from_1)
+    reservation = _insert_reservation(session, Reservation(
+        household_pk=child.household_pk, child_id=child_id, facility_id=facility.id, unit_id=unit_id, day=day,
+        starts_at=starts_at, ends_at=ends_at, infant=infant, fee=fee, status=repo.LIVE, channel=channel,
+        language=language, created_at=now))
+    facts = BookingFacts(reservation.booking_number, day, unit.starts, unit.ends, facility.name, fee)
+    outbox.enqueue(session, household=child.household, kind="confirmation",
+                   body=texts.confirmation(facts, language), now=now, reservation_id=reservation.id)
+    audit.record(session, actor=channel, action="booking.created", now=now, household_pk=child.household_pk,
+                 detail={"reservation_id": reservation.id, "unit_id": unit_id})
+    return Booked(reservation.id, reservation.booking_number, facts)
+
+
+def new_booking_number() -> str:
+    """8 random digits, never starting with 0 (keyed on a phone, a leading 0 gets dropped)."""
+    return str(10_000_000 + secrets.randbelow(90_000_000))
+
+
+def _insert_reservation(session: Session, reservation: Reservation) -> Reservation:
+    # The unique constraint is the arbiter; a collision (1 in ~10^7 per live booking) retries
+    # with a new number inside its own savepoint so the booking's other writes survive.
+    for _ in range(10):
+        reservation.booking_number = new_booking_number()
+        try:
+            with session.begin_nested():
+                session.add(reservation)
+                session.flush()
+            return reservation
+        except IntegrityError:
+            if not repo.booking_number_taken(session, reservation.booking_number):
+                raise
+    raise RuntimeError("could not draw a free booking number in 10 tries")
+
+
+def find_cancellable(session: Session, *, household_pk: int, booking_number: str,
+                     now: dt.datetime) -> int | BookingRefusal:
+    """The live reservation of this household with this number, if its unit has not started."""
+    reservation = session.scalar(select(Reservation).where(
+        Reservation.booking_number == booking_number.strip(), Reservation.household_pk == household_pk,
+        Reservation.status == repo.LIVE))
+    if reservation is None:
+        return BookingRefusal.NOT_FOUND
+    if now >= reservation.starts_at:
+        return BookingRefusal.TOO_LATE
+    return reservation.id
+
+
+def cancel(session: Session, *, household_pk: int, booking_number: str, channel: str, language: str,
+           now: dt.datetime) -> Cancelled | BookingRefusal:
+    """Cancel and free the seat at once; the cancellation text goes to the number on file."""
+    found = find_cancellable(session, household_pk=household_pk, booking_number=booking_number, now=now)
+    if isinstance(found, BookingRefusal):
+        return found
+    # The status flip is the arbiter between two cancellations of one booking: only the one
+    # whose UPDATE matched a live row gives the seat back.
+    if not repo.mark_cancelled(session, reservation_id=found, now=now):
+        return BookingRefusal.NOT_FOUND
+    reservation = session.get(Reservation, found)
+    assert reservation is not None
+    session.refresh(reservation)
+    repo.free_seat(session, unit_id=reservation.unit_id, day=reservation.day, infant=reservation.infant)
+    household = session.get(Household, household_pk)
+    assert household is not None
+    outbox.enqueue(session, household=household, kind="cancellation",
+                   body=texts.cancellation(reservation.booking_number, reservation.day, language), now=now,
+                   reservation_id=reservation.id)
+    audit.record(session, actor=channel, action="booking.cancelled", now=now, household_pk=household_pk,
+                 detail={"reservation_id": reservation.id, "unit_id": reservation.unit_id})
+    return Cancelled(reservation.id, reservation.day)
+
+
+def upcoming(session: Session, *, household_pk: int, now: dt.datetime) -> list[BookingFacts]:
+    """Live bookings of the household that have not ended yet, soonest first."""
+    rows = session.execute(
+        select(Reservation, Unit, Facility).join(Unit, Reservation.unit_id == Unit.id)
+        .join(Facility, Reservation.facility_id == Facility.id)
+        .where(Reservation.household_pk == household_pk, Reservation.status == repo.LIVE, Reservation.ends_at > now)
+        .order_by(Reservation.starts_at, Reservation.id)).tuples()
+    return [BookingFacts(r.booking_number, r.day, _hhmm(r.starts_at), _hhmm(r.ends_at), f.name, r.fee)
+            for r, _unit, f in rows]
+
+
+def _hhmm(at: dt.datetime) -> str:
+    # The times the parent booked, even if the facility's unit times change later.
+    return at.astimezone(TOKYO).strftime("%H:%M")
+
+
+def text_my_bookings(session: Session, *, household_pk: int, language: str, now: dt.datetime) -> int:
+    """Queue the household's upcoming bookings as texts to the number on file; returns how many texts."""
+    household = session.get(Household, household_pk)
+    if household is None:
+        return 0
+    bodies = texts.listing(upcoming(session, household_pk=household_pk, now=now), language)
+    for body in bodies:
+        outbox.enqueue(session, household=household, kind="listing", body=body, now=now)
+    return len(bodies)
+
+
+@dataclass(frozen=True)
+class RosterLine:
+    """One child in a facility's day, for the staff console (staff views are audited there)."""
+
+    reservation_id: int
+    booking_number: str
+    unit_id: int
+    unit_key: int
+    starts: str
+    ends: str
+    child_id: int
+    child_name: str
+    child_kana: str
+    household_id: str
+    age: int
+    infant: bool
+    fee: int
+    channel: str
+
+
+def roster(session: Session, *, facility_id: int, day: dt.date) -> list[RosterLine]:
+    """Live reservations at one facility on one day, by unit then by booking time."""
+    rows = session.execute(
+        select(Reservation, Unit, Child, Household).join(Unit, Reservation.unit_id == Unit.id)
+        .join(Child, Reservation.child_id == Child.id).join(Household, Reservation.household_pk == Household.id)
+        .where(Reservation.facility_id == facility_id, Reservation.day == day, Reservation.status == repo.LIVE)
+        .order_by(Unit.key, Reservation.id)).tuples()
+    return [RosterLine(r.id, r.booking_number, u.id, u.key, _hhmm(r.starts_at), _hhmm(r.ends_at), c.id, c.name,
+                       c.kana, h.household_id, rules.age_in_years(c.birthdate, day), r.infant, r.fee, r.channel)
+            for r, u, c, h in rows]
