@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from azukari.db import Base, UTCDateTime, utcnow
@@ -37,3 +37,24 @@ class StaffSession(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class StaffLoginFailure(Base):
+    """A failed login, kept briefly to throttle one client across accounts (the client is hashed)."""
+
+    __tablename__ = "staff_login_failures"
+    __table_args__ = (Index("ix_staff_login_failures_client_at", "client_hash", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    client_hash: Mapped[str] = mapped_column(String(64))
+
+
+class ConsoleSecret(Base):
+    """Random values the console keeps across restarts (the salt of deletion records)."""
+
+    __tablename__ = "console_secrets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+    value: Mapped[str] = mapped_column(String(64))

@@ -137,6 +137,22 @@ def upgrade() -> None:
     with op.batch_alter_table('escalations', schema=None) as batch_op:
         batch_op.create_index('ix_escalations_status_created', ['status', 'created_at'], unique=False)
 
+    op.create_table('staff_login_failures',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('at', azukari.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('client_hash', sa.String(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_login_failures'))
+    )
+    with op.batch_alter_table('staff_login_failures', schema=None) as batch_op:
+        batch_op.create_index('ix_staff_login_failures_client_at', ['client_hash', 'at'], unique=False)
+
+    op.create_table('console_secrets',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=40), nullable=False),
+    sa.Column('value', sa.String(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_console_secrets')),
+    sa.UniqueConstraint('name', name=op.f('uq_console_secrets_name'))
+    )
     op.create_table('staff_accounts',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('username', sa.String(length=60), nullable=False),
@@ -298,6 +314,11 @@ def downgrade() -> None:
     op.drop_table('verification_attempts')
     op.drop_table('units')
     op.drop_table('staff_accounts')
+    op.drop_table('console_secrets')
+    with op.batch_alter_table('staff_login_failures', schema=None) as batch_op:
+        batch_op.drop_index('ix_staff_login_failures_client_at')
+
+    op.drop_table('staff_login_failures')
     with op.batch_alter_table('escalations', schema=None) as batch_op:
         batch_op.drop_index('ix_escalations_status_created')
 
