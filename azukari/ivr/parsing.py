@@ -1,0 +1,151 @@
+"""Pure parsers for what callers key in and parents text: dates, yes/no, numbers, clean text."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+from japanera import ERA_DATA_GENERAL
+
+# Era (和暦) start dates come from japanera (maintained; its table will gain the era after 令和),
+# limited to the eras of the Gregorian calendar that a parent or a child can be born in.
+_ERAS = {era.kanji: era for era in ERA_DATA_GENERAL if era.since.year >= 1912}
+_ERA_BY_HEAD = {era.english_head.lower(): era for era in _ERAS.values()}
+
+_SPACES = re.compile(r"\s+")
+# Trailing politeness or punctuation that does not change an answer: 「はい。」「yes!」
+_TRAILING = re.compile(r"[\s。、．.!！?？〜~ー]+$")
+# Raw input beyond this is cut before any work, so a 10 MB body costs nothing (NFKC may expand ~3x).
+_RAW_FACTOR = 4
+
+_YMD_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_YMD = re.compile(r"(\d{4})[/\-.年](\d{1,2})[/\-.月](\d{1,2})日?")
+_ERA_NAMES = "|".join([*_ERAS, *_ERA_BY_HEAD])
+_ERA_YMD = re.compile(rf"({_ERA_NAMES})(元|\d{{1,2}})[/\-.年](\d{{1,2}})[/\-.月](\d{{1,2}})日?", re.IGNORECASE)
+_MD = re.compile(r"(\d{1,2})[/\-.月](\d{1,2})日?")
+_GROUPED_DIGITS = re.compile(r"[0-9]+(?:-[0-9]+)*")
+_MD_COMPACT = re.compile(r"(\d{2})(\d{2})")
+# A weekday the parent may add after a date: 12/3(水), 12月3日 水曜日, 12/3 wed
+_WEEKDAY_SUFFIX = re.compile(r"[(（]?([月火水木金土日](曜日?)?|mon|tue|wed|thu|fri|sat|sun)[a-z]*[)）]?$",
+                             re.IGNORECASE)
+
+_YES = {"はい", "ハイ", "はーい", "1", "yes", "y", "ok", "okay", "お願いします", "おねがいします"}
+_NO = {"いいえ", "イイエ", "いえ", "いや", "2", "no", "n", "nope"}
+_END = {"終了", "しゅうりょう", "おわり", "終わり", "終り", "オワリ", "end", "stop", "quit"}
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
+
+
+def _normalize(text: str, limit: int) -> str:
+    return unicodedata.normalize("NFKC", text[: limit * _RAW_FACTOR])
+
+
+def clean_speech(text: str | None, limit: int = 200) -> str:
+    """NFKC, no control/format/bidi characters (NUL included), single spaces, at most `limit` characters."""
+    if not text:
+        return ""
+    normalized = _normalize(text, limit)
+    # Line breaks and tabs are control characters too: make them spaces before dropping the rest.
+    spaced = "".join(" " if ch.isspace() else ch for ch in normalized)
+    kept = "".join(ch for ch in spaced if not unicodedata.category(ch).startswith("C"))
+    return _SPACES.sub(" ", kept).strip()[:limit]
+
+
+def clean_digits(text: str | None, limit: int = 20) -> str:
+    """Only keypad characters (0-9, * and #), after NFKC, at most `limit` of them."""
+    if not text:
+        return ""
+    return "".join(ch for ch in _normalize(text, limit) if ch in "0123456789*#")[:limit]
+
+
+def _compact(text: str, limit: int = 40) -> str:
+    return _SPACES.sub("", _TRAILING.sub("", clean_speech(text, limit)))
+
+
+def parse_number(text: str, *, max_length: int = 12) -> str | None:
+    """The digits of a typed number (booking number, household ID), spaces and hyphens allowed between them."""
+    compact = _compact(text, max_length * 2)
+    if not _GROUPED_DIGITS.fullmatch(compact):
+        return None
+    digits = compact.replace("-", "")
+    return digits if len(digits) <= max_length else None
+
+
+def _word(text: str) -> str:
+    return _compact(text).lower()
+
+
+def parse_yes_no(text: str) -> bool | None:
+    """True for はい/1/yes, False for いいえ/2/no, None for anything else."""
+    word = _word(text)
+    if word in _YES:
+        return True
+    if word in _NO:
+        return False
+    return None
+
+
+def is_end_word(text: str) -> bool:
+    """終了, おわり, 終わり or END (any case, full-width too): the parent ends the conversation."""
+    return _word(text) in _END
+
+
+def wants_english(text: str) -> bool:
+    """`EN`, or a message written mostly in ASCII letters with no Japanese in it."""
+    cleaned = clean_speech(text, 200)
+    if cleaned.strip().lower() == "en":
+        return True
+    if _JAPANESE.search(cleaned):
+        return False
+    letters = sum(1 for ch in cleaned if ch.isascii() and ch.isalpha())
+    others = sum(1 for ch in cleaned if not ch.isspace()) - letters
+    return letters >= 2 and letters > 2 * others
+
+
+def _era_date(name: str, year_in_era: int, month: int, day: int) -> dt.date | None:
+    era = _ERAS.get(name) or _ERA_BY_HEAD.get(name.lower())
+    if era is None or year_in_era < 1:
+        return None
+    day_given = _date(era.relative_year_to_absolute_year(year_in_era), month, day)
+    # Before its era began the date does not exist (令和1年4月30日). After an era ended, forms
+    # printed earlier still say 平成32年: that is still a clear date, so it is accepted.
+    return day_given if day_given is not None and day_given >= era.since else None
+
+
+def _date(year: int, month: int, day: int) -> dt.date | None:
+    if not 1900 <= year <= 2199:
+        return None
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _full_date(compact: str) -> dt.date | None:
+    if match := _YMD_COMPACT.fullmatch(compact):
+        return _date(*(int(g) for g in match.groups()))
+    if match := _YMD.fullmatch(compact):
+        return _date(*(int(g) for g in match.groups()))
+    if match := _ERA_YMD.fullmatch(compact):
+        era, year_text, month, day = match.groups()
+        return _era_date(era, 1 if year_text == "元" else int(year_text), int(month), int(day))
+    return None
+
+
+def parse_birthdate(text: str) -> dt.date | None:
+    """A full date: 20240501, 2024/5/1, 2024-05-01, 2024年5月1日, 令和6年5月1日, R6.5.1 (full-width too)."""
+    return _full_date(_compact(text))
+
+
+def parse_sms_date(text: str) -> tuple[int, int] | dt.date | None:
+    """A day to book: (month, day) for 12/3, 12月3日 or 1203; a date for 20261203, 2026/12/3, 令和8年12月3日."""
+    compact = _compact(text)
+    for candidate in dict.fromkeys((compact, _WEEKDAY_SUFFIX.sub("", compact))):
+        full = _full_date(candidate)
+        if full is not None:
+            return full
+        match = _MD.fullmatch(candidate) or _MD_COMPACT.fullmatch(candidate)
+        if match is not None:
+            month, day = (int(g) for g in match.groups())
+            # 2000 is a leap year, so 2/29 is a day one may ask for; the conversation picks the year.
+            return (month, day) if _date(2000, month, day) else None
+    return None
