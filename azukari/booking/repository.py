@@ -102,13 +102,13 @@ def counters_for(session: Session, *, day: dt.date) -> dict[int, tuple[int, int]
 def active_units(session: Session) -> list[tuple[Facility, Unit]]:
     rows = session.execute(select(Facility, Unit).join(Unit, Unit.facility_id == Facility.id)
                            .where(Facility.active, Unit.active).order_by(Facility.key, Unit.key))
-    return [(facility, unit) for facility, unit in rows.tuples()]
+    return [(facility, unit) for facility, unit in rows]
 
 
 def live_periods(session: Session, *, child_id: int, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
     rows = session.execute(select(Reservation.starts_at, Reservation.ends_at).where(
         Reservation.child_id == child_id, Reservation.day == day, Reservation.status == LIVE))
-    return [(starts_at, ends_at) for starts_at, ends_at in rows.tuples()]
+    return [(starts_at, ends_at) for starts_at, ends_at in rows]
 
 
 def booking_number_taken(session: Session, number: str) -> bool:

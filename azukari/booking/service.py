@@ -218,7 +218,7 @@ def upcoming(session: Session, *, household_pk: int, now: dt.datetime) -> list[B
         select(Reservation, Unit, Facility).join(Unit, Reservation.unit_id == Unit.id)
         .join(Facility, Reservation.facility_id == Facility.id)
         .where(Reservation.household_pk == household_pk, Reservation.status == repo.LIVE, Reservation.ends_at > now)
-        .order_by(Reservation.starts_at, Reservation.id)).tuples()
+        .order_by(Reservation.starts_at, Reservation.id))
     return [BookingFacts(r.booking_number, r.day, _hhmm(r.starts_at), _hhmm(r.ends_at), f.name, r.fee)
             for r, _unit, f in rows]
 
@@ -265,7 +265,7 @@ def roster(session: Session, *, facility_id: int, day: dt.date) -> list[RosterLi
         select(Reservation, Unit, Child, Household).join(Unit, Reservation.unit_id == Unit.id)
         .join(Child, Reservation.child_id == Child.id).join(Household, Reservation.household_pk == Household.id)
         .where(Reservation.facility_id == facility_id, Reservation.day == day, Reservation.status == repo.LIVE)
-        .order_by(Unit.key, Reservation.id)).tuples()
+        .order_by(Unit.key, Reservation.id))
     return [RosterLine(r.id, r.booking_number, u.id, u.key, _hhmm(r.starts_at), _hhmm(r.ends_at), c.id, c.name,
                        c.kana, h.household_id, rules.age_in_years(c.birthdate, day), r.infant, r.fee, r.channel)
             for r, u, c, h in rows]
