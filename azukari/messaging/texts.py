@@ -9,6 +9,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 MAX_CHARS = 134
+# Room left for the facility in the longest template (an English confirmation); the place name
+# that parents know a facility by is far shorter than this.
+FACILITY_MAX_CHARS = 20
 _WEEKDAYS_JA = "月火水木金土日"
 _WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -33,10 +36,12 @@ def _day(day: dt.date, language: str) -> str:
 
 def short_facility_name(name: str) -> str:
     """'光が丘子ども家庭支援センター' → '光が丘': the place name is what parents know it by."""
+    name = name.strip()
     for suffix in ("子ども家庭支援センター", "子育て支援センター", "保育園", "センター"):
         if name.endswith(suffix) and len(name) > len(suffix):
-            return name[: -len(suffix)]
-    return name
+            name = name[: -len(suffix)]
+            break
+    return name if len(name) <= FACILITY_MAX_CHARS else name[: FACILITY_MAX_CHARS - 1] + "…"
 
 
 def _fit(text: str) -> str:
@@ -48,12 +53,12 @@ def _fit(text: str) -> str:
 def confirmation(facts: BookingFacts, language: str) -> str:
     where = short_facility_name(facts.facility_name)
     if language == "en":
-        return _fit(f"Childcare booked. Booking number {facts.booking_number}: {_day(facts.day, 'en')} "
+        return _fit(f"Childcare booked. Booking number {facts.booking_number}, {_day(facts.day, 'en')} "
                     f"{facts.starts}-{facts.ends}, {where}, fee {facts.fee:,} yen. "
-                    "To cancel, call and use this number.")
+                    "Keep this number to cancel.")
     return _fit(f"一時預かりのご予約を承りました。予約番号 {facts.booking_number} "
                 f"{_day(facts.day, 'ja')} {facts.starts}-{facts.ends} {where} 料金{facts.fee:,}円。"
-                "取消はお電話でこの番号をお伝えください。")
+                "取消の際はこの番号をお知らせください。")
 
 
 def cancellation(booking_number: str, day: dt.date, language: str) -> str:

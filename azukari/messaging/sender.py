@@ -1,0 +1,173 @@
+"""The outbox sender: claims due messages, hands them to Twilio, records what happened.
+
+Claim, send and record are three steps with a commit between each, because the send is I/O
+to Twilio that no database transaction can roll back. A crash after Twilio accepted a message
+but before its MessageSid was recorded leaves the row 'sending'; when its lease runs out
+another pass sends it again, so the parent may get the same text twice. That duplicate is the
+lesser harm: the alternative — marking a message sent before sending it — can lose a
+confirmation, and a parent without the text has no booking number to use or cancel with.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, or_, select, update
+from twilio.rest import Client
+
+from azukari.clock import Clock
+from azukari.db import Database
+from azukari.messaging.models import OutboxMessage
+from azukari.messaging.status import escalate_undelivered
+from azukari.messaging.twilio_http import SendFailure, classify, make_twilio_client
+from azukari.oversight.audit import record
+from azukari.settings import Settings
+
+_logger = logging.getLogger("azukari.outbox")
+
+MAX_ATTEMPTS = 12
+FIRST_RETRY_SECONDS = 2.0
+RETRY_CAP_SECONDS = 300.0
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """2 s, 4 s, 8 s … capped at 5 minutes: ~23 minutes in all before a message is given up."""
+    return dt.timedelta(seconds=min(FIRST_RETRY_SECONDS * 2 ** max(attempts - 1, 0), RETRY_CAP_SECONDS))
+
+
+@dataclass(frozen=True)
+class _Claim:
+    id: int
+    attempts: int  # the claim's token: a later claim of the same row has a higher count
+    to_number: str
+    body: str
+
+
+class OutboxSender:
+    """Sends what the outbox holds; safe to run in several processes at once."""
+
+    def __init__(self, *, database: Database, settings: Settings, clock: Clock,
+                 client: Client | None = None) -> None:
+        self.database = database
+        self.settings = settings
+        self.clock = clock
+        self.client = client or make_twilio_client(settings)
+        self.status_callback = f"{settings.public_base_url}/twilio/sms/status"
+
+    def lease(self, limit: int) -> dt.timedelta:
+        # Long enough for a whole batch to time out one request after another.
+        return dt.timedelta(seconds=60 + 15 * limit)
+
+    def send_due(self, limit: int = 20) -> int:
+        """Claim up to `limit` due messages and try each once; returns how many were tried."""
+        claims = self._claim(limit)
+        for claim in claims:
+            try:
+                sid = self._send(claim)
+            except Exception as error:  # every failure is classified, none is lost
+                self._record_failure(claim, classify(error))
+            else:
+                self._record_sent(claim, sid)
+        return len(claims)
+
+    def _claim(self, limit: int) -> list[_Claim]:
+        with self.database.unit_of_work() as session:
+            now = self.clock.now()
+            due = or_(and_(OutboxMessage.status.in_(("pending", "retry")), OutboxMessage.next_attempt_at <= now),
+                      and_(OutboxMessage.status == "sending", OutboxMessage.claimed_until <= now))
+            query = select(OutboxMessage).where(due).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            if self.database.dialect == "postgresql":
+                # Concurrent workers skip each other's rows instead of waiting and sending them again.
+                # SQLite needs nothing here: BEGIN IMMEDIATE already serialises whole claim transactions.
+                query = query.with_for_update(skip_locked=True)
+            messages = session.scalars(query.limit(limit)).all()
+            until = now + self.lease(limit)
+            for message in messages:
+                message.status, message.claimed_until = "sending", until
+                message.attempts += 1
+            claims = [_Claim(m.id, m.attempts, m.to_number, m.body) for m in messages]
+            session.commit()
+        return claims
+
+    def _send(self, claim: _Claim) -> str:
+        sender = ({"messaging_service_sid": self.settings.twilio_from} if self.settings.uses_messaging_service
+                  else {"from_": self.settings.twilio_from})
+        message = self.client.messages.create(to=claim.to_number, body=claim.body,
+                                              status_callback=self.status_callback, **sender)
+        return str(message.sid)
+
+    def _still_ours(self, claim: _Claim) -> ColumnElement[bool]:
+        # Another worker may have re-claimed the row after our lease ran out; its record wins.
+        return and_(OutboxMessage.id == claim.id, OutboxMessage.status == "sending",
+                    OutboxMessage.attempts == claim.attempts)
+
+    def _record_sent(self, claim: _Claim, sid: str) -> None:
+        with self.database.unit_of_work() as session:
+            now = self.clock.now()
+            message = session.scalar(select(OutboxMessage).where(self._still_ours(claim)))
+            if message is None:
+                _logger.warning("outbox %s: sent again after its lease ran out (%s)", claim.id, sid)
+                return
+            message.status, message.message_sid, message.sent_at = "sent", sid, now
+            message.claimed_until, message.last_error = None, ""
+            record(session, actor="system", action="message_sent", now=now, household_pk=message.household_pk,
+                   detail={"outbox_id": message.id, "kind": message.kind, "reservation_id": message.reservation_id,
+                           "message_sid": sid, "attempts": message.attempts})
+            session.commit()
+        _logger.info("outbox %s sent as %s", claim.id, sid)
+
+    def _record_failure(self, claim: _Claim, failure: SendFailure) -> None:
+        with self.database.unit_of_work() as session:
+            now = self.clock.now()
+            give_up = not failure.transient or claim.attempts >= MAX_ATTEMPTS
+            values: dict[str, object] = {"claimed_until": None, "last_error": failure.error[:200]}
+            if give_up:
+                values["status"] = "failed"
+            else:
+                values.update(status="retry", next_attempt_at=now + retry_delay(claim.attempts))
+            updated = session.execute(update(OutboxMessage).where(self._still_ours(claim))
+                                      .values(**values))
+            if give_up and updated.rowcount:  # type: ignore[attr-defined]
+                message = session.get_one(OutboxMessage, claim.id)
+                escalate_undelivered(session, message=message, now=now, error_code=failure.code,
+                                     reason="refused" if not failure.transient else "gave_up")
+            session.commit()
+        _logger.warning("outbox %s attempt %s failed: %s%s", claim.id, claim.attempts, failure.error,
+                        " — given up, staff alerted" if give_up else "")
+
+
+class BackgroundSender:
+    """A daemon thread polling the outbox; `azukari serve` runs one in-process."""
+
+    def __init__(self, sender: OutboxSender, poll_seconds: float) -> None:
+        self._sender = sender
+        self._poll = poll_seconds
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="outbox-sender", daemon=True)
+
+    def _run(self) -> None:
+        run_until_stopped(self._sender, self._poll, self._stopping)
+
+    def stop(self, timeout: float = 15.0) -> None:
+        self._stopping.set()
+        self._thread.join(timeout)
+
+
+def run_until_stopped(sender: OutboxSender, poll_seconds: float, stopping: threading.Event) -> None:
+    """Send while there is work; sleep `poll_seconds` when there is none; survive a database outage."""
+    while not stopping.is_set():
+        try:
+            busy = sender.send_due() > 0
+        except Exception as error:  # a dead sender thread would lose every later message
+            _logger.error("outbox pass failed: %s", type(error).__name__)
+            busy = False
+        if not busy:
+            stopping.wait(poll_seconds)
+
+
+def start_background(sender: OutboxSender, poll_seconds: float) -> BackgroundSender:
+    handle = BackgroundSender(sender, poll_seconds)
+    handle._thread.start()
+    return handle
