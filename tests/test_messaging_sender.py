@@ -54,8 +54,11 @@ def _message(database: Database, outbox_id: int) -> OutboxMessage:
         return message
 
 
-def _created(request: httpx.Request, counter: Iterator[int] = itertools.count()) -> httpx.Response:
-    return httpx.Response(201, json={"sid": f"SM{next(counter):032d}", "status": "queued"})
+_SIDS = itertools.count()
+
+
+def _created(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(201, json={"sid": f"SM{next(_SIDS):032d}", "status": "queued"})
 
 
 def _error(status: int, code: int) -> httpx.Response:
