@@ -1,0 +1,95 @@
+"""Addresses as compared: prefecture and ward optional, numerals as digits, one separator, exact numbers."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from azukari.identity.matching import Grade, compare_part
+from azukari.identity.normalize import kana_key
+from azukari.identity.readings import reading
+
+_SELECTORS_AND_GAPS = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef\\s]+")
+_KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
+# Kanji numerals only where they are block/house numbers, so that 三田 or 八幡 keep their names.
+_KANJI_NUMBER = re.compile(r"[〇零一二三四五六七八九十百千]+(?=丁目|丁|番地|番(?!町)|号|の|ノ|[-‐‑–—−－ー]|$)")
+_DASH_LIKE = re.compile(r"[‐‑‒–—―−－~〜～]")
+# ー is a long vowel in コーポ but a separator in 2ー3ー1; only the latter sits beside a digit.
+_LONG_BAR = re.compile(r"(?<=\d)ー|ー(?=\d)")
+_MARKERS = re.compile(r"(?<=\d)(?:丁目|丁|番地|番(?!町)|号|の|ノ)")
+# 光が丘 / 光ヶ丘 / 光ケ丘, 花の木 / 花ノ木: one spelling when the kana sits between two kanji.
+_GA = re.compile(r"(?<=[\u4e00-\u9fff])[がガヶヵケか](?=[\u4e00-\u9fff])")
+_NO = re.compile(r"(?<=[\u4e00-\u9fff])[のノ乃之](?=[\u4e00-\u9fff])")
+_PREFECTURE = re.compile(r"^(東京都|北海道|京都府|大阪府|[^\d\-都道府県]{2,3}県)")
+_CITY = re.compile(r"^([^\d\-区]{1,6}?郡[^\d\-]{1,4}?[町村]|[^\d\-区]{1,6}?市)")
+_WARD = re.compile(r"^([^\d\-]{1,5}?区)")
+
+
+def _kanji_number(text: str) -> str:
+    if not any(c in _KANJI_UNITS for c in text):
+        return "".join(str(_KANJI_DIGITS[c]) for c in text)  # 二〇四 → 204
+    total, digit = 0, 0
+    for char in text:
+        if char in _KANJI_UNITS:
+            total += (digit or 1) * _KANJI_UNITS[char]
+            digit = 0
+        else:
+            digit = _KANJI_DIGITS[char]
+    return str(total + digit)
+
+
+def normalize_address(text: str) -> str:
+    text = _SELECTORS_AND_GAPS.sub("", unicodedata.normalize("NFKC", text))
+    text = _KANJI_NUMBER.sub(lambda m: _kanji_number(m.group()), text)
+    text = _LONG_BAR.sub("-", _DASH_LIKE.sub("-", text))
+    text = _MARKERS.sub("-", text)
+    text = _NO.sub("ノ", _GA.sub("ケ", text))
+    return re.sub(r"-+", "-", text).strip("-")
+
+
+@dataclass(frozen=True)
+class Address:
+    prefecture: str
+    city: str
+    ward: str
+    town: str
+    numbers: tuple[str, ...]
+
+
+def parse_address(text: str) -> Address:
+    rest = normalize_address(text)
+    parts = []
+    for pattern in (_PREFECTURE, _CITY, _WARD):
+        found = pattern.match(rest)
+        parts.append(found.group(1) if found else "")
+        rest = rest[found.end():] if found else rest
+    town = re.match(r"[^\d]*", rest)
+    town_text = town.group().strip("-") if town else ""
+    # Numbers only: a building name after them is often left out when said aloud.
+    numbers = tuple(str(int(n)) for n in re.findall(r"\d+", rest))
+    return Address(parts[0], parts[1], parts[2], town_text, numbers)
+
+
+def _town_grade(said: str, registered: str) -> Grade:
+    if said == registered or (said and registered and kana_key(reading(said)) == kana_key(reading(registered))):
+        return "match"
+    return compare_part(said, registered)
+
+
+def grade_address(said: Address, registered: Address) -> Grade:
+    """Prefecture, city and ward may be left out but not be wrong; block and house numbers are exact."""
+    for mine, theirs in ((said.prefecture, registered.prefecture), (said.city, registered.city),
+                         (said.ward, registered.ward)):
+        if mine and theirs and mine != theirs:
+            return "fail"
+    if said.numbers == registered.numbers and said.numbers:
+        numbers: Grade = "match"
+    elif len(registered.numbers) >= 4 and said.numbers == registered.numbers[:-1]:
+        numbers = "near"  # the flat number of a 2-3-1-204 left out; the building itself is exact
+    else:
+        return "fail"
+    town = _town_grade(said.town, registered.town)
+    if town == "fail" or (town == "near" and numbers == "near"):
+        return "fail"
+    return "near" if "near" in (town, numbers) else "match"

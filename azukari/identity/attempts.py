@@ -1,0 +1,55 @@
+"""Recording a verification: the attempt row, the audit entry, and the staff alerts it raises."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from azukari.identity import throttling
+from azukari.identity.models import VerificationAttempt
+from azukari.identity.outcomes import REFUSED, Outcome, Verified
+from azukari.oversight import audit
+from azukari.oversight.escalations import open_escalation
+from azukari.registration.models import Household
+from azukari.settings import TOKYO
+
+
+def conclude(session: Session, *, method: str, reason: str, fields: dict[str, str], household: Household | None,
+              child_id: int | None, channel: str, calling_number: str, conversation_key: str,
+              now: dt.datetime) -> Outcome:
+    """Record the decision and turn it into the outcome; only `reason == "verified"` with a child passes."""
+    verified = reason == "verified" and household is not None and child_id is not None
+    attempt = VerificationAttempt(
+        at=now, channel=channel, method=method, outcome="verified" if verified else "refused", reason=reason,
+        fields=fields, calling_number=calling_number, household_pk=household.id if household else None,
+        conversation_key=conversation_key[:64])
+    session.add(attempt)
+    session.flush()
+    audit.record(session, actor="bot", action="verification", now=now, household_pk=attempt.household_pk,
+                 detail={"attempt_id": attempt.id, "channel": channel, "method": method,
+                         "outcome": attempt.outcome, "reason": reason, "fields": dict(fields),
+                         "calling_number": calling_number})
+    if household is not None and not verified:
+        _alert_staff(session, attempt=attempt, household=household, now=now)
+    if verified and household is not None and child_id is not None:
+        return Verified(household_pk=household.id, child_id=child_id, dv=household.dv_flag)
+    return REFUSED
+
+
+def _alert_staff(session: Session, *, attempt: VerificationAttempt, household: Household, now: dt.datetime) -> None:
+    if household.dv_flag:
+        # Someone who knows a DV-flagged family tried and failed: staff hear of every such attempt.
+        open_escalation(session, kind="dv_attempt", channel=attempt.channel, now=now, household_pk=household.id,
+                        dv=True, security_alert=True, calling_number=attempt.calling_number,
+                        details={"attempt_id": attempt.id, "method": attempt.method, "reason": attempt.reason,
+                                 "fields": dict(attempt.fields)})
+    if throttling.counts_as_failure(attempt.reason) and throttling.household_locked(
+            session, household_pk=household.id, now=now):
+        day = now.astimezone(TOKYO).date().isoformat()
+        open_escalation(session, kind="household_locked", channel=attempt.channel, now=now,
+                        household_pk=household.id, dv=household.dv_flag, security_alert=True,
+                        calling_number=attempt.calling_number,
+                        details={"attempt_id": attempt.id,
+                                 "failures": throttling.household_failures(
+                                     session, household_pk=household.id, now=now)},
+                        dedupe_key=f"household_locked:{household.id}:{day}")

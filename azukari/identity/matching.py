@@ -1,0 +1,82 @@
+"""Grading one spoken name against one registered name: match, near or fail, by characters and by reading."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz.distance import Levenshtein
+
+from azukari.identity.normalize import kana_key, name_parts, normalize_text
+from azukari.identity.readings import has_latin, normalized, reading, romaji_to_text, tokens
+
+Grade = Literal["match", "near", "fail"]
+GRADES: tuple[Grade, ...] = ("match", "near", "fail")
+_RANK = {"match": 2, "near": 1, "fail": 0}
+
+# A near miss is one edit (a recognition slip: ハルト/ハルド) in a part of at least three characters;
+# in shorter parts one edit is half the name, so it is a different name.
+NEAR_MAX_EDITS = 1
+NEAR_MIN_LENGTH = 3
+
+
+def best(*grades: Grade) -> Grade:
+    return max(grades, key=_RANK.__getitem__, default="fail")
+
+
+def compare_part(said: str, registered: str) -> Grade:
+    """Exact equality, or one edit in a long enough part; Levenshtein on short strings, not a fuzzy ratio."""
+    if not said or not registered:
+        return "fail"
+    if said == registered:
+        return "match"
+    if len(registered) >= NEAR_MIN_LENGTH and Levenshtein.distance(
+            said, registered, score_cutoff=NEAR_MAX_EDITS) <= NEAR_MAX_EDITS:
+        return "near"
+    return "fail"
+
+
+@dataclass(frozen=True)
+class SpokenName:
+    """What was said, prepared once and graded against each candidate; lives only for the request."""
+
+    forms: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # (normalised text, morphemes) per word order
+
+
+def prepare_name(spoken: str) -> SpokenName:
+    orders = [spoken]
+    words = romaji_to_text(spoken).split()
+    if has_latin(spoken) and len(words) == 2:
+        # English speakers say the given name first: try "given family" both ways round.
+        orders.append(f"{words[1]} {words[0]}")
+    forms = []
+    for order in orders:
+        text = normalized(order)
+        forms.append((text, tuple(tokens(text))))
+    return SpokenName(tuple(forms))
+
+
+def grade_name(spoken: SpokenName, *, name: str, kana: str) -> Grade:
+    """The family name must agree exactly (by characters or reading); the given name may be one slip off."""
+    family_c, given_c = (normalize_text(p) for p in name_parts(name))
+    family_k, given_k = (kana_key(p) for p in name_parts(kana))
+    if not family_c or not family_k:
+        # Registered without a space between the names: no part can be forgiven, only equality counts.
+        whole_c, whole_k = normalize_text(name), kana_key(kana)
+        return best(*(("match" if text == whole_c or kana_key(reading(text)) == whole_k else "fail")
+                      for text, _ in spoken.forms))
+    grades: list[Grade] = []
+    for text, morphemes in spoken.forms:
+        if text.startswith(family_c):
+            rest = text[len(family_c):]
+            grades += [compare_part(rest, given_c), compare_part(kana_key(reading(rest)), given_k)]
+        # Split at each morpheme boundary: the family name may be said in kanji and the given name in kana.
+        for cut in range(1, len(morphemes)):
+            head, tail = morphemes[:cut], morphemes[cut:]
+            head_c, head_k = "".join(s for s, _ in head), kana_key("".join(r for _, r in head))
+            if head_c == family_c or head_k == family_k:
+                grades += [compare_part("".join(s for s, _ in tail), given_c),
+                           compare_part(kana_key("".join(r for _, r in tail)), given_k)]
+        whole_k = kana_key("".join(r for _, r in morphemes))
+        if whole_k.startswith(family_k):
+            grades.append(compare_part(whole_k[len(family_k):], given_k))
+    return best(*grades)

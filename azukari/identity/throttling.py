@@ -1,0 +1,58 @@
+"""Failure limits read from `verification_attempts`, so every app instance sees the same count."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from azukari.identity.models import VerificationAttempt
+from azukari.registration.phone import ANONYMOUS
+
+WINDOW = dt.timedelta(hours=24)
+# Failed verifications that lock, over a sliding WINDOW. A number gets fewer tries than a household
+# (the IVR already ends a call at its second failure, so 3 allows a genuine retry in a later call).
+NUMBER_LIMIT = 3
+HOUSEHOLD_LIMIT = 5
+# Withheld callers ("anonymous") have no number to count by: each conversation (call) counts as a
+# number, and all of them share a pool. The pool is higher and its window short, so a flood of
+# withheld guessing stops within minutes, yet one withheld caller can shut the withheld door for at
+# most an hour (and only by flooding); households keep their own limit whatever the number.
+WITHHELD_POOL_LIMIT = 20
+WITHHELD_POOL_WINDOW = dt.timedelta(hours=1)
+
+# Refusals that are not guesses and do not count towards a lock: refusals of an already locked
+# caller (else a lock would never lift while someone keeps trying) and a registration that expired.
+NOT_COUNTED = ("locked_number", "locked_household", "locked_withheld", "expired", "twins")
+
+
+def _failures(session: Session, since: dt.datetime, *conditions: object) -> int:
+    query = select(func.count(VerificationAttempt.id)).where(
+        VerificationAttempt.at > since, VerificationAttempt.outcome == "refused",
+        VerificationAttempt.reason.not_in(NOT_COUNTED), *conditions)  # type: ignore[arg-type]
+    return int(session.scalar(query) or 0)
+
+
+def caller_lock(session: Session, *, calling_number: str, conversation_key: str, now: dt.datetime) -> str | None:
+    """The lock that refuses this caller before anything is checked, as a reason, or None."""
+    if calling_number != ANONYMOUS:
+        failed = _failures(session, now - WINDOW, VerificationAttempt.calling_number == calling_number)
+        return "locked_number" if failed >= NUMBER_LIMIT else None
+    if _failures(session, now - WITHHELD_POOL_WINDOW, VerificationAttempt.calling_number == ANONYMOUS) \
+            >= WITHHELD_POOL_LIMIT:
+        return "locked_withheld"
+    failed = _failures(session, now - WINDOW, VerificationAttempt.calling_number == ANONYMOUS,
+                       VerificationAttempt.conversation_key == conversation_key)
+    return "locked_number" if failed >= NUMBER_LIMIT else None
+
+
+def household_failures(session: Session, *, household_pk: int, now: dt.datetime) -> int:
+    return _failures(session, now - WINDOW, VerificationAttempt.household_pk == household_pk)
+
+
+def household_locked(session: Session, *, household_pk: int, now: dt.datetime) -> bool:
+    return household_failures(session, household_pk=household_pk, now=now) >= HOUSEHOLD_LIMIT
+
+
+def counts_as_failure(reason: str) -> bool:
+    return reason != "verified" and reason not in NOT_COUNTED

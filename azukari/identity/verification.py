@@ -1,0 +1,102 @@
+"""Caller verification, channel-neutral: grade each answer as it arrives, then decide once."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from azukari.identity import throttling
+from azukari.identity.address import grade_address, parse_address
+from azukari.identity.attempts import conclude
+from azukari.identity.decision import clean_grades, decide
+from azukari.identity.matching import Grade, grade_name, prepare_name
+from azukari.identity.outcomes import REFUSED, AttemptContext, Outcome, Refused, Verified
+from azukari.registration.models import Child, Household
+from azukari.registration.phone import caller_number
+from azukari.registration.pins import DUMMY_HASH, verify_pin
+from azukari.settings import TOKYO
+
+__all__ = ["REFUSED", "AttemptContext", "Grade", "Outcome", "Refused", "Verified", "decide_by_knowledge",
+           "grade_addresses", "grade_child_names", "grade_guardians", "verify_by_household_id",
+           "verify_by_knowledge"]
+
+
+def grade_child_names(session: Session, *, birthdate: dt.date, spoken: str) -> dict[int, Grade]:
+    """The exact birthdate picks the candidates; only their names are graded (never the whole registry)."""
+    said = prepare_name(spoken)
+    rows = session.execute(select(Child.id, Child.name, Child.kana).where(Child.birthdate == birthdate))
+    return {cid: grade_name(said, name=name, kana=kana) for cid, name, kana in rows}
+
+
+def grade_addresses(session: Session, *, child_ids: Collection[int], spoken: str) -> dict[int, Grade]:
+    if not child_ids:
+        return {}
+    said = parse_address(spoken)
+    rows = session.execute(select(Child.id, Household.address).join(Household)
+                           .where(Child.id.in_([int(c) for c in child_ids])))
+    return {cid: grade_address(said, parse_address(address)) for cid, address in rows}
+
+
+def grade_guardians(session: Session, *, child_ids: Collection[int], spoken: str) -> dict[int, Grade]:
+    if not child_ids:
+        return {}
+    said = prepare_name(spoken)
+    rows = session.execute(select(Child.id, Household.guardian_name, Household.guardian_kana).join(Household)
+                           .where(Child.id.in_([int(c) for c in child_ids])))
+    return {cid: grade_name(said, name=name, kana=kana) for cid, name, kana in rows}
+
+
+def decide_by_knowledge(session: Session, *, child_grades: Mapping[int, Grade], address_grades: Mapping[int, Grade],
+                        guardian_grades: Mapping[int, Grade], context: AttemptContext, now: dt.datetime) -> Outcome:
+    """Throttles first, then the pass rule; records the attempt and its audit entry either way."""
+    caller = caller_number(context.calling_number)
+    decision = decide(clean_grades(child_grades), clean_grades(address_grades), clean_grades(guardian_grades))
+    child = session.get(Child, decision.named_child) if decision.named_child is not None else None
+    household = child.household if child is not None else None
+    reason = throttling.caller_lock(session, calling_number=caller, conversation_key=context.conversation_key,
+                                    now=now) or decision.reason
+    if household is not None and reason == decision.reason and throttling.household_locked(
+            session, household_pk=household.id, now=now):
+        reason = "locked_household"
+    if reason == "verified" and household is not None and household.valid_until() < now.astimezone(TOKYO).date():
+        reason = "expired"
+    return conclude(session, method="knowledge", reason=reason, fields=dict(decision.fields), household=household,
+                    child_id=decision.child_id, channel=context.channel, calling_number=caller,
+                    conversation_key=context.conversation_key, now=now)
+
+
+def verify_by_knowledge(session: Session, *, child_name: str, birthdate: dt.date, address: str, guardian_name: str,
+                        context: AttemptContext, now: dt.datetime) -> Outcome:
+    """The four steps at once, as the conversation layer runs them one webhook at a time."""
+    children = grade_child_names(session, birthdate=birthdate, spoken=child_name)
+    return decide_by_knowledge(
+        session, child_grades=children, address_grades=grade_addresses(session, child_ids=children, spoken=address),
+        guardian_grades=grade_guardians(session, child_ids=children, spoken=guardian_name), context=context, now=now)
+
+
+def verify_by_household_id(session: Session, *, household_id: str, pin: str, birthdate: dt.date,
+                           context: AttemptContext, now: dt.datetime) -> Outcome:
+    """Household ID + phone PIN + the child's birthdate; an unknown ID does the same argon2 work."""
+    caller = caller_number(context.calling_number)
+    household = session.scalar(select(Household).where(Household.household_id == household_id.strip()))
+    # Always one argon2 verify, whatever is wrong, so a refusal takes as long as a success.
+    pin_ok = verify_pin(household.pin_hash if household is not None else DUMMY_HASH, pin)
+    children = [c for c in household.children if c.birthdate == birthdate] if household is not None else []
+    fields = {"household_id": "match" if household is not None else "fail",
+              "pin": "match" if pin_ok and household is not None else "fail",
+              "birthdate": "match" if children else "fail"}
+    reason = throttling.caller_lock(session, calling_number=caller, conversation_key=context.conversation_key,
+                                    now=now)
+    if reason is None and household is not None and throttling.household_locked(
+            session, household_pk=household.id, now=now):
+        reason = "locked_household"
+    if reason is None:
+        reason = ("unknown_id" if household is None else "pin" if not pin_ok else "birthdate" if not children
+                  else "twins" if len(children) > 1 else "verified")
+    if reason == "verified" and household is not None and household.valid_until() < now.astimezone(TOKYO).date():
+        reason = "expired"
+    return conclude(session, method="id", reason=reason, fields=fields, household=household,
+                    child_id=children[0].id if len(children) == 1 else None, channel=context.channel,
+                    calling_number=caller, conversation_key=context.conversation_key, now=now)
