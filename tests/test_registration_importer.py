@@ -1,0 +1,174 @@
+"""households.csv import (contract §3): validated whole, written whole, updated by household_id."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from azukari.db import Database
+from azukari.registration.importer import COLUMNS, HouseholdImportError, import_households
+from azukari.registration.models import Child, Household
+from azukari.registration.pins import verify_pin
+
+TODAY = dt.date(2026, 4, 10)
+DEMO = {"household_id": "10000001", "phone_pin": "4821", "guardian_name": "髙橋 美咲",
+        "guardian_kana": "タカハシ ミサキ", "phone": "090-1234-5678", "address": "東京都練馬区光が丘二丁目3番1-204号",
+        "child_name": "髙橋 陽翔", "child_kana": "タカハシ ハルト", "child_birthdate": "2024-05-01",
+        "child_sex": "M", "registered_on": "2026-04-01", "dv_flag": "0"}
+OTHER = {**DEMO, "household_id": "20000002", "phone_pin": "1357", "guardian_name": "佐藤 愛",
+         "guardian_kana": "サトウ アイ", "phone": "080-2345-6789", "child_name": "佐藤 凛",
+         "child_kana": "サトウ リン", "child_birthdate": "2023-01-15", "child_sex": "F"}
+
+
+def write(path: Path, rows: list[dict[str, str]], *, columns: tuple[str, ...] = COLUMNS,
+          encoding: str = "utf-8") -> Path:
+    with path.open("w", encoding=encoding, newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def run_import(database: Database, path: Path) -> str:
+    with database.unit_of_work() as session:
+        summary = import_households(session, path, today=TODAY)
+        session.commit()
+    return summary
+
+
+def household(database: Database, household_id: str) -> Household:
+    with database.unit_of_work() as session:
+        query = select(Household).where(Household.household_id == household_id).options(
+            selectinload(Household.children))
+        found = session.scalars(query).one()
+        session.expunge(found)  # keeps its loaded state past the unit of work's rollback
+        return found
+
+
+def counts(database: Database) -> tuple[int, int]:
+    with database.unit_of_work() as session:
+        return (session.scalar(select(func.count()).select_from(Household)) or 0,
+                session.scalar(select(func.count()).select_from(Child)) or 0)
+
+
+def test_a_valid_file_creates_each_household_with_its_children(database: Database, tmp_path: Path) -> None:
+    sibling = {**DEMO, "child_name": "髙橋 結菜", "child_kana": "タカハシ ユイナ", "child_birthdate": "2025-09-09"}
+    summary = run_import(database, write(tmp_path / "h.csv", [DEMO, OTHER, sibling]))
+    assert summary == "2 households, 3 children: 2 created, 0 updated"
+    assert [c.kana for c in household(database, "10000001").children] == ["タカハシ ハルト", "タカハシ ユイナ"]
+
+
+def test_names_are_kept_as_written_beside_their_kana(database: Database, tmp_path: Path) -> None:
+    run_import(database, write(tmp_path / "h.csv", [DEMO]))
+    stored = household(database, "10000001")
+    assert (stored.guardian_name, stored.guardian_kana) == ("髙橋 美咲", "タカハシ ミサキ")
+    assert (stored.children[0].name, stored.children[0].birthdate) == ("髙橋 陽翔", dt.date(2024, 5, 1))
+
+
+def test_the_phone_number_is_stored_as_e164(database: Database, tmp_path: Path) -> None:
+    run_import(database, write(tmp_path / "h.csv", [{**DEMO, "phone": "０９０１２３４５６７８"}]))
+    assert household(database, "10000001").phone == "+819012345678"
+
+
+def test_the_pin_is_stored_only_as_a_hash_that_verifies(database: Database, tmp_path: Path) -> None:
+    run_import(database, write(tmp_path / "h.csv", [DEMO]))
+    stored = household(database, "10000001")
+    assert "4821" not in stored.pin_hash
+    assert verify_pin(stored.pin_hash, "4821") and not verify_pin(stored.pin_hash, "4822")
+
+
+def test_a_byte_order_mark_and_any_column_order_are_accepted(database: Database, tmp_path: Path) -> None:
+    path = write(tmp_path / "h.csv", [DEMO], columns=tuple(reversed(COLUMNS)), encoding="utf-8-sig")
+    assert run_import(database, path).startswith("1 households, 1 children")
+
+
+@pytest.mark.parametrize("position", [0, 1, 2])
+def test_a_malformed_row_anywhere_changes_nothing_and_names_its_line_and_column(
+        database: Database, tmp_path: Path, position: int) -> None:
+    run_import(database, write(tmp_path / "first.csv", [DEMO]))
+    rows = [{**DEMO, "address": "東京都練馬区関町北一丁目1番1号"}, OTHER,
+            {**OTHER, "household_id": "30000003", "child_name": "山田 蓮"}]
+    rows[position] = {**rows[position], "child_birthdate": "2024-13-01"}
+    with pytest.raises(HouseholdImportError) as raised:
+        run_import(database, write(tmp_path / "second.csv", rows))
+    assert raised.value.errors == [f"line {position + 2}, column child_birthdate: not an ISO date '2024-13-01'"]
+    assert counts(database) == (1, 1)
+    assert household(database, "10000001").address == DEMO["address"]
+
+
+def test_every_problem_in_the_file_is_reported_at_once(tmp_path: Path, database: Database) -> None:
+    bad = {**DEMO, "household_id": "12AB", "phone_pin": "12", "phone": "12345", "child_kana": "Takahashi",
+           "child_sex": "X", "registered_on": "2026/04/01", "dv_flag": "yes", "child_name": " "}
+    with pytest.raises(HouseholdImportError) as raised:
+        run_import(database, write(tmp_path / "h.csv", [DEMO, bad]))
+    columns = {error.split("column ")[1].split(":")[0] for error in raised.value.errors}
+    assert columns == {"household_id", "phone_pin", "phone", "child_kana", "child_sex", "registered_on", "dv_flag",
+                       "child_name"}
+    assert all(error.startswith("line 3, ") for error in raised.value.errors)
+
+
+def test_a_birthdate_in_the_future_is_refused(database: Database, tmp_path: Path) -> None:
+    with pytest.raises(HouseholdImportError, match="line 2, column child_birthdate: in the future"):
+        run_import(database, write(tmp_path / "h.csv", [{**DEMO, "child_birthdate": "2026-04-11"}]))
+
+
+def test_rows_of_one_household_that_disagree_are_refused(database: Database, tmp_path: Path) -> None:
+    sibling = {**DEMO, "child_name": "髙橋 結菜", "child_kana": "タカハシ ユイナ", "phone": "080-9999-1111"}
+    with pytest.raises(HouseholdImportError) as raised:
+        run_import(database, write(tmp_path / "h.csv", [DEMO, OTHER, sibling]))
+    assert raised.value.errors == ["line 4, column phone: differs from line 2 of household 10000001"]
+    assert counts(database) == (0, 0)
+
+
+@pytest.mark.parametrize(("columns", "expected"), [
+    (tuple(c for c in COLUMNS if c != "dv_flag"), "line 1, column dv_flag: missing"),
+    ((*COLUMNS, "allergy"), "line 1, column 'allergy': unknown"),
+])
+def test_a_header_without_exactly_the_contract_columns_is_refused(
+        database: Database, tmp_path: Path, columns: tuple[str, ...], expected: str) -> None:
+    with pytest.raises(HouseholdImportError) as raised:
+        run_import(database, write(tmp_path / "h.csv", [DEMO], columns=columns))
+    assert raised.value.errors == [expected]
+
+
+def test_a_file_that_is_not_utf8_is_refused(database: Database, tmp_path: Path) -> None:
+    with pytest.raises(HouseholdImportError, match="not UTF-8"):
+        run_import(database, write(tmp_path / "h.csv", [DEMO], encoding="cp932"))
+
+
+def test_importing_again_updates_the_household_by_its_id(database: Database, tmp_path: Path) -> None:
+    run_import(database, write(tmp_path / "a.csv", [DEMO, OTHER]))
+    moved = {**DEMO, "address": "東京都練馬区大泉町二丁目5番3号", "dv_flag": "1", "registered_on": "2026-04-09"}
+    assert run_import(database, write(tmp_path / "b.csv", [moved])) == "1 households, 1 children: 0 created, 1 updated"
+    stored = household(database, "10000001")
+    assert (stored.address, stored.dv_flag, stored.registered_on) == (moved["address"], True, dt.date(2026, 4, 9))
+    assert counts(database) == (2, 2)
+
+
+def test_a_child_matched_by_kana_and_birthdate_is_updated_not_added(database: Database, tmp_path: Path) -> None:
+    run_import(database, write(tmp_path / "a.csv", [DEMO]))
+    renamed = {**DEMO, "child_name": "高橋 陽翔", "child_kana": "たかはし はると"}
+    run_import(database, write(tmp_path / "b.csv", [renamed]))
+    children = household(database, "10000001").children
+    assert [(c.name, c.kana) for c in children] == [("高橋 陽翔", "たかはし はると")]
+
+
+def test_a_child_missing_from_a_later_file_is_kept(database: Database, tmp_path: Path) -> None:
+    sibling = {**DEMO, "child_name": "髙橋 結菜", "child_kana": "タカハシ ユイナ", "child_birthdate": "2025-09-09"}
+    run_import(database, write(tmp_path / "a.csv", [DEMO, sibling]))
+    run_import(database, write(tmp_path / "b.csv", [sibling]))
+    assert len(household(database, "10000001").children) == 2
+
+
+def test_an_unchanged_pin_keeps_its_hash_and_a_changed_pin_is_rehashed(database: Database, tmp_path: Path) -> None:
+    run_import(database, write(tmp_path / "a.csv", [DEMO]))
+    first = household(database, "10000001").pin_hash
+    run_import(database, write(tmp_path / "b.csv", [DEMO]))
+    assert household(database, "10000001").pin_hash == first
+    run_import(database, write(tmp_path / "c.csv", [{**DEMO, "phone_pin": "90817"}]))
+    changed = household(database, "10000001").pin_hash
+    assert verify_pin(changed, "90817") and not verify_pin(changed, "4821")
