@@ -151,8 +151,12 @@ class BackgroundSender:
         run_until_stopped(self._sender, self._poll, self._stopping)
 
     def stop(self, timeout: float = 15.0) -> None:
+        """Finish the message in hand, then end; returns when the thread has (or after `timeout`)."""
         self._stopping.set()
         self._thread.join(timeout)
+
+    def is_alive(self) -> bool:
+        return self._thread.is_alive()
 
 
 def run_until_stopped(sender: OutboxSender, poll_seconds: float, stopping: threading.Event) -> None:
