@@ -5,7 +5,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from azukari.identity.matching import Grade, compare_part
+from azukari.identity.matching import Grade, compare_kana
 from azukari.identity.normalize import kana_key
 from azukari.identity.readings import reading
 
@@ -72,9 +72,9 @@ def parse_address(text: str) -> Address:
 
 
 def _town_grade(said: str, registered: str) -> Grade:
-    if said == registered or (said and registered and kana_key(reading(said)) == kana_key(reading(registered))):
+    if said == registered:
         return "match"
-    return compare_part(said, registered)
+    return compare_kana(kana_key(reading(said)), kana_key(reading(registered))) if said and registered else "fail"
 
 
 def grade_address(said: Address, registered: Address) -> Grade:

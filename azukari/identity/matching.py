@@ -1,6 +1,7 @@
 """Grading one spoken name against one registered name: match, near or fail, by characters and by reading."""
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -13,26 +14,47 @@ Grade = Literal["match", "near", "fail"]
 GRADES: tuple[Grade, ...] = ("match", "near", "fail")
 _RANK = {"match": 2, "near": 1, "fail": 0}
 
-# A near miss is one edit (a recognition slip: ハルト/ハルド) in a part of at least three characters;
-# in shorter parts one edit is half the name, so it is a different name.
-NEAR_MAX_EDITS = 1
+# A near miss is one recognition slip in a reading of at least three kana: voicing (ハルト/ハルド),
+# small for large kana (シヨウ/ショウ), or a dropped or added length mark, ッ or ン (ユウマ/ユマ).
+# Any other edit (ユウコ/ユウキ, サトウ/カトウ) makes another name; characters must match exactly.
 NEAR_MIN_LENGTH = 3
+_SLIP_MARKS = frozenset("ッウインー")
+_SMALL = str.maketrans("ァィゥェォッャュョヮヵヶ", "アイウエオツヤユヨワカケ")
+
+
+def _base(kana: str) -> str:
+    """A kana without its voicing mark and at full size: バ/パ → ハ, ョ → ヨ."""
+    stripped = unicodedata.normalize("NFD", kana).replace("\u3099", "").replace("\u309a", "")
+    return unicodedata.normalize("NFC", stripped).translate(_SMALL)
 
 
 def best(*grades: Grade) -> Grade:
     return max(grades, key=_RANK.__getitem__, default="fail")
 
 
-def compare_part(said: str, registered: str) -> Grade:
-    """Exact equality, or one edit in a long enough part; Levenshtein on short strings, not a fuzzy ratio."""
+def compare_chars(said: str, registered: str) -> Grade:
+    return "match" if said and said == registered else "fail"
+
+
+def compare_kana(said: str, registered: str) -> Grade:
+    """Equal readings match; one recognition slip is near; any other difference fails."""
     if not said or not registered:
         return "fail"
     if said == registered:
         return "match"
-    if len(registered) >= NEAR_MIN_LENGTH and Levenshtein.distance(
-            said, registered, score_cutoff=NEAR_MAX_EDITS) <= NEAR_MAX_EDITS:
-        return "near"
-    return "fail"
+    if len(registered) < NEAR_MIN_LENGTH or abs(len(said) - len(registered)) > 1:
+        return "fail"
+    ops = Levenshtein.editops(said, registered)
+    if len(ops) != 1:
+        return "fail"
+    tag, src, dest = ops.as_list()[0]
+    if tag == "replace":
+        slip = _base(said[src]) == _base(registered[dest])
+    elif tag == "delete":
+        slip = said[src] in _SLIP_MARKS
+    else:
+        slip = registered[dest] in _SLIP_MARKS
+    return "near" if slip else "fail"
 
 
 @dataclass(frozen=True)
@@ -68,15 +90,15 @@ def grade_name(spoken: SpokenName, *, name: str, kana: str) -> Grade:
     for text, morphemes in spoken.forms:
         if text.startswith(family_c):
             rest = text[len(family_c):]
-            grades += [compare_part(rest, given_c), compare_part(kana_key(reading(rest)), given_k)]
+            grades += [compare_chars(rest, given_c), compare_kana(kana_key(reading(rest)), given_k)]
         # Split at each morpheme boundary: the family name may be said in kanji and the given name in kana.
         for cut in range(1, len(morphemes)):
             head, tail = morphemes[:cut], morphemes[cut:]
             head_c, head_k = "".join(s for s, _ in head), kana_key("".join(r for _, r in head))
             if head_c == family_c or head_k == family_k:
-                grades += [compare_part("".join(s for s, _ in tail), given_c),
-                           compare_part(kana_key("".join(r for _, r in tail)), given_k)]
+                grades += [compare_chars("".join(s for s, _ in tail), given_c),
+                           compare_kana(kana_key("".join(r for _, r in tail)), given_k)]
         whole_k = kana_key("".join(r for _, r in morphemes))
         if whole_k.startswith(family_k):
-            grades.append(compare_part(whole_k[len(family_k):], given_k))
+            grades.append(compare_kana(whole_k[len(family_k):], given_k))
     return best(*grades)
