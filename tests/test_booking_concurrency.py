@@ -1,0 +1,213 @@
+"""Races on real threads (and PostgreSQL processes): the database, not luck, keeps the counts right."""
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import func, select
+from test_booking_service import DAY, NOW, add_child, book, seed_facilities, unit_id
+
+from azukari.booking import service
+from azukari.booking.models import Reservation, UnitDay
+from azukari.booking.rules import BookingRefusal
+from azukari.db import Database
+
+# Capacity 6 with 2 infant seats, so a race can overrun either limit.
+RACE_FACILITY = """
+[booking]
+horizon_days = 30
+closed_on_public_holidays = true
+[fees]
+under_1 = 2000
+from_1 = 1500
+[[facility]]
+key = 1
+name = "光が丘子ども家庭支援センター"
+reading = "ひかりがおか"
+capacity = 6
+infant_capacity = 2
+units = [ { key = 1, start = "09:00", end = "12:00" } ]
+[[facility]]
+key = 2
+name = "石神井子ども家庭支援センター"
+reading = "しゃくじい"
+capacity = 6
+infant_capacity = 2
+units = [ { key = 1, start = "10:00", end = "13:00" } ]
+"""
+INFANT, OLDER = dt.date(2026, 5, 1), dt.date(2023, 5, 1)
+
+
+def _race(jobs: list[Callable[[], object]]) -> list[object]:
+    """Start every job at the same instant on its own thread; return results (or exceptions)."""
+    barrier = threading.Barrier(len(jobs))
+    results: list[object] = [None] * len(jobs)
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            results[i] = jobs[i]()
+        except Exception as error:  # surfaced by the assertions below
+            results[i] = error
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def _book_job(database: Database, child_id: int, unit: int) -> Callable[[], object]:
+    def job() -> object:
+        with database.unit_of_work() as session:
+            outcome = service.book(session, child_id=child_id, unit_id=unit, day=DAY, channel="voice",
+                                   language="ja", now=NOW)
+            session.commit()
+            return outcome
+    return job
+
+
+def _prepare(database: Database, tmp_path: Path, births: list[dt.date], prebooked: list[dt.date]) -> list[int]:
+    """Seed facilities, book `prebooked` children into unit 1-1, return the ids of `births` children."""
+    with database.unit_of_work() as session:
+        seed_facilities(session, tmp_path, RACE_FACILITY)
+        for born in prebooked:
+            assert isinstance(book(session, add_child(session, born=born)), service.Booked)
+        ids = [add_child(session, born=born).id for born in births]
+        session.commit()
+        return ids
+
+
+def _counts(database: Database, unit: int) -> tuple[int, int, int, int]:
+    """(live reservations, live infants, counter booked, counter infants) for the unit on DAY."""
+    with database.unit_of_work() as session:
+        live = select(func.count(Reservation.id)).where(Reservation.unit_id == unit, Reservation.status == "booked")
+        booked, infants = session.execute(select(UnitDay.booked, UnitDay.infants).where(UnitDay.unit_id == unit)).one()
+        return (session.scalar(live) or 0, session.scalar(live.where(Reservation.infant)) or 0, booked, infants)
+
+
+def _unit(database: Database, facility_key: int) -> int:
+    with database.unit_of_work() as session:
+        return unit_id(session, facility_key, 1)
+
+
+def test_twenty_four_threads_for_the_last_three_seats_book_exactly_the_capacity(database: Database,
+                                                                                tmp_path: Path) -> None:
+    children = _prepare(database, tmp_path, [INFANT, OLDER] * 12, prebooked=[INFANT, OLDER, OLDER])
+    unit = _unit(database, 1)
+    results = _race([_book_job(database, child, unit) for child in children])
+    assert not [r for r in results if isinstance(r, Exception)]
+    assert sum(isinstance(r, service.Booked) for r in results) == 3
+    assert all(r is BookingRefusal.FULL for r in results if not isinstance(r, service.Booked))
+    live, infants, counter, counter_infants = _counts(database, unit)
+    assert (live, counter) == (6, 6)
+    assert infants == counter_infants <= 2
+
+
+def test_twenty_infants_racing_for_one_infant_seat_take_exactly_one(database: Database, tmp_path: Path) -> None:
+    children = _prepare(database, tmp_path, [INFANT] * 20, prebooked=[INFANT])
+    unit = _unit(database, 1)
+    results = _race([_book_job(database, child, unit) for child in children])
+    assert sum(isinstance(r, service.Booked) for r in results) == 1
+    assert _counts(database, unit) == (2, 2, 2, 2)
+
+
+def test_one_child_raced_onto_overlapping_units_at_two_facilities_gets_one(database: Database,
+                                                                           tmp_path: Path) -> None:
+    (child,) = _prepare(database, tmp_path, [OLDER], prebooked=[])
+    units = [_unit(database, 1), _unit(database, 2)]
+    results = _race([_book_job(database, child, units[i % 2]) for i in range(20)])
+    assert not [r for r in results if isinstance(r, Exception)]
+    assert sum(isinstance(r, service.Booked) for r in results) == 1
+    assert all(r is BookingRefusal.OVERLAPPING for r in results if not isinstance(r, service.Booked))
+    with database.unit_of_work() as session:
+        assert session.scalar(select(func.count(Reservation.id))) == 1
+        assert session.scalar(select(func.sum(UnitDay.booked))) == 1
+
+
+def test_one_child_whose_day_lock_row_already_exists_still_gets_one(database: Database, tmp_path: Path) -> None:
+    # A cancelled booking leaves the child's lock row behind, so the race is decided by the
+    # UPDATE that locks it, not by the INSERT that creates it.
+    (child,) = _prepare(database, tmp_path, [OLDER], prebooked=[])
+    units = [_unit(database, 1), _unit(database, 2)]
+    first = _book_job(database, child, units[0])()
+    assert isinstance(first, service.Booked)
+    with database.unit_of_work() as session:
+        household_pk = session.scalar(select(Reservation.household_pk))
+        assert household_pk is not None
+        service.cancel(session, household_pk=household_pk, booking_number=first.booking_number, channel="voice",
+                       language="ja", now=NOW)
+        session.commit()
+    results = _race([_book_job(database, child, units[i % 2]) for i in range(20)])
+    assert sum(isinstance(r, service.Booked) for r in results) == 1
+    with database.unit_of_work() as session:
+        assert session.scalar(select(func.sum(UnitDay.booked))) == 1
+
+
+def test_cancellations_racing_with_bookings_keep_the_counter_true(database: Database, tmp_path: Path) -> None:
+    with database.unit_of_work() as session:
+        seed_facilities(session, tmp_path, RACE_FACILITY)
+        holders = [add_child(session, born=born) for born in [INFANT, INFANT, OLDER, OLDER, OLDER, OLDER]]
+        tickets = []
+        for child in holders:
+            booked = book(session, child)
+            assert isinstance(booked, service.Booked)
+            tickets.append((child.household_pk, booked.booking_number))
+        waiting = [add_child(session, born=born).id for born in [INFANT, OLDER] * 8]
+        session.commit()
+    unit = _unit(database, 1)
+
+    def cancel_job(household_pk: int, number: str) -> Callable[[], object]:
+        def job() -> object:
+            with database.unit_of_work() as session:
+                outcome = service.cancel(session, household_pk=household_pk, booking_number=number,
+                                         channel="voice", language="ja", now=NOW)
+                session.commit()
+                return outcome
+        return job
+
+    results = _race([cancel_job(*t) for t in tickets] + [_book_job(database, c, unit) for c in waiting])
+    assert not [r for r in results if isinstance(r, Exception)]
+    assert all(isinstance(r, service.Cancelled) for r in results[:6])
+    booked_in_race = sum(isinstance(r, service.Booked) for r in results[6:])
+    live, infants, counter, counter_infants = _counts(database, unit)
+    assert (live, infants) == (counter, counter_infants)
+    assert live == booked_in_race <= 6 and infants <= 2
+    # Every cancelled seat really came back: booking on from here fills the unit exactly.
+    late = [r for r in [_book_job(database, c, unit)() for c in waiting] if isinstance(r, service.Booked)]
+    assert _counts(database, unit)[0] == booked_in_race + len(late) == 6
+
+
+def _process_booker(url: str, child_ids: list[int], unit: int, start: multiprocessing.synchronize.Barrier,
+                    booked: multiprocessing.sharedctypes.Synchronized[int]) -> None:
+    database = Database(url, pool_size=2)  # a process of its own: its own engine and connections
+    try:
+        start.wait()
+        for child_id in child_ids:
+            if isinstance(_book_job(database, child_id, unit)(), service.Booked):
+                with booked.get_lock():
+                    booked.value += 1
+    finally:
+        database.dispose()
+
+
+def test_processes_racing_on_postgresql_book_exactly_the_capacity(pg_database: Database, tmp_path: Path) -> None:
+    children = _prepare(pg_database, tmp_path, [INFANT, OLDER] * 12, prebooked=[OLDER])
+    unit = _unit(pg_database, 1)
+    context = multiprocessing.get_context("spawn")  # no inherited sockets from this process's pool
+    start, booked = context.Barrier(6), context.Value("i", 0)
+    processes = [context.Process(target=_process_booker, args=(pg_database.url, children[i::6], unit, start, booked))
+                 for i in range(6)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=180)
+    assert [p.exitcode for p in processes] == [0] * 6
+    assert booked.value == 5
+    live, infants, counter, counter_infants = _counts(pg_database, unit)
+    assert (live, counter) == (6, 6)
+    assert infants == counter_infants <= 2
