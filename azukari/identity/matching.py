@@ -47,13 +47,14 @@ def compare_kana(said: str, registered: str) -> Grade:
     ops = Levenshtein.editops(said, registered)
     if len(ops) != 1:
         return "fail"
-    tag, src, dest = ops.as_list()[0]
+    tag, src, dest = (str(x) for x in ops.as_list()[0])
+    src_pos, dest_pos = int(src), int(dest)
     if tag == "replace":
-        slip = _base(said[src]) == _base(registered[dest])
+        slip = _base(said[src_pos]) == _base(registered[dest_pos])
     elif tag == "delete":
-        slip = said[src] in _SLIP_MARKS
+        slip = said[src_pos] in _SLIP_MARKS
     else:
-        slip = registered[dest] in _SLIP_MARKS
+        slip = registered[dest_pos] in _SLIP_MARKS
     return "near" if slip else "fail"
 
 
