@@ -1,0 +1,113 @@
+"""`azukari call` and `azukari sms`: a phone in the terminal, against a server or an in-process app."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import httpx
+from sqlalchemy import func, select
+
+from azukari.clock import SystemClock, tokyo_today
+from azukari.db import Database
+from azukari.ivr.handset import Wire, play_call, play_sms
+from azukari.messaging.models import OutboxMessage
+from azukari.registration.phone import to_e164
+from azukari.settings import Settings
+
+# Who the terminal texts from when --from is not given: a number that is on no file.
+DEFAULT_SMS_SENDER = "+815000000001"
+# The bot's number when TWILIO_FROM is a Messaging Service SID, which cannot be a call's `To`.
+DEFAULT_BOT_NUMBER = "+815000000000"
+
+_Service = tuple[Wire, Callable[[], None]]
+
+
+def run_call(settings: Settings, *, caller: str | None, url: str | None) -> None:
+    """One call: prompts are printed, digits and speech typed; Ctrl-D (end of input) hangs up."""
+    with _service(settings, url) as (wire, show_outbox):
+        play_call(wire, caller=_number(caller), to=_bot_number(settings),
+                  account_sid=settings.twilio_account_sid, after_turn=show_outbox)
+
+
+def run_sms(settings: Settings, *, sender: str | None, url: str | None) -> None:
+    """One SMS thread: every line typed is a message from `sender`; Ctrl-D ends it."""
+    from_number = _number(sender) or DEFAULT_SMS_SENDER
+    print(f"(texting from {from_number}; end with Ctrl-D)")
+    with _service(settings, url) as (wire, show_outbox):
+        play_sms(wire, sender=from_number, to=_bot_number(settings),
+                 account_sid=settings.twilio_account_sid, after_turn=show_outbox)
+
+
+def _number(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    try:
+        return to_e164(raw)
+    except ValueError:
+        return raw  # "anonymous" and other odd caller IDs go through as Twilio would send them
+
+
+def _bot_number(settings: Settings) -> str:
+    return DEFAULT_BOT_NUMBER if settings.uses_messaging_service else settings.twilio_from
+
+
+@contextmanager
+def _service(settings: Settings, url: str | None) -> Iterator[_Service]:
+    if url is None:
+        with _in_process(settings) as service:
+            yield service
+        return
+    with httpx.Client(base_url=url.rstrip("/"), timeout=20.0) as client:
+        def send(path: str, form: dict[str, str], headers: dict[str, str]) -> tuple[int, str]:
+            response = client.post(path, data=form, headers=headers)
+            return response.status_code, response.text
+
+        # Against a server its outbox sender sends the texts; there is nothing to show here.
+        yield Wire(base_url=url, auth_token=settings.twilio_auth_token, send=send), lambda: None
+
+
+@contextmanager
+def _in_process(settings: Settings) -> Iterator[_Service]:
+    # Imported here: `azukari call --url` needs neither the app nor its dependencies loaded.
+    from fastapi.testclient import TestClient
+
+    from azukari import migrate
+    from azukari.app import create_app
+    from azukari.registration.demo import load_demo
+
+    database = Database(settings.database_url)
+    try:
+        migrate.upgrade(database.engine)
+        with database.unit_of_work() as session:
+            summary = load_demo(session, today=tokyo_today(SystemClock()))
+            session.commit()
+        if summary:
+            print(f"({summary})")
+        show_outbox = _outbox_printer(database)
+        app = create_app(settings, database=database)
+        with TestClient(app, base_url=settings.public_base_url) as client:
+            def send(path: str, form: dict[str, str], headers: dict[str, str]) -> tuple[int, str]:
+                response = client.post(path, data=form, headers=headers)
+                return response.status_code, response.text
+
+            yield Wire(base_url=settings.public_base_url, auth_token=settings.twilio_auth_token, send=send), \
+                show_outbox
+    finally:
+        database.dispose()
+
+
+def _outbox_printer(database: Database) -> Callable[[], None]:
+    """Prints each text queued since the terminal started; all go to a number on file, never the caller."""
+    with database.unit_of_work() as session:
+        seen = session.scalar(select(func.max(OutboxMessage.id))) or 0
+
+    def show() -> None:
+        nonlocal seen
+        with database.unit_of_work() as session:
+            messages = session.scalars(select(OutboxMessage).where(OutboxMessage.id > seen)
+                                       .order_by(OutboxMessage.id)).all()
+            for message in messages:
+                print(f"(SMS to the number on file: {' / '.join(message.body.splitlines())})")
+                seen = message.id
+
+    return show
