@@ -1,0 +1,162 @@
+"""`azukari import-facilities`: the file is checked whole and applied whole, by facility key."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from azukari.booking.facilities_file import FacilitiesFileError, import_facilities
+from azukari.booking.models import BookingPolicy, Facility, Unit
+from azukari.db import Database
+
+HEAD = """
+[booking]
+horizon_days = 14
+closed_on_public_holidays = false
+[fees]
+under_1 = 2200
+from_1 = 1600
+"""
+HIKARIGAOKA = """
+[[facility]]
+key = 1
+name = "光が丘子ども家庭支援センター"
+reading = "ひかりがおかこどもかていしえんせんたー"
+capacity = 6
+infant_capacity = 2
+closed_weekdays = ["sun"]
+units = [ { key = 1, start = "09:00", end = "12:00" }, { key = 2, start = "13:00", end = "16:00" } ]
+"""
+SHAKUJII = """
+[[facility]]
+key = 2
+name = "石神井子ども家庭支援センター"
+reading = "しゃくじいこどもかていしえんせんたー"
+capacity = 4
+infant_capacity = 1
+closed_weekdays = ["sat", "sun"]
+units = [ { key = 1, start = "10:00", end = "13:00" } ]
+"""
+
+
+def _import(database: Database, tmp_path: Path, text: str) -> str:
+    path = tmp_path / "facilities.toml"
+    path.write_text(text, encoding="utf-8")
+    with database.unit_of_work() as session:
+        summary = import_facilities(session, path)
+        session.commit()
+    return summary
+
+
+def _facilities(database: Database) -> list[tuple[int, str, int, int, str, bool, list[tuple[int, str, str, bool]]]]:
+    with database.unit_of_work() as session:
+        return [(f.key, f.name, f.capacity, f.infant_capacity, f.closed_weekdays, f.active,
+                 [(u.key, u.starts, u.ends, u.active) for u in f.units])
+                for f in session.scalars(select(Facility).order_by(Facility.key))]
+
+
+def _error(database: Database, tmp_path: Path, text: str) -> str:
+    with pytest.raises(FacilitiesFileError) as raised:
+        _import(database, tmp_path, text)
+    return str(raised.value)
+
+
+def test_a_file_creates_its_facilities_units_and_booking_policy(database: Database, tmp_path: Path) -> None:
+    summary = _import(database, tmp_path, HEAD + HIKARIGAOKA + SHAKUJII)
+    assert summary.startswith("facilities: 2 created, 0 updated, 0 deactivated")
+    assert _facilities(database) == [
+        (1, "光が丘子ども家庭支援センター", 6, 2, "sun", True,
+         [(1, "09:00", "12:00", True), (2, "13:00", "16:00", True)]),
+        (2, "石神井子ども家庭支援センター", 4, 1, "sat,sun", True, [(1, "10:00", "13:00", True)])]
+    with database.unit_of_work() as session:
+        policy = session.get(BookingPolicy, 1)
+        assert policy is not None
+        assert (policy.horizon_days, policy.closed_on_public_holidays, policy.fee_under_1, policy.fee_from_1) == (
+            14, False, 2200, 1600)
+
+
+def test_importing_again_updates_by_key_and_keeps_the_same_rows(database: Database, tmp_path: Path) -> None:
+    _import(database, tmp_path, HEAD + HIKARIGAOKA + SHAKUJII)
+    with database.unit_of_work() as session:
+        before = {u.key: u.id for u in session.scalars(select(Unit).join(Facility).where(Facility.key == 1))}
+    _import(database, tmp_path, HEAD + HIKARIGAOKA.replace("capacity = 6", "capacity = 8") + SHAKUJII)
+    assert _facilities(database)[0][2] == 8
+    with database.unit_of_work() as session:
+        assert {u.key: u.id for u in session.scalars(select(Unit).join(Facility).where(Facility.key == 1))} == before
+
+
+def test_facilities_and_units_left_out_are_deactivated_not_deleted(database: Database, tmp_path: Path) -> None:
+    _import(database, tmp_path, HEAD + HIKARIGAOKA + SHAKUJII)
+    one_unit = HIKARIGAOKA.replace(', { key = 2, start = "13:00", end = "16:00" }', "")
+    summary = _import(database, tmp_path, HEAD + one_unit)
+    assert "1 deactivated" in summary
+    hikarigaoka, shakujii = _facilities(database)
+    assert hikarigaoka[6] == [(1, "09:00", "12:00", True), (2, "13:00", "16:00", False)]
+    assert shakujii[5] is False
+
+
+def test_a_facility_that_comes_back_is_active_again(database: Database, tmp_path: Path) -> None:
+    _import(database, tmp_path, HEAD + HIKARIGAOKA + SHAKUJII)
+    _import(database, tmp_path, HEAD + HIKARIGAOKA)
+    _import(database, tmp_path, HEAD + HIKARIGAOKA + SHAKUJII)
+    assert [f[5] for f in _facilities(database)] == [True, True]
+
+
+def test_a_malformed_file_changes_nothing(database: Database, tmp_path: Path) -> None:
+    _import(database, tmp_path, HEAD + HIKARIGAOKA + SHAKUJII)
+    before = _facilities(database)
+    changed = HIKARIGAOKA.replace("capacity = 6", "capacity = 9") + SHAKUJII.replace('end = "13:00"', 'end = "09:00"')
+    _error(database, tmp_path, HEAD.replace("14", "60") + changed)
+    assert _facilities(database) == before
+    with database.unit_of_work() as session:
+        policy = session.get(BookingPolicy, 1)
+        assert policy is not None and policy.horizon_days == 14
+
+
+def test_an_end_before_the_start_names_the_facility_unit_and_field(database: Database, tmp_path: Path) -> None:
+    message = _error(database, tmp_path, HEAD + SHAKUJII.replace('end = "13:00"', 'end = "09:00"'))
+    assert "facility #1 (key 2) units[1] unit key 1: end 09:00 must be after start 10:00" in message
+
+
+def test_times_must_be_hh_mm(database: Database, tmp_path: Path) -> None:
+    message = _error(database, tmp_path, HEAD + SHAKUJII.replace('start = "10:00"', 'start = "9:00"'))
+    assert "unit key 1: start must be HH:MM" in message
+
+
+def test_facility_keys_must_be_single_digits_and_unique(database: Database, tmp_path: Path) -> None:
+    assert "key must be a whole number from 1 to 9, not 10" in _error(
+        database, tmp_path, HEAD + HIKARIGAOKA.replace("key = 1\n", "key = 10\n"))
+    assert "facility key 1 appears more than once" in _error(
+        database, tmp_path, HEAD + HIKARIGAOKA + SHAKUJII.replace("key = 2\n", "key = 1\n"))
+
+
+def test_unit_keys_must_be_unique_within_a_facility(database: Database, tmp_path: Path) -> None:
+    message = _error(database, tmp_path, HEAD + HIKARIGAOKA.replace("{ key = 2,", "{ key = 1,"))
+    assert "facility #1 (key 1): unit key 1 appears more than once" in message
+
+
+def test_the_infant_capacity_cannot_exceed_the_capacity(database: Database, tmp_path: Path) -> None:
+    message = _error(database, tmp_path, HEAD + SHAKUJII.replace("infant_capacity = 1", "infant_capacity = 5"))
+    assert "facility #1 (key 2): infant_capacity must be a whole number from 0 to 4, not 5" in message
+
+
+def test_closed_weekdays_must_be_day_names(database: Database, tmp_path: Path) -> None:
+    message = _error(database, tmp_path, HEAD + SHAKUJII.replace('"sat", "sun"', '"saturday"'))
+    assert "facility #1 (key 2): closed_weekdays must list days among mon" in message
+
+
+def test_every_problem_in_the_file_is_reported_at_once(database: Database, tmp_path: Path) -> None:
+    broken = HIKARIGAOKA.replace("capacity = 6", "capacity = 0").replace("reading =", "# reading =")
+    message = _error(database, tmp_path, HEAD.replace("from_1 = 1600", "") + broken)
+    assert "[fees]: from_1 must be a whole number" in message
+    assert "facility #1 (key 1): reading must be non-empty text" in message
+    assert "facility #1 (key 1): capacity must be a whole number from 1 to 1000, not 0" in message
+
+
+def test_a_file_that_is_not_toml_says_so(database: Database, tmp_path: Path) -> None:
+    assert _error(database, tmp_path, "[booking\n").startswith("not valid TOML")
+
+
+def test_a_file_without_facilities_is_refused(database: Database, tmp_path: Path) -> None:
+    assert "at least one [[facility]] is needed" in _error(database, tmp_path, HEAD)
