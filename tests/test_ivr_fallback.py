@@ -4,7 +4,11 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
 import azukari.ivr
+from azukari.ivr.static_routes import FALLBACK_PATH, build_router
 
 FALLBACK = Path(azukari.ivr.__file__).parent / "static" / "fallback.xml"
 
@@ -26,3 +30,13 @@ def test_the_fallback_asks_to_call_again_and_gives_the_office_hours_in_both_lang
     assert "5時15分" in japanese
     assert "call again later" in english and "weekdays" in english and "8:30" in english and "5:15" in english
 
+
+
+def test_the_app_router_serves_the_same_file_as_twiml_to_get_and_post() -> None:
+    app = FastAPI()
+    app.include_router(build_router())
+    client = TestClient(app)
+    for response in (client.get(FALLBACK_PATH), client.post(FALLBACK_PATH)):
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/xml")
+        assert response.content == FALLBACK.read_bytes()
