@@ -73,7 +73,7 @@ def _document(posted: Posted) -> list[ET.Element] | None:
 
 def _say(verb: ET.Element) -> None:
     for say in verb.iter("Say"):
-        print(f"🔊 {' '.join((say.text or '').split())}")
+        print(f"🔊 {' '.join(''.join(say.itertext()).split())}")
 
 
 def _listen(gather: ET.Element) -> dict[str, str] | None:
