@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from azukari.identity.matching import Grade, compare_kana
 from azukari.identity.normalize import kana_key
@@ -71,10 +72,21 @@ def parse_address(text: str) -> Address:
     return Address(parts[0], parts[1], parts[2], town_text, numbers)
 
 
+@lru_cache(maxsize=65536)
+def parse_registered(text: str) -> Address:
+    """`parse_address` for addresses on file only (never speech), which are parsed again and again."""
+    return parse_address(text)
+
+
+@lru_cache(maxsize=4096)
+def _town_reading(town: str) -> str:
+    return kana_key(reading(town))
+
+
 def _town_grade(said: str, registered: str) -> Grade:
     if said == registered:
         return "match"
-    return compare_kana(kana_key(reading(said)), kana_key(reading(registered))) if said and registered else "fail"
+    return compare_kana(kana_key(reading(said)), _town_reading(registered)) if said and registered else "fail"
 
 
 def grade_address(said: Address, registered: Address) -> Grade:

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from rapidfuzz.distance import Levenshtein
@@ -59,10 +60,29 @@ def compare_kana(said: str, registered: str) -> Grade:
 
 
 @dataclass(frozen=True)
+class _Form:
+    text: str  # normalised characters
+    reading: str  # kana_key of the whole reading
+    # (family chars, family reading, given chars, given reading) at each morpheme boundary
+    splits: tuple[tuple[str, str, str, str], ...]
+    char_cuts: dict[int, str] = field(default_factory=dict)  # memo: given reading after a char cut
+
+
+@dataclass(frozen=True)
 class SpokenName:
     """What was said, prepared once and graded against each candidate; lives only for the request."""
 
-    forms: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # (normalised text, morphemes) per word order
+    forms: tuple[_Form, ...]  # one per word order tried
+
+
+def _form(text: str) -> _Form:
+    morphemes = tokens(text)
+    splits = []
+    for cut in range(1, len(morphemes)):
+        head, tail = morphemes[:cut], morphemes[cut:]
+        splits.append(("".join(s for s, _ in head), kana_key("".join(r for _, r in head)),
+                       "".join(s for s, _ in tail), kana_key("".join(r for _, r in tail))))
+    return _Form(text, kana_key("".join(r for _, r in morphemes)), tuple(splits))
 
 
 def prepare_name(spoken: str) -> SpokenName:
@@ -71,35 +91,40 @@ def prepare_name(spoken: str) -> SpokenName:
     if has_latin(spoken) and len(words) == 2:
         # English speakers say the given name first: try "given family" both ways round.
         orders.append(f"{words[1]} {words[0]}")
-    forms = []
-    for order in orders:
-        text = normalized(order)
-        forms.append((text, tuple(tokens(text))))
-    return SpokenName(tuple(forms))
+    return SpokenName(tuple(_form(normalized(order)) for order in orders))
+
+
+@lru_cache(maxsize=65536)
+def _registered(name: str, kana: str) -> tuple[str, str, str, str]:
+    # Registered names only (never speech): the same few thousand are graded again and again.
+    family_c, given_c = (normalize_text(p) for p in name_parts(name))
+    family_k, given_k = (kana_key(p) for p in name_parts(kana))
+    return family_c, given_c, family_k, given_k
+
+
+def _given_after(form: _Form, family_c: str) -> str:
+    if len(family_c) not in form.char_cuts:
+        form.char_cuts[len(family_c)] = kana_key(reading(form.text[len(family_c):]))
+    return form.char_cuts[len(family_c)]
 
 
 def grade_name(spoken: SpokenName, *, name: str, kana: str) -> Grade:
     """The family name must agree exactly (by characters or reading); the given name may be one slip off."""
-    family_c, given_c = (normalize_text(p) for p in name_parts(name))
-    family_k, given_k = (kana_key(p) for p in name_parts(kana))
+    family_c, given_c, family_k, given_k = _registered(name, kana)
     if not family_c or not family_k:
         # Registered without a space between the names: no part can be forgiven, only equality counts.
         whole_c, whole_k = normalize_text(name), kana_key(kana)
-        return best(*(("match" if text == whole_c or kana_key(reading(text)) == whole_k else "fail")
-                      for text, _ in spoken.forms))
+        return best(*(("match" if form.text == whole_c or form.reading == whole_k else "fail")
+                      for form in spoken.forms))
     grades: list[Grade] = []
-    for text, morphemes in spoken.forms:
-        if text.startswith(family_c):
-            rest = text[len(family_c):]
-            grades += [compare_chars(rest, given_c), compare_kana(kana_key(reading(rest)), given_k)]
-        # Split at each morpheme boundary: the family name may be said in kanji and the given name in kana.
-        for cut in range(1, len(morphemes)):
-            head, tail = morphemes[:cut], morphemes[cut:]
-            head_c, head_k = "".join(s for s, _ in head), kana_key("".join(r for _, r in head))
+    for form in spoken.forms:
+        if form.text.startswith(family_c):
+            grades += [compare_chars(form.text[len(family_c):], given_c),
+                       compare_kana(_given_after(form, family_c), given_k)]
+        # At each morpheme boundary: the family name may be said in kanji and the given name in kana.
+        for head_c, head_k, tail_c, tail_k in form.splits:
             if head_c == family_c or head_k == family_k:
-                grades += [compare_chars("".join(s for s, _ in tail), given_c),
-                           compare_kana(kana_key("".join(r for _, r in tail)), given_k)]
-        whole_k = kana_key("".join(r for _, r in morphemes))
-        if whole_k.startswith(family_k):
-            grades.append(compare_kana(whole_k[len(family_k):], given_k))
+                grades += [compare_chars(tail_c, given_c), compare_kana(tail_k, given_k)]
+        if form.reading.startswith(family_k):
+            grades.append(compare_kana(form.reading[len(family_k):], given_k))
     return best(*grades)

@@ -17,7 +17,7 @@ def _tokenizer() -> Any:
     # Loading the dictionary takes ~0.2 s and ~70 MB: done on the first reading, not at import.
     from sudachipy import Dictionary, SplitMode
 
-    return Dictionary(dict="core").create(SplitMode.C)
+    return Dictionary(dict="core").tokenizer(SplitMode.C)
 
 
 def tokens(text: str) -> list[tuple[str, str]]:

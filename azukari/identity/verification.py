@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from azukari.identity import throttling
-from azukari.identity.address import grade_address, parse_address
+from azukari.identity.address import grade_address, parse_address, parse_registered
 from azukari.identity.attempts import conclude
 from azukari.identity.decision import clean_grades, decide
 from azukari.identity.matching import Grade, grade_name, prepare_name
@@ -36,7 +36,7 @@ def grade_addresses(session: Session, *, child_ids: Collection[int], spoken: str
     said = parse_address(spoken)
     rows = session.execute(select(Child.id, Household.address).join(Household)
                            .where(Child.id.in_([int(c) for c in child_ids])))
-    return {cid: grade_address(said, parse_address(address)) for cid, address in rows}
+    return {cid: grade_address(said, parse_registered(address)) for cid, address in rows}
 
 
 def grade_guardians(session: Session, *, child_ids: Collection[int], spoken: str) -> dict[int, Grade]:

@@ -1,0 +1,272 @@
+"""A seeded, labelled corpus of verification attempts: genuine callers and impostors, with a registry."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import jaconv
+
+SURNAMES = [
+    ("佐藤", "サトウ"), ("鈴木", "スズキ"), ("高橋", "タカハシ"), ("田中", "タナカ"), ("伊藤", "イトウ"),
+    ("渡辺", "ワタナベ"), ("山本", "ヤマモト"), ("中村", "ナカムラ"), ("小林", "コバヤシ"), ("加藤", "カトウ"),
+    ("吉田", "ヨシダ"), ("山田", "ヤマダ"), ("佐々木", "ササキ"), ("山口", "ヤマグチ"), ("松本", "マツモト"),
+    ("井上", "イノウエ"), ("木村", "キムラ"), ("林", "ハヤシ"), ("斎藤", "サイトウ"), ("清水", "シミズ"),
+    ("山崎", "ヤマザキ"), ("森", "モリ"), ("池田", "イケダ"), ("橋本", "ハシモト"), ("阿部", "アベ"),
+    ("石川", "イシカワ"), ("中島", "ナカジマ"), ("前田", "マエダ"), ("岡田", "オカダ"), ("長谷川", "ハセガワ"),
+    ("藤田", "フジタ"), ("後藤", "ゴトウ"), ("近藤", "コンドウ"), ("遠藤", "エンドウ"), ("青木", "アオキ"),
+    ("坂本", "サカモト"), ("西村", "ニシムラ"), ("福田", "フクダ"), ("太田", "オオタ"), ("原田", "ハラダ"),
+    # Registered with the variant the family uses; callers (and recognisers) say the common form.
+    ("髙橋", "タカハシ"), ("渡邊", "ワタナベ"), ("渡邉", "ワタナベ"), ("齋藤", "サイトウ"), ("山﨑", "ヤマザキ"),
+    ("濱田", "ハマダ"), ("澤田", "サワダ"), ("廣瀬", "ヒロセ"), ("嶋田", "シマダ"), ("冨田", "トミタ"),
+]
+CHILD_NAMES = [
+    ("陽翔", "ハルト"), ("蓮", "レン"), ("湊", "ミナト"), ("蒼", "アオイ"), ("樹", "イツキ"), ("大翔", "ヒロト"),
+    ("悠真", "ユウマ"), ("朝陽", "アサヒ"), ("律", "リツ"), ("颯", "ハヤテ"), ("結翔", "ユイト"), ("悠人", "ユウト"),
+    ("大和", "ヤマト"), ("新", "アラタ"), ("奏太", "ソウタ"), ("陸", "リク"), ("翔太", "ショウタ"), ("陽葵", "ヒマリ"),
+    ("凛", "リン"), ("芽依", "メイ"), ("結菜", "ユイナ"), ("紬", "ツムギ"), ("澪", "ミオ"), ("葵", "アオイ"),
+    ("結衣", "ユイ"), ("さくら", "サクラ"), ("陽菜", "ヒナ"), ("莉子", "リコ"), ("結愛", "ユア"), ("心春", "コハル"),
+    ("栞", "シオリ"), ("美咲", "ミサキ"), ("琴葉", "コトハ"), ("健太", "ケンタ"), ("拓海", "タクミ"), ("颯太", "ソウタ"),
+]
+ADULT_NAMES = [
+    ("美咲", "ミサキ"), ("健一", "ケンイチ"), ("彩", "アヤ"), ("裕子", "ユウコ"), ("直樹", "ナオキ"), ("恵", "メグミ"),
+    ("健太", "ケンタ"), ("美香", "ミカ"), ("大輔", "ダイスケ"), ("由美", "ユミ"), ("誠", "マコト"), ("真由美", "マユミ"),
+    ("剛", "ツヨシ"), ("智子", "トモコ"), ("拓也", "タクヤ"), ("花子", "ハナコ"), ("修", "オサム"), ("恵美", "エミ"),
+    ("勇気", "ユウキ"), ("純子", "ジュンコ"), ("愛", "アイ"), ("陽子", "ヨウコ"), ("達也", "タツヤ"), ("亮", "リョウ"),
+    ("香織", "カオリ"), ("聡", "サトシ"), ("麻衣", "マイ"), ("洋介", "ヨウスケ"), ("沙織", "サオリ"), ("浩二", "コウジ"),
+]
+# Other spellings of a given name's reading: what a recogniser writes when it cannot know the family's kanji.
+HOMOPHONES = {
+    "ハルト": ["陽翔", "遥斗", "晴人", "悠斗"], "ユウト": ["悠人", "優斗", "勇人"], "ソウタ": ["奏太", "颯太", "蒼太"],
+    "ユイ": ["結衣", "唯", "由衣"], "サクラ": ["さくら", "咲良", "桜"], "ミオ": ["澪", "美桜", "美緒"],
+    "アオイ": ["蒼", "葵"], "レン": ["蓮", "廉"], "ヒナ": ["陽菜", "日菜"],
+    "ユウマ": ["悠真", "優真"], "メイ": ["芽依", "芽衣"], "ヒロト": ["大翔", "広人", "博人"], 
+    "ミナト": ["湊", "港"], "ショウタ": ["翔太", "翔大"], "タクミ": ["拓海", "匠"],
+}
+TOWNS = ["光が丘", "関町北", "石神井町", "大泉学園町", "貫井", "豊玉北", "桜台", "氷川台", "平和台", "早宮",
+         "春日町", "高松", "田柄", "旭町", "土支田", "谷原", "高野台", "南田中", "富士見台", "中村北", "向山",
+         "小竹町", "羽沢", "栄町", "旭丘", "北町", "上石神井", "下石神井", "立野町", "西大泉", "東大泉", "南大泉"]
+KANJI_DIGITS = "〇一二三四五六七八九"
+COMMON = str.maketrans("髙邊邉齋﨑濱澤廣嶋冨", "高辺辺斎崎浜沢広島富")
+
+
+@dataclass
+class ChildRecord:
+    id: int
+    name: str
+    kana: str
+    birthdate: dt.date
+
+
+@dataclass
+class HouseholdRecord:
+    id: int
+    guardian_name: str
+    guardian_kana: str
+    address: str
+    numbers: tuple[int, int, int, int | None]  # 丁目, 番, 号, room
+    town: str
+    children: list[ChildRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    kind: str  # "genuine" or the impostor's trick
+    target_child: int | None  # the child a genuine caller is; None for impostors
+    child_name: str
+    birthdate: dt.date
+    address: str
+    guardian_name: str
+
+
+def kanji_number(n: int) -> str:
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 0 else "十" if tens == 1 else KANJI_DIGITS[tens] + "十") + ("" if ones == 0 else KANJI_DIGITS[ones])
+
+
+def registered_address(town: str, numbers: tuple[int, int, int, int | None]) -> str:
+    chome, ban, go, room = numbers
+    return f"東京都練馬区{town}{kanji_number(chome)}丁目{ban}番{go}" + (f"-{room}号" if room else "号")
+
+
+def build_registry(seed: int = 20260401, households: int = 1500) -> list[HouseholdRecord]:
+    """Households with 1-3 children; birthdates crowd into three years so many children share one."""
+    rng = random.Random(seed)
+    out: list[HouseholdRecord] = []
+    child_id = 0
+    for pk in range(1, households + 1):
+        surname, skana = rng.choice(SURNAMES)
+        given, gkana = rng.choice(ADULT_NAMES)
+        town = rng.choice(TOWNS)
+        numbers = (rng.randint(1, 9), rng.randint(1, 30), rng.randint(1, 20),
+                   rng.choice([None, None, rng.randint(101, 905)]))
+        household = HouseholdRecord(pk, f"{surname} {given}", f"{skana} {gkana}", registered_address(town, numbers),
+                                    numbers, town)
+        # Siblings' names never share a reading (奏太 and 颯太 are both ソウタ: no family does that).
+        names = list({k: (n, k) for n, k in rng.sample(CHILD_NAMES, rng.choice([1, 1, 2, 2, 3]))}.values())
+        for cname, ckana in names:
+            child_id += 1
+            born = dt.date(2021, 4, 1) + dt.timedelta(days=rng.randrange(3 * 365))
+            household.children.append(ChildRecord(child_id, f"{surname} {cname}", f"{skana} {ckana}", born))
+        out.append(household)
+    return out
+
+
+def _hira(kana: str) -> str:
+    return str(jaconv.kata2hira(kana))
+
+
+def _parts(text: str) -> tuple[str, str]:
+    family, given = text.split(" ", 1)
+    return family, given
+
+
+_VOICING = {a: b for pair in ("カガ", "キギ", "クグ", "ケゲ", "コゴ", "サザ", "シジ", "スズ", "セゼ", "ソゾ", "タダ", "チヂ",
+                               "テデ", "トド", "ハバ", "ヒビ", "フブ", "ヘベ", "ホボ") for a, b in (pair, pair[::-1])}
+_SMALL_TO_LARGE = {"ャ": "ヤ", "ュ": "ユ", "ョ": "ヨ", "ッ": "ツ"}
+
+
+def recognition_slip(rng: random.Random, kana: str) -> str | None:
+    """One slip a recogniser makes in a given name: voicing, a small kana heard large, a dropped ウ/ン/ッ."""
+    options = [kana[:i] + _VOICING[c] + kana[i + 1:] for i, c in enumerate(kana) if c in _VOICING]
+    options += [kana[:i] + _SMALL_TO_LARGE[c] + kana[i + 1:] for i, c in enumerate(kana) if c in _SMALL_TO_LARGE]
+    options += [kana[:i] + kana[i + 1:] for i, c in enumerate(kana) if c in "ウンッ" and i > 0]
+    return rng.choice(options) if len(kana) >= 3 and options else None
+
+
+def spoken_name(rng: random.Random, name: str, kana: str, *, slip: bool = False, homophone: bool = False) -> str:
+    """The name as a recogniser or a texting parent might give it."""
+    family, given = _parts(name)
+    fkana, gkana = _parts(kana)
+    spellings = [g for g in HOMOPHONES.get(gkana, []) if g != given]
+    if homophone and spellings:
+        return f"{family.translate(COMMON)}{rng.choice(spellings)}"
+    if slip and (slipped := recognition_slip(rng, gkana)) is not None:
+        return rng.choice([f"{family.translate(COMMON)}{_hira(slipped)}", f"{_hira(fkana)}{_hira(slipped)}",
+                           f"{fkana} {slipped}"])
+    common = f"{family.translate(COMMON)} {given}"
+    return rng.choice([
+        name, common, common.replace(" ", ""), common.replace(" ", "\u3000"), f"{_hira(fkana)}{_hira(gkana)}",
+        f"{_hira(fkana)} {_hira(gkana)}", kana, kana.replace(" ", ""), f"{family.translate(COMMON)}{_hira(gkana)}",
+        str(jaconv.z2h(kana)), f"{family}{given}"])
+
+
+def spoken_address(rng: random.Random, h: HouseholdRecord, *, numbers: tuple[int, int, int, int | None] | None = None,
+                   drop_room: bool = False) -> str:
+    chome, ban, go, room = numbers or h.numbers
+    if drop_room:
+        room = None
+    town = h.town.replace("が", rng.choice("がヶケ")) if rng.random() < 0.3 else h.town
+    dashed = f"{chome}-{ban}-{go}" + (f"-{room}" if room else "")
+    forms = [
+        f"{town}{dashed}", f"練馬区{town}{dashed}", f"東京都練馬区{town}{dashed}",
+        f"練馬区{town}{chome}丁目{ban}番{go}号" + (f" {room}号室" if room else ""),
+        f"{town}{kanji_number(chome)}丁目{kanji_number(ban)}番{kanji_number(go)}号" + (f"{room}" if room else ""),
+        f"{town}{chome}の{ban}の{go}" + (f"の{room}" if room else ""),
+        str(jaconv.h2z(f"練馬区 {town} {dashed}", digit=True, ascii=True)),
+        f"東京都 練馬区 {town} {chome}丁目 {ban}番地 {go}" + (f"-{room}" if room else ""),
+    ]
+    if numbers is None and not drop_room:
+        forms.append(h.address)
+    return rng.choice(forms)
+
+
+def _by_birthdate(registry: list[HouseholdRecord]) -> dict[dt.date, list[tuple[HouseholdRecord, ChildRecord]]]:
+    index: dict[dt.date, list[tuple[HouseholdRecord, ChildRecord]]] = {}
+    for h in registry:
+        for c in h.children:
+            index.setdefault(c.birthdate, []).append((h, c))
+    return index
+
+
+def _one_kana_off(rng: random.Random, kana: str) -> str:
+    """The family name with one kana replaced by another of a different sound: サトウ → カトウ."""
+    pool = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワ"
+    i = rng.randrange(len(kana))
+    replacement = rng.choice([k for k in pool if k != kana[i] and _VOICING.get(k) != kana[i]])
+    return kana[:i] + replacement + kana[i + 1:]
+
+
+def _kanji_for(kana: str) -> str | None:
+    return next((s for s, k in SURNAMES if k == kana), None)
+
+
+def genuine(rng: random.Random, registry: list[HouseholdRecord], count: int) -> Iterator[Attempt]:
+    for _ in range(count):
+        h = rng.choice(registry)
+        c = rng.choice(h.children)
+        slip, homophone = rng.random() < 0.2, rng.random() < 0.15
+        yield Attempt("genuine", c.id, spoken_name(rng, c.name, c.kana, slip=slip, homophone=homophone), c.birthdate,
+                      spoken_address(rng, h, drop_room=not slip and h.numbers[3] is not None and rng.random() < 0.1),
+                      spoken_name(rng, h.guardian_name, h.guardian_kana))
+
+
+def impostors(rng: random.Random, registry: list[HouseholdRecord], each: int) -> Iterator[Attempt]:
+    index = _by_birthdate(registry)
+    # Two families with a child born the same day (and different family names, else the mix may be
+    # exactly the other family's true answers).
+    shared = [(pairs[0], pairs[1]) for pairs in index.values()
+              if len(pairs) > 1 and _parts(pairs[0][0].guardian_kana)[0] != _parts(pairs[1][0].guardian_kana)[0]]
+    siblings = [h for h in registry if len({c.birthdate for c in h.children}) > 1]
+    for _ in range(each):
+        # Same birthdate, another family: some facts are the target's, the rest the other family's.
+        (t, tc), (o, oc) = rng.choice(shared)
+        take = rng.choice([(1, 0, 0), (0, 1, 0), (0, 0, 1), (1, 1, 0), (0, 1, 1), (1, 0, 1)])
+        yield Attempt("same_birthdate_other_family", None,
+                      spoken_name(rng, *((oc.name, oc.kana) if take[0] else (tc.name, tc.kana))), tc.birthdate,
+                      spoken_address(rng, o if take[1] else t),
+                      spoken_name(rng, *((o.guardian_name, o.guardian_kana) if take[2] else
+                                         (t.guardian_name, t.guardian_kana))))
+        h = rng.choice(siblings)
+        a, b = rng.sample([c for c in h.children], 2)
+        if a.birthdate != b.birthdate:
+            yield Attempt("sibling_name_other_birthdate", None, spoken_name(rng, a.name, a.kana), b.birthdate,
+                          spoken_address(rng, h), spoken_name(rng, h.guardian_name, h.guardian_kana))
+        h = rng.choice(registry)
+        c = rng.choice(h.children)
+        chome, ban, go, room = h.numbers
+        moved = (chome, ban, go + rng.choice([-1, 1]) if go > 1 else go + 1, room)
+        yield Attempt("neighbouring_house_number", None, spoken_name(rng, c.name, c.kana), c.birthdate,
+                      spoken_address(rng, h, numbers=moved), spoken_name(rng, h.guardian_name, h.guardian_kana))
+        yield _surname_off(rng, registry)
+        h = rng.choice(registry)
+        c = rng.choice(h.children)
+        family, _ = _parts(h.guardian_name)
+        fkana, _ = _parts(h.guardian_kana)
+        yield Attempt("guardian_surname_only", None, spoken_name(rng, c.name, c.kana), c.birthdate,
+                      spoken_address(rng, h), rng.choice([family, family.translate(COMMON), fkana, _hira(fkana)]))
+        yield _other_parent(rng, registry)
+
+
+def _surname_off(rng: random.Random, registry: list[HouseholdRecord]) -> Attempt:
+    h = rng.choice(registry)
+    c = rng.choice(h.children)
+    on_child = rng.random() < 0.5
+    name, kana = (c.name, c.kana) if on_child else (h.guardian_name, h.guardian_kana)
+    _, given = _parts(name)
+    fkana, gkana = _parts(kana)
+    off = _one_kana_off(rng, fkana)
+    kanji = _kanji_for(off)
+    said = rng.choice([f"{_hira(off)}{_hira(gkana)}", f"{off} {gkana}"] + ([f"{kanji} {given}"] if kanji else []))
+    child_said = said if on_child else spoken_name(rng, c.name, c.kana)
+    guardian_said = spoken_name(rng, h.guardian_name, h.guardian_kana) if on_child else said
+    return Attempt("surname_one_kana_off", None, child_said, c.birthdate, spoken_address(rng, h), guardian_said)
+
+
+def _other_parent(rng: random.Random, registry: list[HouseholdRecord]) -> Attempt:
+    h = rng.choice(registry)
+    c = rng.choice(h.children)
+    family, _ = _parts(h.guardian_name)
+    fkana, gkana = _parts(h.guardian_kana)
+    other, okana = rng.choice([(n, k) for n, k in ADULT_NAMES if k != gkana])
+    return Attempt("other_parent_name", None, spoken_name(rng, c.name, c.kana), c.birthdate, spoken_address(rng, h),
+                   spoken_name(rng, f"{family} {other}", f"{fkana} {okana}"))
+
+
+def corpus(seed: int = 7, genuine_count: int = 2400, impostors_each: int = 2000
+           ) -> tuple[list[HouseholdRecord], list[Attempt]]:
+    """The registry and its attempts; the same seed always gives the same corpus."""
+    registry = build_registry()
+    rng = random.Random(seed)
+    return registry, [*genuine(rng, registry, genuine_count), *impostors(rng, registry, impostors_each)]
