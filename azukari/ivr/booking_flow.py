@@ -1,0 +1,161 @@
+"""Steps after verification: the menu, booking (date, facility, unit, confirm) and cancelling."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from azukari.ivr.handoff import to_staff
+from azukari.ivr.parsing import parse_number, parse_sms_date, parse_yes_no
+from azukari.ivr.questions import ask, finish, wrong
+from azukari.ivr.replies import Line, Reply
+from azukari.ivr.state import State
+
+if TYPE_CHECKING:
+    from azukari.ivr.conversation import Ports
+
+Handler = Callable[[State, str, "Ports"], Reply]
+
+# Refusals of a day that a caller may hear. Anything else — above all an overlap with one of the
+# child's own bookings — is the one sentence "this time cannot be booked", so a caller learns
+# nothing about existing bookings (the booking core texts the reason to the number on file).
+_DAY_REFUSALS = {"closed", "outside_window", "full", "expired_registration"}
+
+
+def _key(state: State, answer: str) -> str | None:
+    """What was pressed, or the number that was texted."""
+    if state.channel == "sms":
+        return parse_number(answer)
+    return answer.rstrip("#") or None
+
+
+def _yes_no(state: State, answer: str) -> bool | None:
+    if state.channel == "sms":
+        return parse_yes_no(answer)
+    return {"1": True, "2": False}.get(answer)
+
+
+def _menu(state: State, answer: str, ports: Ports) -> Reply:
+    assert state.household_pk is not None
+    choice = _key(state, answer)
+    if choice == "1":
+        return ask(state, "date")
+    if choice == "2":
+        return ask(state, "cancel_ref")
+    if choice == "3":
+        ports.text_my_bookings(household_pk=state.household_pk, language=state.language)
+        return ask(state, "menu", Line("bookings_sent"))
+    if choice == "0" and state.channel == "voice":
+        return to_staff(state, ports, kind="staff_requested", household_pk=state.household_pk)
+    return wrong(state)
+
+
+def _day(state: State, answer: str, ports: Ports) -> dt.date | None:
+    if state.channel == "voice":
+        return ports.day_from_keypad(answer.rstrip("#"))
+    parsed = parse_sms_date(answer)
+    if isinstance(parsed, tuple):
+        return ports.day_from_keypad(f"{parsed[0]:02d}{parsed[1]:02d}")
+    return parsed
+
+
+def _date(state: State, answer: str, ports: Ports) -> Reply:
+    day = _day(state, answer, ports)
+    if day is None:
+        return wrong(state, Line("invalid_date"))
+    return offer(state, day, ports)
+
+
+def offer(state: State, day: dt.date, ports: Ports) -> Reply:
+    """The units with room for this child that day, or why there are none."""
+    assert state.child_id is not None
+    state.day, state.options, state.facility_key, state.unit_id = "", [], None, None
+    found = ports.options(child_id=state.child_id, day=day)
+    if isinstance(found, str):
+        reason = f"refusal.{found}" if found in _DAY_REFUSALS else "cannot_book"
+        return ask(state, "date", Line(reason))
+    if not found:
+        return ask(state, "date", Line("refusal.full"))
+    state.day, state.options = day.isoformat(), found
+    return ask(state, "facility" if state.channel == "voice" else "options")
+
+
+def _facility(state: State, answer: str, ports: Ports) -> Reply:
+    key = _key(state, answer)
+    if key is None or not any(str(o.facility_key) == key for o in state.options):
+        return wrong(state)
+    state.facility_key = int(key)
+    return ask(state, "unit")
+
+
+def _unit(state: State, answer: str, ports: Ports) -> Reply:
+    key = _key(state, answer)
+    chosen = next((o for o in state.options if o.facility_key == state.facility_key and str(o.unit_key) == key), None)
+    if chosen is None:
+        return wrong(state)
+    state.unit_id = chosen.unit_id
+    return ask(state, "confirm")
+
+
+def _option(state: State, answer: str, ports: Ports) -> Reply:
+    key = _key(state, answer)
+    chosen = next((o for o in state.options if o.sms_number == key), None)
+    if chosen is None:
+        return wrong(state)
+    state.facility_key, state.unit_id = chosen.facility_key, chosen.unit_id
+    return ask(state, "confirm")
+
+
+def _confirm(state: State, answer: str, ports: Ports) -> Reply:
+    yes = _yes_no(state, answer)
+    option, day = state.chosen_option(), state.chosen_day()
+    if yes is None or option is None or day is None:
+        return wrong(state)
+    if not yes:
+        return ask(state, "date", Line("choose_again"))
+    assert state.child_id is not None
+    refusal = ports.book(child_id=state.child_id, unit_id=option.unit_id, day=day, language=state.language)
+    state.options, state.facility_key, state.unit_id, state.day = [], None, None, ""
+    if refusal is not None:
+        reason = f"refusal.{refusal}" if refusal in _DAY_REFUSALS - {"full"} else "cannot_book"
+        return ask(state, "date", Line(reason))
+    # Booked: the booking number goes only by SMS to the number on file, never into the call.
+    return ask(state, "next", Line("booked"))
+
+
+def _next(state: State, answer: str, ports: Ports) -> Reply:
+    key = _key(state, answer)
+    if key == "1" or (state.channel == "sms" and parse_yes_no(answer)):
+        return ask(state, "date")
+    if key == "9" or (state.channel == "sms" and parse_yes_no(answer) is False):
+        return finish(state, Line("goodbye"))
+    return wrong(state)
+
+
+def _cancel_ref(state: State, answer: str, ports: Ports) -> Reply:
+    number = _key(state, answer)
+    if number is None or not number.isdigit() or not 6 <= len(number) <= 8:
+        return wrong(state, Line("invalid_booking_number"))
+    # Whether the number is found is not said here: every number gets the same next question.
+    state.sealed["booking_number"] = ports.seal("booking_number", number)
+    return ask(state, "cancel_confirm")
+
+
+def _cancel_confirm(state: State, answer: str, ports: Ports) -> Reply:
+    yes = _yes_no(state, answer)
+    if yes is None:
+        return wrong(state)
+    token = state.sealed.pop("booking_number", "")
+    number = ports.unseal("booking_number", token) if token else None
+    if not yes:
+        return ask(state, "menu", Line("cancel_kept"))
+    assert state.household_pk is not None
+    if number and ports.cancel(household_pk=state.household_pk, booking_number=number, language=state.language):
+        return ask(state, "menu", Line("cancelled"))
+    return ask(state, "menu", Line("cancel_failed"))
+
+
+HANDLERS: dict[str, Handler] = {
+    "menu": _menu, "date": _date, "facility": _facility, "unit": _unit, "options": _option,
+    "confirm": _confirm, "next": _next, "cancel_ref": _cancel_ref, "cancel_confirm": _cancel_confirm,
+}

@@ -1,0 +1,113 @@
+"""Each step's question: how it is gathered, and what is offered, rebuilt from the state alone."""
+from __future__ import annotations
+
+from azukari.ivr.replies import Ask, Choice, Line, Reply
+from azukari.ivr.spoken import day_words, facility_words, fee_words, time_words
+from azukari.ivr.state import State
+
+# Recognition hints: the ward's town names and the words of an address (Google's phrase boost).
+ADDRESS_HINTS = ("東京都", "練馬区", "丁目", "番", "号", "旭丘", "旭町", "大泉学園町", "大泉町", "春日町",
+                 "上石神井", "北町", "小竹町", "桜台", "石神井台", "石神井町", "下石神井", "関町北", "関町東",
+                 "関町南", "高野台", "高松", "田柄", "立野町", "土支田", "豊玉上", "豊玉中", "豊玉南", "豊玉北",
+                 "中村北", "中村南", "西大泉", "練馬", "貫井", "錦", "羽沢", "早宮", "光が丘", "氷川台",
+                 "東大泉", "富士見台", "平和台", "南大泉", "南田中", "向山", "谷原")
+
+_ASKS: dict[str, Ask] = {
+    "language": Ask("language", num_digits=1),
+    "id_choice": Ask("id_choice", num_digits=1),
+    "household_id": Ask("household_id", finish_on_key="#"),
+    "pin": Ask("pin", finish_on_key="#"),
+    "child_name": Ask("child_name", input="speech"),
+    "birthdate": Ask("birthdate", num_digits=8),
+    "address": Ask("address", input="speech", hints=ADDRESS_HINTS),
+    "guardian_name": Ask("guardian_name", input="speech"),
+    "menu": Ask("menu", num_digits=1),
+    "date": Ask("date", finish_on_key="#"),
+    "facility": Ask("facility", num_digits=1),
+    "unit": Ask("unit", num_digits=1),
+    "options": Ask("options"),
+    "confirm": Ask("confirm", num_digits=1),
+    "next": Ask("next", num_digits=1),
+    "cancel_ref": Ask("cancel_ref", finish_on_key="#"),
+    "cancel_confirm": Ask("cancel_confirm", num_digits=1),
+}
+STEPS = frozenset(_ASKS)
+MAX_WRONG = 6  # unusable answers in a row before a call is ended (a stuck caller, or a robot)
+
+
+def _facility_choices(state: State) -> tuple[Choice, ...]:
+    seen: dict[int, Choice] = {}
+    for option in state.options:
+        label = facility_words(option, state.language, state.channel)
+        seen.setdefault(option.facility_key,
+                        Choice(str(option.facility_key), Line("choice.facility", {"label": label})))
+    return tuple(seen.values())
+
+
+def _unit_choices(state: State) -> tuple[Choice, ...]:
+    return tuple(Choice(str(o.unit_key), Line("choice.unit", {
+        "label": time_words(o.starts, o.ends, state.language, state.channel)}))
+        for o in state.options if o.facility_key == state.facility_key)
+
+
+def _option_choices(state: State) -> tuple[Choice, ...]:
+    return tuple(Choice(o.sms_number, Line("choice.option", {
+        "facility": facility_words(o, state.language, state.channel), "starts": o.starts, "ends": o.ends}))
+        for o in state.options)
+
+
+def _content(state: State) -> tuple[tuple[Line, ...], tuple[Choice, ...]]:
+    """The lines and choices that belong to the question itself (repeated by `*` and re-asks)."""
+    day = state.chosen_day()
+    heading = (Line("day_heading", {"date": day_words(day, state.language, state.channel)}),) if day else ()
+    if state.step == "facility":
+        return heading, _facility_choices(state)
+    if state.step == "unit":
+        return heading, _unit_choices(state)
+    if state.step == "options":
+        return heading, _option_choices(state)
+    option = state.chosen_option()
+    if state.step == "confirm" and day is not None and option is not None:
+        return (Line("confirm_summary", {
+            "date": day_words(day, state.language, state.channel),
+            "time": time_words(option.starts, option.ends, state.language, state.channel),
+            "facility": facility_words(option, state.language, state.channel),
+            "fee": fee_words(option.fee, state.language)}),), ()
+    return (), ()
+
+
+def _gather(state: State) -> Ask:
+    spec = _ASKS[state.step]
+    if spec.num_digits is None or state.step not in ("facility", "unit"):
+        return spec
+    # Keys are digits a caller presses; a facility numbered 10 or more needs more than one.
+    keys = [c.number for c in (_facility_choices(state) if state.step == "facility" else _unit_choices(state))]
+    width = max((len(k) for k in keys), default=1)
+    return spec if width == 1 else Ask(spec.step, finish_on_key="#")
+
+
+def ask(state: State, step: str, *preface: Line) -> Reply:
+    """Open a new question: its counters start again."""
+    state.step, state.silences, state.wrong = step, 0, 0
+    return reask(state, *preface)
+
+
+def reask(state: State, *preface: Line) -> Reply:
+    """The open question again (after `*`, silence or an unusable answer)."""
+    lines, choices = _content(state)
+    return Reply(state.language, lines=(*preface, *lines), choices=choices, ask=_gather(state))
+
+
+def finish(state: State, *lines: Line) -> Reply:
+    """Say the lines and end the conversation."""
+    state.ended = True
+    state.step = ""
+    return Reply(state.language, lines=lines, end=True)
+
+
+def wrong(state: State, *preface: Line) -> Reply:
+    """An unusable answer: say so, and what is allowed (the question lists it), or end a stuck call."""
+    state.wrong += 1
+    if state.channel == "voice" and state.wrong >= MAX_WRONG:
+        return finish(state, Line("too_many_tries"))
+    return reask(state, *(preface or (Line("invalid"),)))

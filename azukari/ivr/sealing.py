@@ -1,0 +1,46 @@
+"""Sealing what a caller said between two webhooks: AES-GCM under a key derived from the auth token.
+
+Why seal rather than store: the child's name is said before the birthdate, and names are
+graded only among the children born that day (grading against every child at 1,000,000 is
+neither fast nor private). So the name must outlive one webhook. Stored in plain text it would
+be raw speech in the conversation table; sealed, the database holds only ciphertext whose key
+is not in the database, bound to one conversation (associated data), and it is deleted as soon
+as it has been graded. The same goes for a household ID + PIN and a booking number being keyed in.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+_INFO = b"azukari conversation sealing v1"
+
+
+class Sealer:
+    """Seals short strings for one conversation; a token from another conversation does not open."""
+
+    def __init__(self, secret: str, *, conversation: str) -> None:
+        key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(secret.encode())
+        self._aead = AESGCM(key)
+        self._conversation = conversation
+
+    def _aad(self, purpose: str) -> bytes:
+        return f"{self._conversation}\x00{purpose}".encode()
+
+    def seal(self, purpose: str, value: str) -> str:
+        nonce = os.urandom(12)
+        sealed = self._aead.encrypt(nonce, value.encode(), self._aad(purpose))
+        return base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
+
+    def unseal(self, purpose: str, token: str) -> str | None:
+        """The value, or None if the token is damaged, foreign or sealed under another auth token."""
+        try:
+            raw = base64.urlsafe_b64decode(token.encode("ascii"))
+            return self._aead.decrypt(raw[:12], raw[12:], self._aad(purpose)).decode()
+        except (InvalidTag, ValueError, binascii.Error, UnicodeError):
+            return None

@@ -1,0 +1,42 @@
+"""Twilio's request signature, checked on every webhook against PUBLIC_BASE_URL; fails closed with 403."""
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from starlette.datastructures import ImmutableMultiDict
+from twilio.request_validator import RequestValidator
+
+log = logging.getLogger("azukari.webhooks")
+
+MAX_BODY_BYTES = 64 * 1024  # Twilio's own requests are a few kB; anything larger is not Twilio
+
+
+def signed_url(public_base_url: str, request: Request) -> str:
+    """The URL Twilio requested, as it signed it: our public base, not the Host a proxy passed on."""
+    query = request.url.query
+    return f"{public_base_url}{request.url.path}" + (f"?{query}" if query else "")
+
+
+async def twilio_form(request: Request) -> dict[str, str]:
+    """The form fields of a request Twilio signed; anything else is refused before it is read further."""
+    settings = request.app.state.runtime.settings
+    signature = request.headers.get("X-Twilio-Signature", "")
+    length = request.headers.get("content-length", "0")
+    if not signature or not length.isdigit() or int(length) > MAX_BODY_BYTES:
+        raise HTTPException(status_code=403, detail="forbidden")
+    try:
+        form = await request.form()
+    except Exception as error:  # an unparseable body cannot carry a valid signature
+        raise HTTPException(status_code=403, detail="forbidden") from error
+    # Every value counts, repeated keys included (the validator signs each value of a key).
+    fields = ImmutableMultiDict([(key, value) for key, value in form.multi_items() if isinstance(value, str)])
+    validator = RequestValidator(settings.twilio_auth_token)
+    if not validator.validate(signed_url(settings.public_base_url, request), fields, signature):
+        log.warning("refused a webhook with a bad signature on %s", request.url.path)
+        raise HTTPException(status_code=403, detail="forbidden")
+    return dict(fields.items())
+
+
+TwilioForm = Annotated[dict[str, str], Depends(twilio_form)]

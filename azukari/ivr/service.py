@@ -1,0 +1,158 @@
+"""One unit of work per webhook: lock the conversation, replay a redelivery's receipt, or step and commit once."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+from azukari.ivr import conversation, store
+from azukari.ivr.models import ConversationRecord
+from azukari.ivr.ports import SessionPorts
+from azukari.ivr.replies import Line, Reply
+from azukari.ivr.sealing import Sealer
+from azukari.ivr.sms import render_sms, sms_twiml
+from azukari.ivr.state import Event, State
+from azukari.ivr.voice import CallContext, bridge, hang_up, render_voice
+from azukari.messaging.status import record_status
+from azukari.registration.phone import ANONYMOUS, caller_number
+
+if TYPE_CHECKING:
+    from azukari.app import Runtime
+
+log = logging.getLogger("azukari.webhooks")
+
+SMS_IDLE = dt.timedelta(minutes=30)  # contract §5.2
+_CALL_OVER = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
+
+
+@dataclass(frozen=True)
+class CallInput:
+    call_sid: str
+    caller: str | None      # `From`: never identity, only throttling and case notes
+    bot_number: str | None  # `To`
+    digits: str | None = None
+    speech: str | None = None
+
+
+def _ports(runtime: Runtime, session: Session, *, channel: str, caller: str, key: str,
+           now: dt.datetime) -> SessionPorts:
+    sealer = Sealer(runtime.settings.twilio_auth_token, conversation=f"{channel}:{key}")
+    return SessionPorts(session=session, settings=runtime.settings, now=now, channel=channel,
+                        calling_number=caller, conversation_key=key[:64], sealer=sealer)
+
+
+def _save(record: ConversationRecord, state: State, now: dt.datetime) -> None:
+    record.state = state.to_json()
+    record.ended = state.ended
+    record.updated_at = now
+
+
+def answer_call(runtime: Runtime, *, step: str | None, turn: str, silence: bool, call: CallInput) -> str:
+    """A voice webhook: the first one of a call (`step` None) or the answer to a <Gather>."""
+    key = call.call_sid.strip()
+    if not key or len(key) > 64:
+        return hang_up(Line("too_many_tries"))
+    now = runtime.clock.now()
+    name = step or "start"
+    digest = store.input_hash(turn, "silence" if silence else "", call.digits, call.speech)
+    with runtime.database.unit_of_work() as session:
+        record = store.conversation(session, channel="voice", key=key, now=now)
+        done = store.receipt(session, channel="voice", key=key, step=name, digest=digest)
+        if done is not None:
+            log.info("voice %s %s: redelivery answered from its receipt", key, name)
+            return done
+        state = State.from_json(record.state, channel="voice")
+        ports = _ports(runtime, session, channel="voice", caller=caller_number(call.caller), key=key, now=now)
+        reply: Reply
+        if step is None and not state.step and not state.ended:
+            state, reply = conversation.start(state, ports)
+        elif step is not None and step == state.step and turn == str(state.turn) and not state.ended:
+            event = Event(step=step, digits=call.digits, speech=call.speech, silence=silence)
+            state, reply = conversation.step(state, event, ports)
+        else:
+            reply = conversation.current(state)  # out of turn: ask again, change nothing
+        twiml = render_voice(reply, CallContext(runtime.settings.public_base_url, state.turn,
+                                                runtime.settings.staff_number, call.bot_number))
+        _save(record, state, now)
+        store.keep_receipt(session, channel="voice", key=key, step=name, digest=digest, response=twiml, now=now)
+        session.commit()
+    log.info("voice %s %s -> %s", key, name, state.step or ("transfer" if reply.transfer else "end"))
+    return twiml
+
+
+def answer_text(runtime: Runtime, *, message_sid: str, sender: str | None, body: str | None) -> str:
+    """An SMS: keyed by the sender's number, one reply per message, a redelivered MessageSid answered once."""
+    key = caller_number(sender)
+    if key == ANONYMOUS or not message_sid or len(message_sid) > 64:
+        return sms_twiml("")
+    now = runtime.clock.now()
+    digest = store.input_hash(message_sid)
+    with runtime.database.unit_of_work() as session:
+        record = store.conversation(session, channel="sms", key=key, now=now)
+        done = store.receipt(session, channel="sms", key=key, step="sms", digest=digest)
+        if done is not None:
+            return done
+        state = State.from_json(record.state, channel="sms")
+        if state.ended or now - record.updated_at > SMS_IDLE:
+            state, record.created_at = State(channel="sms"), now  # 30 minutes of silence: a new conversation
+        thread = f"{key}@{int(record.created_at.timestamp())}"
+        ports = _ports(runtime, session, channel="sms", caller=key, key=thread, now=now)
+        state, reply = conversation.step(state, Event(text=body or ""), ports)
+        twiml = sms_twiml(render_sms(reply))
+        _save(record, state, now)
+        store.keep_receipt(session, channel="sms", key=key, step="sms", digest=digest, response=twiml, now=now)
+        session.commit()
+    return twiml
+
+
+def call_status(runtime: Runtime, *, call_sid: str, status: str) -> None:
+    """A call ended: whatever was still sealed for it is dropped now."""
+    if status.strip().lower() not in _CALL_OVER or not call_sid or len(call_sid) > 64:
+        return
+    with runtime.database.unit_of_work() as session:
+        record = store.conversation(session, channel="voice", key=call_sid, now=runtime.clock.now())
+        state = State.from_json(record.state, channel="voice")
+        state.sealed, state.ended = {}, True
+        _save(record, state, runtime.clock.now())
+        session.commit()
+
+
+def message_status(runtime: Runtime, *, message_sid: str, status: str, error_code: str | None) -> None:
+    if not message_sid or not status:
+        return
+    with runtime.database.unit_of_work() as session:
+        record_status(session, message_sid=message_sid, status=status, error_code=error_code,
+                      now=runtime.clock.now())
+        session.commit()
+
+
+def staff_answered(runtime: Runtime, *, parent_call_sid: str, digits: str | None) -> str:
+    """Staff pressed a key at the whisper: 1 connects the caller, anything else declines."""
+    if digits != "1" or not parent_call_sid or len(parent_call_sid) > 64:
+        return hang_up()
+    with runtime.database.unit_of_work() as session:
+        record = store.conversation(session, channel="voice", key=parent_call_sid, now=runtime.clock.now())
+        state = State.from_json(record.state, channel="voice")
+        state.staff_accepted = True
+        _save(record, state, runtime.clock.now())
+        session.commit()
+    return bridge()
+
+
+def transfer_over(runtime: Runtime, *, call_sid: str, caller: str | None) -> str:
+    """The <Dial> ended. Unless staff accepted, the caller gets a call back: a case is opened for it."""
+    if not call_sid or len(call_sid) > 64:
+        return hang_up()
+    now = runtime.clock.now()
+    with runtime.database.unit_of_work() as session:
+        record = store.conversation(session, channel="voice", key=call_sid, now=now)
+        state = State.from_json(record.state, channel="voice")
+        if state.staff_accepted:
+            return hang_up()
+        ports = _ports(runtime, session, channel="voice", caller=caller_number(caller), key=call_sid, now=now)
+        ports.escalate(kind="transfer_unanswered", household_pk=state.household_pk, dv=state.dv)
+        session.commit()
+    return hang_up(Line("transfer_unanswered"), Line("goodbye"), language=state.language)

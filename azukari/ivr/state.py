@@ -1,0 +1,107 @@
+"""The conversation's state and inputs: plain values that round-trip through JSON in the database."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from azukari.ivr.replies import Channel, Language
+
+
+@dataclass(frozen=True)
+class Option:
+    """A unit with room for this child on the chosen day: public facts only, never a booking."""
+
+    unit_id: int
+    facility_key: int
+    facility_name: str
+    facility_reading: str
+    unit_key: int
+    starts: str
+    ends: str
+    fee: int
+
+    @property
+    def sms_number(self) -> str:
+        # Contract §5.2: facility key then unit key, `11 光が丘… 09:00-12:00`.
+        return f"{self.facility_key}{self.unit_key}"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A verified caller: which household and child the conversation may act for."""
+
+    household_pk: int
+    child_id: int
+    dv: bool
+
+
+@dataclass
+class State:
+    """Ids, grades and choices only. Anything a caller said stays sealed (see `sealing.py`) or is dropped."""
+
+    channel: Channel
+    language: Language = "ja"
+    step: str = ""           # the question now open ("" before the first answer)
+    turn: int = 0            # bumped on every answer; voice puts it in each Gather action
+    silences: int = 0        # consecutive no-inputs at the open question
+    wrong: int = 0           # consecutive unusable inputs at the open question
+    failures: int = 0        # failed verifications in this conversation
+    path: str = ""           # "id" | "knowledge"
+    sealed: dict[str, str] = field(default_factory=dict)   # purpose -> AES-GCM token
+    child_grades: dict[str, str] = field(default_factory=dict)   # child id -> match|near|fail
+    address_grades: dict[str, str] = field(default_factory=dict)
+    guardian_grades: dict[str, str] = field(default_factory=dict)
+    household_pk: int | None = None
+    child_id: int | None = None
+    day: str = ""            # ISO date being booked
+    options: list[Option] = field(default_factory=list)
+    facility_key: int | None = None
+    unit_id: int | None = None
+    dv: bool = False         # a transferred DV household: its call-back case is marked DV too
+    staff_accepted: bool = False  # staff pressed 1 at the whisper: the transfer was answered
+    ended: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], *, channel: Channel) -> State:
+        """The stored state, or a fresh one if what is stored is not a state we understand."""
+        try:
+            known = {f.name for f in dataclasses.fields(cls)}
+            values = {k: v for k, v in data.items() if k in known}
+            values["options"] = [Option(**o) for o in values.get("options", [])]
+            values["channel"] = channel
+            return cls(**values)
+        except (TypeError, ValueError):
+            return cls(channel=channel)
+
+    @property
+    def verified(self) -> bool:
+        return self.household_pk is not None and self.child_id is not None
+
+    def chosen_day(self) -> dt.date | None:
+        return dt.date.fromisoformat(self.day) if self.day else None
+
+    def chosen_option(self) -> Option | None:
+        return next((o for o in self.options if o.unit_id == self.unit_id), None)
+
+    def forget_verification_inputs(self) -> None:
+        """Once verification is decided nothing said on the way is kept, not even sealed."""
+        self.sealed.pop("child_name", None)
+        self.sealed.pop("household_id", None)
+        self.sealed.pop("pin", None)
+        self.child_grades, self.address_grades, self.guardian_grades = {}, {}, {}
+
+
+@dataclass(frozen=True)
+class Event:
+    """One answer: keypad digits, recognised speech or an SMS body, or silence (voice only)."""
+
+    step: str = ""           # the voice step the webhook answers; "" for SMS and for a new call
+    digits: str | None = None
+    speech: str | None = None
+    text: str | None = None  # an SMS body
+    silence: bool = False

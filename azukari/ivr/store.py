@@ -1,0 +1,53 @@
+"""Conversation rows and webhook receipts: the row lock that orders one conversation's webhooks."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from azukari.ivr.models import ConversationRecord, WebhookReceipt
+
+
+def input_hash(*parts: str | None) -> str:
+    """A digest of what was posted: receipts never hold what a caller said."""
+    joined = "\x1f".join("" if p is None else p for p in parts)
+    return hashlib.sha256(joined.encode("utf-8", "replace")).hexdigest()
+
+
+def _locked(session: Session, channel: str, key: str) -> ConversationRecord | None:
+    # FOR UPDATE on PostgreSQL: two webhooks of one call (a redelivery racing the original)
+    # queue here, so the second sees the first's receipt. SQLite serialises with BEGIN IMMEDIATE.
+    return session.scalar(select(ConversationRecord).where(ConversationRecord.channel == channel,
+                                                           ConversationRecord.key == key).with_for_update())
+
+
+def conversation(session: Session, *, channel: str, key: str, now: dt.datetime) -> ConversationRecord:
+    """The conversation row, locked for this unit of work, created on first contact."""
+    record = _locked(session, channel, key)
+    if record is not None:
+        return record
+    try:
+        with session.begin_nested():
+            session.add(ConversationRecord(channel=channel, key=key, state={}, ended=False, created_at=now,
+                                           updated_at=now))
+    except IntegrityError:
+        pass  # another instance created it a moment ago; take it (and its lock) below
+    record = _locked(session, channel, key)
+    assert record is not None
+    return record
+
+
+def receipt(session: Session, *, channel: str, key: str, step: str, digest: str) -> str | None:
+    """The answer already given to exactly this request, if any."""
+    return session.scalar(select(WebhookReceipt.response).where(
+        WebhookReceipt.channel == channel, WebhookReceipt.key == key, WebhookReceipt.step == step,
+        WebhookReceipt.input_hash == digest))
+
+
+def keep_receipt(session: Session, *, channel: str, key: str, step: str, digest: str, response: str,
+                 now: dt.datetime) -> None:
+    session.add(WebhookReceipt(channel=channel, key=key, step=step, input_hash=digest, response=response,
+                               created_at=now))

@@ -1,0 +1,129 @@
+"""Verification steps: language, the ID path and the knowledge path, decided after the last item."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from azukari.ivr.handoff import to_staff
+from azukari.ivr.parsing import parse_birthdate
+from azukari.ivr.questions import ask, wrong
+from azukari.ivr.replies import Line, Reply
+from azukari.ivr.state import State, Verdict
+
+if TYPE_CHECKING:
+    from azukari.ivr.conversation import Ports
+
+Handler = Callable[[State, str, "Ports"], Reply]
+
+_NAME_LIMIT = 100  # no name or address is longer; the rest of a 10 kB "answer" is noise
+
+
+def _language(state: State, answer: str, ports: Ports) -> Reply:
+    if answer not in ("1", "2"):
+        return wrong(state)
+    state.language = "ja" if answer == "1" else "en"
+    return ask(state, "id_choice")
+
+
+def _id_choice(state: State, answer: str, ports: Ports) -> Reply:
+    if answer == "1":
+        state.path = "id"
+        return ask(state, "household_id")
+    if answer == "2":
+        state.path = "knowledge"
+        return ask(state, "child_name")
+    return wrong(state)
+
+
+def _keyed(answer: str, low: int, high: int) -> str | None:
+    digits = answer.rstrip("#")
+    return digits if digits.isdigit() and low <= len(digits) <= high else None
+
+
+def _household_id(state: State, answer: str, ports: Ports) -> Reply:
+    household_id = _keyed(answer, 6, 10)
+    if household_id is None:
+        return wrong(state)
+    # Sealed, not stored: with the PIN it is a credential, and both are needed only at the birthdate.
+    state.sealed["household_id"] = ports.seal("household_id", household_id)
+    return ask(state, "pin")
+
+
+def _pin(state: State, answer: str, ports: Ports) -> Reply:
+    pin = _keyed(answer, 4, 8)
+    if pin is None:
+        return wrong(state)
+    state.sealed["pin"] = ports.seal("pin", pin)
+    return ask(state, "birthdate")
+
+
+def _child_name(state: State, answer: str, ports: Ports) -> Reply:
+    # The name is graded only once the birthdate narrows the children down (it is said first),
+    # so it must outlive this webhook; it is kept sealed, never in plain text (see sealing.py).
+    state.sealed["child_name"] = ports.seal("child_name", answer[:_NAME_LIMIT])
+    return ask(state, "birthdate")
+
+
+def _birthdate_of(state: State, answer: str) -> dt.date | None:
+    if state.channel == "sms":
+        return parse_birthdate(answer)
+    digits = answer.rstrip("#")
+    return parse_birthdate(digits) if len(digits) == 8 and digits.isdigit() else None
+
+
+def _unsealed(state: State, purpose: str, ports: Ports) -> str:
+    token = state.sealed.pop(purpose, "")
+    return (ports.unseal(purpose, token) if token else None) or ""
+
+
+def _birthdate(state: State, answer: str, ports: Ports) -> Reply:
+    birthdate = _birthdate_of(state, answer)
+    if birthdate is None:
+        return wrong(state, Line("invalid_birthdate"))
+    if state.path == "id":
+        verdict = ports.verify_by_id(household_id=_unsealed(state, "household_id", ports),
+                                     pin=_unsealed(state, "pin", ports), birthdate=birthdate)
+        return _decided(state, verdict, ports)
+    state.child_grades = ports.grade_child_names(birthdate=birthdate,
+                                                 spoken=_unsealed(state, "child_name", ports))
+    return ask(state, "address")
+
+
+def _candidates(state: State) -> list[int]:
+    return [int(child_id) for child_id in state.child_grades]
+
+
+def _address(state: State, answer: str, ports: Ports) -> Reply:
+    state.address_grades = ports.grade_addresses(child_ids=_candidates(state), spoken=answer[:_NAME_LIMIT * 2])
+    return ask(state, "guardian_name")
+
+
+def _guardian_name(state: State, answer: str, ports: Ports) -> Reply:
+    state.guardian_grades = ports.grade_guardians(child_ids=_candidates(state), spoken=answer[:_NAME_LIMIT])
+    verdict = ports.decide_by_knowledge(child_grades=state.child_grades, address_grades=state.address_grades,
+                                        guardian_grades=state.guardian_grades)
+    return _decided(state, verdict, ports)
+
+
+def _decided(state: State, verdict: Verdict | None, ports: Ports) -> Reply:
+    state.forget_verification_inputs()
+    if verdict is None:
+        state.failures += 1
+        if state.failures >= 2:
+            return to_staff(state, ports, kind="verification_failed", preface=(Line("verify_failed_final"),),
+                            otherwise="failed_goodbye")
+        # One fixed sentence whatever failed, then the path choice again (contract §5.1).
+        return ask(state, "id_choice" if state.channel == "voice" else "child_name", Line("verify_failed"))
+    if verdict.dv:
+        # Straight to a human, in the same words as pressing 0 (handoff.to_staff).
+        state.household_pk, state.dv = verdict.household_pk, True
+        return to_staff(state, ports, kind="dv_caller", household_pk=verdict.household_pk, dv=True)
+    state.household_pk, state.child_id = verdict.household_pk, verdict.child_id
+    return ask(state, "menu", Line("verified"))
+
+
+HANDLERS: dict[str, Handler] = {
+    "language": _language, "id_choice": _id_choice, "household_id": _household_id, "pin": _pin,
+    "child_name": _child_name, "birthdate": _birthdate, "address": _address, "guardian_name": _guardian_name,
+}

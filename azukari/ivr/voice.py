@@ -1,0 +1,109 @@
+"""A conversation reply as voice TwiML: what is said, the <Gather> that asks, transfers and hang-ups."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from twilio.twiml.voice_response import Gather, VoiceResponse
+
+from azukari.ivr.prompts import CATALOGUES, text
+from azukari.ivr.replies import Ask, Language, Line, Reply
+
+# Twilio <Say> voices and recognition languages. Amazon Polly's Mizuki reads Japanese well.
+_SPEAK = {"ja": ("ja-JP", "Polly.Mizuki"), "en": ("en-US", "Polly.Joanna")}
+# Google's v2 telephony model recognises ja-JP on 8 kHz phone audio (Twilio's `speechModel`).
+SPEECH_MODEL = "googlev2_telephony"
+SPEECH_TIMEOUT = 2    # seconds of quiet that end an answer; an integer, as googlev2 needs
+INPUT_TIMEOUT = 6     # seconds to wait for a first key or word before the silence redirect
+DIAL_TIMEOUT = 20     # seconds staff phones ring before the caller is offered a call back
+
+
+@dataclass(frozen=True)
+class CallContext:
+    """What rendering needs beyond the reply: where Twilio should post, and who to dial."""
+
+    base_url: str      # PUBLIC_BASE_URL: every action is absolute, so it is signed as it is posted
+    turn: int
+    staff_number: str  # "" when there is no live transfer
+    bot_number: str | None  # the `To` of this call: the caller ID staff see on a transfer
+
+
+def said(reply: Reply) -> list[str]:
+    """Everything the reply says, in order: lines, 'press N' per choice, then the question."""
+    language = reply.language
+
+    def words(line: Line) -> str:
+        return text(line, language=language, channel="voice")
+
+    out = [words(line) for line in reply.lines]
+    out += [words(Line("press", {"label": words(choice.line), "number": choice.number})) for choice in reply.choices]
+    if reply.ask is not None and f"ask.{reply.ask.step}" in CATALOGUES[language]:
+        out.append(words(Line(f"ask.{reply.ask.step}")))
+    return [s for s in out if s]
+
+
+def _say_all(target: VoiceResponse | Gather, sentences: list[str], language: Language) -> None:
+    code, voice = _SPEAK[language]
+    for sentence in sentences:
+        target.say(sentence, language=code, voice=voice)
+
+
+def _gather(response: VoiceResponse, ask: Ask, language: Language, action: str) -> Gather:
+    options: dict[str, object] = {"action": action, "method": "POST", "timeout": INPUT_TIMEOUT}
+    if ask.input == "speech":
+        options.update(input="speech", language=_SPEAK[language][0], speech_model=SPEECH_MODEL,
+                       speech_timeout=SPEECH_TIMEOUT, profanity_filter=False, action_on_empty_result=False)
+        if ask.hints:
+            options["hints"] = ",".join(ask.hints)
+    else:
+        options["input"] = "dtmf"
+        if ask.num_digits is not None:
+            options["num_digits"] = ask.num_digits
+        if ask.finish_on_key is not None:
+            options["finish_on_key"] = ask.finish_on_key
+    return response.gather(**options)
+
+
+def render_voice(reply: Reply, context: CallContext) -> str:
+    response = VoiceResponse()
+    sentences = said(reply)
+    if reply.ask is not None:
+        step = reply.ask.step
+        action = f"{context.base_url}/twilio/voice/{step}?t={context.turn}"
+        with _gather(response, reply.ask, reply.language, action) as gather:
+            _say_all(gather, sentences, reply.language)
+            if step == "language" and reply.language == "ja":
+                _say_all(gather, [text(Line("language.english"), language="en", channel="voice")], "en")
+        # Silence falls through the <Gather>: come back to the same step, marked, to re-ask.
+        response.redirect(f"{action}&silence=1", method="POST")
+    elif reply.transfer and context.staff_number:
+        _say_all(response, sentences, reply.language)
+        dial = response.dial(answer_on_bridge=True, caller_id=context.bot_number or None, timeout=DIAL_TIMEOUT,
+                             action=f"{context.base_url}/twilio/voice/transfer_done", method="POST")
+        # The whisper makes staff press 1 first, so a voicemail box never takes the call.
+        dial.number(context.staff_number, url=f"{context.base_url}/twilio/voice/whisper", method="POST")
+    else:
+        _say_all(response, sentences, reply.language)
+        response.hangup()
+    return str(response)
+
+
+def whisper(base_url: str) -> str:
+    """Said to the staff member who answers; only a key press connects the caller."""
+    response = VoiceResponse()
+    with response.gather(input="dtmf", num_digits=1, timeout=8, method="POST",
+                         action=f"{base_url}/twilio/voice/whisper_accept") as gather:
+        _say_all(gather, [text(Line("whisper"), language="ja", channel="voice")] * 2, "ja")
+    response.hangup()
+    return str(response)
+
+
+def bridge() -> str:
+    """An empty document: staff accepted, Twilio connects the two legs."""
+    return str(VoiceResponse())
+
+
+def hang_up(*lines: Line, language: Language = "ja") -> str:
+    response = VoiceResponse()
+    _say_all(response, [text(line, language=language, channel="voice") for line in lines], language)
+    response.hangup()
+    return str(response)
