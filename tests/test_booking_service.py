@@ -356,3 +356,12 @@ def test_the_roster_shows_live_reservations_with_age_and_fee(session: Session) -
     lines = service.roster(session, facility_id=facility_id, day=DAY)
     assert [(line.child_id, line.unit_key, line.age, line.infant, line.fee) for line in lines] == [
         (older.id, 1, 3, False, 1500), (infant.id, 2, 0, True, 2000)]
+
+
+def test_a_booking_number_already_taken_is_drawn_again(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Randomness is the seam here, as the clock is elsewhere: the second booking draws the first's number.
+    draws = iter(["12345678", "12345678", "87654321"])
+    monkeypatch.setattr(service, "new_booking_number", lambda: next(draws))
+    first, second = book(session, add_child(session)), book(session, add_child(session))
+    assert isinstance(first, service.Booked) and isinstance(second, service.Booked)
+    assert (first.booking_number, second.booking_number) == ("12345678", "87654321")

@@ -6,25 +6,32 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from azukari.booking.models import BookingPolicy, ChildDay, Facility, Reservation, Unit, UnitDay
+from azukari.registration.models import Child
 
 LIVE = "booked"
 
 
 def policy(session: Session) -> BookingPolicy:
     """Row id 1 from facilities.toml; before any import, the contract's defaults (not stored)."""
+    # Held by the caller for the whole use case: the identity map is weak, so a second
+    # session.get() after the first object is dropped would query again.
     return session.get(BookingPolicy, 1) or BookingPolicy(
         id=1, horizon_days=30, closed_on_public_holidays=True, fee_under_1=2000, fee_from_1=1500)
 
 
-def _insert_if_missing(session: Session, table: Table, values: dict[str, Any], keys: list[str]) -> None:
-    # ON CONFLICT DO NOTHING tolerates a concurrent transaction inserting the same row first:
-    # on PostgreSQL we wait for it and then do nothing; on SQLite writers are serialised anyway.
+def _insert_if_missing(session: Session, table: Table, values: dict[str, Any], keys: list[str]) -> int | None:
+    """INSERT ... ON CONFLICT (keys) DO NOTHING; the new row's id, or None if it was already there.
+
+    It tolerates a concurrent transaction inserting the same row first: on PostgreSQL we wait
+    for it and then do nothing; on SQLite writers are serialised anyway.
+    """
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(insert(table).values(**values).on_conflict_do_nothing(index_elements=keys))
+    statement = insert(table).values(**values).on_conflict_do_nothing(index_elements=keys)
+    return session.execute(statement.returning(table.c.id)).scalar_one_or_none()
 
 
 def _rowcount(result: Any) -> int:
@@ -99,6 +106,14 @@ def counters_for(session: Session, *, day: dt.date) -> dict[int, tuple[int, int]
     return {unit_id: (booked, infants) for unit_id, booked, infants in rows}
 
 
+def child_with_household(session: Session, child_id: int) -> Child | None:
+    return session.get(Child, child_id, options=[joinedload(Child.household)])
+
+
+def unit_with_facility(session: Session, unit_id: int) -> Unit | None:
+    return session.get(Unit, unit_id, options=[joinedload(Unit.facility)])
+
+
 def active_units(session: Session) -> list[tuple[Facility, Unit]]:
     rows = session.execute(select(Facility, Unit).join(Unit, Unit.facility_id == Facility.id)
                            .where(Facility.active, Unit.active).order_by(Facility.key, Unit.key))
@@ -111,5 +126,10 @@ def live_periods(session: Session, *, child_id: int, day: dt.date) -> list[tuple
     return [(starts_at, ends_at) for starts_at, ends_at in rows]
 
 
-def booking_number_taken(session: Session, number: str) -> bool:
-    return session.scalar(select(Reservation.id).where(Reservation.booking_number == number)) is not None
+def insert_reservation(session: Session, values: dict[str, Any]) -> int | None:
+    """Insert a reservation; None if its booking number is already taken (the caller draws again).
+
+    The unique constraint is the arbiter, so two bookings drawing the same number at once
+    cannot both keep it; no SAVEPOINT is needed since a collision is not an error here.
+    """
+    return _insert_if_missing(session, cast(Table, Reservation.__table__), values, ["booking_number"])

@@ -6,12 +6,11 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from azukari.booking import repository as repo
 from azukari.booking import rules
-from azukari.booking.models import Facility, Reservation, Unit
+from azukari.booking.models import BookingPolicy, Facility, Reservation, Unit
 from azukari.booking.rules import BookingRefusal
 from azukari.messaging import outbox, texts
 from azukari.messaging.texts import BookingFacts
@@ -45,9 +44,8 @@ class Cancelled:
     day: dt.date
 
 
-def _day_refusal(session: Session, child: Child, day: dt.date, now: dt.datetime) -> BookingRefusal | None:
+def _day_refusal(policy: BookingPolicy, child: Child, day: dt.date, now: dt.datetime) -> BookingRefusal | None:
     """The refusals that depend on the day and the registration, not on any facility."""
-    policy = repo.policy(session)
     if not rules.in_window(day, today=rules.tokyo_date(now), horizon_days=policy.horizon_days):
         return BookingRefusal.OUTSIDE_WINDOW
     if not rules.registration_covers(child.household.valid_until(), day):
@@ -62,13 +60,13 @@ def options_for(session: Session, *, child_id: int, day: dt.date,
     Units the child could not take because of their own booking are left out silently and,
     if nothing else is left, the answer is FULL: a caller never learns about existing bookings.
     """
-    child = session.get(Child, child_id)
+    child = repo.child_with_household(session, child_id)
     if child is None:
         return BookingRefusal.NOT_FOUND
-    refusal = _day_refusal(session, child, day, now)
+    policy = repo.policy(session)
+    refusal = _day_refusal(policy, child, day, now)
     if refusal is not None:
         return refusal
-    policy = repo.policy(session)
     infant = rules.is_infant(child.birthdate, day)
     fee = rules.fee_for(child.birthdate, day, under_1=policy.fee_under_1, from_1=policy.fee_from_1)
     counters = repo.counters_for(session, day=day)
@@ -120,15 +118,15 @@ def book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel
 
 def _book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel: str, language: str,
           now: dt.datetime) -> Booked | BookingRefusal:
-    child = session.get(Child, child_id)
-    unit = session.get(Unit, unit_id)
+    child = repo.child_with_household(session, child_id)
+    unit = repo.unit_with_facility(session, unit_id)
     if child is None or unit is None or not unit.active or not unit.facility.active:
         return BookingRefusal.NOT_FOUND
     facility = unit.facility
-    refusal = _day_refusal(session, child, day, now)
+    policy = repo.policy(session)
+    refusal = _day_refusal(policy, child, day, now)
     if refusal is not None:
         return refusal
-    policy = repo.policy(session)
     if not rules.is_open(facility.closed_weekdays, day, closed_on_public_holidays=policy.closed_on_public_holidays):
         return BookingRefusal.CLOSED
     starts_at, ends_at = rules.unit_period(day, unit.starts, unit.ends)
@@ -142,16 +140,16 @@ def _book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channe
                           infant_capacity=facility.infant_capacity):
         return BookingRefusal.FULL
     fee = rules.fee_for(child.birthdate, day, under_1=policy.fee_under_1, from_1=policy.fee_from_1)
-    reservation = _insert_reservation(session, Reservation(
-        household_pk=child.household_pk, child_id=child_id, facility_id=facility.id, unit_id=unit_id, day=day,
-        starts_at=starts_at, ends_at=ends_at, infant=infant, fee=fee, status=repo.LIVE, channel=channel,
-        language=language, created_at=now))
-    facts = BookingFacts(reservation.booking_number, day, unit.starts, unit.ends, facility.name, fee)
+    values = {"household_pk": child.household_pk, "child_id": child_id, "facility_id": facility.id,
+              "unit_id": unit_id, "day": day, "starts_at": starts_at, "ends_at": ends_at, "infant": infant,
+              "fee": fee, "status": repo.LIVE, "channel": channel, "language": language, "created_at": now}
+    reservation_id, number = _insert_reservation(session, values)
+    facts = BookingFacts(number, day, unit.starts, unit.ends, facility.name, fee)
     outbox.enqueue(session, household=child.household, kind="confirmation",
-                   body=texts.confirmation(facts, language), now=now, reservation_id=reservation.id)
+                   body=texts.confirmation(facts, language), now=now, reservation_id=reservation_id)
     audit.record(session, actor=channel, action="booking.created", now=now, household_pk=child.household_pk,
-                 detail={"reservation_id": reservation.id, "unit_id": unit_id})
-    return Booked(reservation.id, reservation.booking_number, facts)
+                 detail={"reservation_id": reservation_id, "unit_id": unit_id})
+    return Booked(reservation_id, number, facts)
 
 
 def new_booking_number() -> str:
@@ -159,19 +157,14 @@ def new_booking_number() -> str:
     return str(10_000_000 + secrets.randbelow(90_000_000))
 
 
-def _insert_reservation(session: Session, reservation: Reservation) -> Reservation:
-    # The unique constraint is the arbiter; a collision (1 in ~10^7 per live booking) retries
-    # with a new number inside its own savepoint so the booking's other writes survive.
+def _insert_reservation(session: Session, values: dict[str, object]) -> tuple[int, str]:
+    # A collision is about 1 in 10^7 per live booking; the unique constraint catches it and
+    # we draw again. Ten misses in a row would mean the number space is nearly exhausted.
     for _ in range(10):
-        reservation.booking_number = new_booking_number()
-        try:
-            with session.begin_nested():
-                session.add(reservation)
-                session.flush()
-            return reservation
-        except IntegrityError:
-            if not repo.booking_number_taken(session, reservation.booking_number):
-                raise
+        number = new_booking_number()
+        reservation_id = repo.insert_reservation(session, {**values, "booking_number": number})
+        if reservation_id is not None:
+            return reservation_id, number
     raise RuntimeError("could not draw a free booking number in 10 tries")
 
 
