@@ -7,6 +7,7 @@ from fastapi import FastAPI
 
 from azukari.clock import Clock, SystemClock
 from azukari.db import Database
+from azukari.ivr.routes import router as twilio_webhooks
 from azukari.settings import Settings
 
 
@@ -24,4 +25,5 @@ def create_app(settings: Settings, *, database: Database | None = None, clock: C
                       clock=clock or SystemClock())
     app = FastAPI(title="azukari", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.runtime = runtime
+    app.include_router(twilio_webhooks)
     return app
