@@ -5,8 +5,12 @@ import datetime as dt
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 
 import jaconv
+from sqlalchemy.orm import Session
+
+from azukari.registration.models import Child, Household
 
 SURNAMES = [
     ("佐藤", "サトウ"), ("鈴木", "スズキ"), ("高橋", "タカハシ"), ("田中", "タナカ"), ("伊藤", "イトウ"),
@@ -27,21 +31,24 @@ CHILD_NAMES = [
     ("大和", "ヤマト"), ("新", "アラタ"), ("奏太", "ソウタ"), ("陸", "リク"), ("翔太", "ショウタ"), ("陽葵", "ヒマリ"),
     ("凛", "リン"), ("芽依", "メイ"), ("結菜", "ユイナ"), ("紬", "ツムギ"), ("澪", "ミオ"), ("葵", "アオイ"),
     ("結衣", "ユイ"), ("さくら", "サクラ"), ("陽菜", "ヒナ"), ("莉子", "リコ"), ("結愛", "ユア"), ("心春", "コハル"),
-    ("栞", "シオリ"), ("美咲", "ミサキ"), ("琴葉", "コトハ"), ("健太", "ケンタ"), ("拓海", "タクミ"), ("颯太", "ソウタ"),
+    ("栞", "シオリ"), ("美咲", "ミサキ"), ("琴葉", "コトハ"), ("健太", "ケンタ"),
+    ("拓海", "タクミ"), ("颯太", "ソウタ"),
 ]
 ADULT_NAMES = [
     ("美咲", "ミサキ"), ("健一", "ケンイチ"), ("彩", "アヤ"), ("裕子", "ユウコ"), ("直樹", "ナオキ"), ("恵", "メグミ"),
-    ("健太", "ケンタ"), ("美香", "ミカ"), ("大輔", "ダイスケ"), ("由美", "ユミ"), ("誠", "マコト"), ("真由美", "マユミ"),
+    ("健太", "ケンタ"), ("美香", "ミカ"), ("大輔", "ダイスケ"), ("由美", "ユミ"), ("誠", "マコト"),
+    ("真由美", "マユミ"),
     ("剛", "ツヨシ"), ("智子", "トモコ"), ("拓也", "タクヤ"), ("花子", "ハナコ"), ("修", "オサム"), ("恵美", "エミ"),
     ("勇気", "ユウキ"), ("純子", "ジュンコ"), ("愛", "アイ"), ("陽子", "ヨウコ"), ("達也", "タツヤ"), ("亮", "リョウ"),
-    ("香織", "カオリ"), ("聡", "サトシ"), ("麻衣", "マイ"), ("洋介", "ヨウスケ"), ("沙織", "サオリ"), ("浩二", "コウジ"),
+    ("香織", "カオリ"), ("聡", "サトシ"), ("麻衣", "マイ"), ("洋介", "ヨウスケ"), ("沙織", "サオリ"),
+    ("浩二", "コウジ"),
 ]
 # Other spellings of a given name's reading: what a recogniser writes when it cannot know the family's kanji.
 HOMOPHONES = {
     "ハルト": ["陽翔", "遥斗", "晴人", "悠斗"], "ユウト": ["悠人", "優斗", "勇人"], "ソウタ": ["奏太", "颯太", "蒼太"],
     "ユイ": ["結衣", "唯", "由衣"], "サクラ": ["さくら", "咲良", "桜"], "ミオ": ["澪", "美桜", "美緒"],
     "アオイ": ["蒼", "葵"], "レン": ["蓮", "廉"], "ヒナ": ["陽菜", "日菜"],
-    "ユウマ": ["悠真", "優真"], "メイ": ["芽依", "芽衣"], "ヒロト": ["大翔", "広人", "博人"], 
+    "ユウマ": ["悠真", "優真"], "メイ": ["芽依", "芽衣"], "ヒロト": ["大翔", "広人", "博人"],
     "ミナト": ["湊", "港"], "ショウタ": ["翔太", "翔大"], "タクミ": ["拓海", "匠"],
 }
 TOWNS = ["光が丘", "関町北", "石神井町", "大泉学園町", "貫井", "豊玉北", "桜台", "氷川台", "平和台", "早宮",
@@ -82,7 +89,8 @@ class Attempt:
 
 def kanji_number(n: int) -> str:
     tens, ones = divmod(n, 10)
-    return ("" if tens == 0 else "十" if tens == 1 else KANJI_DIGITS[tens] + "十") + ("" if ones == 0 else KANJI_DIGITS[ones])
+    tens_part = "" if tens == 0 else "十" if tens == 1 else KANJI_DIGITS[tens] + "十"
+    return tens_part + ("" if ones == 0 else KANJI_DIGITS[ones])
 
 
 def registered_address(town: str, numbers: tuple[int, int, int, int | None]) -> str:
@@ -122,8 +130,8 @@ def _parts(text: str) -> tuple[str, str]:
     return family, given
 
 
-_VOICING = {a: b for pair in ("カガ", "キギ", "クグ", "ケゲ", "コゴ", "サザ", "シジ", "スズ", "セゼ", "ソゾ", "タダ", "チヂ",
-                               "テデ", "トド", "ハバ", "ヒビ", "フブ", "ヘベ", "ホボ") for a, b in (pair, pair[::-1])}
+_VOICING = dict(zip("カキクケコサシスセソタチツテトハヒフヘホガギグゲゴザジズゼゾダヂヅデドバビブベボ",
+                    "ガギグゲゴザジズゼゾダヂヅデドバビブベボカキクケコサシスセソタチツテトハヒフヘホ", strict=True))
 _SMALL_TO_LARGE = {"ャ": "ヤ", "ュ": "ユ", "ョ": "ヨ", "ッ": "ツ"}
 
 
@@ -270,3 +278,28 @@ def corpus(seed: int = 7, genuine_count: int = 2400, impostors_each: int = 2000
     registry = build_registry()
     rng = random.Random(seed)
     return registry, [*genuine(rng, registry, genuine_count), *impostors(rng, registry, impostors_each)]
+
+
+TAKAHASHI_CHILD = ("髙橋 陽翔", "タカハシ ハルト", dt.date(2024, 5, 1))
+
+
+@cache
+def demo_pin_hash() -> str:
+    """One argon2 hash of PIN 4821, shared: hashing is deliberately slow."""
+    from azukari.registration.pins import hash_pin
+
+    return hash_pin("4821")
+
+
+def add_household(session: Session, *, household_id: str = "10000001", guardian_name: str = "髙橋 美咲",
+                  guardian_kana: str = "タカハシ ミサキ", address: str = "東京都練馬区光が丘二丁目3番1-204号",
+                  children: tuple[tuple[str, str, dt.date], ...] = (TAKAHASHI_CHILD,),
+                  registered_on: dt.date = dt.date(2026, 4, 1), dv: bool = False) -> Household:
+    """A registered household in the database, the conformance kit's 髙橋 family by default."""
+    household = Household(household_id=household_id, pin_hash=demo_pin_hash(), guardian_name=guardian_name,
+                          guardian_kana=guardian_kana, phone="+819011110001", address=address,
+                          registered_on=registered_on, dv_flag=dv,
+                          children=[Child(name=n, kana=k, birthdate=b) for n, k, b in children])
+    session.add(household)
+    session.flush()
+    return household

@@ -1,0 +1,157 @@
+"""Verification against the database: who passes, the one refusal, and what is recorded."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+
+import pytest
+from identity_corpus import add_household
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from azukari.db import Database
+from azukari.identity.models import VerificationAttempt
+from azukari.identity.verification import (
+    REFUSED,
+    AttemptContext,
+    Outcome,
+    Refused,
+    Verified,
+    decide_by_knowledge,
+    grade_addresses,
+    grade_child_names,
+    grade_guardians,
+    verify_by_household_id,
+    verify_by_knowledge,
+)
+from azukari.oversight.models import AuditEntry, Escalation
+
+NOW = dt.datetime(2026, 6, 1, 3, 0, tzinfo=dt.UTC)
+BORN = dt.date(2024, 5, 1)
+CALLER = AttemptContext(channel="voice", calling_number="090-5555-0101", conversation_key="CA1")
+RIGHT = {"child_name": "高橋陽翔", "birthdate": BORN, "address": "練馬区光が丘2-3-1-204",
+         "guardian_name": "たかはし みさき"}
+
+
+def _caller(n: int) -> AttemptContext:
+    return AttemptContext(channel="voice", calling_number=f"+8190555502{n:02d}", conversation_key=f"CA{n}")
+
+
+def _knowledge(session: Session, context: AttemptContext = CALLER, **changes: object) -> Outcome:
+    answers = {**RIGHT, **changes}
+    return verify_by_knowledge(session, context=context, now=NOW, **answers)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("spoken", ["髙橋 陽翔", "高橋陽翔", "たかはしはると"])
+def test_the_child_name_verifies_in_kanji_variant_common_kanji_and_kana(database: Database, spoken: str) -> None:
+    with database.unit_of_work() as session:
+        household = add_household(session)
+        outcome = _knowledge(session, child_name=spoken, address="東京都練馬区光が丘二丁目3番1-204号")
+        assert outcome == Verified(household_pk=household.id, child_id=household.children[0].id, dv=False)
+
+
+def test_a_dv_household_verifies_carrying_its_flag(database: Database) -> None:
+    with database.unit_of_work() as session:
+        add_household(session, dv=True)
+        outcome = _knowledge(session)
+        assert isinstance(outcome, Verified) and outcome.dv
+
+
+def test_every_refusal_is_one_and_the_same_value(database: Database) -> None:
+    with database.unit_of_work() as session:
+        add_household(session)
+        add_household(session, household_id="10000002", registered_on=dt.date(2025, 1, 1),
+                      children=(("佐藤 さくら", "サトウ サクラ", dt.date(2023, 3, 3)),), guardian_name="佐藤 健一",
+                      guardian_kana="サトウ ケンイチ", address="東京都練馬区関町北四丁目5番6号")
+        refusals = [
+            _knowledge(session, _caller(1), address="練馬区光が丘2-3-2-204"),
+            _knowledge(session, _caller(2), child_name="存在しない子", birthdate=dt.date(2022, 2, 22)),
+            _knowledge(session, _caller(3), guardian_name="別人 太郎"),
+            _knowledge(session, _caller(4), child_name="佐藤さくら", birthdate=dt.date(2023, 3, 3),
+                       address="関町北4-5-6", guardian_name="佐藤健一"),  # expired registration
+            verify_by_household_id(session, household_id="99999999", pin="4821", birthdate=BORN,
+                                   context=_caller(5), now=NOW),
+            verify_by_household_id(session, household_id="10000001", pin="0000", birthdate=BORN,
+                                   context=_caller(6), now=NOW),
+        ]
+        assert all(r is REFUSED and r == Refused() for r in refusals)
+        reasons = session.scalars(select(VerificationAttempt.reason).order_by(VerificationAttempt.id)).all()
+        assert reasons == ["address", "unknown_child", "guardian_name", "expired", "unknown_id", "pin"]
+
+
+def test_a_surname_one_kana_off_is_refused(database: Database) -> None:
+    with database.unit_of_work() as session:
+        add_household(session)
+        assert _knowledge(session, guardian_name="かたはし みさき") is REFUSED
+
+
+def test_the_id_path_verifies_with_pin_and_the_childs_birthdate(database: Database) -> None:
+    with database.unit_of_work() as session:
+        household = add_household(session)
+        outcome = verify_by_household_id(session, household_id="10000001", pin="4821", birthdate=BORN,
+                                         context=CALLER, now=NOW)
+        assert outcome == Verified(household_pk=household.id, child_id=household.children[0].id, dv=False)
+
+
+def test_an_unknown_household_id_still_costs_an_argon2_verify(database: Database) -> None:
+    with database.unit_of_work() as session:
+        add_household(session)
+        started = time.perf_counter()
+        outcome = verify_by_household_id(session, household_id="99999999", pin="4821", birthdate=BORN,
+                                         context=CALLER, now=NOW)
+        elapsed = time.perf_counter() - started
+        assert outcome is REFUSED
+        assert elapsed > 0.010  # a lookup alone takes ~1 ms; one argon2 verify takes ~25 ms
+
+
+def test_grades_kept_in_json_state_decide_like_the_originals(database: Database) -> None:
+    with database.unit_of_work() as session:
+        household = add_household(session)
+        children = grade_child_names(session, birthdate=BORN, spoken=RIGHT["child_name"])  # type: ignore[arg-type]
+        addresses = grade_addresses(session, child_ids=children, spoken="光が丘二丁目三番一の二〇四")
+        guardians = grade_guardians(session, child_ids=children, spoken="髙橋美咲")
+        state = json.loads(json.dumps({"c": children, "a": addresses, "g": guardians}))
+        outcome = decide_by_knowledge(session, child_grades=state["c"], address_grades=state["a"],
+                                      guardian_grades=state["g"], context=CALLER, now=NOW)
+        assert outcome == Verified(household_pk=household.id, child_id=household.children[0].id, dv=False)
+
+
+def test_the_audit_and_attempt_record_which_fields_matched_but_never_what_was_said(database: Database) -> None:
+    with database.unit_of_work() as session:
+        household = add_household(session)
+        _knowledge(session, address="練馬区光が丘9-9-9")
+        attempt = session.scalars(select(VerificationAttempt)).one()
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "verification")).one()
+        assert (attempt.reason, attempt.household_pk, attempt.calling_number) == ("address", household.id,
+                                                                                  "+819055550101")
+        assert attempt.fields == {"child_name": "match", "address": "fail", "guardian_name": "match"}
+        assert entry.actor == "bot" and entry.detail["fields"] == attempt.fields
+        recorded = json.dumps([entry.detail, attempt.fields], ensure_ascii=False)
+        assert not any(said in recorded for said in ("高橋", "陽翔", "みさき", "光が丘", "9-9-9"))
+
+
+def test_a_withheld_number_is_recorded_as_anonymous(database: Database) -> None:
+    with database.unit_of_work() as session:
+        add_household(session)
+        verify_by_knowledge(session, context=AttemptContext("sms", None, "k1"), now=NOW,
+                            **{**RIGHT, "guardian_name": "誰か"})  # type: ignore[arg-type]
+        assert session.scalars(select(VerificationAttempt.calling_number)).one() == "anonymous"
+
+
+def test_a_failed_attempt_naming_a_dv_household_alerts_staff(database: Database) -> None:
+    with database.unit_of_work() as session:
+        household = add_household(session, dv=True)
+        _knowledge(session, address="練馬区光が丘1-1-1")
+        alert = session.scalars(select(Escalation)).one()
+        assert (alert.kind, alert.household_pk, alert.security_alert, alert.dv) == ("dv_attempt", household.id,
+                                                                                    True, True)
+        assert "光が丘" not in json.dumps(alert.details, ensure_ascii=False)
+
+
+def test_a_failure_that_gets_nothing_right_names_no_household(database: Database) -> None:
+    with database.unit_of_work() as session:
+        add_household(session, dv=True)
+        _knowledge(session, child_name="山田太郎", address="杉並区阿佐谷1-1-1", guardian_name="山田花子")
+        assert session.scalars(select(VerificationAttempt.household_pk)).one() is None
+        assert session.scalars(select(Escalation)).all() == []
