@@ -9,6 +9,7 @@ from azukari.clock import Clock, SystemClock
 from azukari.db import Database
 from azukari.ivr.routes import router as twilio_webhooks
 from azukari.settings import Settings
+from azukari.staff.web import install_staff_console
 
 
 @dataclass
@@ -26,4 +27,5 @@ def create_app(settings: Settings, *, database: Database | None = None, clock: C
     app = FastAPI(title="azukari", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.runtime = runtime
     app.include_router(twilio_webhooks)
+    install_staff_console(app)
     return app

@@ -1,0 +1,101 @@
+"""Retention: erase households three years past their registration and their last booking."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from azukari.booking.models import Reservation
+from azukari.identity.models import VerificationAttempt
+from azukari.ivr.models import ConversationRecord, WebhookReceipt
+from azukari.messaging.models import OutboxMessage
+from azukari.oversight import audit
+from azukari.oversight.models import DeletionRecord, Escalation
+from azukari.registration.models import Child, Household
+from azukari.settings import TOKYO
+from azukari.staff.models import ConsoleSecret
+
+RETENTION_YEARS = 3
+_SALT_NAME = "deletion_salt"
+_COUNTED = (("children", Child), ("reservations", Reservation), ("verification_attempts", VerificationAttempt),
+            ("outbox_messages", OutboxMessage), ("escalations", Escalation))
+
+
+@dataclass
+class PurgeReport:
+    dry_run: bool
+    cutoff: dt.date
+    households: int = 0
+    totals: dict[str, int] = field(default_factory=dict)
+    record_ids: list[int] = field(default_factory=list)
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def salt(session: Session) -> str:
+    """A random salt made once and kept, so the same household ID always hashes the same here only."""
+    value = session.scalar(select(ConsoleSecret.value).where(ConsoleSecret.name == _SALT_NAME))
+    if value is None:
+        value = secrets.token_hex(32)
+        session.add(ConsoleSecret(name=_SALT_NAME, value=value))
+        session.flush()
+    return value
+
+
+def household_hash(salt_value: str, household_id: str) -> str:
+    return hashlib.sha256(f"{salt_value}:{household_id}".encode()).hexdigest()
+
+
+def due(session: Session, *, today: dt.date) -> list[Household]:
+    """Registration expired more than three years ago, and no booking made or held in three years."""
+    cutoff = years_before(today, RETENTION_YEARS)
+    cutoff_at = dt.datetime.combine(cutoff, dt.time(), tzinfo=TOKYO)
+    recent_booking = exists().where(Reservation.household_pk == Household.id,
+                                    or_(Reservation.day >= cutoff, Reservation.created_at >= cutoff_at))
+    # registered_on < cutoff is necessary for valid_until < cutoff; the exact check follows in Python.
+    candidates = session.scalars(select(Household).where(Household.registered_on < cutoff, ~recent_booking)
+                                 .order_by(Household.id))
+    return [h for h in candidates if h.valid_until() < cutoff]
+
+
+def purge(session: Session, *, now: dt.datetime, dry_run: bool, actor: str = "system") -> PurgeReport:
+    """Erase what is due (database cascades take the dependants) and leave one DeletionRecord each."""
+    today = now.astimezone(TOKYO).date()
+    report = PurgeReport(dry_run=dry_run, cutoff=years_before(today, RETENTION_YEARS))
+    salt_value = "" if dry_run else salt(session)
+    for household in due(session, today=today):
+        counts = {name: session.scalar(select(func.count()).select_from(model)
+                                       .where(model.household_pk == household.id)) or 0
+                  for name, model in _COUNTED}
+        counts["sms_conversations"] = session.scalar(select(func.count()).select_from(ConversationRecord).where(
+            ConversationRecord.channel == "sms", ConversationRecord.key == household.phone)) or 0
+        report.households += 1
+        for name, count in counts.items():
+            report.totals[name] = report.totals.get(name, 0) + count
+        if dry_run:
+            continue
+        # SMS threads are keyed by the number on file; calls by CallSid and expire on their own.
+        session.execute(delete(ConversationRecord).where(ConversationRecord.channel == "sms",
+                                                         ConversationRecord.key == household.phone))
+        session.execute(delete(WebhookReceipt).where(WebhookReceipt.channel == "sms",
+                                                     WebhookReceipt.key == household.phone))
+        record = DeletionRecord(at=now, household_hash=household_hash(salt_value, household.household_id),
+                                counts=counts, reason="retention")
+        session.add(record)
+        session.execute(delete(Household).where(Household.id == household.id))
+        session.flush()
+        session.expunge(household)
+        report.record_ids.append(record.id)
+    if not dry_run and report.households:
+        audit.record(session, actor=actor, action="retention.purged", now=now,
+                     detail={"households": report.households, "deletion_records": report.record_ids})
+    return report

@@ -1,0 +1,58 @@
+"""The audit trail page for admins: filters, chain check and CSV export."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from azukari.oversight.audit import first_broken_entry
+from azukari.staff import audit_view
+from azukari.staff.audit_view import AuditFilter
+from azukari.staff.console import ADMIN, page
+
+router = APIRouter()
+Text = Annotated[str, Form()]
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text.strip()) if text.strip() else None
+    except ValueError:
+        return None
+
+
+def _render(request: Request, wanted: AuditFilter, csrf: str | None, post: bool) -> HTMLResponse:
+    with page(request, roles=ADMIN, csrf=csrf, post=post) as p:
+        rows = audit_view.entries(p.session, wanted)
+        broken = first_broken_entry(p.session)
+        response = p.render("audit.html", rows=rows, wanted=wanted, broken=broken,
+                            actors=audit_view.actor_names(p.session))
+        p.session.commit()
+    return response
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(request: Request) -> HTMLResponse:
+    return _render(request, AuditFilter(), None, False)
+
+
+@router.post("/audit", response_class=HTMLResponse)
+def audit_filtered(request: Request, household_id: Text = "", username: Text = "", since: Text = "",
+                   until: Text = "", csrf: Text = "") -> HTMLResponse:
+    # Filters travel in the body: a household ID in a query string would sit in logs and history.
+    return _render(request, AuditFilter(household_id, username, _date(since), _date(until)), csrf, True)
+
+
+@router.post("/audit/export")
+def export(request: Request, household_id: Text = "", username: Text = "", since: Text = "", until: Text = "",
+           csrf: Text = "") -> Response:
+    wanted = AuditFilter(household_id, username, _date(since), _date(until))
+    with page(request, roles=ADMIN, csrf=csrf, post=True) as p:
+        p.audit("audit.exported", household_id_filter=bool(wanted.household_id), staff_filter=bool(wanted.username))
+        body = "".join(audit_view.csv_rows(p.session, wanted))
+        p.session.commit()
+    stamp = p.now.astimezone(dt.timezone(dt.timedelta(hours=9))).strftime("%Y%m%d-%H%M")
+    return Response("\ufeff" + body, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="audit-{stamp}.csv"'})

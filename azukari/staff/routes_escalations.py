@@ -1,0 +1,57 @@
+"""The escalation queue page and its claim / note / resolve forms."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from azukari.staff import queue
+from azukari.staff.console import CENTRE, page
+
+router = APIRouter()
+CsrfField = Annotated[str, Form()]
+
+
+@router.get("/escalations", response_class=HTMLResponse)
+def escalations(request: Request) -> HTMLResponse:
+    with page(request, roles=CENTRE) as p:
+        items = queue.open_items(p.session)
+        resolved = queue.recently_resolved(p.session)
+        p.dv_households = sorted({i.household.household_id for i in [*items, *resolved]
+                                  if i.household and i.household.dv_flag})
+        names = queue.staff_names(p.session)
+        response = p.render("escalations.html", items=items, resolved=resolved, staff_names=names,
+                            channels=queue.CHANNEL_LABELS, statuses=queue.STATUS_LABELS)
+        p.session.commit()
+    return response
+
+
+@router.post("/escalations/{escalation_id}/claim")
+def claim(request: Request, escalation_id: int, csrf: CsrfField = "") -> RedirectResponse:
+    with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
+        e = queue.claim(p.session, escalation_id=escalation_id, staff_id=p.account.id)
+        p.audit("escalation.claimed", household_pk=e.household_pk, escalation_id=e.id)
+        p.session.commit()
+    return RedirectResponse(f"/staff/escalations#e{escalation_id}", status_code=303)
+
+
+@router.post("/escalations/{escalation_id}/note")
+def note(request: Request, escalation_id: int, text: Annotated[str, Form()] = "",
+         csrf: CsrfField = "") -> RedirectResponse:
+    with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
+        if text.strip():
+            e = queue.add_note(p.session, escalation_id=escalation_id, author=p.account.display_name, text=text,
+                               now=p.now)
+            p.audit("escalation.noted", household_pk=e.household_pk, escalation_id=e.id)
+        p.session.commit()
+    return RedirectResponse(f"/staff/escalations#e{escalation_id}", status_code=303)
+
+
+@router.post("/escalations/{escalation_id}/resolve")
+def resolve(request: Request, escalation_id: int, csrf: CsrfField = "") -> RedirectResponse:
+    with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
+        e = queue.resolve(p.session, escalation_id=escalation_id, staff_id=p.account.id, now=p.now)
+        p.audit("escalation.resolved", household_pk=e.household_pk, escalation_id=e.id)
+        p.session.commit()
+    return RedirectResponse("/staff/escalations", status_code=303)

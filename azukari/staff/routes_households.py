@@ -1,0 +1,151 @@
+"""Households: find, enter a paper registration (letter with ID and PIN, once), view, edit, renew, DV flag."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from azukari.registration import service as registration
+from azukari.registration.service import ChildEntry
+from azukari.staff import households
+from azukari.staff.console import CENTRE, Page, page
+from azukari.staff.households import DV_REASONS, FormError
+
+router = APIRouter()
+Text = Annotated[str, Form()]
+Texts = Annotated[list[str], Form()]
+
+
+@router.get("/households", response_class=HTMLResponse)
+def search_form(request: Request) -> HTMLResponse:
+    with page(request, roles=CENTRE) as p:
+        response = p.render("households.html", results=None, query="")
+        p.session.commit()
+    return response
+
+
+@router.post("/households/find", response_class=HTMLResponse)
+def search(request: Request, query: Text = "", csrf: Text = "") -> HTMLResponse:
+    # POST, not GET: an ID or a name typed here must not end up in URLs, logs or history.
+    with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
+        results = households.find(p.session, query=query)
+        p.audit("household.searched", results=len(results))
+        p.dv_households = [h.household_id for h in results if h.dv_flag]
+        response = p.render("households.html", results=results, query=query)
+        p.session.commit()
+    return response
+
+
+@router.get("/households/new", response_class=HTMLResponse)
+def new_form(request: Request) -> HTMLResponse:
+    with page(request, roles=CENTRE) as p:
+        response = p.render("household_new.html", error="", form={}, registered_on=p.today.isoformat())
+        p.session.commit()
+    return response
+
+
+def _children(names: list[str], kanas: list[str], births: list[str], sexes: list[str]) -> list[ChildEntry]:
+    children = []
+    for name, kana, birth, sex in zip(names, kanas, births, sexes, strict=False):
+        if not (name.strip() or kana.strip() or birth.strip()):
+            continue
+        try:
+            birthdate = dt.date.fromisoformat(birth.strip())
+        except ValueError as error:
+            raise FormError("子の生年月日を YYYY-MM-DD で入力してください") from error
+        if not name.strip() or not kana.strip():
+            raise FormError("子の氏名とフリガナを入力してください")
+        children.append(ChildEntry(name=name, kana=kana, birthdate=birthdate, sex=sex if sex in ("M", "F") else ""))
+    if not children:
+        raise FormError("子を一人以上入力してください")
+    return children
+
+
+@router.post("/households/new", response_class=HTMLResponse)
+def register(request: Request, guardian_name: Text = "", guardian_kana: Text = "", phone: Text = "",
+             address: Text = "", registered_on: Text = "", dv_flag: Text = "", child_name: Texts = [],  # noqa: B006
+             child_kana: Texts = [], child_birthdate: Texts = [], child_sex: Texts = [],  # noqa: B006
+             csrf: Text = "") -> HTMLResponse:
+    with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
+        try:
+            if not guardian_name.strip() or not guardian_kana.strip() or not address.strip():
+                raise FormError("保護者氏名・フリガナ・住所は必須です")
+            children = _children(child_name, child_kana, child_birthdate, child_sex)
+            household, pin = registration.register_household(
+                p.session, guardian_name=guardian_name, guardian_kana=guardian_kana, phone=phone, address=address,
+                children=children, registered_on=dt.date.fromisoformat(registered_on or p.today.isoformat()),
+                dv_flag=dv_flag == "1", now=p.now)
+        except ValueError as error:
+            message = str(error) if isinstance(error, FormError) else "入力内容を確認してください（電話番号・日付）"
+            form = {"guardian_name": guardian_name, "guardian_kana": guardian_kana, "phone": phone, "address": address}
+            return p.render("household_new.html", status_code=422, error=message, form=form,
+                            registered_on=registered_on)
+        p.audit("household.registered", household_pk=household.id, children=len(children), dv=household.dv_flag)
+        if household.dv_flag:
+            p.dv_households = [household.household_id]
+        # The PIN exists only in this response: it is stored hashed and can never be shown again.
+        response = p.render("letter.html", household=household, pin=pin)
+        p.session.commit()
+    return response
+
+
+def _household_page(p: Page, household_pk: int, *, error: str = "", status_code: int = 200) -> HTMLResponse:
+    household = households.get(p.session, household_pk)
+    p.audit("household.viewed", household_pk=household.id)
+    if household.dv_flag:
+        p.dv_households = [household.household_id]
+    return p.render("household.html", status_code=status_code, household=household, error=error,
+                    upcoming=households.upcoming(p.session, household_pk=household.id, now=p.now),
+                    dv_reasons=DV_REASONS, today=p.today, done=p.request.query_params.get("done", ""))
+
+
+@router.get("/households/{household_pk}", response_class=HTMLResponse)
+def show(request: Request, household_pk: int) -> HTMLResponse:
+    with page(request, roles=CENTRE) as p:
+        response = _household_page(p, household_pk)
+        p.session.commit()
+    return response
+
+
+@router.post("/households/{household_pk}/edit", response_model=None)
+def edit(request: Request, household_pk: int, guardian_name: Text = "", guardian_kana: Text = "", phone: Text = "",
+         address: Text = "", csrf: Text = "") -> Response:
+    with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
+        try:
+            changed = households.update_contact(p.session, household=households.get(p.session, household_pk),
+                                                guardian_name=guardian_name, guardian_kana=guardian_kana,
+                                                phone=phone, address=address, now=p.now)
+        except FormError as error:
+            failed = _household_page(p, household_pk, error=str(error), status_code=422)
+            p.session.commit()  # the view of the household is audited even when the form is refused
+            return failed
+        p.audit("household.edited", household_pk=household_pk, fields=changed)
+        p.session.commit()
+    return RedirectResponse(f"/staff/households/{household_pk}?done=edited", status_code=303)
+
+
+@router.post("/households/{household_pk}/renew")
+def renew(request: Request, household_pk: int, csrf: Text = "") -> RedirectResponse:
+    with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
+        household = registration.renew(p.session, household_pk=household_pk, today=p.today)
+        p.audit("household.renewed", household_pk=household_pk, valid_until=household.valid_until().isoformat())
+        p.session.commit()
+    return RedirectResponse(f"/staff/households/{household_pk}?done=renewed", status_code=303)
+
+
+@router.post("/households/{household_pk}/dv", response_model=None)
+def set_dv(request: Request, household_pk: int, flag: Text = "", reason: Text = "", csrf: Text = "") -> Response:
+    with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
+        try:
+            households.set_dv(p.session, household=households.get(p.session, household_pk), flag=flag == "1",
+                              reason=reason, now=p.now)
+        except FormError as error:
+            failed = _household_page(p, household_pk, error=str(error), status_code=422)
+            p.session.commit()
+            return failed
+        p.audit("household.dv_set" if flag == "1" else "household.dv_cleared", household_pk=household_pk,
+                reason=reason)
+        p.session.commit()
+    return RedirectResponse(f"/staff/households/{household_pk}?done=dv", status_code=303)

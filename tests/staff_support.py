@@ -1,0 +1,71 @@
+"""Helpers for the staff console tests: facilities, households, accounts and a signed-in client."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import httpx
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from azukari.app import create_app
+from azukari.booking.facilities_file import import_facilities
+from azukari.clock import FixedClock
+from azukari.db import Database
+from azukari.registration.models import Household
+from azukari.registration.service import ChildEntry, register_household
+from azukari.settings import TOKYO, Settings
+from azukari.staff import accounts
+from azukari.staff.models import StaffAccount
+
+DEMO_FACILITIES = Path(__file__).resolve().parents[1] / "azukari" / "registration" / "demo" / "facilities.toml"
+PASSWORD = "correct horse battery"
+# A Monday morning in Tokyo; the next day (Tuesday) every demo facility is open.
+MONDAY = dt.datetime(2026, 6, 1, 10, 0, tzinfo=TOKYO)
+
+
+def clock() -> FixedClock:
+    return FixedClock(MONDAY.astimezone(dt.UTC))
+
+
+def add_facilities(session: Session) -> None:
+    import_facilities(session, DEMO_FACILITIES)
+    session.flush()
+
+
+def add_household(session: Session, *, now: dt.datetime, dv: bool = False, registered_on: dt.date | None = None,
+                  phone: str = "090-1234-5678", birthdate: dt.date = dt.date(2023, 5, 1)) -> Household:
+    household, _pin = register_household(
+        session, guardian_name="髙橋 美咲", guardian_kana="タカハシ ミサキ", phone=phone,
+        address="東京都練馬区光が丘二丁目3番1-204号",
+        children=[ChildEntry(name="髙橋 陽翔", kana="タカハシ ハルト", birthdate=birthdate, sex="M")],
+        registered_on=registered_on or now.astimezone(TOKYO).date(), dv_flag=dv, now=now)
+    return household
+
+
+def add_staff(session: Session, *, username: str, role: str, now: dt.datetime,
+              facility_id: int | None = None) -> StaffAccount:
+    return accounts.create_account(session, username=username, display_name=f"{username} 職員", password=PASSWORD,
+                                   role=role, facility_id=facility_id, now=now)
+
+
+def client_for(database: Database, fixed: FixedClock, *, base_url: str = "http://127.0.0.1:8000") -> TestClient:
+    settings = Settings(database_url=database.url, public_base_url=base_url)
+    return TestClient(create_app(settings, database=database, clock=fixed), base_url=base_url,
+                      follow_redirects=False)
+
+
+def log_in(client: TestClient, username: str, password: str = PASSWORD) -> httpx.Response:
+    form = client.get("/staff/login")
+    token = re.search(r'name="login_csrf" value="([^"]+)"', form.text)
+    assert token is not None
+    return client.post("/staff/login", data={"username": username, "password": password,
+                                             "login_csrf": token.group(1)})
+
+
+def csrf_of(client: TestClient, path: str = "/staff/") -> str:
+    page = client.get(path, follow_redirects=True)
+    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert found is not None, page.text[:300]
+    return found.group(1)
