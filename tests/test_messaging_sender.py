@@ -211,3 +211,22 @@ def test_a_crash_after_twilio_accepted_a_message_resends_it_once_the_lease_expir
     assert received == [PHONE, PHONE], "the documented lesser harm: sent twice, not lost"
     message = _message(database, outbox_id)
     assert (message.status, message.attempts) == ("sent", 2)
+
+
+def test_stopping_mid_batch_hands_the_unsent_rest_back_due_at_once(
+        database: Database, clock: FixedClock, api: respx.MockRouter) -> None:
+    settings = _settings()
+    sender = OutboxSender(database=database, settings=settings, clock=clock)
+
+    def stop_while_sending(request: httpx.Request) -> httpx.Response:
+        sender.stopping.set()  # SIGTERM arrives while the first message is with Twilio
+        return _created(request)
+
+    route = api.post(_messages_path(settings)).mock(side_effect=stop_while_sending)
+    first, *rest = _queue(database, clock, count=3)
+
+    assert sender.send_due() == 1
+    assert _message(database, first).status == "sent"
+    assert [(_message(database, i).status, _message(database, i).attempts) for i in rest] == [("retry", 0)] * 2
+    assert OutboxSender(database=database, settings=settings, clock=clock).send_due() == 2
+    assert route.call_count == 3

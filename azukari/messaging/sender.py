@@ -55,6 +55,9 @@ class OutboxSender:
         self.clock = clock
         self.client = client or make_twilio_client(settings)
         self.status_callback = f"{settings.public_base_url}/twilio/sms/status"
+        # Set by whoever runs us (a signal, `serve` shutting down): the batch stops after the
+        # message in hand and hands back the rest, rather than leaving them to wait out a lease.
+        self.stopping = threading.Event()
 
     def lease(self, limit: int) -> dt.timedelta:
         # Long enough for a whole batch to time out one request after another.
@@ -63,7 +66,10 @@ class OutboxSender:
     def send_due(self, limit: int = 20) -> int:
         """Claim up to `limit` due messages and try each once; returns how many were tried."""
         claims = self._claim(limit)
-        for claim in claims:
+        for done, claim in enumerate(claims):
+            if self.stopping.is_set():
+                self._release(claims[done:])
+                return done
             try:
                 sid = self._send(claim)
             except Exception as error:  # every failure is classified, none is lost
@@ -102,6 +108,13 @@ class OutboxSender:
         # Another worker may have re-claimed the row after our lease ran out; its record wins.
         return and_(OutboxMessage.id == claim.id, OutboxMessage.status == "sending",
                     OutboxMessage.attempts == claim.attempts)
+
+    def _release(self, claims: list[_Claim]) -> None:
+        with self.database.unit_of_work() as session:
+            for claim in claims:
+                session.execute(update(OutboxMessage).where(self._still_ours(claim)).values(
+                    status="retry", claimed_until=None, attempts=claim.attempts - 1))
+            session.commit()
 
     def _record_sent(self, claim: _Claim, sid: str) -> None:
         with self.database.unit_of_work() as session:
@@ -143,24 +156,22 @@ class BackgroundSender:
 
     def __init__(self, sender: OutboxSender, poll_seconds: float) -> None:
         self._sender = sender
-        self._poll = poll_seconds
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="outbox-sender", daemon=True)
-
-    def _run(self) -> None:
-        run_until_stopped(self._sender, self._poll, self._stopping)
+        self._thread = threading.Thread(target=run_until_stopped, args=(sender, poll_seconds),
+                                        name="outbox-sender", daemon=True)
+        self._thread.start()
 
     def stop(self, timeout: float = 15.0) -> None:
         """Finish the message in hand, then end; returns when the thread has (or after `timeout`)."""
-        self._stopping.set()
+        self._sender.stopping.set()
         self._thread.join(timeout)
 
     def is_alive(self) -> bool:
         return self._thread.is_alive()
 
 
-def run_until_stopped(sender: OutboxSender, poll_seconds: float, stopping: threading.Event) -> None:
-    """Send while there is work; sleep `poll_seconds` when there is none; survive a database outage."""
+def run_until_stopped(sender: OutboxSender, poll_seconds: float) -> None:
+    """Send while there is work, sleep `poll_seconds` when there is none, until `sender.stopping` is set."""
+    stopping = sender.stopping
     while not stopping.is_set():
         try:
             busy = sender.send_due() > 0
@@ -172,6 +183,5 @@ def run_until_stopped(sender: OutboxSender, poll_seconds: float, stopping: threa
 
 
 def start_background(sender: OutboxSender, poll_seconds: float) -> BackgroundSender:
-    handle = BackgroundSender(sender, poll_seconds)
-    handle._thread.start()
-    return handle
+    """Run `sender` on a daemon thread until the handle's `.stop()`."""
+    return BackgroundSender(sender, poll_seconds)

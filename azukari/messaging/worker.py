@@ -29,10 +29,9 @@ def run_worker(settings: Settings, *, once: bool = False) -> None:
             while sender.send_due() > 0:
                 pass  # a message that failed waits for its retry time, so this ends
             return
-        stopping = threading.Event()
-        with _stop_on_signals(stopping):
+        with _stop_on_signals(sender.stopping):
             _logger.info("outbox worker started (poll every %.1f s)", settings.outbox_poll_seconds)
-            run_until_stopped(sender, settings.outbox_poll_seconds, stopping)
+            run_until_stopped(sender, settings.outbox_poll_seconds)
             _logger.info("outbox worker stopped")
     finally:
         http.close()
@@ -41,8 +40,8 @@ def run_worker(settings: Settings, *, once: bool = False) -> None:
 
 @contextmanager
 def _stop_on_signals(stopping: threading.Event) -> Iterator[None]:
-    # A signal only sets the flag: the message being sent is finished and recorded first,
-    # so stopping never leaves a row 'sending' until its lease runs out.
+    # A signal only sets the flag: the message being sent is finished and recorded first and
+    # the rest of the batch handed back, so stopping never leaves a row 'sending' for a lease.
     def _handler(signum: int, _frame: FrameType | None) -> None:
         stopping.set()
 

@@ -1,0 +1,172 @@
+"""Outbox throughput: messages/s through OutboxSender to a fake Messages API on loopback.
+
+    .venv/bin/python bench/outbox.py [--messages 1000] [--latency-ms 0] [--pg postgresql+psycopg://…/postgres]
+
+Runs 1 worker on SQLite, then 1 and 4 worker processes on PostgreSQL (each process its own
+OutboxSender, as `azukari worker` replicas would be), and checks every message was sent once.
+The baseline is one process POSTing the same forms straight to the fake API with httpx (no SDK,
+no database): the ceiling the outbox is measured against. `--latency-ms` makes the fake API
+answer as slowly as the real one does across the Pacific.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import multiprocessing as mp
+import socket
+import tempfile
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+from sqlalchemy import create_engine, insert, text
+
+from azukari import migrate
+from azukari.clock import SystemClock
+from azukari.db import Database
+from azukari.messaging.models import OutboxMessage
+from azukari.messaging.sender import OutboxSender
+from azukari.registration.models import Household
+from azukari.settings import Settings
+
+
+class FakeMessagesAPI(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.bodies: list[str] = []
+        self.latency = 0.0
+        self.lock = threading.Lock()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as Twilio's API offers
+    server: FakeMessagesAPI
+
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out as two writes; without this, Nagle's algorithm holds the body
+        # for the client's delayed ACK (~40 ms a message) and we would measure TCP, not the outbox.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_POST(self) -> None:
+        time.sleep(self.server.latency)
+        form = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+        with self.server.lock:
+            self.server.bodies.append(form["Body"][0])
+            sid = f"SM{len(self.server.bodies):032d}"
+        payload = json.dumps({"sid": sid, "status": "queued"}).encode()
+        self.send_response(201)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+
+def _fill(database: Database, count: int) -> None:
+    now = dt.datetime.now(dt.UTC)
+    with database.unit_of_work() as session:
+        household = Household(household_id="10000001", pin_hash="x", guardian_name="-", guardian_kana="-",
+                              phone="+819012345678", address="-", registered_on=dt.date(2026, 4, 1))
+        session.add(household)
+        session.flush()
+        session.execute(insert(OutboxMessage), [
+            {"kind": "confirmation", "household_pk": household.id, "to_number": household.phone,
+             "body": f"一時預かりのご予約を承りました。予約番号 {n:08d}", "status": "pending", "attempts": 0,
+             "created_at": now, "next_attempt_at": now, "last_error": "", "updated_at": now}
+            for n in range(count)])
+        session.commit()
+
+
+def _worker(url: str, api_base: str, start: mp.synchronize.Event, sent: mp.Queue[int]) -> None:
+    database = Database(url, pool_size=2)
+    sender = OutboxSender(database=database, settings=Settings(twilio_api_base_url=api_base), clock=SystemClock())
+    start.wait()
+    total = 0
+    while batch := sender.send_due(limit=20):
+        total += batch
+    sent.put(total)
+    database.dispose()
+
+
+def _raw_posts(messages: int, api_base: str, start: mp.synchronize.Event, sent: mp.Queue[int]) -> None:
+    settings = Settings()
+    with httpx.Client(auth=(settings.twilio_account_sid, settings.twilio_auth_token)) as client:
+        start.wait()
+        for n in range(messages):
+            client.post(f"{api_base}/2010-04-01/Accounts/{settings.twilio_account_sid}/Messages.json",
+                        data={"To": "+819012345678", "From": settings.twilio_from, "Body": f"予約番号 {n:08d}"})
+    sent.put(messages)
+
+
+def _run(url: str | None, workers: int, messages: int, api: FakeMessagesAPI) -> float:
+    if url is not None:
+        database = Database(url)
+        migrate.upgrade(database.engine)
+        _fill(database, messages)
+        database.dispose()
+    api.bodies.clear()
+    ctx = mp.get_context("fork")
+    start, sent = ctx.Event(), ctx.Queue()
+    processes = [ctx.Process(target=_worker, args=(url, api.base_url, start, sent)) if url is not None
+                 else ctx.Process(target=_raw_posts, args=(messages, api.base_url, start, sent))
+                 for _ in range(workers)]
+    for process in processes:
+        process.start()
+    time.sleep(1.0)  # let every process build its engine and client before the clock starts
+    began = time.perf_counter()
+    start.set()
+    claimed = sum(sent.get(timeout=600) for _ in processes)
+    elapsed = time.perf_counter() - began
+    for process in processes:
+        process.join()
+    assert claimed == messages == len(api.bodies) == len(set(api.bodies)), (claimed, len(api.bodies))
+    return messages / elapsed
+
+
+def _fresh_pg(admin_url: str, name: str) -> str:
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--messages", type=int, default=1000)
+    parser.add_argument("--latency-ms", type=float, default=0.0)
+    parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    args = parser.parse_args()
+    api = FakeMessagesAPI()
+    api.latency = args.latency_ms / 1000
+    threading.Thread(target=api.serve_forever, daemon=True).start()
+    print(f"fake Messages API answering after {args.latency_ms:.0f} ms")
+    baseline = _run(None, 1, args.messages, api)
+    print(f"baseline    raw httpx: {baseline:7.1f} requests/s")
+    with tempfile.TemporaryDirectory() as tmp:
+        rate = _run(f"sqlite:///{tmp}/bench.db", 1, args.messages, api)
+        print(f"sqlite      1 worker : {rate:7.1f} messages/s ({args.messages} messages, "
+              f"{rate / baseline:.2f} of baseline)")
+    for workers in (1, 4):
+        url = _fresh_pg(args.pg, f"azukari_bench_outbox_{workers}")
+        rate = _run(url, workers, args.messages, api)
+        print(f"postgresql  {workers} worker{'s' if workers > 1 else ' '}: {rate:7.1f} messages/s "
+              f"({args.messages} messages, {rate / baseline:.2f} of baseline)")
+    api.shutdown()
+
+
+if __name__ == "__main__":
+    main()
