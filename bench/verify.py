@@ -1,0 +1,173 @@
+"""Verification latency, p50/p99, with 6,000 and 1,000,000 registered children, SQLite and PostgreSQL.
+
+    .venv/bin/python bench/verify.py [--children 6000 1000000] [--samples 200]
+        [--pg postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+
+Builds a fresh database per size and engine (bulk insert: executemany on SQLite, COPY on
+PostgreSQL, one shared precomputed PIN hash), then times, each in its own unit of work with its
+commit: knowledge-path successes and refusals (wrong address, unknown child), ID-path successes
+and refusals (wrong PIN, unknown ID), and as the baseline an exact indexed lookup of the child by
+birthdate and name. Birthdates spread over six years, as children of 0-5 in a prefecture would.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import create_engine, select, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from identity_corpus import ADULT_NAMES, CHILD_NAMES, SURNAMES, TOWNS, registered_address
+
+from azukari import migrate
+from azukari.db import Database
+from azukari.identity.verification import AttemptContext, Verified, verify_by_household_id, verify_by_knowledge
+from azukari.registration.models import Child
+from azukari.registration.pins import hash_pin
+
+NOW = dt.datetime(2026, 6, 1, 3, 0, tzinfo=dt.UTC)
+FIRST_BIRTHDAY = dt.date(2020, 6, 1)
+DAYS = 6 * 365
+
+
+def _rows(children: int, pin_hash: str) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    rng = random.Random(children)
+    households, kids = [], []
+    pk = 0
+    while len(kids) < children:
+        pk += 1
+        s, sk = rng.choice(SURNAMES)
+        g, gk = rng.choice(ADULT_NAMES)
+        numbers = (rng.randint(1, 9), rng.randint(1, 30), rng.randint(1, 20), rng.choice([None, rng.randint(101, 905)]))
+        households.append((pk, f"{pk:08d}", pin_hash, f"{s} {g}", f"{sk} {gk}", f"+8190{pk:08d}",
+                           registered_address(rng.choice(TOWNS), numbers), dt.date(2026, 4, 1), False, NOW, NOW))
+        for c, ck in rng.sample(CHILD_NAMES, rng.choice([1, 2, 2])):
+            kids.append((len(kids) + 1, pk, f"{s} {c}", f"{sk} {ck}",
+                         FIRST_BIRTHDAY + dt.timedelta(days=rng.randrange(DAYS)), ""))
+    return households, kids[:children]
+
+
+H_COLS = ("id, household_id, pin_hash, guardian_name, guardian_kana, phone, address, registered_on, dv_flag, "
+          "created_at, updated_at")
+C_COLS = "id, household_pk, name, kana, birthdate, sex"
+
+
+def build(url: str, children: int, pin_hash: str) -> tuple[Database, float]:
+    started = time.perf_counter()
+    households, kids = _rows(children, pin_hash)
+    database = Database(url)
+    migrate.upgrade(database.engine)
+    raw = database.engine.raw_connection()
+    cursor = raw.cursor()
+    if database.dialect == "postgresql":
+        with cursor.copy(f"COPY households ({H_COLS}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+            for row in households:
+                copy.write_row(row)
+        with cursor.copy(f"COPY children ({C_COLS}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+            for row in kids:
+                copy.write_row(row)
+        cursor.execute("SELECT setval('households_id_seq', %s)", (len(households),))
+        cursor.execute("SELECT setval('children_id_seq', %s)", (len(kids),))
+    else:
+        cursor.execute("BEGIN")
+        cursor.executemany(f"INSERT INTO households ({H_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                           [(*r[:7], r[7].isoformat(), r[8], r[9].isoformat(sep=" "), r[10].isoformat(sep=" "))
+                            for r in households])  # type: ignore[attr-defined]
+        cursor.executemany(f"INSERT INTO children ({C_COLS}) VALUES (?,?,?,?,?,?)",
+                           [(*r[:4], r[4].isoformat(), r[5]) for r in kids])  # type: ignore[attr-defined]
+    raw.commit()
+    cursor.execute("ANALYZE")
+    raw.commit()
+    raw.close()
+    return database, time.perf_counter() - started
+
+
+def timed(database: Database, work: Callable[..., object], samples: list[dict[str, object]]) -> list[float]:
+    out = []
+    for i, answers in enumerate(samples):
+        context = AttemptContext("voice", f"+81505{i:07d}", f"CA{i}")
+        with database.unit_of_work() as session:
+            started = time.perf_counter()
+            work(session, context=context, now=NOW, **answers)
+            session.commit()
+            out.append(time.perf_counter() - started)
+    return out
+
+
+def lookup(session: object, *, child_name: str, birthdate: dt.date, context: object, now: object,
+           **_: object) -> object:
+    return session.scalar(select(Child.id).where(Child.birthdate == birthdate, Child.name == child_name))  # type: ignore[attr-defined]
+
+
+def run(url: str, children: int, samples: int, pin_hash: str) -> None:
+    database, built = build(url, children, pin_hash)
+    rng = random.Random(1)
+    with database.unit_of_work() as session:
+        picks = session.execute(text(
+            "SELECT c.id, c.name, c.kana, c.birthdate, h.household_id, h.address, h.guardian_name "
+            "FROM children c JOIN households h ON h.id = c.household_pk WHERE c.id IN ("
+            + ",".join(str(rng.randint(1, children)) for _ in range(samples)) + ")")).all()
+    know = [{"child_name": p.name.replace(" ", ""), "birthdate": _date(p.birthdate), "address": p.address,
+             "guardian_name": p.guardian_name} for p in picks]
+    cases: dict[str, tuple[Callable[..., object], list[dict[str, object]]]] = {
+        "exact indexed lookup (baseline)": (lookup, know),
+        "knowledge: success": (verify_by_knowledge, know),
+        "knowledge: wrong address": (verify_by_knowledge, [{**k, "address": "練馬区光が丘9-9-9"} for k in know]),
+        "knowledge: unknown child": (verify_by_knowledge, [{**k, "child_name": "存在しない子"} for k in know]),
+        "id: success": (verify_by_household_id, [{"household_id": p.household_id, "pin": "4821",
+                                                  "birthdate": _date(p.birthdate)} for p in picks]),
+        "id: wrong pin": (verify_by_household_id, [{"household_id": p.household_id, "pin": "0000",
+                                                    "birthdate": _date(p.birthdate)} for p in picks]),
+        "id: unknown id": (verify_by_household_id, [{"household_id": "99999999", "pin": "4821",
+                                                     "birthdate": _date(p.birthdate)} for p in picks]),
+    }
+    print(f"\n{database.dialect}, {children:,} children (built in {built:.1f} s), {len(picks)} samples each")
+    with database.unit_of_work() as session:  # warm the analyser and caches outside the timings
+        verify_by_knowledge(session, context=AttemptContext("voice", None, "warm"), now=NOW, **know[0])  # type: ignore[arg-type]
+    for name, (work, answers) in cases.items():
+        times = sorted(timed(database, work, answers))
+        p50, p99 = statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.99))]
+        print(f"  {name:34s} p50 {p50 * 1000:7.1f} ms   p99 {p99 * 1000:7.1f} ms")
+    with database.unit_of_work() as session:
+        ok = verify_by_knowledge(session, context=AttemptContext("voice", "+815000000000", "check"), now=NOW,
+                                 **know[1])  # type: ignore[arg-type]
+        assert isinstance(ok, Verified), "a genuine sample was refused"
+    database.dispose()
+
+
+def _date(value: object) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--children", type=int, nargs="+", default=[6000, 1_000_000])
+    parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--engines", nargs="+", default=["sqlite", "postgresql"])
+    args = parser.parse_args()
+    pin_hash = hash_pin("4821")
+    for children in args.children:
+        for engine in args.engines:
+            if engine == "sqlite":
+                url = f"sqlite:///{tempfile.mkdtemp(prefix='azukari-bench-')}/verify.db"
+            else:
+                name = f"azukari_bench_verify_{children}"
+                admin = create_engine(args.pg, isolation_level="AUTOCOMMIT")
+                with admin.connect() as connection:
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                    connection.execute(text(f'CREATE DATABASE "{name}"'))
+                admin.dispose()
+                url = args.pg.rsplit("/", 1)[0] + f"/{name}"
+            run(url, children, args.samples, pin_hash)
+
+
+if __name__ == "__main__":
+    main()
