@@ -272,10 +272,10 @@ def _other_parent(rng: random.Random, registry: list[HouseholdRecord]) -> Attemp
                    spoken_name(rng, f"{family} {other}", f"{fkana} {okana}"))
 
 
-def corpus(seed: int = 7, genuine_count: int = 2400, impostors_each: int = 2000
+def corpus(seed: int = 7, genuine_count: int = 2400, impostors_each: int = 2000, households: int = 1500
            ) -> tuple[list[HouseholdRecord], list[Attempt]]:
     """The registry and its attempts; the same seed always gives the same corpus."""
-    registry = build_registry()
+    registry = build_registry(households=households)
     rng = random.Random(seed)
     return registry, [*genuine(rng, registry, genuine_count), *impostors(rng, registry, impostors_each)]
 

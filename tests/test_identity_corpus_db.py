@@ -1,0 +1,33 @@
+"""A slice of the corpus through verify_by_knowledge on the real databases: same verdicts as the pure layer."""
+from __future__ import annotations
+
+import datetime as dt
+
+from identity_corpus import add_household, corpus
+
+from azukari.db import Database
+from azukari.identity.verification import REFUSED, AttemptContext, Verified, verify_by_knowledge
+
+NOW = dt.datetime(2026, 6, 1, 3, 0, tzinfo=dt.UTC)
+
+
+def test_a_corpus_slice_verifies_genuine_callers_and_refuses_every_impostor(database: Database) -> None:
+    registry, attempts = corpus(seed=11, genuine_count=30, impostors_each=12, households=60)
+    with database.unit_of_work() as session:
+        child_ids: dict[int, int] = {}
+        for h in registry:
+            row = add_household(session, household_id=f"{h.id:08d}", guardian_name=h.guardian_name,
+                                guardian_kana=h.guardian_kana, address=h.address,
+                                children=tuple((c.name, c.kana, c.birthdate) for c in h.children))
+            child_ids.update({c.id: row_child.id for c, row_child in zip(h.children, row.children, strict=True)})
+        verdicts = []
+        for n, a in enumerate(attempts):  # genuine callers come first, before impostors lock anyone
+            outcome = verify_by_knowledge(session, child_name=a.child_name, birthdate=a.birthdate, address=a.address,
+                                          guardian_name=a.guardian_name, now=NOW,
+                                          context=AttemptContext("voice", f"+8150{n:08d}", f"CA{n}"))
+            verdicts.append((a, outcome))
+        assert [a.kind for a, o in verdicts if a.kind != "genuine" and o is not REFUSED] == []
+        genuine = [(a, o) for a, o in verdicts if a.kind == "genuine"]
+        assert all(o is REFUSED or (isinstance(o, Verified) and o.child_id == child_ids[a.target_child or 0])
+                   for a, o in genuine)
+        assert sum(isinstance(o, Verified) for _, o in genuine) >= 0.9 * len(genuine)
