@@ -37,7 +37,7 @@ def conclude(session: Session, *, method: str, reason: str, fields: dict[str, st
 
 
 def _alert_staff(session: Session, *, attempt: VerificationAttempt, household: Household, now: dt.datetime) -> None:
-    if household.dv_flag:
+    if household.dv_flag and attempt.reason != "expired":
         # Someone who knows a DV-flagged family tried and failed: staff hear of every such attempt.
         open_escalation(session, kind="dv_attempt", channel=attempt.channel, now=now, household_pk=household.id,
                         dv=True, security_alert=True, calling_number=attempt.calling_number,
