@@ -1,0 +1,225 @@
+"""Voice, end to end over HTTP as Twilio calls: booking, the menu, cancelling, in Japanese and English."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from ivr_support import ELSEWHERE, MONDAY, PUBLIC, TUESDAY, Family, Phone, client_for, outbox, seed
+
+from azukari.clock import FixedClock
+from azukari.db import Database
+
+BOOKING_NUMBER = re.compile(r"予約番号 ([0-9]{6,8})|Booking number ([0-9]{6,8})")
+
+
+@pytest.fixture
+def family(database: Database) -> Family:
+    return seed(database)
+
+
+@pytest.fixture
+def client(database: Database, family: Family) -> TestClient:
+    return client_for(database, FixedClock(MONDAY.astimezone(dt.UTC)))
+
+
+def _verified(client: TestClient, family: Family, language: str = "1", caller: str | None = ELSEWHERE,
+              sid: str = "CA" + "0" * 31 + "1") -> Phone:
+    phone = Phone(client, caller=caller, sid=sid)
+    phone.start()
+    phone.answer("language", digits=language)
+    phone.verify_by_knowledge(family)
+    assert phone.step == "menu", phone.says
+    return phone
+
+
+def _numbers(database: Database) -> list[str]:
+    return [n for m in outbox(database) for g in BOOKING_NUMBER.findall(m.body) for n in g if n]
+
+
+def test_a_call_is_greeted_and_asked_for_its_language_in_japanese_and_english(client: TestClient) -> None:
+    phone = Phone(client)
+    phone.start()
+    assert phone.step == "language"
+    languages = {say.get("language") for say in phone.current.iter("Say")}  # type: ignore[union-attr]
+    assert languages == {"ja-JP", "en-US"}
+
+
+def test_a_caller_from_another_number_books_and_the_confirmation_goes_to_the_number_on_file(
+        client: TestClient, database: Database, family: Family) -> None:
+    phone = _verified(client, family)
+    phone.choose(TUESDAY, 1, 2)
+    phone.answer("confirm", digits="1")
+    messages = outbox(database)
+    assert [m.to_number for m in messages] == [family.phone] and family.phone != ELSEWHERE
+    assert phone.step == "next"
+
+
+def test_the_confirm_prompt_reads_the_date_with_its_weekday_the_time_and_the_fee(
+        client: TestClient, family: Family) -> None:
+    phone = _verified(client, family)
+    phone.choose(TUESDAY, 1, 2)
+    spoken = " ".join(phone.says)
+    assert "6月2日 火曜日" in spoken and "午後1時から4時" in spoken and "1,500円" in spoken
+
+
+def test_the_booking_number_is_never_spoken(client: TestClient, database: Database, family: Family) -> None:
+    phone = _verified(client, family)
+    phone.choose(TUESDAY, 1, 1)
+    phone.answer("confirm", digits="1")
+    numbers = _numbers(database)
+    assert numbers and not any(n in " ".join(phone.transcript) for n in numbers)
+
+
+def test_an_english_caller_hears_english_and_is_heard_in_en_us(client: TestClient, family: Family) -> None:
+    phone = Phone(client)
+    phone.start()
+    phone.answer("language", digits="2")
+    phone.answer("id_choice", digits="2")
+    gather = phone.gather()
+    assert gather is not None and gather.get("language") == "en-US" and gather.get("input") == "speech"
+    assert "full name" in " ".join(phone.says)
+
+
+def test_speech_is_gathered_in_japanese_with_a_japanese_model_and_no_profanity_filter(
+        client: TestClient, family: Family) -> None:
+    phone = Phone(client)
+    phone.start()
+    phone.answer("language", digits="1")
+    phone.answer("id_choice", digits="2")
+    gather = phone.gather()
+    assert gather is not None
+    assert (gather.get("language"), gather.get("speechModel"), gather.get("profanityFilter")) == (
+        "ja-JP", "googlev2_telephony", "false")
+    assert gather.get("speechTimeout", "").isdigit()
+
+
+def test_an_english_booking_quotes_the_fee_in_yen(client: TestClient, family: Family) -> None:
+    phone = _verified(client, family, language="2")
+    phone.choose(TUESDAY, 1, 1)
+    spoken = " ".join(phone.says)
+    assert "Tuesday, June 2" in spoken and "9 AM to 12 PM" in spoken and "1,500 yen" in spoken
+
+
+def test_the_household_id_path_verifies_with_the_pin_and_the_birthdate(client: TestClient, family: Family) -> None:
+    phone = Phone(client)
+    phone.start()
+    phone.answer("language", digits="1")
+    phone.answer("id_choice", digits="1")
+    phone.answer("household_id", digits=family.household_id + "#")
+    phone.answer("pin", digits=family.pin + "#")
+    phone.answer("birthdate", digits=family.birthdate.strftime("%Y%m%d"))
+    assert phone.step == "menu"
+
+
+def test_an_infant_is_quoted_the_infant_fee(database: Database) -> None:
+    family = seed(database, birthdate=MONDAY.date() - dt.timedelta(days=100))
+    phone = _verified(client_for(database, FixedClock(MONDAY.astimezone(dt.UTC))), family)
+    phone.choose(TUESDAY, 1, 1)
+    assert "2,000円" in " ".join(phone.says)
+
+
+def test_a_time_that_overlaps_the_childs_own_booking_is_not_offered(
+        client: TestClient, database: Database, family: Family) -> None:
+    first = _verified(client, family)
+    first.choose(TUESDAY, 1, 1)
+    first.answer("confirm", digits="1")
+    second = _verified(client, family, sid="CA" + "2" * 32)
+    second.answer("menu", digits="1")
+    second.answer("date", digits=TUESDAY.strftime("%m%d") + "#")
+    second.answer("facility", digits="2")
+    assert "午前9時" not in " ".join(second.says) and "午後1時から4時" in " ".join(second.says)
+
+
+def test_a_day_outside_the_window_is_refused_and_the_date_asked_again(client: TestClient, family: Family) -> None:
+    phone = _verified(client, family)
+    phone.answer("menu", digits="1")
+    phone.answer("date", digits="20270601#")
+    assert phone.step == "date" and "受付期間外" in " ".join(phone.says)
+
+
+def test_a_facility_key_not_offered_is_refused_saying_what_is_allowed(client: TestClient, family: Family) -> None:
+    phone = _verified(client, family)
+    phone.answer("menu", digits="1")
+    phone.answer("date", digits=TUESDAY.strftime("%Y%m%d"))
+    phone.answer("facility", digits="9")
+    spoken = " ".join(phone.says)
+    assert phone.step == "facility" and "お受けできません" in spoken and "1を" in spoken
+
+
+def test_menu_3_texts_the_bookings_to_the_number_on_file_and_says_only_that(
+        client: TestClient, database: Database, family: Family) -> None:
+    phone = _verified(client, family)
+    phone.choose(TUESDAY, 1, 1)
+    phone.answer("confirm", digits="1")
+    again = _verified(client, family, sid="CA" + "9" * 32)
+    again.answer("menu", digits="3")
+    listing = outbox(database)[-1]
+    assert listing.kind == "listing" and listing.to_number == family.phone
+    spoken = " ".join(again.transcript)
+    assert "6月2日" not in spoken and "光が丘" not in spoken and again.step == "menu"
+
+
+def test_cancelling_asks_to_confirm_and_texts_the_number_on_file(
+        client: TestClient, database: Database, family: Family) -> None:
+    phone = _verified(client, family)
+    phone.choose(TUESDAY, 1, 1)
+    phone.answer("confirm", digits="1")
+    number = _numbers(database)[0]
+    phone.answer("next", digits="9")
+    canceller = _verified(client, family, sid="CA" + "8" * 32)
+    canceller.answer("menu", digits="2")
+    canceller.answer("cancel_ref", digits=number + "#")
+    assert canceller.step == "cancel_confirm" and number not in " ".join(canceller.says)
+    canceller.answer("cancel_confirm", digits="1")
+    assert outbox(database)[-1].kind == "cancellation" and canceller.step == "menu"
+
+
+def test_an_unknown_booking_number_gets_the_same_confirm_question_then_nothing_is_cancelled(
+        client: TestClient, database: Database, family: Family) -> None:
+    phone = _verified(client, family)
+    phone.answer("menu", digits="2")
+    phone.answer("cancel_ref", digits="12345678#")
+    assert phone.step == "cancel_confirm"
+    phone.answer("cancel_confirm", digits="1")
+    assert "取り消しできませんでした" in " ".join(phone.says) and outbox(database) == []
+
+
+def test_star_repeats_the_menu(client: TestClient, family: Family) -> None:
+    phone = _verified(client, family)
+    menu = phone.says[-1]
+    phone.answer("menu", digits="*")
+    assert phone.step == "menu" and phone.says == [menu]
+
+
+def test_silence_reasks_twice_then_ends_the_call_politely(client: TestClient, family: Family) -> None:
+    phone = Phone(client)
+    phone.start()
+    phone.silence()
+    phone.silence()
+    assert phone.step == "language"
+    phone.silence()
+    assert phone.hung_up and "おかけ直しください" in " ".join(phone.says)
+
+
+def test_after_a_booking_9_ends_the_call(client: TestClient, family: Family) -> None:
+    phone = _verified(client, family)
+    phone.choose(TUESDAY, 1, 1)
+    phone.answer("confirm", digits="1")
+    phone.answer("next", digits="9")
+    assert phone.hung_up
+
+
+def test_confirm_2_chooses_again_and_books_nothing(client: TestClient, database: Database, family: Family) -> None:
+    phone = _verified(client, family)
+    phone.choose(TUESDAY, 1, 1)
+    phone.answer("confirm", digits="2")
+    assert phone.step == "date" and outbox(database) == []
+
+
+def test_every_gather_action_is_an_absolute_public_url_with_its_turn(client: TestClient) -> None:
+    phone = Phone(client)
+    phone.start()
+    gather = phone.gather()
+    assert gather is not None and gather.get("action", "").startswith(f"{PUBLIC}/twilio/voice/language?t=")
