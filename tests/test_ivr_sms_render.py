@@ -7,7 +7,7 @@ import pytest
 
 from azukari.ivr.prompts import CATALOGUES
 from azukari.ivr.replies import Ask, Choice, Line, Reply
-from azukari.ivr.sms import render_sms, sms_twiml
+from azukari.ivr.sms import question_key, render_sms, sms_twiml
 
 # Entries of our own, so these tests do not depend on the wording of the live catalogues.
 ENTRIES = {
@@ -15,9 +15,11 @@ ENTRIES = {
            "t.intro@sms": "番号を返信してください。",
            "t.unit": "{facility} {start}-{end}",
            "t.unit@voice": "{facility}、{start}から{end}は",
-           "t.booked": "ご予約を承りました。予約番号 {number} をお送りします。"},
+           "t.booked": "ご予約を承りました。予約番号 {number} をお送りします。",
+           question_key("t_confirm"): "予約しますか? はい/いいえ"},
     "en": {"t.intro": "Reply with the number of the facility and time.",
-           "t.unit": "{facility} {start}-{end}"},
+           "t.unit": "{facility} {start}-{end}",
+           question_key("t_confirm") + "@sms": "Book it? yes/no"},
 }
 
 
@@ -36,7 +38,7 @@ def test_options_come_one_per_line_each_starting_with_its_number() -> None:
     reply = Reply(language="ja", lines=(Line("t.intro"),),
                   choices=(unit("11", "光が丘子ども家庭支援センター", "09:00", "12:00"),
                            unit("12", "光が丘子ども家庭支援センター", "13:00", "16:00")),
-                  ask=Ask(step="unit"))
+                  ask=Ask(step="t_no_question"))
     assert render_sms(reply).splitlines() == ["番号を返信してください。",
                                               "11 光が丘子ども家庭支援センター 09:00-12:00",
                                               "12 光が丘子ども家庭支援センター 13:00-16:00"]
@@ -45,6 +47,13 @@ def test_options_come_one_per_line_each_starting_with_its_number() -> None:
 def test_the_sms_variant_of_a_line_is_preferred_over_the_spoken_one() -> None:
     reply = Reply(language="ja", lines=(Line("t.intro"),))
     assert render_sms(reply) == "番号を返信してください。"
+
+
+def test_the_question_of_the_step_comes_last_when_the_catalogue_has_one() -> None:
+    reply = Reply(language="en", lines=(Line("t.intro"),), choices=(unit("1", "Sekimachi", "09:00", "12:00"),),
+                  ask=Ask(step="t_confirm"))
+    assert render_sms(reply).splitlines() == ["Reply with the number of the facility and time.",
+                                              "1 Sekimachi 09:00-12:00", "Book it? yes/no"]
 
 
 def test_an_ending_reply_is_just_its_lines() -> None:

@@ -6,7 +6,7 @@ import re
 
 from twilio.twiml.messaging_response import MessagingResponse
 
-from azukari.ivr.prompts import text
+from azukari.ivr.prompts import CATALOGUES, text
 from azukari.ivr.replies import Line, Reply
 
 log = logging.getLogger(__name__)
@@ -16,8 +16,13 @@ log = logging.getLogger(__name__)
 _BOOKING_NUMBER = re.compile(r"(予約番号|[Bb]ooking (?:number|no\.?))(\s*[:：#]?\s*)[0-9]{6,8}")
 
 
+def question_key(step: str) -> str:
+    """The catalogue key of a step's question (`ask.<step>`), written after the lines and options."""
+    return f"ask.{step}"
+
+
 def render_sms(reply: Reply) -> str:
-    """The lines (the question is among them), then one option per line starting with its number."""
+    """The lines, then one option per line starting with its number, then the step's question."""
     language = reply.language
 
     def words(line: Line) -> str:
@@ -25,6 +30,12 @@ def render_sms(reply: Reply) -> str:
 
     parts = [words(line) for line in reply.lines]
     parts += [f"{choice.number} {words(choice.line)}" for choice in reply.choices]
+    if reply.ask is not None:
+        key = question_key(reply.ask.step)
+        catalogue = CATALOGUES[language]
+        # A step may have no question of its own (its options say it all).
+        if key in catalogue or f"{key}@sms" in catalogue:
+            parts.append(words(Line(key)))
     return _without_booking_numbers("\n".join(part for part in parts if part))
 
 

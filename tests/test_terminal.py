@@ -1,0 +1,119 @@
+"""`azukari call` and `azukari sms` in-process: a scripted person books a registered household."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from azukari.booking.facilities_file import import_facilities
+from azukari.booking.models import Reservation
+from azukari.db import Database
+from azukari.ivr.terminal import run_call, run_sms
+from azukari.registration.models import Household
+from azukari.registration.service import ChildEntry, register_household
+from azukari.settings import TOKYO, Settings
+
+FACILITIES = """[booking]
+horizon_days = 30
+closed_on_public_holidays = false
+
+[fees]
+under_1 = 2000
+from_1 = 1500
+
+[[facility]]
+key = 1
+name = "光が丘子ども家庭支援センター"
+reading = "ひかりがおかこどもかていしえんせんたー"
+capacity = 6
+infant_capacity = 2
+closed_weekdays = []
+units = [ { key = 1, start = "09:00", end = "12:00" }, { key = 2, start = "13:00", end = "16:00" } ]
+"""
+CHILD, BORN = "髙橋 陽翔", dt.date(2024, 5, 1)
+GUARDIAN, ADDRESS = "髙橋 美咲", "東京都練馬区光が丘二丁目3番1-204号"
+BOOKING_NUMBER = re.compile(r"(?:予約番号|Booking number)\s*([0-9]{6,8})")
+
+
+@pytest.fixture
+def settings(database: Database) -> Settings:
+    # The Twilio API base is a closed loopback port: nothing in these tests may reach Twilio.
+    return Settings(database_url=database.url, public_base_url="http://127.0.0.1:8000",
+                    twilio_api_base_url="http://127.0.0.1:9", twilio_from="+815012345678")
+
+
+@pytest.fixture
+def registered(database: Database, tmp_path: Path) -> Household:
+    path = tmp_path / "facilities.toml"
+    path.write_text(FACILITIES, encoding="utf-8")
+    now = dt.datetime.now(dt.UTC)
+    with database.unit_of_work() as session:
+        import_facilities(session, path)
+        household, _pin = register_household(
+            session, guardian_name=GUARDIAN, guardian_kana="タカハシ ミサキ", phone="090-1234-5678",
+            address=ADDRESS, children=[ChildEntry(CHILD, "タカハシ ハルト", BORN, "M")],
+            registered_on=now.astimezone(TOKYO).date() - dt.timedelta(days=30), dv_flag=False, now=now)
+        session.commit()
+    return household
+
+
+def typing(monkeypatch: pytest.MonkeyPatch, *lines: str) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("".join(f"{line}\n" for line in lines)))
+
+
+def a_day_to_book() -> str:
+    return (dt.datetime.now(TOKYO).date() + dt.timedelta(days=3)).strftime("%Y%m%d")
+
+
+def reservations(database: Database) -> int:
+    with database.unit_of_work() as session:
+        return session.scalar(select(func.count()).select_from(Reservation)) or 0
+
+
+def test_a_caller_in_the_terminal_books_and_sees_only_the_text_to_the_number_on_file_carry_the_number(
+        database: Database, settings: Settings, registered: Household, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    typing(monkeypatch, "1", "2", CHILD, BORN.strftime("%Y%m%d"), ADDRESS, GUARDIAN,
+           "1", a_day_to_book(), "1", "1", "1", "9")
+    run_call(settings, caller="+815099990000", url=None)
+    out = capsys.readouterr().out
+    assert reservations(database) == 1
+    texts = [line for line in out.splitlines() if line.startswith("(SMS to the number on file:")]
+    spoken = [line for line in out.splitlines() if line.startswith("🔊")]
+    numbers = [match.group(1) for line in texts if (match := BOOKING_NUMBER.search(line))]
+    assert len(numbers) == 1
+    assert not any(numbers[0] in line for line in spoken)
+    assert out.rstrip().endswith("(call ended)")
+
+
+def test_a_texter_in_the_terminal_books_with_the_same_conversation(
+        database: Database, settings: Settings, registered: Household, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    day = dt.datetime.now(TOKYO).date() + dt.timedelta(days=3)
+    typing(monkeypatch, "予約", CHILD, "2024/5/1", ADDRESS, GUARDIAN, "1", f"{day.month}/{day.day}")
+    run_sms(settings, sender="+815099990000", url=None)
+    options = capsys.readouterr().out
+    option = re.search(r"^(?:bot>)?\s*([0-9]+) .*13:00", options, re.MULTILINE)
+    assert option, options
+    typing(monkeypatch, option.group(1), "はい")
+    run_sms(settings, sender="+815099990000", url=None)
+    out = capsys.readouterr().out
+    assert reservations(database) == 1
+    assert "(SMS to the number on file:" in out
+    replies = [line for line in out.splitlines() if not line.startswith("(SMS to the number on file:")]
+    assert not any(BOOKING_NUMBER.search(line) for line in replies)
+
+
+def test_the_terminal_loads_the_demo_into_an_empty_database_and_hangs_up_at_end_of_input(
+        database: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    typing(monkeypatch)
+    run_call(settings, caller=None, url=None)
+    out = capsys.readouterr().out
+    assert "(you hung up)" in out and "(call ended)" in out
+    with database.unit_of_work() as session:
+        assert (session.scalar(select(func.count()).select_from(Household)) or 0) > 100
