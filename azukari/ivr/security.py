@@ -10,7 +10,7 @@ from twilio.request_validator import RequestValidator
 
 log = logging.getLogger("azukari.webhooks")
 
-MAX_BODY_BYTES = 64 * 1024  # Twilio's own requests are a few kB; anything larger is not Twilio
+MAX_BODY_BYTES = 1024 * 1024  # Twilio posts a few kB; 10 kB of Japanese speech is ~90 kB encoded
 
 
 def signed_url(public_base_url: str, request: Request) -> str:
