@@ -272,7 +272,7 @@ def _other_parent(rng: random.Random, registry: list[HouseholdRecord]) -> Attemp
                    spoken_name(rng, f"{family} {other}", f"{fkana} {okana}"))
 
 
-def corpus(seed: int = 7, genuine_count: int = 2400, impostors_each: int = 2000, households: int = 1500
+def corpus(seed: int = 7, genuine_count: int = 2100, impostors_each: int = 1700, households: int = 1500
            ) -> tuple[list[HouseholdRecord], list[Attempt]]:
     """The registry and its attempts; the same seed always gives the same corpus."""
     registry = build_registry(households=households)
