@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from azukari.cli import main
 from azukari.db import Database
 from azukari.registration.importer import COLUMNS, HouseholdImportError, import_households
 from azukari.registration.models import Child, Household
@@ -172,3 +173,20 @@ def test_an_unchanged_pin_keeps_its_hash_and_a_changed_pin_is_rehashed(database:
     run_import(database, write(tmp_path / "c.csv", [{**DEMO, "phone_pin": "90817"}]))
     changed = household(database, "10000001").pin_hash
     assert verify_pin(changed, "90817") and not verify_pin(changed, "4821")
+
+
+def test_the_cli_imports_a_file_and_exits_zero(database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("DATABASE_URL", database.url)
+    assert main(["import-households", str(write(tmp_path / "h.csv", [DEMO, OTHER]))]) == 0
+    assert capsys.readouterr().out.startswith("2 households, 2 children: 2 created")
+
+
+def test_the_cli_refuses_a_bad_file_with_one_line_naming_the_line(
+        database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("DATABASE_URL", database.url)
+    assert main(["import-households", str(write(tmp_path / "h.csv", [DEMO, {**OTHER, "dv_flag": "2"}]))]) == 1
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "line 3, column dv_flag: not 0 or 1 '2'" in error
+    assert counts(database) == (0, 0)

@@ -75,8 +75,9 @@ def import_households(session: Session, path: Path, *, today: dt.date | None = N
             updated += 1
         if row.household_id in hashes:
             household.pin_hash = hashes[row.household_id]
-        for column in HOUSEHOLD_COLUMNS[1:]:
-            setattr(household, column, row.fields[column])
+        for column in HOUSEHOLD_COLUMNS:
+            if column != "phone_pin":  # stored only as the hash above
+                setattr(household, column, row.fields[column])
         _merge_children(household, row.children)
     session.flush()
     children = sum(len(h.children) for h in households)
