@@ -120,7 +120,8 @@ def _confirm(state: State, answer: str, ports: Ports) -> Reply:
         reason = f"refusal.{refusal}" if refusal in _DAY_REFUSALS - {"full"} else "cannot_book"
         return ask(state, "date", Line(reason))
     # Booked: the booking number goes only by SMS to the number on file, never into the call.
-    return ask(state, "next", Line("booked"))
+    # A text thread shows the menu again (its 1 is "book another"); a call asks `next` (§5.1).
+    return ask(state, "next" if state.channel == "voice" else "menu", Line("booked"))
 
 
 def _next(state: State, answer: str, ports: Ports) -> Reply:
