@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from functools import cache
 from typing import Any
 
@@ -13,11 +14,25 @@ _LATIN = re.compile(r"[A-Za-z]")
 
 
 @cache
-def _tokenizer() -> Any:
+def _dictionary() -> Any:
     # Loading the dictionary takes ~0.2 s and ~70 MB: done on the first reading, not at import.
-    from sudachipy import Dictionary, SplitMode
+    from sudachipy import Dictionary
 
-    return Dictionary(dict="core").tokenizer(SplitMode.C)
+    return Dictionary(dict="core")
+
+
+_per_thread = threading.local()
+
+
+def _tokenizer() -> Any:
+    # A Sudachi tokenizer refuses to be used by two threads at once ("Tokenizer is already in use"),
+    # and the server answers webhooks on a thread pool: one tokenizer per thread, one dictionary.
+    tokenizer = getattr(_per_thread, "tokenizer", None)
+    if tokenizer is None:
+        from sudachipy import SplitMode
+
+        tokenizer = _per_thread.tokenizer = _dictionary().tokenizer(SplitMode.C)
+    return tokenizer
 
 
 def tokens(text: str) -> list[tuple[str, str]]:
