@@ -74,9 +74,18 @@ class State:
             values = {k: v for k, v in data.items() if k in known}
             values["options"] = [Option(**o) for o in values.get("options", [])]
             values["channel"] = channel
-            return cls(**values)
+            state = cls(**values)
         except (TypeError, ValueError):
             return cls(channel=channel)
+        return state if state._well_typed() else cls(channel=channel)
+
+    def _well_typed(self) -> bool:
+        counters = (self.turn, self.silences, self.wrong, self.failures)
+        ids = (self.household_pk, self.child_id, self.facility_key, self.unit_id)
+        return (all(type(n) is int for n in counters) and all(i is None or type(i) is int for i in ids)
+                and self.language in ("ja", "en") and isinstance(self.step, str) and isinstance(self.day, str)
+                and all(isinstance(d, dict) for d in (self.sealed, self.child_grades, self.address_grades,
+                                                       self.guardian_grades)))
 
     @property
     def verified(self) -> bool:
