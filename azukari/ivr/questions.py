@@ -63,7 +63,9 @@ def _content(state: State) -> tuple[tuple[Line, ...], tuple[Choice, ...]]:
     if state.step == "facility":
         return heading, _facility_choices(state)
     if state.step == "unit":
-        return heading, _unit_choices(state)
+        chosen = next((o for o in state.options if o.facility_key == state.facility_key), None)
+        where = facility_words(chosen, state.language, state.channel) if chosen else ""
+        return (Line("unit_heading", {"facility": where}),), _unit_choices(state)
     if state.step == "options":
         return heading, _option_choices(state)
     option = state.chosen_option()

@@ -26,6 +26,7 @@ MESSAGES: dict[str, str] = {
     "ask.date@sms": "Please send the date you would like, for example 12/3.",
     "day_heading": "{date}. These centres have room.",
     "day_heading@sms": "Availability on {date}:",
+    "unit_heading": "These times have room at {facility}.",
     "choice.facility": "{label}",
     "choice.unit": "{label}",
     "choice.option": "{facility} {starts}-{ends}",

@@ -27,6 +27,7 @@ MESSAGES: dict[str, str] = {
     "ask.date@sms": "ご希望の日付を送ってください。(例: 12/3)",
     "day_heading": "{date}ですね。空きのある施設をご案内します。",
     "day_heading@sms": "{date}の空き状況です。",
+    "unit_heading": "{facility}の、空きのある時間をご案内します。",
     "choice.facility": "{label}",
     "choice.unit": "{label}",
     "choice.option": "{facility} {starts}-{ends}",
