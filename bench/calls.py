@@ -5,11 +5,13 @@
 For each database it runs `azukari migrate`, `import-facilities` and `import-households` (a
 generated CSV), starts `azukari serve` on a free loopback port (PUBLIC_BASE_URL set to it, the
 Twilio API base set to a closed loopback port so no text leaves the machine), then:
-1. baseline: the same callers fetch the static fallback TwiML (`/twilio/fallback.xml`) on the
-   same server stack — or, if the app does not serve it, post a signed first webhook;
-2. the flow: each caller makes `--calls-each` calls, language → no-ID verification → menu 1 →
+1. the bare stack: `GET /twilio/fallback.xml` (static TwiML) when the app mounts
+   `azukari.ivr.static_routes`, else an unsigned `POST /twilio/voice` (403, no database);
+2. the signed first webhook of a new call (one small transaction);
+3. the flow: each caller makes `--calls-each` calls, language → no-ID verification → menu 1 →
    date → facility → unit → confirm 1 → next 9, every webhook signed as Twilio signs it.
-It prints webhook latency p50/p99/max and webhooks/s for both, and the ratio of the medians.
+Each phase runs the same callers at the same concurrency, in the same run.
+It prints webhook latency p50/p99/max and webhooks/s per phase, and the ratios of the medians.
 """
 from __future__ import annotations
 
@@ -85,9 +87,16 @@ class Caller:
     """One caller's line: a keep-alive connection, signed posts, every webhook timed."""
 
     def __init__(self, server: Server) -> None:
+        self.base_url = server.base_url
         self.client = httpx.Client(base_url=server.base_url, timeout=30)
         self.wire = Wire(base_url=server.base_url, auth_token=TOKEN, send=self._send)
         self.latencies: list[float] = []
+
+    def fresh(self) -> None:
+        """New connections for a new phase: uvicorn drops keep-alive connections idle for 5 s."""
+        self.client.close()
+        self.client = httpx.Client(base_url=self.base_url, timeout=30)
+        self.latencies.clear()
 
     def _send(self, path: str, form: dict[str, str], headers: dict[str, str]) -> tuple[int, str]:
         started = time.perf_counter()
@@ -193,7 +202,7 @@ def bench(database: str, database_url: str, callers: int, calls_each: int) -> No
         for name, work in (("static TwiML (fallback.xml)" if served else "bare stack (unsigned -> 403)", bare),
                            ("first webhook of a call (signed)", first), ("booking flow (every webhook)", None)):
             for line in lines:
-                line.latencies.clear()
+                line.fresh()
             started = time.perf_counter()
             with ThreadPoolExecutor(callers) as pool:
                 if work is None:
