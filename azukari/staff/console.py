@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import phonenumbers
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
@@ -22,8 +23,22 @@ from azukari.staff.models import StaffAccount
 if TYPE_CHECKING:  # app.py installs the console, so importing it at runtime would be circular
     from azukari.app import Runtime
 
+
+
+def _national(e164: str) -> str:
+    """+819012345678 as 090-1234-5678: what staff dial from an office phone."""
+    try:
+        number = phonenumbers.parse(e164, "JP")
+    except phonenumbers.NumberParseException:
+        return e164
+    domestic = number.country_code == 81
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL if domestic
+                                          else phonenumbers.PhoneNumberFormat.INTERNATIONAL))
+
+
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.filters["tokyo"] = lambda at: at.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M") if at else ""
+templates.env.filters["phone"] = _national
 templates.env.globals["ROLE_LABELS"] = ROLE_LABELS
 
 # What each role may open; admin sees everything centre staff see, plus accounts, audit, retention.
