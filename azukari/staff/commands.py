@@ -69,4 +69,4 @@ def run_purge(settings: Settings, *, dry_run: bool) -> None:
         database.dispose()
     verb = "would erase" if dry_run else "erased"
     totals = ", ".join(f"{name} {count}" for name, count in sorted(report.totals.items())) or "nothing else"
-    print(f"{verb} {report.households} households registered before the cutoff {report.cutoff} ({totals})")
+    print(f"{verb} {report.households} households expired and unbooked since before {report.cutoff} ({totals})")
