@@ -162,3 +162,15 @@ def test_a_birthdate_in_the_japanese_era_is_accepted(client: TestClient, family:
     reiwa.send("予約")
     reiwa.send(family.child)
     assert "住所" in reiwa.send("令和6年3月1日")
+
+
+def test_an_english_thread_books_in_english_and_the_confirmation_is_in_english(
+        client: TestClient, database: Database, family: Family) -> None:
+    thread = _verified(client, family, first="EN")
+    assert "1 Make a new booking" in thread.replies[-1]
+    thread.send("1")
+    options = thread.send(f"{TUESDAY.month}/{TUESDAY.day}")
+    assert "Availability on Tue 6/2" in options and "11 光が丘子ども家庭支援センター 09:00-12:00" in options
+    thread.send("11")
+    assert "Your booking is made" in thread.send("yes")
+    assert [(m.kind, m.body.startswith("Childcare booked")) for m in outbox(database)] == [("confirmation", True)]
