@@ -4,10 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
 
 from azukari.clock import Clock, SystemClock
 from azukari.db import Database
 from azukari.ivr.routes import router as twilio_webhooks
+from azukari.ivr.static_routes import build_router as static_twiml
 from azukari.settings import Settings
 from azukari.staff.web import install_staff_console
 
@@ -27,5 +29,12 @@ def create_app(settings: Settings, *, database: Database | None = None, clock: C
     app = FastAPI(title="azukari", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.runtime = runtime
     app.include_router(twilio_webhooks)
+    app.include_router(static_twiml())
     install_staff_console(app)
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        # A person who opens the service in a browser wants the staff console.
+        return RedirectResponse("/staff/login", status_code=303)
+
     return app
