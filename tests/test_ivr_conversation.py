@@ -66,8 +66,8 @@ class FakePorts:
             self.booked.append(unit_id)
         return self.refusal
 
-    def cancel(self, *, household_pk: int, booking_number: str, language: str) -> bool:
-        return booking_number == "12345678"
+    def cancel(self, *, household_pk: int, booking_number: str, language: str) -> None:
+        self.cases.append(f"cancel {booking_number}")
 
     def text_my_bookings(self, *, household_pk: int, language: str) -> None:
         self.cases.append("listing")

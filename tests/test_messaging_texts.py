@@ -10,6 +10,7 @@ from azukari.messaging.texts import (
     MAX_CHARS,
     BookingFacts,
     cancellation,
+    cancellation_refused,
     confirmation,
     listing,
     short_facility_name,
@@ -32,7 +33,7 @@ def _every_text(language: str) -> list[str]:
             for n in range(1, 8)]
     return [confirmation(FACTS, language), cancellation(FACTS.booking_number, DAY, language),
             *listing([FACTS], language), *listing(many, language), *listing([], language),
-            unavailable_notice(DAY, language)]
+            unavailable_notice(DAY, language), cancellation_refused("98765432", language)]
 
 
 @pytest.mark.parametrize("language", ["ja", "en"])

@@ -174,16 +174,26 @@ def test_cancelling_asks_to_confirm_and_texts_the_number_on_file(
     assert canceller.step == "cancel_confirm" and number not in " ".join(canceller.says)
     canceller.answer("cancel_confirm", digits="1")
     assert outbox(database)[-1].kind == "cancellation" and canceller.step == "menu"
+    assert outbox(database)[-1].to_number == family.phone
 
 
-def test_an_unknown_booking_number_gets_the_same_confirm_question_then_nothing_is_cancelled(
+def test_an_unknown_booking_number_hears_the_same_words_as_a_cancel_that_worked(
         client: TestClient, database: Database, family: Family) -> None:
     phone = _verified(client, family)
-    phone.answer("menu", digits="2")
-    phone.answer("cancel_ref", digits="12345678#")
-    assert phone.step == "cancel_confirm"
-    phone.answer("cancel_confirm", digits="1")
-    assert "取り消しできませんでした" in " ".join(phone.says) and outbox(database) == []
+    phone.choose(TUESDAY, 1, 1)
+    phone.answer("confirm", digits="1")
+    real = _numbers(database)[0]
+    heard = {}
+    for sid, number in (("CA" + "6" * 32, "12345678"), ("CA" + "7" * 32, real)):
+        caller = _verified(client, family, sid=sid)
+        caller.answer("menu", digits="2")
+        caller.answer("cancel_ref", digits=number + "#")
+        assert caller.step == "cancel_confirm"
+        caller.answer("cancel_confirm", digits="1")
+        heard[number] = caller.says
+    assert heard["12345678"] == heard[real]
+    kinds = [(m.kind, m.to_number) for m in outbox(database)]
+    assert kinds == [("confirmation", family.phone), ("notice", family.phone), ("cancellation", family.phone)]
 
 
 def test_star_repeats_the_menu(client: TestClient, family: Family) -> None:

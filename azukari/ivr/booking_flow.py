@@ -151,9 +151,10 @@ def _cancel_confirm(state: State, answer: str, ports: Ports) -> Reply:
     if not yes:
         return ask(state, "menu", Line("cancel_kept"))
     assert state.household_pk is not None
-    if number and ports.cancel(household_pk=state.household_pk, booking_number=number, language=state.language):
-        return ask(state, "menu", Line("cancelled"))
-    return ask(state, "menu", Line("cancel_failed"))
+    if number:
+        ports.cancel(household_pk=state.household_pk, booking_number=number, language=state.language)
+    # One answer whatever happened: the result (done, or why not) goes by SMS to the number on file.
+    return ask(state, "menu", Line("cancel_requested"))
 
 
 HANDLERS: dict[str, Handler] = {

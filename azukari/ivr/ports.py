@@ -13,7 +13,10 @@ from azukari.identity import verification
 from azukari.identity.outcomes import AttemptContext, Outcome, Verified
 from azukari.ivr.sealing import Sealer
 from azukari.ivr.state import Option, Verdict
+from azukari.messaging import texts
+from azukari.messaging.outbox import enqueue
 from azukari.oversight.escalations import open_escalation
+from azukari.registration.models import Household
 from azukari.settings import TOKYO, Settings
 
 
@@ -84,10 +87,15 @@ class SessionPorts:
                                language=language, now=self.now)
         return outcome.value if isinstance(outcome, BookingRefusal) else None
 
-    def cancel(self, *, household_pk: int, booking_number: str, language: str) -> bool:
+    def cancel(self, *, household_pk: int, booking_number: str, language: str) -> None:
         outcome = booking.cancel(self.session, household_pk=household_pk, booking_number=booking_number,
                                  channel=self.channel, language=language, now=self.now)
-        return not isinstance(outcome, BookingRefusal)
+        if isinstance(outcome, BookingRefusal):
+            # The call says the same either way; whether it worked goes only to the number on file.
+            household = self.session.get(Household, household_pk)
+            if household is not None:
+                enqueue(self.session, household=household, kind="notice", now=self.now,
+                        body=texts.cancellation_refused(booking_number, language))
 
     def text_my_bookings(self, *, household_pk: int, language: str) -> None:
         booking.text_my_bookings(self.session, household_pk=household_pk, language=language, now=self.now)

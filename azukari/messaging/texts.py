@@ -68,6 +68,15 @@ def cancellation(booking_number: str, day: dt.date, language: str) -> str:
     return _fit(f"一時預かりのご予約を取り消しました。予約番号 {booking_number} {_day(day, 'ja')}。")
 
 
+def cancellation_refused(typed_number: str, language: str) -> str:
+    """A cancellation asked by phone or text that could not be done; the call only says 'see SMS'."""
+    if language == "en":
+        return _fit(f"The booking with number {typed_number} could not be cancelled: it has started, "
+                    "was already cancelled, or the number is different. Nothing was changed.")
+    return _fit(f"番号 {typed_number} のご予約は取り消しできませんでした。開始済み・取消済み、"
+                "または番号違いの可能性があります。変更はしていません。")
+
+
 def listing(bookings: list[BookingFacts], language: str) -> list[str]:
     """'Text my bookings': one message per few bookings, each under the limit."""
     if not bookings:

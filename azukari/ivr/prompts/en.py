@@ -53,9 +53,7 @@ MESSAGES: dict[str, str] = {
     "ask.cancel_ref@sms": "Please send the booking number you want to cancel.",
     "ask.cancel_confirm": "To cancel that booking, press 1. To keep it, press 2.",
     "ask.cancel_confirm@sms": "Reply YES to cancel it, or NO to keep it.",
-    "cancelled": "Your cancellation is done. The details will be sent by text message to the phone number on file.",
-    "cancel_failed": ("We are sorry, a booking with that number could not be cancelled. "
-                      "Please check the number in your confirmation text message."),
+    "cancel_requested": "Thank you. The result will be sent by text message to the phone number on file.",
     "cancel_kept": "Nothing was cancelled.",
     "bookings_sent": "Your bookings have been sent by text message to the phone number we have on file.",
     "verified": "Thank you, we have confirmed who you are.",
