@@ -71,8 +71,8 @@ def cancellation(booking_number: str, day: dt.date, language: str) -> str:
 def cancellation_refused(typed_number: str, language: str) -> str:
     """A cancellation asked by phone or text that could not be done; the call only says 'see SMS'."""
     if language == "en":
-        return _fit(f"The booking with number {typed_number} could not be cancelled: it has started, "
-                    "was already cancelled, or the number is different. Nothing was changed.")
+        return _fit(f"Booking {typed_number} could not be cancelled: it has started, was already "
+                    "cancelled, or the number is wrong. Nothing was changed.")
     return _fit(f"番号 {typed_number} のご予約は取り消しできませんでした。開始済み・取消済み、"
                 "または番号違いの可能性があります。変更はしていません。")
 
