@@ -109,14 +109,11 @@ def answer_text(runtime: Runtime, *, message_sid: str, sender: str | None, body:
 
 
 def call_status(runtime: Runtime, *, call_sid: str, status: str) -> None:
-    """A call ended: whatever was still sealed for it is dropped now."""
+    """A call ended: its state (sealed answers, ids) and receipts are dropped now, not kept."""
     if status.strip().lower() not in _CALL_OVER or not call_sid or len(call_sid) > 64:
         return
     with runtime.database.unit_of_work() as session:
-        record = store.conversation(session, channel="voice", key=call_sid, now=runtime.clock.now())
-        state = State.from_json(record.state, channel="voice")
-        state.sealed, state.ended = {}, True
-        _save(record, state, runtime.clock.now())
+        store.forget(session, channel="voice", key=call_sid)
         session.commit()
 
 

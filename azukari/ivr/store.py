@@ -4,11 +4,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from azukari.ivr.models import ConversationRecord, WebhookReceipt
+
+# How long call and text state outlives its last webhook. Long enough for Twilio's redeliveries
+# and a 30-minute SMS thread; short, because it names a household and a child (product.md: minimum data).
+STATE_KEPT = dt.timedelta(hours=2)
 
 
 def input_hash(*parts: str | None) -> str:
@@ -51,3 +55,18 @@ def keep_receipt(session: Session, *, channel: str, key: str, step: str, digest:
                  now: dt.datetime) -> None:
     session.add(WebhookReceipt(channel=channel, key=key, step=step, input_hash=digest, response=response,
                                created_at=now))
+
+
+def forget(session: Session, *, channel: str, key: str) -> None:
+    """Drop a finished conversation and its receipts (a call's status callback says it is over)."""
+    session.execute(delete(WebhookReceipt).where(WebhookReceipt.channel == channel, WebhookReceipt.key == key))
+    session.execute(delete(ConversationRecord).where(ConversationRecord.channel == channel,
+                                                     ConversationRecord.key == key))
+
+
+def forget_stale(session: Session, *, now: dt.datetime) -> int:
+    """Drop every conversation and receipt idle for longer than STATE_KEPT; returns rows removed."""
+    cutoff = now - STATE_KEPT
+    receipts = session.execute(delete(WebhookReceipt).where(WebhookReceipt.created_at < cutoff))
+    conversations = session.execute(delete(ConversationRecord).where(ConversationRecord.updated_at < cutoff))
+    return int(getattr(receipts, "rowcount", 0) or 0) + int(getattr(conversations, "rowcount", 0) or 0)

@@ -11,6 +11,7 @@ from azukari.booking.models import Facility
 from azukari.cli import CommandError
 from azukari.clock import SystemClock
 from azukari.db import Database
+from azukari.ivr.store import STATE_KEPT, forget_stale
 from azukari.oversight import audit
 from azukari.settings import Settings
 from azukari.staff import accounts, retention
@@ -63,10 +64,14 @@ def run_purge(settings: Settings, *, dry_run: bool) -> None:
     database = Database(settings.database_url)
     try:
         with database.unit_of_work() as session:
-            report = retention.purge(session, now=SystemClock().now(), dry_run=dry_run, actor="cli")
+            now = SystemClock().now()
+            report = retention.purge(session, now=now, dry_run=dry_run, actor="cli")
+            stale = 0 if dry_run else forget_stale(session, now=now)
             session.commit()
     finally:
         database.dispose()
     verb = "would erase" if dry_run else "erased"
     totals = ", ".join(f"{name} {count}" for name, count in sorted(report.totals.items())) or "nothing else"
     print(f"{verb} {report.households} households expired and unbooked since before {report.cutoff} ({totals})")
+    if stale:
+        print(f"erased {stale} rows of call and text state idle for over {STATE_KEPT}")
