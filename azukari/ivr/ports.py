@@ -1,6 +1,7 @@
 """The conversation's needs met by the booking, identity, messaging and oversight services, in one session."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -79,8 +80,7 @@ class SessionPorts:
         found = booking.options_for(self.session, child_id=child_id, day=day, now=self.now)
         if isinstance(found, BookingRefusal):
             return found.value
-        return [Option(o.unit_id, o.facility_key, o.facility_name, o.facility_reading, o.unit_key, o.starts,
-                       o.ends, o.fee) for o in found]
+        return [Option(**dataclasses.asdict(o)) for o in found]
 
     def book(self, *, child_id: int, unit_id: int, day: dt.date, language: str) -> str | None:
         outcome = booking.book(self.session, child_id=child_id, unit_id=unit_id, day=day, channel=self.channel,

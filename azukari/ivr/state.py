@@ -6,21 +6,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from azukari.booking.service import UnitOption
 from azukari.ivr.replies import Channel, Language
 
 
 @dataclass(frozen=True)
-class Option:
+class Option(UnitOption):
     """A unit with room for this child on the chosen day: public facts only, never a booking."""
-
-    unit_id: int
-    facility_key: int
-    facility_name: str
-    facility_reading: str
-    unit_key: int
-    starts: str
-    ends: str
-    fee: int
 
     @property
     def sms_number(self) -> str:
