@@ -24,7 +24,12 @@ def _digest(prev_hash: str, at: dt.datetime, actor: str, action: str, household_
 
 def record(session: Session, *, actor: str, action: str, now: dt.datetime, household_pk: int | None = None,
            detail: dict[str, object] | None = None) -> AuditEntry:
-    """Append one entry. `detail` holds ids and outcomes, never names, addresses or speech."""
+    """Append one entry. `detail` holds ids and outcomes, never names, addresses or speech.
+
+    Call it last in a transaction, after any row locks the use case takes: on PostgreSQL it
+    holds the chain's advisory lock until commit, and taking row locks after it could deadlock
+    with a booking that took them first.
+    """
     if session.get_bind().dialect.name == "postgresql":
         # Two transactions appending at once would both chain onto the same last entry.
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
