@@ -6,6 +6,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from azukari.settings import Settings
 
 
@@ -134,10 +136,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        # One line an operator can act on: which variable, and what is wrong with it.
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in error.errors())
+        raise CommandError(f"bad setting: {problems}") from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        settings = Settings()
+        settings = _settings()
         args.handler(args, settings)
     except CommandError as error:
         print(f"azukari {args.command}: {error}", file=sys.stderr)
