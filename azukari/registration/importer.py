@@ -110,12 +110,40 @@ def _new_pin_hashes(households: list[HouseholdRow], existing: dict[str, Househol
 
 def _merge_children(household: Household, rows: Iterable[ChildRow]) -> None:
     for row in rows:
-        match = next((c for c in household.children if c.birthdate == row.birthdate
-                      and (_same(c.name, row.name) or _same(c.kana, row.kana))), None)
+        match = next((c for c in household.children
+                      if is_same_child(c, name=row.name, kana=row.kana, birthdate=row.birthdate)), None)
         if match is None:
             household.children.append(Child(name=row.name, kana=row.kana, birthdate=row.birthdate, sex=row.sex))
         else:
             match.name, match.kana, match.sex = row.name, row.kana, row.sex
+
+
+def is_same_child(child: Child, *, name: str, kana: str, birthdate: dt.date) -> bool:
+    """The same birthdate and the same name or reading: one child, however it was typed."""
+    return child.birthdate == birthdate and (_same(child.name, name) or _same(child.kana, kana))
+
+
+def check_child(*, name: str, kana: str, birthdate: str, sex: str, today: dt.date) -> tuple[ChildRow | None,
+                                                                                             dict[str, str]]:
+    """One child's cells checked as a CSV row's are: the child, or the problems by column (child_*)."""
+    norm = {column: unicodedata.normalize("NFKC", value.strip()) for column, value in
+            (("child_kana", kana), ("child_birthdate", birthdate), ("child_sex", sex))}
+    problems: dict[str, str] = {}
+    if not name.strip():
+        problems["child_name"] = "empty"
+    reading = " ".join(norm["child_kana"].split())
+    if _KANA.fullmatch(reading) is None:
+        problems["child_kana"] = "not katakana or hiragana"
+    born = _iso_date(norm["child_birthdate"])
+    if born is None:
+        problems["child_birthdate"] = f"not an ISO date {norm['child_birthdate']!r}"
+    elif born > today:
+        problems["child_birthdate"] = f"in the future {norm['child_birthdate']!r}"
+    if norm["child_sex"].upper() not in ("M", "F", ""):
+        problems["child_sex"] = f"not M, F or empty {norm['child_sex']!r}"
+    if problems or born is None:
+        return None, problems
+    return ChildRow(name=name.strip(), kana=reading, birthdate=born, sex=norm["child_sex"].upper()), problems
 
 
 def _same(a: str, b: str) -> bool:
@@ -179,28 +207,23 @@ def _parse_row(raw: dict[str, str], line: int, today: dt.date, households: dict[
     check("household_id", re.fullmatch(r"[0-9]{6,10}", household_id) is not None,
           f"not 6–10 digits {household_id!r}", household_id)
     check("phone_pin", re.fullmatch(r"[0-9]{4,8}", norm["phone_pin"]) is not None, "not 4–8 digits", norm["phone_pin"])
-    for column in ("guardian_name", "address", "child_name"):
+    for column in ("guardian_name", "address"):
         check(column, bool(cell[column]), "empty", cell[column])
-    for column in ("guardian_kana", "child_kana"):
-        kana = " ".join(norm[column].split())
-        check(column, _KANA.fullmatch(kana) is not None, "not katakana or hiragana", kana)
+    kana = " ".join(norm["guardian_kana"].split())
+    check("guardian_kana", _KANA.fullmatch(kana) is not None, "not katakana or hiragana", kana)
     try:
         parsed["phone"] = to_e164(cell["phone"])
     except ValueError:
         problems["phone"] = "not a Japanese or E.164 phone number"
-    birthdate = _iso_date(norm["child_birthdate"])
-    check("child_birthdate", birthdate is not None, f"not an ISO date {norm['child_birthdate']!r}", birthdate)
-    if birthdate is not None and birthdate > today:
-        problems["child_birthdate"] = f"in the future {norm['child_birthdate']!r}"
-    sex = norm["child_sex"].upper()
-    check("child_sex", sex in ("M", "F", ""), f"not M, F or empty {norm['child_sex']!r}", sex)
+    child, child_problems = check_child(name=cell["child_name"], kana=cell["child_kana"],
+                                        birthdate=cell["child_birthdate"], sex=cell["child_sex"], today=today)
+    problems.update(child_problems)
     registered_on = _iso_date(norm["registered_on"])
     check("registered_on", registered_on is not None, f"not an ISO date {norm['registered_on']!r}", registered_on)
     check("dv_flag", norm["dv_flag"] in ("0", "1"), f"not 0 or 1 {norm['dv_flag']!r}", norm["dv_flag"] == "1")
     errors.extend(f"line {line}, column {column}: {message}" for column, message in problems.items())
-    if problems or birthdate is None:
+    if problems or child is None:
         return
-    child = ChildRow(name=str(parsed["child_name"]), kana=str(parsed["child_kana"]), birthdate=birthdate, sex=sex)
     fields = {column: parsed[column] for column in HOUSEHOLD_COLUMNS}
     known = households.get(household_id)
     if known is None:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -91,20 +91,21 @@ def register(request: Request, guardian_name: Text = "", guardian_kana: Text = "
     return response
 
 
-def _household_page(p: Page, household_pk: int, *, error: str = "", status_code: int = 200) -> HTMLResponse:
+def household_page(p: Page, household_pk: int, *, error: str = "", status_code: int = 200,
+                   **context: Any) -> HTMLResponse:
     household = households.get(p.session, household_pk)
     p.audit("household.viewed", household_pk=household.id)
     if household.dv_flag:
         p.dv_households = [household.household_id]
     return p.render("household.html", status_code=status_code, household=household, error=error,
                     upcoming=households.upcoming(p.session, household_pk=household.id, now=p.now),
-                    dv_reasons=DV_REASONS, today=p.today, done=p.request.query_params.get("done", ""))
+                    dv_reasons=DV_REASONS, today=p.today, done=p.request.query_params.get("done", ""), **context)
 
 
 @router.get("/households/{household_pk}", response_class=HTMLResponse)
 def show(request: Request, household_pk: int) -> HTMLResponse:
     with page(request, roles=CENTRE) as p:
-        response = _household_page(p, household_pk)
+        response = household_page(p, household_pk)
         p.session.commit()
     return response
 
@@ -118,7 +119,7 @@ def edit(request: Request, household_pk: int, guardian_name: Text = "", guardian
                                                 guardian_name=guardian_name, guardian_kana=guardian_kana,
                                                 phone=phone, address=address, now=p.now)
         except FormError as error:
-            failed = _household_page(p, household_pk, error=str(error), status_code=422)
+            failed = household_page(p, household_pk, error=str(error), status_code=422)
             p.session.commit()  # the view of the household is audited even when the form is refused
             return failed
         p.audit("household.edited", household_pk=household_pk, fields=changed)
@@ -142,7 +143,7 @@ def set_dv(request: Request, household_pk: int, flag: Text = "", reason: Text = 
             households.set_dv(p.session, household=households.get(p.session, household_pk), flag=flag == "1",
                               reason=reason, now=p.now)
         except FormError as error:
-            failed = _household_page(p, household_pk, error=str(error), status_code=422)
+            failed = household_page(p, household_pk, error=str(error), status_code=422)
             p.session.commit()
             return failed
         p.audit("household.dv_set" if flag == "1" else "household.dv_cleared", household_pk=household_pk,

@@ -13,6 +13,7 @@ from azukari.staff import (
     routes_audit,
     routes_auth,
     routes_bookings,
+    routes_counter,
     routes_escalations,
     routes_households,
     routes_retention,
@@ -25,7 +26,7 @@ _CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'
 
 
 def install_staff_console(app: FastAPI) -> None:
-    for module in (routes_auth, routes_escalations, routes_households, routes_bookings, routes_audit,
+    for module in (routes_auth, routes_escalations, routes_households, routes_counter, routes_bookings, routes_audit,
                    routes_accounts, routes_retention):
         app.include_router(module.router, prefix=PREFIX)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=str(Path(__file__).parent / "static")),
