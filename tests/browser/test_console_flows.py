@@ -153,6 +153,11 @@ def test_staff_enter_a_paper_registration_and_get_the_letter(new_page: Callable[
     page.click("button:has-text('登録して世帯IDを発行')")
     assert re.fullmatch(r"\d{8}", page.inner_text("#household-id"))
     assert re.fullmatch(r"\d{4}", page.inner_text("#pin"))
+    # The parent later loses the letter: a new PIN, confirmed first, on the same letter shown once.
+    page.click("a:has-text('世帯の画面へ')")
+    page.click("#pin-reissue")
+    page.click("#pin-reissue-form button")
+    assert "再発行" in page.inner_text("h1") and re.fullmatch(r"\d{4}", page.inner_text("#pin"))
 
 
 def test_setting_a_dv_flag_shows_the_banner_on_the_household_page(new_page: Callable[[], Page],
