@@ -153,3 +153,11 @@ def test_cancelling_for_a_parent_frees_the_booking_through_the_booking_service(d
         status = session.scalar(select(Reservation.status))
         kinds = sorted(session.scalars(select(OutboxMessage.kind)))
     assert status == "cancelled" and kinds == ["cancellation", "confirmation"]
+
+
+def test_an_unknown_household_is_a_not_found_page_not_an_error(database: Database) -> None:
+    client, household_pk, _ = _setup(database)
+    response = client.get(f"/staff/households/{household_pk + 999}")
+    assert response.status_code == 404 and "見つかりません" in response.text
+    refused = client.post(f"/staff/households/{household_pk + 999}/renew", data={"csrf": csrf_of(client)})
+    assert refused.status_code in (403, 404)

@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from azukari.registration.service import HouseholdNotFound
 from azukari.staff import (
     routes_accounts,
     routes_audit,
@@ -33,6 +34,7 @@ def install_staff_console(app: FastAPI) -> None:
               name="staff-static")
     app.add_exception_handler(LoginRequired, _to_login)
     app.add_exception_handler(Forbidden, _forbidden)
+    app.add_exception_handler(HouseholdNotFound, _not_found)
     app.middleware("http")(_security_headers)
 
 
@@ -43,6 +45,12 @@ async def _to_login(request: Request, exc: Exception) -> Response:
 async def _forbidden(request: Request, exc: Exception) -> Response:
     return templates.TemplateResponse(request, "forbidden.html", {"me": None, "dv_households": []},
                                       status_code=403)
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    # An id typed into the address bar, or a household erased by the retention purge.
+    return templates.TemplateResponse(request, "not_found.html", {"me": None, "dv_households": []},
+                                      status_code=404)
 
 
 async def _security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
