@@ -1,6 +1,8 @@
 """Grading names: characters or reading, the family name exact, one recognition slip in the given name."""
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from azukari.identity.matching import compare_kana, grade_name, prepare_name
@@ -35,3 +37,37 @@ def test_one_edit_in_a_two_kana_name_is_another_name() -> None:
 
 def test_a_dropped_length_mark_is_a_slip() -> None:
     assert compare_kana("ユマ", "ユウマ") == "near"
+
+
+def _grade_yuma(spoken: str, *, name: str = "山田 悠真", kana: str = "ヤマダ ユウマ") -> str:
+    return grade_name(prepare_name(spoken), name=name, kana=kana)
+
+
+def test_a_homophone_spelling_the_dictionary_files_under_the_name_is_near() -> None:
+    # The analyser reads 優真 ユウシン; the dictionary also lists ユウマ for it as a given name.
+    assert _grade_yuma("山田優真") == "near"
+
+
+def test_a_homophone_spelling_in_kana_family_name_order_is_near() -> None:
+    assert _grade_yuma("やまだ優真") == "near"
+
+
+@pytest.mark.parametrize("spoken", ["山田優", "山田優希", "山田優斗"])
+def test_another_given_name_sharing_a_reading_prefix_fails(spoken: str) -> None:
+    assert _grade_yuma(spoken) == "fail"
+
+
+def test_a_longer_name_whose_reading_starts_with_the_registered_one_fails() -> None:
+    assert _grade_yuma("山田優真", name="山田 優", kana="ヤマダ ユウ") == "fail"
+
+
+def test_a_reading_the_dictionary_does_not_file_as_a_given_name_fails() -> None:
+    # 翔大 is read ショウダイ and the dictionary has no given-name entry for it: ショウタ is not inferred.
+    assert _grade_yuma("山田翔大", name="山田 翔太", kana="ヤマダ ショウタ") == "fail"
+
+
+def test_names_are_graded_from_several_threads_at_once() -> None:
+    # The webhooks run on a thread pool: the shared dictionary's lookups must not collide.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        grades = list(pool.map(_grade_yuma, ["山田優真", "山田悠真"] * 20))
+    assert grades == ["near", "match"] * 20

@@ -9,7 +9,7 @@ from typing import Literal
 from rapidfuzz.distance import Levenshtein
 
 from azukari.identity.normalize import kana_key, name_parts, normalize_text
-from azukari.identity.readings import has_latin, normalized, reading, romaji_to_text, tokens
+from azukari.identity.readings import given_name_readings, has_latin, normalized, reading, romaji_to_text, tokens
 
 Grade = Literal["match", "near", "fail"]
 GRADES: tuple[Grade, ...] = ("match", "near", "fail")
@@ -66,6 +66,7 @@ class _Form:
     # (family chars, family reading, given chars, given reading) at each morpheme boundary
     splits: tuple[tuple[str, str, str, str], ...]
     char_cuts: dict[int, str] = field(default_factory=dict)  # memo: given reading after a char cut
+    name_readings: dict[str, frozenset[str]] = field(default_factory=dict)  # memo: dictionary readings
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,18 @@ def _given_after(form: _Form, family_c: str) -> str:
     return form.char_cuts[len(family_c)]
 
 
+def _compare_given(form: _Form, said_c: str, said_k: str, given_k: str) -> Grade:
+    """The analyser's reading of the given name; failing that, another reading the dictionary lists as a
+    given name for the same spelling (a recogniser writes ユウマ as 優真, which the analyser reads ユウシン).
+
+    Such a spelling could be either name, so it is at best near: it spends the one near the rule allows.
+    """
+    if said_c not in form.name_readings:
+        form.name_readings[said_c] = frozenset(kana_key(r) for r in given_name_readings(said_c))
+    other = best(*(compare_kana(r, given_k) for r in form.name_readings[said_c]))
+    return best(compare_kana(said_k, given_k), "near" if other != "fail" else "fail")
+
+
 def grade_name(spoken: SpokenName, *, name: str, kana: str) -> Grade:
     """The family name must agree exactly (by characters or reading); the given name may be one slip off."""
     family_c, given_c, family_k, given_k = _registered(name, kana)
@@ -120,11 +133,11 @@ def grade_name(spoken: SpokenName, *, name: str, kana: str) -> Grade:
     for form in spoken.forms:
         if form.text.startswith(family_c):
             grades += [compare_chars(form.text[len(family_c):], given_c),
-                       compare_kana(_given_after(form, family_c), given_k)]
+                       _compare_given(form, form.text[len(family_c):], _given_after(form, family_c), given_k)]
         # At each morpheme boundary: the family name may be said in kanji and the given name in kana.
         for head_c, head_k, tail_c, tail_k in form.splits:
             if head_c == family_c or head_k == family_k:
-                grades += [compare_chars(tail_c, given_c), compare_kana(tail_k, given_k)]
+                grades += [compare_chars(tail_c, given_c), _compare_given(form, tail_c, tail_k, given_k)]
         if form.reading.startswith(family_k):
             grades.append(compare_kana(form.reading[len(family_k):], given_k))
     return best(*grades)

@@ -50,6 +50,26 @@ def tokens(text: str) -> list[tuple[str, str]]:
     return out
 
 
+_lookup_lock = threading.Lock()
+# Only entries the dictionary files as given names count: a curated list of how names are really read,
+# not every reading of every character (大 is ダイ and オオ as a word, which would let other names in).
+_GIVEN_NAME = ("名詞", "固有名詞", "人名", "名")
+
+
+def given_name_readings(text: str) -> frozenset[str]:
+    """Every reading the dictionary lists for normalised text as a given name: 優真 → ユウシン, ユウマ, ユマ.
+
+    The analyser picks one reading per spelling, but a recogniser writes a name in whichever kanji it
+    likes (ユウマ as 優真), so the other readings the dictionary knows for the same spelling count too.
+    """
+    if not text or is_kana(text):
+        return frozenset()
+    # The dictionary is shared across threads; a lookup is a few microseconds, so a lock costs nothing.
+    with _lookup_lock:
+        entries = [(m.part_of_speech()[:4], m.reading_form()) for m in _dictionary().lookup(text)]
+    return frozenset(jaconv.hira2kata(r) for pos, r in entries if pos == _GIVEN_NAME and r)
+
+
 def reading(text: str) -> str:
     """The katakana reading of normalised text."""
     return "".join(r for _, r in tokens(text))
