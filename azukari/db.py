@@ -105,6 +105,30 @@ def _sqlite_takes_the_write_lock_up_front(engine: Engine) -> None:
     event.listen(engine.pool, "checkin", lambda _dbapi, record: _release(record.info))
 
 
+def recreate_postgres_database(admin_url: str, name: str) -> str:
+    """Drop and create database `name` on the server of `admin_url`; the new database's URL.
+
+    For tests and benchmarks, which each want a scratch database beside the server's others.
+    """
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    finally:
+        admin.dispose()
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_postgres_database(admin_url: str, name: str) -> None:
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        admin.dispose()
+
+
 class Database:
     """Engine plus session factory; built by the composition root, never at import time."""
 

@@ -19,13 +19,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import case, create_engine, func, select, text
+from sqlalchemy import case, func, select, text
 
 from azukari import migrate
 from azukari.booking import service
 from azukari.booking.facilities_file import import_facilities
 from azukari.booking.models import Facility, Reservation, Unit, UnitDay
-from azukari.db import Database
+from azukari.db import Database, drop_postgres_database, recreate_postgres_database
 from azukari.registration.models import Child, Household
 from azukari.settings import TOKYO
 
@@ -176,18 +176,12 @@ def main() -> int:
             results += bench(sqlite, "sqlite", args.attempts, thread_counts)
         finally:
             sqlite.dispose()
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text('DROP DATABASE IF EXISTS "azukari_bench" WITH (FORCE)'))
-        connection.execute(text('CREATE DATABASE "azukari_bench"'))
-    pg = Database(PG_ADMIN.rsplit("/", 1)[0] + "/azukari_bench", pool_size=max(thread_counts) + 2)
+    pg = Database(recreate_postgres_database(PG_ADMIN, "azukari_bench"), pool_size=max(thread_counts) + 2)
     try:
         results += bench(pg, "postgresql", args.attempts, thread_counts)
     finally:
         pg.dispose()
-        with admin.connect() as connection:
-            connection.execute(text('DROP DATABASE IF EXISTS "azukari_bench" WITH (FORCE)'))
-        admin.dispose()
+        drop_postgres_database(PG_ADMIN, "azukari_bench")
     total = sum(r.overbooked for r in results)
     print(f"overbooking across all runs: {total}")
     return 1 if total else 0

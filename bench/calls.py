@@ -29,8 +29,8 @@ from urllib.parse import urlsplit
 
 import httpx
 from calls_data import FACILITY_KEY, HouseholdSpec, facilities_toml, households, write_csv  # bench/ is on sys.path
-from sqlalchemy import create_engine, text
 
+from azukari.db import drop_postgres_database, recreate_postgres_database
 from azukari.ivr.handset import Wire, new_sid
 
 TOKEN = "bench-calls-auth-token"
@@ -219,15 +219,6 @@ def bench(database: str, database_url: str, callers: int, calls_each: int) -> No
         server.stop()
 
 
-def fresh_pg(admin_url: str, name: str) -> str:
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return admin_url.rsplit("/", 1)[0] + f"/{name}"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--callers", type=int, default=10)
@@ -239,8 +230,12 @@ def main() -> None:
         if database == "sqlite":
             url = f"sqlite:///{tempfile.mkdtemp(prefix='azukari-bench-calls-')}/calls.db"
         else:
-            url = fresh_pg(args.pg, "azukari_bench_calls")
-        bench(database, url, args.callers, args.calls_each)
+            url = recreate_postgres_database(args.pg, "azukari_bench_calls")
+        try:
+            bench(database, url, args.callers, args.calls_each)
+        finally:
+            if database != "sqlite":
+                drop_postgres_database(args.pg, "azukari_bench_calls")
 
 
 if __name__ == "__main__":

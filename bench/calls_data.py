@@ -41,7 +41,7 @@ key = {FACILITY_KEY}
 name = "光が丘子ども家庭支援センター"
 reading = "ひかりがおかこどもかていしえんせんたー"
 capacity = {capacity}
-infant_capacity = 2
+infant_capacity = {min(2, capacity)}
 closed_weekdays = []
 units = [ {{ key = 1, start = "09:00", end = "12:00" }},
           {{ key = 2, start = "13:00", end = "16:00" }} ]

@@ -22,11 +22,11 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import insert
 
 from azukari import migrate
 from azukari.clock import SystemClock
-from azukari.db import Database
+from azukari.db import Database, drop_postgres_database, recreate_postgres_database
 from azukari.messaging.models import OutboxMessage
 from azukari.messaging.sender import OutboxSender
 from azukari.registration.models import Household
@@ -135,15 +135,6 @@ def _run(url: str | None, workers: int, messages: int, api: FakeMessagesAPI) -> 
     return messages / elapsed
 
 
-def _fresh_pg(admin_url: str, name: str) -> str:
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return admin_url.rsplit("/", 1)[0] + f"/{name}"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=1000)
@@ -161,8 +152,11 @@ def main() -> None:
         print(f"sqlite      1 worker : {rate:7.1f} messages/s ({args.messages} messages, "
               f"{rate / baseline:.2f} of baseline)")
     for workers in (1, 4):
-        url = _fresh_pg(args.pg, f"azukari_bench_outbox_{workers}")
-        rate = _run(url, workers, args.messages, api)
+        name = f"azukari_bench_outbox_{workers}"
+        try:
+            rate = _run(recreate_postgres_database(args.pg, name), workers, args.messages, api)
+        finally:
+            drop_postgres_database(args.pg, name)
         print(f"postgresql  {workers} worker{'s' if workers > 1 else ' '}: {rate:7.1f} messages/s "
               f"({args.messages} messages, {rate / baseline:.2f} of baseline)")
     api.shutdown()

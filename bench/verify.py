@@ -21,13 +21,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from identity_corpus import ADULT_NAMES, CHILD_NAMES, SURNAMES, TOWNS, registered_address
 
 from azukari import migrate
-from azukari.db import Database
+from azukari.db import Database, drop_postgres_database, recreate_postgres_database
 from azukari.identity.verification import AttemptContext, Verified, verify_by_household_id, verify_by_knowledge
 from azukari.registration.models import Child
 from azukari.registration.pins import hash_pin
@@ -157,16 +157,14 @@ def main() -> None:
     for children in args.children:
         for engine in args.engines:
             if engine == "sqlite":
-                url = f"sqlite:///{tempfile.mkdtemp(prefix='azukari-bench-')}/verify.db"
-            else:
-                name = f"azukari_bench_verify_{children}"
-                admin = create_engine(args.pg, isolation_level="AUTOCOMMIT")
-                with admin.connect() as connection:
-                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                    connection.execute(text(f'CREATE DATABASE "{name}"'))
-                admin.dispose()
-                url = args.pg.rsplit("/", 1)[0] + f"/{name}"
-            run(url, children, args.samples, pin_hash)
+                with tempfile.TemporaryDirectory(prefix="azukari-bench-") as folder:
+                    run(f"sqlite:///{folder}/verify.db", children, args.samples, pin_hash)
+                continue
+            name = f"azukari_bench_verify_{children}"
+            try:
+                run(recreate_postgres_database(args.pg, name), children, args.samples, pin_hash)
+            finally:
+                drop_postgres_database(args.pg, name)
 
 
 if __name__ == "__main__":

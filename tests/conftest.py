@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from azukari import migrate
-from azukari.db import Database
+from azukari.db import Database, drop_postgres_database, recreate_postgres_database
 from azukari.schema import metadata
 
 PG_ADMIN_URL = os.environ.get("AZUKARI_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -30,13 +30,6 @@ def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
-def _fresh_pg_database(name: str) -> str:
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
 
 
 _created_pg: list[str] = []
@@ -50,7 +43,7 @@ def pg_url() -> str:
     # Unique per run and worker: several suites may run at once on one server.
     name = f"azukari_test_{os.getpid()}_{_worker()}"
     _created_pg.append(name)
-    return _fresh_pg_database(name)
+    return recreate_postgres_database(PG_ADMIN_URL, name)
 
 
 @pytest.fixture(scope="session")
@@ -114,9 +107,5 @@ def pg_database(pg_url: str) -> Iterator[Database]:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     for db in _migrated.values():
         db.dispose()
-    if _created_pg:
-        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            for name in _created_pg:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    for name in _created_pg:
+        drop_postgres_database(PG_ADMIN_URL, name)
