@@ -46,10 +46,13 @@ def _alert_staff(session: Session, *, attempt: VerificationAttempt, household: H
     if throttling.counts_as_failure(attempt.reason) and throttling.household_locked(
             session, household_pk=household.id, now=now):
         day = now.astimezone(TOKYO).date().isoformat()
+        # A lock after a staff lift is a new case, even on the same day as the one the lift answered.
+        reset_id = throttling.latest_reset(session, household_pk=household.id)
+        after = f":after{reset_id}" if reset_id is not None else ""
         open_escalation(session, kind="household_locked", channel=attempt.channel, now=now,
                         household_pk=household.id, dv=household.dv_flag, security_alert=True,
                         calling_number=attempt.calling_number,
                         details={"attempt_id": attempt.id,
                                  "failures": throttling.household_failures(
                                      session, household_pk=household.id, now=now)},
-                        dedupe_key=f"household_locked:{household.id}:{day}")
+                        dedupe_key=f"household_locked:{household.id}:{day}{after}")

@@ -20,9 +20,9 @@ class VerificationAttempt(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    channel: Mapped[str] = mapped_column(String(10))  # voice | sms
-    method: Mapped[str] = mapped_column(String(10))  # knowledge | id
-    outcome: Mapped[str] = mapped_column(String(10))  # verified | refused
+    channel: Mapped[str] = mapped_column(String(10))  # voice | sms | staff (a lift)
+    method: Mapped[str] = mapped_column(String(10))  # knowledge | id | staff (a lift)
+    outcome: Mapped[str] = mapped_column(String(10))  # verified | refused | reset (staff lifted a lock)
     reason: Mapped[str] = mapped_column(String(40))  # the real reason; never shown to the caller
     fields: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # {"child_name": "near", ...}
     calling_number: Mapped[str] = mapped_column(String(32))  # E.164, or "anonymous"

@@ -24,6 +24,10 @@ WITHHELD_POOL_WINDOW = dt.timedelta(hours=1)
 # Refusals that are not guesses and do not count towards a lock: refusals of an already locked
 # caller (else a lock would never lift while someone keeps trying) and a registration that expired.
 NOT_COUNTED = ("locked_number", "locked_household", "locked_withheld", "expired", "twins")
+# A staff member lifting a household's lock is recorded as an attempt row of its own outcome, neither
+# a failure nor a success: the household's count starts again after it (see `latest_reset`).
+RESET = "reset"
+RESET_REASON = "lifted_by_staff"
 
 
 def _failures(session: Session, since: dt.datetime, *conditions: object) -> int:
@@ -46,8 +50,23 @@ def caller_lock(session: Session, *, calling_number: str, conversation_key: str,
     return "locked_number" if failed >= NUMBER_LIMIT else None
 
 
+def latest_reset(session: Session, *, household_pk: int) -> int | None:
+    """The id of the household's latest staff lift, or None."""
+    return session.scalar(select(func.max(VerificationAttempt.id)).where(
+        VerificationAttempt.household_pk == household_pk, VerificationAttempt.outcome == RESET))
+
+
 def household_failures(session: Session, *, household_pk: int, now: dt.datetime) -> int:
-    return _failures(session, now - WINDOW, VerificationAttempt.household_pk == household_pk)
+    """Counted failures naming the household in the window, after its latest staff lift if any.
+
+    "After" is by row id, not time: a lift and a failure can share a timestamp (a fixed clock, a
+    coarse one), while ids follow the order the rows were written. Number limits ignore lifts.
+    """
+    conditions: list[object] = [VerificationAttempt.household_pk == household_pk]
+    reset_id = latest_reset(session, household_pk=household_pk)
+    if reset_id is not None:
+        conditions.append(VerificationAttempt.id > reset_id)
+    return _failures(session, now - WINDOW, *conditions)
 
 
 def household_locked(session: Session, *, household_pk: int, now: dt.datetime) -> bool:
@@ -55,4 +74,4 @@ def household_locked(session: Session, *, household_pk: int, now: dt.datetime) -
 
 
 def counts_as_failure(reason: str) -> bool:
-    return reason != "verified" and reason not in NOT_COUNTED
+    return reason not in ("verified", RESET_REASON) and reason not in NOT_COUNTED
