@@ -1,4 +1,4 @@
-"""Households: find, enter a paper registration (letter with ID and PIN, once), view, edit, renew, DV flag."""
+"""Households: find, enter a paper registration (ID and PIN letter, once), view, edit, renew, DV flag, lock lift."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,6 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from azukari.identity import throttling
+from azukari.identity.lifting import NotLocked, lift_household_lock
 from azukari.registration import service as registration
 from azukari.registration.service import ChildEntry
 from azukari.staff import households
@@ -97,8 +99,10 @@ def household_page(p: Page, household_pk: int, *, error: str = "", status_code: 
     p.audit("household.viewed", household_pk=household.id)
     if household.dv_flag:
         p.dv_households = [household.household_id]
+    failures = throttling.household_failures(p.session, household_pk=household.id, now=p.now)
     return p.render("household.html", status_code=status_code, household=household, error=error,
                     upcoming=households.upcoming(p.session, household_pk=household.id, now=p.now),
+                    lock_failures=failures if failures >= throttling.HOUSEHOLD_LIMIT else None,
                     dv_reasons=DV_REASONS, today=p.today, done=p.request.query_params.get("done", ""), **context)
 
 
@@ -150,3 +154,22 @@ def set_dv(request: Request, household_pk: int, flag: Text = "", reason: Text = 
                 reason=reason)
         p.session.commit()
     return RedirectResponse(f"/staff/households/{household_pk}?done=dv", status_code=303)
+
+
+@router.post("/households/{household_pk}/unlock", response_model=None)
+def lift_lock(request: Request, household_pk: int, called_back: Text = "", csrf: Text = "") -> Response:
+    # Only after staff called the number on file and verified the parent: the box says so, and is required.
+    # Resolving the `household_locked` case is a separate decision and does not come with this.
+    with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
+        if called_back != "1":
+            failed = household_page(p, household_pk, status_code=422,
+                                    error="登録番号に折り返して本人確認したことを確認するチェックを入れてください")
+            p.session.commit()
+            return failed
+        try:
+            lift_household_lock(p.session, household_pk=household_pk, now=p.now, actor=p.actor)
+        except NotLocked:
+            p.session.commit()  # nothing was recorded: the lock had already lapsed or been lifted
+            return RedirectResponse(f"/staff/households/{household_pk}?done=not_locked", status_code=303)
+        p.session.commit()
+    return RedirectResponse(f"/staff/households/{household_pk}?done=unlocked", status_code=303)
