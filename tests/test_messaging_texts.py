@@ -13,6 +13,7 @@ from azukari.messaging.texts import (
     cancellation_refused,
     confirmation,
     listing,
+    reminder,
     short_facility_name,
     unavailable_notice,
 )
@@ -33,7 +34,8 @@ def _every_text(language: str) -> list[str]:
             for n in range(1, 8)]
     return [confirmation(FACTS, language), cancellation(FACTS.booking_number, DAY, language),
             *listing([FACTS], language), *listing(many, language), *listing([], language),
-            unavailable_notice(DAY, language), cancellation_refused("98765432", language)]
+            unavailable_notice(DAY, language), cancellation_refused("98765432", language),
+            reminder(FACTS, language)]
 
 
 @pytest.mark.parametrize("language", ["ja", "en"])
@@ -54,6 +56,16 @@ def test_a_confirmation_gives_booking_number_date_with_weekday_time_facility_and
     match = BOOKING_NUMBER.search(text)
     assert match is not None and match.group(1) == "98765432"
     assert DATE_AS[language] in text and ("(木)" in text if language == "ja" else "Thu" in text)
+    assert "13:00-16:00" in text and short_facility_name(FACTS.facility_name) in text and "2,000" in text
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_a_reminder_says_tomorrow_with_booking_number_date_time_facility_and_fee(language: str) -> None:
+    text = reminder(FACTS, language)
+
+    match = BOOKING_NUMBER.search(text)
+    assert match is not None and match.group(1) == "98765432"
+    assert ("明日" if language == "ja" else "tomorrow") in text and DATE_AS[language] in text
     assert "13:00-16:00" in text and short_facility_name(FACTS.facility_name) in text and "2,000" in text
 
 

@@ -100,6 +100,7 @@ class Reservation(Base):
     __table_args__ = (
         Index("ix_reservations_household_day", "household_pk", "day"),
         Index("ix_reservations_unit_day", "unit_id", "day"),
+        Index("ix_reservations_day", "day"),  # the day-before reminders (booking/reminders.py)
         # One child, one seat per unit and day, whatever happens in Python.
         Index("uq_reservations_live_child_unit_day", "child_id", "unit_id", "day", unique=True,
               sqlite_where=text("status = 'booked'"), postgresql_where=text("status = 'booked'")),
@@ -121,6 +122,8 @@ class Reservation(Base):
     language: Mapped[str] = mapped_column(String(2), default="ja")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Set by the instance that won the claim to queue the day-before reminder (booking/reminders.py).
+    reminder_queued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     facility: Mapped[Facility] = relationship()
     unit: Mapped[Unit] = relationship()

@@ -212,8 +212,13 @@ def upcoming(session: Session, *, household_pk: int, now: dt.datetime) -> list[B
         .join(Facility, Reservation.facility_id == Facility.id)
         .where(Reservation.household_pk == household_pk, Reservation.status == repo.LIVE, Reservation.ends_at > now)
         .order_by(Reservation.starts_at, Reservation.id))
-    return [BookingFacts(r.booking_number, r.day, _hhmm(r.starts_at), _hhmm(r.ends_at), f.name, r.fee)
-            for r, _unit, f in rows]
+    return [facts_of(r, f) for r, _unit, f in rows]
+
+
+def facts_of(reservation: Reservation, facility: Facility) -> BookingFacts:
+    """What a text may say about a stored booking (listings, reminders)."""
+    return BookingFacts(reservation.booking_number, reservation.day, _hhmm(reservation.starts_at),
+                        _hhmm(reservation.ends_at), facility.name, reservation.fee)
 
 
 def _hhmm(at: dt.datetime) -> str:

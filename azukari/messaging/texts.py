@@ -61,6 +61,17 @@ def confirmation(facts: BookingFacts, language: str) -> str:
                 "取消の際はこの番号をお知らせください。")
 
 
+def reminder(facts: BookingFacts, language: str) -> str:
+    """The day-before reminder; it goes out the afternoon before, so the day is 'tomorrow'."""
+    where = short_facility_name(facts.facility_name)
+    if language == "en":
+        return _fit(f"Reminder: childcare booked for tomorrow, {_day(facts.day, 'en')} "
+                    f"{facts.starts}-{facts.ends} at {where}. Booking number {facts.booking_number}, "
+                    f"fee {facts.fee:,} yen.")
+    return _fit(f"明日{_day(facts.day, 'ja')} {facts.starts}-{facts.ends} {where}で一時預かりのご予約があります。"
+                f"予約番号 {facts.booking_number} 料金{facts.fee:,}円。")
+
+
 def cancellation(booking_number: str, day: dt.date, language: str) -> str:
     if language == "en":
         return _fit(f"Your childcare booking was cancelled. Booking number {booking_number}: "

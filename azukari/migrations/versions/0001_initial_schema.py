@@ -224,6 +224,7 @@ def upgrade() -> None:
     sa.Column('language', sa.String(length=2), nullable=False),
     sa.Column('created_at', azukari.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('cancelled_at', azukari.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('reminder_queued_at', azukari.db.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['child_id'], ['children.id'], name=op.f('fk_reservations_child_id_children'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['facility_id'], ['facilities.id'], name=op.f('fk_reservations_facility_id_facilities')),
     sa.ForeignKeyConstraint(['household_pk'], ['households.id'], name=op.f('fk_reservations_household_pk_households'), ondelete='CASCADE'),
@@ -233,6 +234,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('reservations', schema=None) as batch_op:
         batch_op.create_index('ix_reservations_household_day', ['household_pk', 'day'], unique=False)
+        batch_op.create_index('ix_reservations_day', ['day'], unique=False)
         batch_op.create_index('ix_reservations_unit_day', ['unit_id', 'day'], unique=False)
         batch_op.create_index('uq_reservations_live_child_unit_day', ['child_id', 'unit_id', 'day'], unique=True, sqlite_where=sa.text("status = 'booked'"), postgresql_where=sa.text("status = 'booked'"))
 
@@ -303,6 +305,7 @@ def downgrade() -> None:
     with op.batch_alter_table('reservations', schema=None) as batch_op:
         batch_op.drop_index('uq_reservations_live_child_unit_day', sqlite_where=sa.text("status = 'booked'"), postgresql_where=sa.text("status = 'booked'"))
         batch_op.drop_index('ix_reservations_unit_day')
+        batch_op.drop_index('ix_reservations_day')
         batch_op.drop_index('ix_reservations_household_day')
 
     op.drop_table('reservations')
