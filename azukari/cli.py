@@ -69,9 +69,26 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _worker(args: argparse.Namespace, settings: Settings) -> None:
+    # The periodic jobs (day-before reminders, stale state) run here as well as in `serve`:
+    # they are safe on several instances at once. Composed here, not in messaging/, which may
+    # not import booking or ivr.
+    from azukari import jobs
+    from azukari.clock import SystemClock
     from azukari.messaging.worker import run_worker
 
-    run_worker(settings, once=args.once)
+    database = _database(settings)
+    try:
+        if args.once:
+            jobs.run_once(database, SystemClock())  # first, so the reminders it queues go out now
+            run_worker(settings, once=True)
+            return
+        stop_jobs = jobs.start(database, SystemClock())
+        try:
+            run_worker(settings)
+        finally:
+            stop_jobs.set()
+    finally:
+        database.dispose()
 
 
 def _call(args: argparse.Namespace, settings: Settings) -> None:
@@ -120,8 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
         sub = add(name, handler, what)
         sub.add_argument("--from", dest="from_number", default=None, help="the calling number (default: withheld)")
         sub.add_argument("--url", default=None, help="the service (default: an in-process app)")
-    add("worker", _worker, "run the outbox sender").add_argument("--once", action="store_true",
-                                                                 help="send what is due, then exit")
+    add("worker", _worker, "run the outbox sender and the periodic jobs").add_argument("--once", action="store_true",
+                                                                 help="run the jobs and send what is due, then exit")
     staff = add("staff", _staff, "manage staff accounts")
     staff_commands = staff.add_subparsers(dest="staff_command", required=True)
     staff_add = staff_commands.add_parser("add", help="create a staff account (asks for the password)")

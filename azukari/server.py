@@ -1,37 +1,19 @@
-"""`azukari serve`: migrate, demo data if asked, the outbox sender in-process, then uvicorn."""
+"""`azukari serve`: migrate, demo data if asked, the outbox sender and periodic jobs in-process, then uvicorn."""
 from __future__ import annotations
 
 import logging
-import threading
 
 import uvicorn
 
-from azukari import migrate
+from azukari import jobs, migrate
 from azukari.app import create_app
 from azukari.clock import SystemClock, tokyo_today
 from azukari.db import Database
-from azukari.ivr.store import forget_stale
 from azukari.messaging.sender import OutboxSender, start_background
 from azukari.messaging.twilio_http import HttpxTwilioClient, make_twilio_client
 from azukari.settings import Settings
 
 log = logging.getLogger("azukari.server")
-
-HOUSEKEEPING_SECONDS = 300.0
-
-
-def _housekeeping(database: Database, clock: SystemClock, stop: threading.Event) -> None:
-    """Every few minutes: forget call and text state that outlived its conversation."""
-    while not stop.wait(HOUSEKEEPING_SECONDS):
-        try:
-            with database.unit_of_work() as session:
-                removed = forget_stale(session, now=clock.now())
-                session.commit()
-            if removed:
-                log.info("housekeeping: %d stale conversation rows removed", removed)
-        except Exception:
-            log.exception("housekeeping failed")
-
 
 def _load_demo(database: Database, clock: SystemClock) -> None:
     from azukari.registration.demo import load_demo
@@ -56,14 +38,12 @@ def serve(settings: Settings, *, host: str, port: int, demo: bool) -> None:
     sender = OutboxSender(database=database, settings=settings, clock=clock,
                           client=make_twilio_client(settings, http))
     background = start_background(sender, settings.outbox_poll_seconds)
-    stop_housekeeping = threading.Event()
-    threading.Thread(target=_housekeeping, args=(database, clock, stop_housekeeping), name="housekeeping",
-                     daemon=True).start()
+    stop_jobs = jobs.start(database, clock)  # stale conversation state, day-before reminders
     try:
         app = create_app(settings, database=database, clock=clock)
         uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
     finally:
-        stop_housekeeping.set()
+        stop_jobs.set()
         background.stop()
         http.close()
         database.dispose()

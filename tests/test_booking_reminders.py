@@ -19,7 +19,7 @@ from azukari.settings import TOKYO
 DAY_BEFORE_NOON = dt.datetime(2026, 11, 26, 12, 0, tzinfo=TOKYO)  # DAY is Friday 11/27
 
 
-def _book(database: Database, tmp_path: Path, *, now: dt.datetime = NOW, language: str = "ja",
+def book_ahead(database: Database, tmp_path: Path, *, now: dt.datetime = NOW, language: str = "ja",
           unit_key: int = 1, seed: bool = True) -> int:
     with database.unit_of_work() as session:
         if seed:
@@ -39,7 +39,7 @@ def _queue(database: Database, clock: FixedClock) -> int:
         return queued
 
 
-def _reminders(database: Database) -> list[tuple[int | None, int | None, str, str]]:
+def queued_reminders(database: Database) -> list[tuple[int | None, int | None, str, str]]:
     """(reservation, household, to number, body) of every queued reminder."""
     with database.unit_of_work() as session:
         rows = session.execute(select(OutboxMessage.reservation_id, OutboxMessage.household_pk,
@@ -81,11 +81,11 @@ def test_no_reminder_is_due_for_a_cancelled_booking() -> None:
 
 def test_the_reminder_goes_to_the_number_on_file_in_the_language_of_the_booking(
         database: Database, tmp_path: Path) -> None:
-    reservation_id = _book(database, tmp_path, language="en")
+    reservation_id = book_ahead(database, tmp_path, language="en")
 
     assert _queue(database, FixedClock(DAY_BEFORE_NOON)) == 1
 
-    [(to_reservation, to_household, to_number, body)] = _reminders(database)
+    [(to_reservation, to_household, to_number, body)] = queued_reminders(database)
     with database.unit_of_work() as session:
         reservation = session.get(Reservation, reservation_id)
         assert reservation is not None
@@ -98,14 +98,14 @@ def test_the_reminder_goes_to_the_number_on_file_in_the_language_of_the_booking(
 
 
 def test_nothing_is_queued_before_noon_the_day_before(database: Database, tmp_path: Path) -> None:
-    _book(database, tmp_path)
+    book_ahead(database, tmp_path)
 
     assert _queue(database, FixedClock(DAY_BEFORE_NOON - dt.timedelta(minutes=1))) == 0
-    assert _reminders(database) == []
+    assert queued_reminders(database) == []
 
 
 def test_a_cancelled_booking_gets_no_reminder(database: Database, tmp_path: Path) -> None:
-    reservation_id = _book(database, tmp_path)
+    reservation_id = book_ahead(database, tmp_path)
     with database.unit_of_work() as session:
         reservation = session.get(Reservation, reservation_id)
         assert reservation is not None
@@ -118,37 +118,37 @@ def test_a_cancelled_booking_gets_no_reminder(database: Database, tmp_path: Path
 
 
 def test_a_booking_made_on_the_morning_before_gets_only_its_confirmation(database: Database, tmp_path: Path) -> None:
-    _book(database, tmp_path, now=dt.datetime(2026, 11, 26, 10, 0, tzinfo=TOKYO))
+    book_ahead(database, tmp_path, now=dt.datetime(2026, 11, 26, 10, 0, tzinfo=TOKYO))
 
     assert _queue(database, FixedClock(DAY_BEFORE_NOON)) == 0
 
 
 def test_running_twice_queues_one_reminder(database: Database, tmp_path: Path) -> None:
-    _book(database, tmp_path)
+    book_ahead(database, tmp_path)
     clock = FixedClock(DAY_BEFORE_NOON)
 
     assert _queue(database, clock) == 1
     clock.advance(minutes=5)
     assert _queue(database, clock) == 0
-    assert len(_reminders(database)) == 1
+    assert len(queued_reminders(database)) == 1
 
 
 def test_a_booking_too_late_for_a_reminder_does_not_hold_back_the_ones_after_it(
         database: Database, tmp_path: Path) -> None:
-    late = _book(database, tmp_path, now=dt.datetime(2026, 11, 26, 10, 0, tzinfo=TOKYO))  # 23 h ahead: never due
-    due = _book(database, tmp_path, now=dt.datetime(2026, 11, 26, 11, 0, tzinfo=TOKYO), unit_key=2, seed=False)
+    late = book_ahead(database, tmp_path, now=dt.datetime(2026, 11, 26, 10, 0, tzinfo=TOKYO))  # 23 h ahead: never due
+    due = book_ahead(database, tmp_path, now=dt.datetime(2026, 11, 26, 11, 0, tzinfo=TOKYO), unit_key=2, seed=False)
     assert late < due
 
     with database.unit_of_work() as session:
         queued = reminders.queue_reminders(session, now=DAY_BEFORE_NOON, limit=1)
         session.commit()
 
-    assert queued == 1 and [m[0] for m in _reminders(database)] == [due]
+    assert queued == 1 and [m[0] for m in queued_reminders(database)] == [due]
 
 
 def test_instances_racing_on_real_threads_queue_exactly_one_reminder_per_booking(
         database: Database, tmp_path: Path) -> None:
-    booked = [_book(database, tmp_path, seed=n == 0, unit_key=1 + n % 2) for n in range(4)]
+    booked = [book_ahead(database, tmp_path, seed=n == 0, unit_key=1 + n % 2) for n in range(4)]
     barrier = threading.Barrier(4)
     counts: list[int] = []
     errors: list[BaseException] = []
@@ -167,4 +167,4 @@ def test_instances_racing_on_real_threads_queue_exactly_one_reminder_per_booking
         thread.join(timeout=60)
 
     assert errors == [] and sum(counts) == 4
-    assert sorted(m[0] or 0 for m in _reminders(database)) == sorted(booked)
+    assert sorted(m[0] or 0 for m in queued_reminders(database)) == sorted(booked)

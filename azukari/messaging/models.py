@@ -15,7 +15,7 @@ class OutboxMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    kind: Mapped[str] = mapped_column(String(20))  # confirmation | cancellation | listing | notice
+    kind: Mapped[str] = mapped_column(String(20))  # confirmation | cancellation | listing | notice | reminder
     household_pk: Mapped[int | None] = mapped_column(
         ForeignKey("households.id", ondelete="CASCADE"), nullable=True)
     reservation_id: Mapped[int | None] = mapped_column(

@@ -1,0 +1,61 @@
+"""Periodic jobs that `serve` and `worker` run beside their main work: stale state, reminders."""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from azukari.booking.reminders import queue_reminders
+from azukari.clock import Clock
+from azukari.db import Database
+from azukari.ivr.store import forget_stale
+
+log = logging.getLogger("azukari.jobs")
+
+INTERVAL_SECONDS = 300.0
+
+
+def _forget_stale(session: Session, clock: Clock) -> int:
+    return forget_stale(session, now=clock.now())
+
+
+def _queue_reminders(session: Session, clock: Clock) -> int:
+    return queue_reminders(session, now=clock.now())
+
+
+# (what is logged, the job): each runs in its own unit of work, so one failing leaves the others be.
+JOBS: tuple[tuple[str, Callable[[Session, Clock], int]], ...] = (
+    ("stale conversation rows removed", _forget_stale),
+    ("day-before reminders queued", _queue_reminders),
+)
+
+
+def run_once(database: Database, clock: Clock) -> dict[str, int]:
+    """Every job once, each committed on its own; counts by job (a failed job is logged and left out)."""
+    counts: dict[str, int] = {}
+    for what, job in JOBS:
+        try:
+            with database.unit_of_work() as session:
+                count = job(session, clock)
+                session.commit()
+        except Exception:
+            log.exception("periodic job failed: %s", what)
+            continue
+        counts[what] = count
+        if count:
+            log.info("%d %s", count, what)  # counts only: never who or what was texted
+    return counts
+
+
+def start(database: Database, clock: Clock, *, interval: float = INTERVAL_SECONDS) -> threading.Event:
+    """Run the jobs every `interval` seconds on a daemon thread until the returned event is set."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(interval):
+            run_once(database, clock)
+
+    threading.Thread(target=loop, name="periodic-jobs", daemon=True).start()
+    return stop

@@ -1,0 +1,35 @@
+"""The periodic jobs of `serve` and `worker`: each commits on its own, and the loop keeps running them."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from test_booking_reminders import DAY_BEFORE_NOON, book_ahead, queued_reminders
+
+from azukari import jobs
+from azukari.clock import FixedClock
+from azukari.db import Database
+
+
+def test_one_round_of_jobs_commits_the_due_reminders(database: Database, tmp_path: Path) -> None:
+    reservation_id = book_ahead(database, tmp_path)
+
+    counts = jobs.run_once(database, FixedClock(DAY_BEFORE_NOON))
+
+    assert counts["day-before reminders queued"] == 1
+    assert [m[0] for m in queued_reminders(database)] == [reservation_id]
+
+
+def test_the_jobs_thread_runs_the_jobs_until_stopped(sqlite_database: Database, tmp_path: Path) -> None:
+    reservation_id = book_ahead(sqlite_database, tmp_path)
+    clock = FixedClock(DAY_BEFORE_NOON)
+
+    stop = jobs.start(sqlite_database, clock, interval=0.05)
+    try:
+        deadline = time.monotonic() + 5
+        while not queued_reminders(sqlite_database) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+
+    assert [m[0] for m in queued_reminders(sqlite_database)] == [reservation_id]
