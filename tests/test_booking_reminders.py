@@ -117,6 +117,22 @@ def test_a_cancelled_booking_gets_no_reminder(database: Database, tmp_path: Path
     assert _queue(database, FixedClock(DAY_BEFORE_NOON)) == 0
 
 
+def test_cancelling_after_the_reminder_was_queued_withdraws_it_before_it_goes_out(
+        database: Database, tmp_path: Path) -> None:
+    reservation_id = book_ahead(database, tmp_path)
+    assert _queue(database, FixedClock(DAY_BEFORE_NOON)) == 1
+    with database.unit_of_work() as session:
+        reservation = session.get_one(Reservation, reservation_id)
+        assert isinstance(service.cancel(session, household_pk=reservation.household_pk,
+                                         booking_number=reservation.booking_number, channel="voice", language="ja",
+                                         now=DAY_BEFORE_NOON + dt.timedelta(minutes=1)), service.Cancelled)
+        session.commit()
+    with database.unit_of_work() as session:
+        statuses = dict(session.execute(select(OutboxMessage.kind, OutboxMessage.status)
+                                        .where(OutboxMessage.reservation_id == reservation_id)).all())
+    assert statuses == {"confirmation": "pending", "reminder": "withdrawn", "cancellation": "pending"}
+
+
 def test_a_booking_made_on_the_morning_before_gets_only_its_confirmation(database: Database, tmp_path: Path) -> None:
     book_ahead(database, tmp_path, now=dt.datetime(2026, 11, 26, 10, 0, tzinfo=TOKYO))
 

@@ -197,6 +197,7 @@ def cancel(session: Session, *, household_pk: int, booking_number: str, channel:
     repo.free_seat(session, unit_id=reservation.unit_id, day=reservation.day, infant=reservation.infant)
     household = session.get(Household, household_pk)
     assert household is not None
+    outbox.withdraw(session, reservation_id=reservation.id, kind="reminder", now=now)
     outbox.enqueue(session, household=household, kind="cancellation",
                    body=texts.cancellation(reservation.booking_number, reservation.day, language), now=now,
                    reservation_id=reservation.id)

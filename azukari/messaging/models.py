@@ -22,7 +22,8 @@ class OutboxMessage(Base):
         ForeignKey("reservations.id", ondelete="CASCADE"), nullable=True)
     to_number: Mapped[str] = mapped_column(String(20))  # always the number on file
     body: Mapped[str] = mapped_column(Text)
-    # pending -> sending -> sent -> delivered | undelivered | failed ; or given_up
+    # pending -> sending -> sent -> delivered | undelivered | failed ; or given_up, or withdrawn
+    # (a reminder of a booking cancelled before it went out)
     status: Mapped[str] = mapped_column(String(12), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from azukari.messaging.models import OutboxMessage
@@ -22,3 +23,18 @@ def enqueue(session: Session, *, household: Household, kind: str, body: str, now
     session.add(message)
     session.flush()
     return message
+
+
+def withdraw(session: Session, *, reservation_id: int, kind: str, now: dt.datetime) -> int:
+    """Take back messages of `kind` about a reservation that have not gone out yet; how many.
+
+    A cancelled booking's reminder must not follow its cancellation text. A message a sender has
+    already claimed (status 'sending') is past recall and may still arrive: the parent then
+    holds both texts, the cancellation being the later and the true one.
+    """
+    result = session.execute(update(OutboxMessage)
+                             .where(OutboxMessage.reservation_id == reservation_id, OutboxMessage.kind == kind,
+                                    OutboxMessage.status.in_(("pending", "retry")))
+                             .values(status="withdrawn", updated_at=now)
+                             .execution_options(synchronize_session=False))
+    return int(getattr(result, "rowcount", 0) or 0)
