@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
+from fastapi.responses import PlainTextResponse, RedirectResponse
+from sqlalchemy import text
 
 from azukari.clock import Clock, SystemClock
 from azukari.db import Database
@@ -31,6 +32,16 @@ def create_app(settings: Settings, *, database: Database | None = None, clock: C
     app.include_router(twilio_webhooks)
     app.include_router(static_twiml())
     install_staff_console(app)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> PlainTextResponse:
+        # For the load balancer and compose: an instance that cannot reach the database is out.
+        try:
+            with runtime.database.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception:
+            return PlainTextResponse("database unreachable", status_code=503)
+        return PlainTextResponse("ok")
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:
