@@ -176,6 +176,12 @@ class Phone:
         self.answer("address", speech=address or family.address)
         self.answer("guardian_name", speech=guardian or family.guardian)
 
+    def verify_by_id(self, family: Family, *, pin: str | None = None) -> None:
+        self.answer("id_choice", digits="1")
+        self.answer("household_id", digits=family.household_id + "#")
+        self.answer("pin", digits=(pin or family.pin) + "#")
+        self.answer("birthdate", digits=family.birthdate.strftime("%Y%m%d"))
+
     def choose(self, day: dt.date, facility: int, unit: int) -> None:
         self.answer("menu", digits="1")
         self.answer("date", digits=day.strftime("%Y%m%d"))

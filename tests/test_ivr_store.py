@@ -29,10 +29,7 @@ def _call_until_menu(client: TestClient, family: Family) -> Phone:
     phone = Phone(client)
     phone.start()
     phone.answer("language", digits="1")
-    phone.answer("id_choice", digits="1")
-    phone.answer("household_id", digits=family.household_id + "#")
-    phone.answer("pin", digits=family.pin + "#")
-    phone.answer("birthdate", digits=family.birthdate.strftime("%Y%m%d"))
+    phone.verify_by_id(family)
     assert phone.step == "menu"
     return phone
 

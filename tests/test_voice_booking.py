@@ -106,10 +106,7 @@ def test_the_household_id_path_verifies_with_the_pin_and_the_birthdate(client: T
     phone = Phone(client)
     phone.start()
     phone.answer("language", digits="1")
-    phone.answer("id_choice", digits="1")
-    phone.answer("household_id", digits=family.household_id + "#")
-    phone.answer("pin", digits=family.pin + "#")
-    phone.answer("birthdate", digits=family.birthdate.strftime("%Y%m%d"))
+    phone.verify_by_id(family)
     assert phone.step == "menu"
 
 
