@@ -160,3 +160,70 @@ def test_a_file_that_is_not_toml_says_so(database: Database, tmp_path: Path) -> 
 
 def test_a_file_without_facilities_is_refused(database: Database, tmp_path: Path) -> None:
     assert "at least one [[facility]] is needed" in _error(database, tmp_path, HEAD)
+
+
+RULES = """
+[rules]
+cancel_until = { days_before = 1, time = "17:00" }
+monthly_units_per_child = 8
+waitlist = true
+offer_hours = 12
+"""
+
+
+def _policy_rules(database: Database) -> tuple[object, ...]:
+    with database.unit_of_work() as session:
+        policy = session.get(BookingPolicy, 1)
+        assert policy is not None
+        return (policy.cancel_days_before, policy.cancel_time, policy.monthly_units_per_child, policy.waitlist,
+                policy.offer_hours)
+
+
+def test_the_wards_rules_are_stored_from_the_rules_table(database: Database, tmp_path: Path) -> None:
+    _import(database, tmp_path, HEAD + RULES + HIKARIGAOKA)
+    assert _policy_rules(database) == (1, "17:00", 8, True, 12)
+
+
+def test_rules_left_out_of_the_file_mean_no_such_rule(database: Database, tmp_path: Path) -> None:
+    _import(database, tmp_path, HEAD + RULES + HIKARIGAOKA)
+    _import(database, tmp_path, HEAD + HIKARIGAOKA)
+    assert _policy_rules(database) == (None, None, None, False, None)
+
+
+def test_reimporting_the_same_rules_changes_nothing(database: Database, tmp_path: Path) -> None:
+    _import(database, tmp_path, HEAD + RULES + HIKARIGAOKA)
+    _import(database, tmp_path, HEAD + RULES + HIKARIGAOKA)
+    assert _policy_rules(database) == (1, "17:00", 8, True, 12)
+
+
+def test_a_facility_keeps_its_short_and_english_names(database: Database, tmp_path: Path) -> None:
+    named = HIKARIGAOKA.replace('capacity = 6', 'short_name = "光が丘"\nname_en = "Hikarigaoka"\ncapacity = 6')
+    _import(database, tmp_path, HEAD + named)
+    with database.unit_of_work() as session:
+        facility = session.scalars(select(Facility)).one()
+        assert (facility.short_name, facility.name_en) == ("光が丘", "Hikarigaoka")
+
+
+def test_short_and_english_names_are_optional(database: Database, tmp_path: Path) -> None:
+    _import(database, tmp_path, HEAD + HIKARIGAOKA)
+    with database.unit_of_work() as session:
+        facility = session.scalars(select(Facility)).one()
+        assert (facility.short_name, facility.name_en) == (None, None)
+
+
+def test_an_english_name_in_japanese_script_is_refused(database: Database, tmp_path: Path) -> None:
+    named = HIKARIGAOKA.replace('capacity = 6', 'name_en = "光が丘"\ncapacity = 6')
+    assert "name_en must be written in Latin letters" in _error(database, tmp_path, HEAD + named)
+
+
+def test_unknown_rules_and_tables_are_still_refused(database: Database, tmp_path: Path) -> None:
+    message = _error(database, tmp_path, HEAD + RULES + "penalty = 1\n[extras]\nx = 1\n" + HIKARIGAOKA)
+    assert "[rules]: unknown fields ['penalty']" in message
+    assert "unknown tables ['extras']" in message
+
+
+def test_a_malformed_rule_names_the_rule(database: Database, tmp_path: Path) -> None:
+    bad = RULES.replace('time = "17:00"', 'time = "5pm"').replace("offer_hours = 12", "offer_hours = 0")
+    message = _error(database, tmp_path, HEAD + bad + HIKARIGAOKA)
+    assert "cancel_until: time must be HH:MM" in message
+    assert "offer_hours must be a whole number" in message

@@ -29,13 +29,28 @@ class _FacilitySpec:
     key: int
     name: str
     reading: str
+    short_name: str | None
+    name_en: str | None
     capacity: int
     infant_capacity: int
     closed_weekdays: list[str]
     units: list[_UnitSpec]
 
 
-_FACILITY_FIELDS = {"key", "name", "reading", "capacity", "infant_capacity", "closed_weekdays", "units"}
+_FACILITY_FIELDS = {"key", "name", "reading", "short_name", "name_en", "capacity", "infant_capacity",
+                    "closed_weekdays", "units"}
+_RULE_FIELDS = {"cancel_until", "monthly_units_per_child", "waitlist", "offer_hours"}
+
+
+@dataclass(frozen=True)
+class Rules:
+    """`[rules]` (contract §7); None (or False) means the ward has no such rule."""
+
+    cancel_days_before: int | None = None
+    cancel_time: str | None = None
+    monthly_units_per_child: int | None = None
+    waitlist: bool = False
+    offer_hours: int | None = None
 
 
 class _Checker:
@@ -63,6 +78,15 @@ class _Checker:
             self.errors.append(f"{where}: {field} must be true or false, not {value!r}")
             return False
         return value
+
+    def optional_text(self, table: dict[str, Any], field: str, where: str, longest: int) -> str | None:
+        if field not in table:
+            return None
+        value = table[field]
+        if not isinstance(value, str) or not value.strip() or len(value.strip()) > longest:
+            self.errors.append(f"{where}: {field} must be text of 1 to {longest} characters, not {value!r}")
+            return None
+        return value.strip()
 
     def table(self, parent: dict[str, Any], field: str) -> dict[str, Any]:
         value = parent.get(field)
@@ -99,6 +123,10 @@ def _facility(check: _Checker, raw: object, where: str) -> _FacilitySpec | None:
         check.errors.append(f"{where}: unknown fields {sorted(set(raw) - _FACILITY_FIELDS)}")
     key = check.int_(raw, "key", where, 1, 9)
     name, reading = check.text(raw, "name", where), check.text(raw, "reading", where)
+    short_name = check.optional_text(raw, "short_name", where, 40)
+    name_en = check.optional_text(raw, "name_en", where, 100)
+    if name_en is not None and not name_en.isascii():
+        check.errors.append(f"{where}: name_en must be written in Latin letters, not {name_en!r}")
     capacity = check.int_(raw, "capacity", where, 1, 1000)
     infant_capacity = check.int_(raw, "infant_capacity", where, 0, capacity)
     weekdays = raw.get("closed_weekdays", [])
@@ -113,7 +141,33 @@ def _facility(check: _Checker, raw: object, where: str) -> _FacilitySpec | None:
     for dup in sorted({u.key for u in units if [v.key for v in units].count(u.key) > 1}):
         check.errors.append(f"{where}: unit key {dup} appears more than once")
     days = [d.lower() for d in weekdays]
-    return _FacilitySpec(key, name, reading, capacity, infant_capacity, sorted(set(days), key=WEEKDAYS.index), units)
+    return _FacilitySpec(key, name, reading, short_name, name_en, capacity, infant_capacity,
+                         sorted(set(days), key=WEEKDAYS.index), units)
+
+
+def _rules(check: _Checker, data: dict[str, Any]) -> Rules:
+    raw = data.get("rules", {})
+    if not isinstance(raw, dict):
+        check.errors.append("[rules] must be a table")
+        return Rules()
+    if set(raw) - _RULE_FIELDS:
+        check.errors.append(f"[rules]: unknown fields {sorted(set(raw) - _RULE_FIELDS)}")
+    days_before = time = None
+    if "cancel_until" in raw:
+        until = raw["cancel_until"]
+        if not isinstance(until, dict) or set(until) != {"days_before", "time"}:
+            check.errors.append("[rules]: cancel_until must be a table like { days_before = 1, time = \"17:00\" }")
+        else:
+            days_before = check.int_(until, "days_before", "[rules] cancel_until", 0, 60)
+            time = until["time"]
+            if not isinstance(time, str) or parse_hhmm(time) is None:
+                check.errors.append(f"[rules] cancel_until: time must be HH:MM (00:00-23:59), not {time!r}")
+                time = None
+    monthly = check.int_(raw, "monthly_units_per_child", "[rules]", 1, 1000) if "monthly_units_per_child" in raw \
+        else None
+    waitlist = check.bool_(raw, "waitlist", "[rules]") if "waitlist" in raw else False
+    offer_hours = check.int_(raw, "offer_hours", "[rules]", 1, 24 * 14) if "offer_hours" in raw else None
+    return Rules(days_before, time, monthly, waitlist, offer_hours)
 
 
 def parse(text: str) -> tuple[dict[str, Any], list[_FacilitySpec]]:
@@ -123,13 +177,19 @@ def parse(text: str) -> tuple[dict[str, Any], list[_FacilitySpec]]:
     except tomllib.TOMLDecodeError as error:
         raise FacilitiesFileError(f"not valid TOML: {error}") from error
     check = _Checker()
+    if set(data) - {"booking", "fees", "rules", "facility"}:
+        check.errors.append(f"unknown tables {sorted(set(data) - {'booking', 'fees', 'rules', 'facility'})}")
     booking, fees = check.table(data, "booking"), check.table(data, "fees")
-    policy = {
+    policy: dict[str, Any] = {
         "horizon_days": check.int_(booking, "horizon_days", "[booking]", 1, 366),
         "closed_on_public_holidays": check.bool_(booking, "closed_on_public_holidays", "[booking]"),
         "fee_under_1": check.int_(fees, "under_1", "[fees]", 0, 100_000),
         "fee_from_1": check.int_(fees, "from_1", "[fees]", 0, 100_000),
     }
+    rules = _rules(check, data)
+    policy.update({"cancel_days_before": rules.cancel_days_before, "cancel_time": rules.cancel_time,
+                   "monthly_units_per_child": rules.monthly_units_per_child, "waitlist": rules.waitlist,
+                   "offer_hours": rules.offer_hours})
     raw_facilities = data.get("facility")
     if not isinstance(raw_facilities, list) or not raw_facilities:
         check.errors.append("at least one [[facility]] is needed")
@@ -162,6 +222,7 @@ def import_facilities(session: Session, path: Path) -> str:
         else:
             updated += 1
         facility.name, facility.reading, facility.active = spec.name, spec.reading, True
+        facility.short_name, facility.name_en = spec.short_name, spec.name_en
         facility.capacity, facility.infant_capacity = spec.capacity, spec.infant_capacity
         facility.closed_weekdays = ",".join(spec.closed_weekdays)
         units = {u.key: u for u in facility.units}

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -29,6 +30,12 @@ class BookingPolicy(Base):
     closed_on_public_holidays: Mapped[bool] = mapped_column(Boolean, default=True)
     fee_under_1: Mapped[int] = mapped_column(Integer, default=2000)
     fee_from_1: Mapped[int] = mapped_column(Integer, default=1500)
+    # `[rules]` (contract §7); NULL means the ward has no such rule.
+    cancel_days_before: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    cancel_time: Mapped[str | None] = mapped_column(String(5), nullable=True)  # "17:00", Asia/Tokyo
+    monthly_units_per_child: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    waitlist: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    offer_hours: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Facility(Base):
@@ -38,6 +45,8 @@ class Facility(Base):
     key: Mapped[int] = mapped_column(Integer, unique=True)  # the digit a caller presses
     name: Mapped[str] = mapped_column(String(100))
     reading: Mapped[str] = mapped_column(String(200))
+    short_name: Mapped[str | None] = mapped_column(String(40), nullable=True)  # after the first mention
+    name_en: Mapped[str | None] = mapped_column(String(100), nullable=True)  # English prompts and texts
     capacity: Mapped[int] = mapped_column(Integer)
     infant_capacity: Mapped[int] = mapped_column(Integer)
     closed_weekdays: Mapped[str] = mapped_column(String(40), default="")  # "sat,sun"
