@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import phonenumbers
 from pydantic import Field, field_validator
@@ -16,10 +17,14 @@ TOKYO = dt.timezone(dt.timedelta(hours=9), "Asia/Tokyo")
 DEMO_ACCOUNT_SID = "AC" + "0" * 31 + "1"
 DEMO_AUTH_TOKEN = "azukari-demo-auth-token-not-secret"
 DEMO_FROM = "+15005550006"
+DEMO_SECRET_KEY = "azukari-demo-secret-key-not-secret"
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HOURS = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)-(mon|tue|wed|thu|fri|sat|sun)\s+"
                     r"([0-2]\d):([0-5]\d)-([0-2]\d):([0-5]\d)$")
+
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 @dataclass(frozen=True)
@@ -62,8 +67,33 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8000"
     staff_number: str = ""
     staff_hours: Annotated[StaffHours, NoDecode] = StaffHours.parse("mon-fri 08:30-17:15")
+    # The service's own secret: seals call state, keys digests and the audit chain (never the Twilio token).
+    azukari_secret_key: str = DEMO_SECRET_KEY
+    metrics_token: str = ""
+    log_format: Literal["text", "json"] = "text"
+    twilio_voice_from: str = ""
+    trusted_proxies: Annotated[tuple[IPNetwork, ...], NoDecode] = ()
+    console_allow: Annotated[tuple[IPNetwork, ...], NoDecode] = (
+        ipaddress.ip_network("127.0.0.1/32"), ipaddress.ip_network("::1/128"))
     # Not in the contract: how often the in-process outbox sender looks for work.
     outbox_poll_seconds: float = 0.5
+
+    @field_validator("trusted_proxies", "console_allow", mode="before")
+    @classmethod
+    def _networks(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        try:
+            return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in value.split(",") if part.strip())
+        except ValueError as error:
+            raise ValueError(f"must be comma-separated CIDRs like 10.0.0.0/8: {error}") from None
+
+    @field_validator("twilio_voice_from")
+    @classmethod
+    def _voice_from(cls, value: str) -> str:
+        if value and not re.fullmatch(r"\+[1-9]\d{6,14}", value):
+            raise ValueError("TWILIO_VOICE_FROM must be an E.164 number")
+        return value
 
     @field_validator("staff_hours", mode="before")
     @classmethod
