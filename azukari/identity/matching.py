@@ -8,8 +8,8 @@ from typing import Literal
 
 from rapidfuzz.distance import Levenshtein
 
-from azukari.identity.normalize import kana_key, name_parts, normalize_text
-from azukari.identity.readings import given_name_readings, has_latin, normalized, reading, romaji_to_text, tokens
+from azukari.identity.normalize import kana_key, name_parts, normalize_text, vowel_of
+from azukari.identity.readings import has_latin, normalized, reading, romaji_to_text, second_reading, tokens
 
 Grade = Literal["match", "near", "fail"]
 GRADES: tuple[Grade, ...] = ("match", "near", "fail")
@@ -19,7 +19,10 @@ _RANK = {"match": 2, "near": 1, "fail": 0}
 # small for large kana (シヨウ/ショウ), or a dropped or added length mark, ッ or ン (ユウマ/ユマ).
 # Any other edit (ユウコ/ユウキ, サトウ/カトウ) makes another name; characters must match exactly.
 NEAR_MIN_LENGTH = 3
-_SLIP_MARKS = frozenset("ッウインー")
+_SLIP_MARKS = frozenset("ッンー")
+# イ and ウ are length marks only after a vowel they lengthen (ケイ, ユウ, コウ); after any other (ユイ) they
+# are a vowel of their own, and dropping one makes another name (ユイト/ユト/ユウト are three).
+_LENGTHENS = {"イ": "イエ", "ウ": "ウオ"}
 _SMALL = str.maketrans("ァィゥェォッャュョヮヵヶ", "アイウエオツヤユヨワカケ")
 
 
@@ -53,10 +56,18 @@ def compare_kana(said: str, registered: str) -> Grade:
     if tag == "replace":
         slip = _base(said[src_pos]) == _base(registered[dest_pos])
     elif tag == "delete":
-        slip = said[src_pos] in _SLIP_MARKS
+        slip = _is_slip_mark(said, src_pos)
     else:
-        slip = registered[dest_pos] in _SLIP_MARKS
+        slip = _is_slip_mark(registered, dest_pos)
     return "near" if slip else "fail"
+
+
+def _is_slip_mark(kana: str, pos: int) -> bool:
+    """Whether kana[pos] is a mark a recogniser drops or adds: ッ, ン, ー, or イ/ウ as a length mark."""
+    char = kana[pos]
+    if char in _SLIP_MARKS:
+        return True
+    return char in _LENGTHENS and pos > 0 and vowel_of(kana[pos - 1]) in _LENGTHENS[char]
 
 
 @dataclass(frozen=True)
@@ -66,7 +77,7 @@ class _Form:
     # (family chars, family reading, given chars, given reading) at each morpheme boundary
     splits: tuple[tuple[str, str, str, str], ...]
     char_cuts: dict[int, str] = field(default_factory=dict)  # memo: given reading after a char cut
-    name_readings: dict[str, frozenset[str]] = field(default_factory=dict)  # memo: dictionary readings
+    second_readings: dict[str, str] = field(default_factory=dict)  # memo: pykakasi's reading per spelling
 
 
 @dataclass(frozen=True)
@@ -110,14 +121,16 @@ def _given_after(form: _Form, family_c: str) -> str:
 
 
 def _compare_given(form: _Form, said_c: str, said_k: str, given_k: str) -> Grade:
-    """The analyser's reading of the given name; failing that, another reading the dictionary lists as a
-    given name for the same spelling (a recogniser writes ユウマ as 優真, which the analyser reads ユウシン).
+    """The analyser's reading of the given name; failing that, the reading a second dictionary gives the same
+    spelling (a recogniser writes ユウマ as 優真, which Sudachi reads ユウシン and pykakasi ユウマ).
 
     Such a spelling could be either name, so it is at best near: it spends the one near the rule allows.
+    Sudachi's own list of every reading it files for a spelling as a given name is not used: it reads 結翔
+    (ユイト) also as ユウト, which let a wrong given name pass as near.
     """
-    if said_c not in form.name_readings:
-        form.name_readings[said_c] = frozenset(kana_key(r) for r in given_name_readings(said_c))
-    other = best(*(compare_kana(r, given_k) for r in form.name_readings[said_c]))
+    if said_c not in form.second_readings:
+        form.second_readings[said_c] = kana_key(second_reading(said_c))
+    other = compare_kana(form.second_readings[said_c], given_k)
     return best(compare_kana(said_k, given_k), "near" if other != "fail" else "fail")
 
 
