@@ -8,6 +8,9 @@ from typing import Literal
 
 from rapidfuzz.distance import Levenshtein
 
+from azukari.identity.hangul import hangul_to_katakana, has_hangul
+from azukari.identity.hanzi import han_key
+from azukari.identity.latin import grade_card_name, grade_romaji, words
 from azukari.identity.normalize import kana_key, name_parts, normalize_text, vowel_of
 from azukari.identity.readings import has_latin, normalized, reading, romaji_to_text, second_reading, tokens
 
@@ -85,6 +88,8 @@ class SpokenName:
     """What was said, prepared once and graded against each candidate; lives only for the request."""
 
     forms: tuple[_Form, ...]  # one per word order tried
+    latin: tuple[str, ...] = ()  # the words, when said in Latin letters (folded: Nguyễn → nguyen)
+    han: str = ""  # Chinese callers: the characters in one form (simplified), for any form on file
 
 
 def _form(text: str) -> _Form:
@@ -97,13 +102,19 @@ def _form(text: str) -> _Form:
     return _Form(text, kana_key("".join(r for _, r in morphemes)), tuple(splits))
 
 
-def prepare_name(spoken: str) -> SpokenName:
+def prepare_name(spoken: str, *, language: str = "ja") -> SpokenName:
+    """`language` is the caller's (ja, en, zh, ko): it decides which scripts the name may arrive in."""
+    if language == "ko" or has_hangul(spoken):
+        spoken = hangul_to_katakana(spoken)
     orders = [spoken]
-    words = romaji_to_text(spoken).split()
-    if has_latin(spoken) and len(words) == 2:
+    split = romaji_to_text(spoken).split()
+    if has_latin(spoken) and len(split) == 2:
         # English speakers say the given name first: try "given family" both ways round.
-        orders.append(f"{words[1]} {words[0]}")
-    return SpokenName(tuple(_form(normalized(order)) for order in orders))
+        orders.append(f"{split[1]} {split[0]}")
+    # Chinese forms are folded only for Chinese callers: a Japanese recogniser writes Japanese forms, and
+    # folding would make names that are different in Japan one (幹 and 乾 are both 干 in simplified).
+    return SpokenName(tuple(_form(normalized(order)) for order in orders),
+                      words(spoken) if has_latin(spoken) else (), han_key(spoken) if language == "zh" else "")
 
 
 @lru_cache(maxsize=65536)
@@ -135,6 +146,24 @@ def _compare_given(form: _Form, said_c: str, said_k: str, given_k: str) -> Grade
 
 
 def grade_name(spoken: SpokenName, *, name: str, kana: str) -> Grade:
+    """The best of the ways a name can be said: in Japanese script, in Latin letters, in Chinese forms."""
+    grades: list[Grade] = [_grade_japanese(spoken, name=name, kana=kana)]
+    if spoken.latin:
+        if has_latin(name):
+            grades.append(grade_card_name(spoken.latin, name=name))
+        elif grade_romaji(spoken.latin, kana=kana):
+            grades.append("match")
+    if spoken.han and spoken.han == _registered_han(name):
+        grades.append("match")
+    return best(*grades)
+
+
+@lru_cache(maxsize=65536)
+def _registered_han(name: str) -> str:
+    return han_key(name)
+
+
+def _grade_japanese(spoken: SpokenName, *, name: str, kana: str) -> Grade:
     """The family name must agree exactly (by characters or reading); the given name may be one slip off."""
     family_c, given_c, family_k, given_k = _registered(name, kana)
     if not family_c or not family_k:

@@ -65,6 +65,11 @@ def second_reading(text: str) -> str:
     return "".join(str(part["kana"]) for part in _kakasi().convert(text))
 
 
+def romanised(kana: str) -> str:
+    """A katakana reading in Hepburn, by pykakasi: シュンイチ → shun'ichi."""
+    return "".join(str(part["hepburn"]) for part in _kakasi().convert(kana))
+
+
 def reading(text: str) -> str:
     """The katakana reading of normalised text."""
     return "".join(r for _, r in tokens(text))
