@@ -17,7 +17,7 @@ class ErasureCommandError(Exception):
 
 
 def run_purge(settings: Settings, *, dry_run: bool) -> list[str]:
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, secret_key=settings.azukari_secret_key)
     try:
         with database.unit_of_work() as session:
             now = SystemClock().now()
@@ -38,7 +38,7 @@ def run_purge(settings: Settings, *, dry_run: bool) -> list[str]:
 
 
 def run_export(settings: Settings, *, directory: Path) -> list[str]:
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, secret_key=settings.azukari_secret_key)
     try:
         # One read transaction: every table as of the same moment.
         with database.engine.connect() as connection, connection.begin():
@@ -56,7 +56,7 @@ def run_erase_all(settings: Settings, *, confirm: bool) -> list[str]:
         raise ErasureCommandError("this erases every registration, booking and record for good: "
                                   "run `azukari export DIR` first, then again with --confirm")
     clock = SystemClock()
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, secret_key=settings.azukari_secret_key)
     http = HttpxTwilioClient(base_url=settings.twilio_api_base_url)
     try:
         with database.unit_of_work() as session:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from azukari.erasure import daily, retention
 from azukari.messaging.models import ProviderDeletion
+from azukari.oversight import audit
 from azukari.oversight.models import DeletionRecord
 from azukari.staff.console import ADMIN, Page, page
 
@@ -69,7 +70,8 @@ def certificate(request: Request, record_id: int) -> HTMLResponse:
                                 message="その削除記録はありません。")
         else:
             p.audit("retention.certificate_viewed", deletion_record_id=record.id)
-            response = p.render("certificate.html", record=record, labels=COUNT_LABELS,
+            # The chain's head as printed on paper: an anchor outside the database.
+            response = p.render("certificate.html", record=record, labels=COUNT_LABELS, head=audit.head(p.session),
                                 provider=_provider_states(p.session, [record.id]).get(record.id, {}),
                                 provider_labels=PROVIDER_STATUS)
         p.session.commit()
