@@ -85,6 +85,7 @@ class Attempt:
     birthdate: dt.date
     address: str
     guardian_name: str
+    language: str = "ja"  # the caller's: how the recogniser writes what was said
 
 
 def kanji_number(n: int) -> str:
@@ -334,13 +335,18 @@ def corpus(seed: int = 7, genuine_count: int = 2100, impostors_each: int = 1700,
 
     Genuine callers come first (so that, run through the database, none meets a lock an impostor set).
     """
+    from identity_corpus_foreign import foreign_attempts, foreign_registry, romaji_attempts
+
     registry = build_registry(households=households)
+    foreign = foreign_registry(households + 1, max(c.id for h in registry for c in h.children),
+                               households=max(households // 6, 6))
     rng = random.Random(seed)
     wrong_names = impostors_each * 30 // 17  # 3,000 at the default size
-    return registry, [*genuine(rng, registry, genuine_count),
-                      *genuine_slip_without_flat(rng, registry, genuine_count // 7),
-                      *impostors(rng, registry, impostors_each), *wrong_given_name(rng, registry, wrong_names),
-                      *near_given_name_without_flat(rng, registry, impostors_each * 10 // 17)]
+    return registry + foreign, [
+        *genuine(rng, registry, genuine_count), *genuine_slip_without_flat(rng, registry, genuine_count // 7),
+        *foreign_attempts(rng, foreign, genuine_count * 2 // 7), *romaji_attempts(rng, registry, genuine_count // 3),
+        *impostors(rng, registry, impostors_each), *wrong_given_name(rng, registry, wrong_names),
+        *near_given_name_without_flat(rng, registry, impostors_each * 10 // 17)]
 
 
 TAKAHASHI_CHILD = ("髙橋 陽翔", "タカハシ ハルト", dt.date(2024, 5, 1))

@@ -17,7 +17,8 @@ Candidate = tuple[HouseholdRecord, int, str, str]  # household, child id, child 
 
 def accepted(attempt: Attempt, candidates: list[Candidate]) -> int | None:
     """The child the rule verifies for this attempt, or None: exactly what verify_by_knowledge decides."""
-    name, guardian = prepare_name(attempt.child_name), prepare_name(attempt.guardian_name)
+    name = prepare_name(attempt.child_name, language=attempt.language)
+    guardian = prepare_name(attempt.guardian_name, language=attempt.language)
     address = parse_address(attempt.address)
     return decide({cid: grade_name(name, name=cn, kana=ck) for _, cid, cn, ck in candidates},
                   {cid: grade_address(address, parse_registered(h.address)) for h, cid, _, _ in candidates},

@@ -35,15 +35,17 @@ def test_a_corpus_slice_verifies_genuine_callers_and_refuses_every_impostor(data
             with session.begin_nested() as attempt:
                 outcome = verify_by_knowledge(session, child_name=a.child_name, birthdate=a.birthdate,
                                               address=a.address, guardian_name=a.guardian_name, now=NOW,
-                                              context=AttemptContext("voice", number, f"CA{n}"))
+                                              context=AttemptContext("voice", number, f"CA{n}"),
+                                              language=a.language)
                 reason = session.scalars(select(VerificationAttempt.reason)
                                          .order_by(VerificationAttempt.id.desc())).first()
                 attempt.rollback()
             verdicts.append((a, outcome, reason))
         assert {reason for _, _, reason in verdicts} <= MATCHER_REASONS
         assert [a.kind for a, o, _ in verdicts if a.target_child is None and o is not REFUSED] == []
-        genuine = [(a, o) for a, o, _ in verdicts if a.kind == "genuine"]
+        genuine = [(a, o) for a, o, _ in verdicts if a.kind == "genuine" or a.kind.endswith(":genuine")]
         assert all(o is REFUSED or (isinstance(o, Verified) and o.child_id == child_ids[a.target_child or 0])
                    for a, o in genuine)
         assert sum(isinstance(o, Verified) for _, o in genuine) >= 0.9 * len(genuine)
-        assert len({a.kind for a, _, _ in verdicts if a.target_child is None}) >= 7
+        assert len({a.kind for a, _, _ in verdicts if a.target_child is None}) >= 15
+        assert {a.language for a, _ in genuine} == {"ja", "en", "zh", "ko"}

@@ -53,20 +53,33 @@ def _syllable(consonant: str, vowel: str) -> str:
     return _SPECIAL.get(pair) or _kana(pair)
 
 
-def _word(word: str) -> str:
+def _word(word: str, flip: int = -1) -> str:
     out: list[str] = []
     final = ""
     for position, char in enumerate(word):
         index = ord(char) - _FIRST
         initial, vowel, final_index = index // 588, (index % 588) // 28, index % 28
         # As said: voiced between voiced sounds (김대중 キムデジュン), not after a stop (박지성 パクチソン).
-        starts_name = position == 0 or final in _STOPPED
+        starts_name = (position == 0 or final in _STOPPED) != (position == flip)
         out.append(_syllable(_INITIALS[initial][0 if starts_name else 1], _VOWELS[vowel]))
         final = _FINALS[final_index]
         out.append(final)
     return "".join(out)
 
 
-def hangul_to_katakana(text: str) -> str:
-    """Every run of Hangul syllables in `text` as katakana; anything else is left as it is."""
-    return re.sub("[\uac00-\ud7a3]+", lambda m: _word(m.group()), text)
+def hangul_to_katakana(text: str, *, flip: int = -1) -> str:
+    """The Hangul in `text` as katakana, said in one breath (a space between family and given name is a
+    recogniser's, not a pause); anything else is left as it is."""
+    joined = re.sub("(?<=[\uac00-\ud7a3])\\s+(?=[\uac00-\ud7a3])", "", text)
+    return re.sub("[\uac00-\ud7a3]+", lambda m: _word(m.group(), flip), joined)
+
+
+def hangul_readings(text: str) -> tuple[str, ...]:
+    """The transliteration, and the one with the given name's first consonant voiced the other way.
+
+    Japanese forms write a given name's ㄱㄷㅂㅈ both ways (パク・チソン but パク・ジフン); in Korean the
+    two are one sound, so both spellings are the same name. One-syllable family names are the rule.
+    """
+    said = hangul_to_katakana(text)
+    flipped = hangul_to_katakana(text, flip=1)
+    return (said,) if flipped == said else (said, flipped)

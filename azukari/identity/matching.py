@@ -8,7 +8,7 @@ from typing import Literal
 
 from rapidfuzz.distance import Levenshtein
 
-from azukari.identity.hangul import hangul_to_katakana, has_hangul
+from azukari.identity.hangul import hangul_readings, has_hangul
 from azukari.identity.hanzi import han_key
 from azukari.identity.latin import grade_card_name, grade_romaji, words
 from azukari.identity.normalize import kana_key, name_parts, normalize_text, vowel_of
@@ -105,7 +105,7 @@ def _form(text: str) -> _Form:
 def prepare_name(spoken: str, *, language: str = "ja") -> SpokenName:
     """`language` is the caller's (ja, en, zh, ko): it decides which scripts the name may arrive in."""
     if language == "ko" or has_hangul(spoken):
-        spoken = hangul_to_katakana(spoken)
+        return SpokenName(tuple(_form(normalized(reading)) for reading in hangul_readings(spoken)))
     orders = [spoken]
     split = romaji_to_text(spoken).split()
     if has_latin(spoken) and len(split) == 2:
