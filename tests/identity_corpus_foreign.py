@@ -9,6 +9,7 @@ import datetime as dt
 import random
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 import opencc
 import pykakasi
@@ -96,12 +97,12 @@ def said_by(rng: random.Random, group: str, name: str) -> str:
     """The name as a caller of that group says it and the recogniser of their language writes it."""
     if group == "card":
         words = name.split()
-        particles = {"THI", "VAN", "DELA"}
-        order = [w for w in words[1:] if w not in particles or rng.random() < 0.5] + [words[0]]
-        middle = [w for w in order[:-2] if w not in particles]
+        family = next(w for w in (_card(f)[0].split() for f in CARD_FAMILIES) if words[:len(w)] == w)
+        given = [w for w in words[len(family):] if w not in ("THI", "VAN") or rng.random() < 0.5]
+        middle = given[:-1]
         if middle and rng.random() < 0.2:
-            order.remove(rng.choice(middle))  # a middle name left out: near
-        said = " ".join(order if rng.random() < 0.7 else words)
+            given.remove(rng.choice(middle))  # a middle name left out: near
+        said = " ".join(given + family if rng.random() < 0.7 else words)
         said = said.replace("NGUYEN", rng.choice(["NGUYEN", "Nguyễn"])).replace("TRAN", rng.choice(["TRAN", "Trần"]))
         return rng.choice([said, said.title(), said.lower()])
     if group == "chinese":
@@ -122,7 +123,8 @@ def foreign_attempts(rng: random.Random, registry: list[HouseholdRecord], count:
         h = rng.choice(registry)
         group, c = group_of(h), rng.choice(h.children)
         lang = _language(group)
-        yield Attempt(f"{group}:genuine", c.id, said_by(rng, group, c.name), c.birthdate, spoken_address(rng, h),
+        address = romaji_address(rng, h) if group == "card" and rng.random() < 0.7 else spoken_address(rng, h)
+        yield Attempt(f"{group}:genuine", c.id, said_by(rng, group, c.name), c.birthdate, address,
                       said_by(rng, group, h.guardian_name), lang)
         others = [n for n in _given_pool(group, c.name) if n not in {x.name for x in h.children}]
         yield Attempt(f"{group}:other_given_name", None, said_by(rng, group, rng.choice(others)), c.birthdate,
@@ -157,6 +159,32 @@ def _adult_pool(group: str, name: str) -> list[str]:
 
 
 _kakasi = pykakasi.kakasi()
+# How English speakers spell the corpus's towns (test data, written by hand; the matcher reads Japan Post's kana).
+TOWN_ROMAJI = {
+    "光が丘": ["Hikarigaoka", "Hikari-ga-oka"], "関町北": ["Sekimachi-kita", "Sekimachikita"],
+    "石神井町": ["Shakujii-machi", "Shakujiimachi", "Shakujii"], "大泉学園町": ["Oizumi-gakuen-cho", "Ōizumigakuenchō",
+                                                                           "Ooizumi Gakuen Machi"],
+    "貫井": ["Nukui"], "豊玉北": ["Toyotama-kita", "Toyotamakita"], "桜台": ["Sakuradai"], "氷川台": ["Hikawadai"],
+    "平和台": ["Heiwadai"], "早宮": ["Hayamiya"], "春日町": ["Kasuga-cho", "Kasugacho", "Kasuga"],
+    "高松": ["Takamatsu"], "田柄": ["Tagara"], "旭町": ["Asahi-cho", "Asahichou"], "土支田": ["Doshida"],
+    "谷原": ["Yahara"], "高野台": ["Takanodai"], "南田中": ["Minami-tanaka", "Minamitanaka"],
+    "富士見台": ["Fujimidai"], "中村北": ["Nakamura-kita"], "向山": ["Koyama", "Kōyama"], "小竹町": ["Kotake-cho"],
+    "羽沢": ["Hazawa"], "栄町": ["Sakae-cho", "Sakaecho"], "旭丘": ["Asahigaoka"], "北町": ["Kitamachi"],
+    "上石神井": ["Kami-shakujii", "Kamishakujii"], "下石神井": ["Shimo-shakujii"], "立野町": ["Tateno-cho"],
+    "西大泉": ["Nishi-oizumi", "Nishiōizumi"], "東大泉": ["Higashi-oizumi", "Higashi Ooizumi"],
+    "南大泉": ["Minami-oizumi", "Minamiōizumi"]}
+
+
+def romaji_address(rng: random.Random, h: HouseholdRecord, *, numbers: tuple[int, int, int, int | None] | None = None,
+                   drop_room: bool = False) -> str:
+    """The address as an English speaker says it: any order of blocks, with or without ward and city."""
+    chome, ban, go, room = numbers or h.numbers
+    room = None if drop_room else room
+    town = rng.choice(TOWN_ROMAJI[h.town])
+    dashed = f"{ban}-{go}" + (f"-{room}" if room else "")
+    tail = rng.choice(["", ", Nerima-ku", ", Nerima-ku, Tokyo", " Nerima City, Tokyo", ", Nerima, Tokyo 179-0072"])
+    return rng.choice([f"{chome}-{dashed} {town}{tail}", f"{town} {chome}-chome {dashed}{tail}",
+                       f"{dashed}, {chome}-chome {town}{tail}", f"{town} {chome}-{dashed}{tail}"])
 
 
 def romaji_attempts(rng: random.Random, registry: list[HouseholdRecord], count: int) -> Iterator[Attempt]:
@@ -170,14 +198,21 @@ def romaji_attempts(rng: random.Random, registry: list[HouseholdRecord], count: 
         family_kana, given_kana = c.kana.split()
         guardian_given = h.guardian_kana.split()[1]
         yield Attempt("romaji:genuine", c.id, romaji(rng, family_kana, given_kana), c.birthdate,
-                      spoken_address(rng, h), romaji(rng, family_kana, guardian_given), "en")
+                      romaji_address(rng, h), romaji(rng, family_kana, guardian_given), "en")
         taken = {x.kana.split()[1] for x in h.children}
         other = rng.choice([k for _, k in CHILD_NAMES if k not in taken])
         yield Attempt("romaji:other_given_name", None, romaji(rng, family_kana, other), c.birthdate,
-                      spoken_address(rng, h), romaji(rng, family_kana, guardian_given), "en")
+                      romaji_address(rng, h), romaji(rng, family_kana, guardian_given), "en")
         parent = rng.choice([k for _, k in ADULT_NAMES if k != guardian_given])
         yield Attempt("romaji:other_parent", None, romaji(rng, family_kana, given_kana), c.birthdate,
-                      spoken_address(rng, h), romaji(rng, family_kana, parent), "en")
+                      romaji_address(rng, h), romaji(rng, family_kana, parent), "en")
+        chome, ban, go, room = h.numbers
+        moved = (chome, ban, go + rng.choice([-1, 1]) if go > 1 else go + 1, room)
+        yield Attempt("romaji:neighbouring_house_number", None, romaji(rng, family_kana, given_kana), c.birthdate,
+                      romaji_address(rng, h, numbers=moved), romaji(rng, family_kana, guardian_given), "en")
+        other_town = rng.choice([t for t in TOWN_ROMAJI if t != h.town])
+        yield Attempt("romaji:other_town", None, romaji(rng, family_kana, given_kana), c.birthdate,
+                      romaji_address(rng, replace(h, town=other_town)), romaji(rng, family_kana, guardian_given), "en")
 
 
 def romaji(rng: random.Random, family: str, given: str) -> str:
