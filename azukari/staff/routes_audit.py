@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from azukari.clock import in_tokyo
 from azukari.oversight.audit import first_broken_entry
 from azukari.staff import audit_view
 from azukari.staff.audit_view import AuditFilter
@@ -29,7 +30,6 @@ def _render(request: Request, wanted: AuditFilter, csrf: str | None, post: bool)
         broken = first_broken_entry(p.session)
         response = p.render("audit.html", rows=rows, wanted=wanted, broken=broken,
                             actors=audit_view.actor_names(p.session))
-        p.session.commit()
     return response
 
 
@@ -52,7 +52,6 @@ def export(request: Request, household_id: Text = "", username: Text = "", since
     with page(request, roles=ADMIN, csrf=csrf, post=True) as p:
         p.audit("audit.exported", household_id_filter=bool(wanted.household_id), staff_filter=bool(wanted.username))
         body = "".join(audit_view.csv_rows(p.session, wanted))
-        p.session.commit()
-    stamp = p.now.astimezone(dt.timezone(dt.timedelta(hours=9))).strftime("%Y%m%d-%H%M")
+    stamp = in_tokyo(p.now).strftime("%Y%m%d-%H%M")
     return Response("\ufeff" + body, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="audit-{stamp}.csv"'})

@@ -22,7 +22,6 @@ def retention_page(request: Request) -> HTMLResponse:
         preview = retention.purge(p.session, now=p.now, dry_run=True)
         records = list(p.session.scalars(select(DeletionRecord).order_by(DeletionRecord.id.desc()).limit(200)))
         response = p.render("retention.html", preview=preview, records=records, labels=COUNT_LABELS, report=None)
-        p.session.commit()
     return response
 
 
@@ -33,7 +32,6 @@ def purge(request: Request, csrf: Annotated[str, Form()] = "") -> HTMLResponse:
         preview = retention.purge(p.session, now=p.now, dry_run=True)
         records = list(p.session.scalars(select(DeletionRecord).order_by(DeletionRecord.id.desc()).limit(200)))
         response = p.render("retention.html", preview=preview, records=records, labels=COUNT_LABELS, report=report)
-        p.session.commit()
     return response
 
 
@@ -47,5 +45,4 @@ def certificate(request: Request, record_id: int) -> HTMLResponse:
         else:
             p.audit("retention.certificate_viewed", deletion_record_id=record.id)
             response = p.render("certificate.html", record=record, labels=COUNT_LABELS)
-        p.session.commit()
     return response
