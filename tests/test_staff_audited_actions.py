@@ -37,7 +37,7 @@ from azukari.staff.models import StaffAccount
 TUESDAY = (MONDAY + dt.timedelta(days=1)).date()
 SOURCE = Path(__file__).resolve().parents[1] / "azukari"
 # Audited, but never by staff: a caller's verification is the bot's. Every other action is below.
-# The bot's verification and the `erase-all` command (tests/test_erasure.py) are not console actions.
+# Audited by the bot, or by an operator's command with no console page (erase-all: tests/test_erasure.py).
 NOT_STAFF_ACTIONS = {"verification", "data.erased_all"}
 
 
