@@ -8,12 +8,10 @@ import sys
 from sqlalchemy import select
 
 from azukari.booking.models import Facility
-from azukari.cli import CommandError
-from azukari.clock import SystemClock
-from azukari.db import Database
+from azukari.command_error import CommandError
 from azukari.ivr.store import STATE_KEPT, forget_stale
 from azukari.oversight import audit
-from azukari.settings import Settings
+from azukari.runtime import Runtime
 from azukari.staff import accounts, retention
 from azukari.staff.models import StaffAccount
 
@@ -27,49 +25,41 @@ def _password(from_stdin: bool) -> str:
     return first
 
 
-def run_staff_command(settings: Settings, args: argparse.Namespace) -> None:
-    database = Database(settings.database_url)
-    now = SystemClock().now()
-    try:
-        with database.unit_of_work() as session:
-            if args.staff_command == "add":
-                facility_id = None
-                if args.facility is not None:
-                    facility_id = session.scalar(select(Facility.id).where(Facility.key == args.facility))
-                    if facility_id is None:
-                        raise CommandError(f"no facility with key {args.facility}")
-                try:
-                    account = accounts.create_account(
-                        session, username=args.username, display_name=args.name or args.username,
-                        password=_password(args.password_stdin), role=args.role, facility_id=facility_id, now=now)
-                except accounts.AccountError as error:
-                    raise CommandError(str(error)) from error
-                audit.record(session, actor="cli", action="staff.created", now=now,
-                             detail={"staff_id": account.id, "role": account.role})
-                message = f"created {account.role} account {account.username}"
-            else:
-                found = session.scalar(select(StaffAccount).where(StaffAccount.username == args.username))
-                if found is None:
-                    raise CommandError(f"no staff account {args.username!r}")
-                accounts.deactivate(session, account=found, now=now)
-                audit.record(session, actor="cli", action="staff.deactivated", now=now, detail={"staff_id": found.id})
-                message = f"deactivated {found.username}; its sessions have ended"
-            session.commit()
-    finally:
-        database.dispose()
+def run_staff_command(runtime: Runtime, args: argparse.Namespace) -> None:
+    now = runtime.clock.now()
+    with runtime.database.unit_of_work() as session:
+        if args.staff_command == "add":
+            facility_id = None
+            if args.facility is not None:
+                facility_id = session.scalar(select(Facility.id).where(Facility.key == args.facility))
+                if facility_id is None:
+                    raise CommandError(f"no facility with key {args.facility}")
+            try:
+                account = accounts.create_account(
+                    session, username=args.username, display_name=args.name or args.username,
+                    password=_password(args.password_stdin), role=args.role, facility_id=facility_id, now=now)
+            except accounts.AccountError as error:
+                raise CommandError(str(error)) from error
+            audit.record(session, actor="cli", action="staff.created", now=now,
+                         detail={"staff_id": account.id, "role": account.role})
+            message = f"created {account.role} account {account.username}"
+        else:
+            found = session.scalar(select(StaffAccount).where(StaffAccount.username == args.username))
+            if found is None:
+                raise CommandError(f"no staff account {args.username!r}")
+            accounts.deactivate(session, account=found, now=now)
+            audit.record(session, actor="cli", action="staff.deactivated", now=now, detail={"staff_id": found.id})
+            message = f"deactivated {found.username}; its sessions have ended"
+        session.commit()
     print(message)
 
 
-def run_purge(settings: Settings, *, dry_run: bool) -> None:
-    database = Database(settings.database_url)
-    try:
-        with database.unit_of_work() as session:
-            now = SystemClock().now()
-            report = retention.purge(session, now=now, dry_run=dry_run, actor="cli")
-            stale = 0 if dry_run else forget_stale(session, now=now)
-            session.commit()
-    finally:
-        database.dispose()
+def run_purge(runtime: Runtime, *, dry_run: bool) -> None:
+    with runtime.database.unit_of_work() as session:
+        now = runtime.clock.now()
+        report = retention.purge(session, now=now, dry_run=dry_run, actor="cli")
+        stale = 0 if dry_run else forget_stale(session, now=now)
+        session.commit()
     verb = "would erase" if dry_run else "erased"
     totals = ", ".join(f"{name} {count}" for name, count in sorted(report.totals.items())) or "nothing else"
     print(f"{verb} {report.households} households expired and unbooked since before {report.cutoff} ({totals})")

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import phonenumbers
 from fastapi import Request
@@ -15,14 +15,11 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from azukari.oversight import audit
+from azukari.runtime import Runtime, runtime_of
 from azukari.settings import TOKYO
 from azukari.staff import sessions
 from azukari.staff.accounts import ROLE_LABELS
 from azukari.staff.models import StaffAccount
-
-if TYPE_CHECKING:  # app.py installs the console, so importing it at runtime would be circular
-    from azukari.app import Runtime
-
 
 
 def _national(e164: str) -> str:
@@ -81,11 +78,6 @@ class Page:
         return templates.TemplateResponse(self.request, template, {
             "me": self.account, "csrf": self.csrf, "dv_households": self.dv_households, **context},
             status_code=status_code)
-
-
-def runtime_of(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
 
 
 @contextmanager
