@@ -54,7 +54,8 @@ class Runtime:
 
 def build(settings: Settings, *, clock: Clock | None = None, database: Database | None = None) -> Runtime:
     """The runtime for `settings`; a database or clock given is used as it is (tests give both)."""
-    return Runtime(settings=settings, database=database or Database(settings.database_url),
+    return Runtime(settings=settings, database=database or Database(settings.database_url,
+                                                                    secret_key=settings.azukari_secret_key),
                    clock=clock or SystemClock(), owns_database=database is None)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, text
 from azukari import migrate
 from azukari.db import Database, drop_postgres_database, recreate_postgres_database
 from azukari.schema import metadata
+from azukari.settings import DEMO_SECRET_KEY
 
 PG_ADMIN_URL = os.environ.get("AZUKARI_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -57,7 +58,7 @@ _migrated: dict[str, Database] = {}
 
 def _database_for(url: str) -> Database:
     if url not in _migrated:
-        database = Database(url, pool_size=30)
+        database = Database(url, pool_size=30, secret_key=DEMO_SECRET_KEY)
         migrate.upgrade(database.engine)
         _migrated[url] = database
     return _migrated[url]

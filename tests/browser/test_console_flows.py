@@ -21,7 +21,7 @@ from azukari import migrate
 from azukari.app import create_app
 from azukari.db import Database
 from azukari.oversight.escalations import open_escalation
-from azukari.settings import Settings
+from azukari.settings import DEMO_SECRET_KEY, Settings
 from azukari.staff.models import StaffAccount
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -65,7 +65,7 @@ def _seed(database: Database) -> None:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Database]]:
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'console.db'}"
-    database = Database(url)
+    database = Database(url, secret_key=DEMO_SECRET_KEY)
     migrate.upgrade(database.engine)
     _seed(database)
     port = _free_port()
