@@ -70,15 +70,19 @@ def _worker(args: argparse.Namespace, settings: Settings) -> None:
     import logging
 
     from azukari import jobs
+    from azukari.erasure.tasks import erasure_tasks
     from azukari.messaging.worker import run_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    with _runtime(settings) as runtime:  # one engine for the jobs and the sender
+    with _runtime(settings) as runtime:  # one engine and one Twilio client for the jobs and the sender
+        tasks = erasure_tasks(database=runtime.database, clock=runtime.clock, settings=settings,
+                              client=runtime.twilio_client())
         if args.once:
             jobs.run_once(runtime)  # first, so the reminders it queues go out now
+            jobs.run_tasks(tasks)
             run_worker(runtime, once=True)
             return
-        stop_jobs = jobs.start(runtime)
+        stop_jobs = jobs.start(runtime, tasks=tasks)
         try:
             run_worker(runtime)
         finally:
@@ -104,11 +108,33 @@ def _staff(args: argparse.Namespace, settings: Settings) -> None:
         run_staff_command(runtime, args)
 
 
-def _purge(args: argparse.Namespace, settings: Settings) -> None:
-    from azukari.staff.commands import run_purge
+def _erasure(settings: Settings, run: Callable[[Runtime], list[str]]) -> None:
+    from azukari.erasure.commands import ErasureCommandError
 
-    with _runtime(settings) as runtime:
-        run_purge(runtime, dry_run=args.dry_run)
+    try:
+        with _runtime(settings) as runtime:
+            lines = run(runtime)
+    except ErasureCommandError as error:
+        raise CommandError(str(error)) from error
+    print("\n".join(lines))
+
+
+def _purge(args: argparse.Namespace, settings: Settings) -> None:
+    from azukari.erasure.commands import run_purge
+
+    _erasure(settings, lambda runtime: run_purge(runtime, dry_run=args.dry_run))
+
+
+def _export(args: argparse.Namespace, settings: Settings) -> None:
+    from azukari.erasure.commands import run_export
+
+    _erasure(settings, lambda runtime: run_export(runtime, directory=Path(args.directory)))
+
+
+def _erase_all(args: argparse.Namespace, settings: Settings) -> None:
+    from azukari.erasure.commands import run_erase_all
+
+    _erasure(settings, lambda runtime: run_erase_all(runtime, confirm=args.confirm))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -146,6 +172,10 @@ def build_parser() -> argparse.ArgumentParser:
     staff_commands.add_parser("deactivate", help="deactivate an account now").add_argument("username")
     add("purge", _purge, "erase registrations past the retention period").add_argument(
         "--dry-run", action="store_true")
+    add("export", _export, "write every table as CSV, with a manifest of checksums, into a new directory"
+        ).add_argument("directory")
+    add("erase-all", _erase_all, "erase everything, Twilio's copies of our messages included, with a certificate"
+        ).add_argument("--confirm", action="store_true", help="required: nothing is erased without it")
     return parser
 
 

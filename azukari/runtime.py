@@ -11,6 +11,7 @@ from types import TracebackType
 from typing import Annotated
 
 from fastapi import Depends, Request
+from twilio.rest import Client
 
 from azukari.clock import Clock, SystemClock
 from azukari.db import Database
@@ -28,18 +29,24 @@ class Runtime:
     clock: Clock
     owns_database: bool = False
     _http: HttpxTwilioClient | None = field(default=None, repr=False)
+    _twilio: Client | None = field(default=None, repr=False)
+
+    def twilio_client(self) -> Client:
+        """The process's one Twilio REST client (over one httpx transport), made when first needed."""
+        if self._twilio is None:
+            self._http = HttpxTwilioClient(base_url=self.settings.twilio_api_base_url)
+            self._twilio = make_twilio_client(self.settings, self._http)
+        return self._twilio
 
     def outbox_sender(self) -> OutboxSender:
-        """A sender over this runtime's database and its one Twilio transport."""
-        if self._http is None:
-            self._http = HttpxTwilioClient(base_url=self.settings.twilio_api_base_url)
+        """A sender over this runtime's database and its one Twilio client."""
         return OutboxSender(database=self.database, settings=self.settings, clock=self.clock,
-                            client=make_twilio_client(self.settings, self._http))
+                            client=self.twilio_client())
 
     def close(self) -> None:
         if self._http is not None:
             self._http.close()
-            self._http = None
+            self._http, self._twilio = None, None
         if self.owns_database:
             # A database handed in (a test's) belongs to its owner and outlives this runtime.
             self.database.dispose()

@@ -8,6 +8,7 @@ import uvicorn
 from azukari import jobs, migrate
 from azukari.app import app_for
 from azukari.clock import tokyo_today
+from azukari.erasure.tasks import erasure_tasks
 from azukari.messaging.sender import start_background
 from azukari.runtime import Runtime, build
 from azukari.settings import Settings
@@ -33,7 +34,9 @@ def serve(settings: Settings, *, host: str, port: int, demo: bool) -> None:
         if settings.is_demo_credentials:
             log.warning("using the demo Twilio credentials: fine on a laptop, never in production")
         background = start_background(runtime.outbox_sender(), settings.outbox_poll_seconds)
-        stop_jobs = jobs.start(runtime)  # stale conversation state, day-before reminders
+        tasks = erasure_tasks(database=runtime.database, clock=runtime.clock, settings=settings,
+                              client=runtime.twilio_client())
+        stop_jobs = jobs.start(runtime, tasks=tasks)  # stale state, reminders, the daily erasure
         try:
             uvicorn.run(app_for(runtime), host=host, port=port, log_level="info", access_log=False)
         finally:

@@ -1,4 +1,4 @@
-"""`azukari staff add|deactivate` and `azukari purge [--dry-run]`: one unit of work each."""
+"""`azukari staff add|deactivate`: one unit of work each."""
 from __future__ import annotations
 
 import argparse
@@ -9,10 +9,9 @@ from sqlalchemy import select
 
 from azukari.booking.models import Facility
 from azukari.command_error import CommandError
-from azukari.ivr.store import STATE_KEPT, forget_stale
 from azukari.oversight import audit
 from azukari.runtime import Runtime
-from azukari.staff import accounts, retention
+from azukari.staff import accounts
 from azukari.staff.models import StaffAccount
 
 
@@ -52,16 +51,3 @@ def run_staff_command(runtime: Runtime, args: argparse.Namespace) -> None:
             message = f"deactivated {found.username}; its sessions have ended"
         session.commit()
     print(message)
-
-
-def run_purge(runtime: Runtime, *, dry_run: bool) -> None:
-    with runtime.database.unit_of_work() as session:
-        now = runtime.clock.now()
-        report = retention.purge(session, now=now, dry_run=dry_run, actor="cli")
-        stale = 0 if dry_run else forget_stale(session, now=now)
-        session.commit()
-    verb = "would erase" if dry_run else "erased"
-    totals = ", ".join(f"{name} {count}" for name, count in sorted(report.totals.items())) or "nothing else"
-    print(f"{verb} {report.households} households expired and unbooked since before {report.cutoff} ({totals})")
-    if stale:
-        print(f"erased {stale} rows of call and text state idle for over {STATE_KEPT}")
