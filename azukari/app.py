@@ -7,8 +7,10 @@ from sqlalchemy import text
 
 from azukari.clock import Clock
 from azukari.db import Database
+from azukari.ivr import overload
 from azukari.ivr.routes import router as twilio_webhooks
 from azukari.ivr.static_routes import build_router as static_twiml
+from azukari.ivr.voice import busy_line
 from azukari.operations import web as operations
 from azukari.runtime import Runtime, RuntimeDep, build
 from azukari.settings import Settings
@@ -27,6 +29,8 @@ def app_for(runtime: Runtime) -> FastAPI:
     app.include_router(twilio_webhooks)
     app.include_router(static_twiml())
     install_staff_console(app)
+    overload.install(app, limit=runtime.settings.max_webhooks_in_flight,
+                     busy_twiml=busy_line(f"{runtime.settings.public_base_url}/twilio/voice/busy_callback"))
     operations.install(app)  # request ids, webhook timings, GET /metrics
 
     @app.get("/healthz", include_in_schema=False)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from azukari.booking.reminders import queue_reminders
 from azukari.clock import Clock
 from azukari.ivr.store import forget_stale
+from azukari.registration.expiry import queue_expiry_notices
 from azukari.runtime import Runtime
 
 log = logging.getLogger("azukari.jobs")
@@ -25,10 +26,15 @@ def _queue_reminders(session: Session, clock: Clock) -> int:
     return queue_reminders(session, now=clock.now())
 
 
+def _queue_expiry_notices(session: Session, clock: Clock) -> int:
+    return queue_expiry_notices(session, now=clock.now())
+
+
 # (what is logged, the job): each runs in its own unit of work, so one failing leaves the others be.
 JOBS: tuple[tuple[str, Callable[[Session, Clock], int]], ...] = (
     ("stale conversation rows removed", _forget_stale),
     ("day-before reminders queued", _queue_reminders),
+    ("registration expiry notices queued", _queue_expiry_notices),
 )
 
 

@@ -77,6 +77,8 @@ class Settings(BaseSettings):
         ipaddress.ip_network("127.0.0.1/32"), ipaddress.ip_network("::1/128"))
     # Not in the contract: how often the in-process outbox sender looks for work.
     outbox_poll_seconds: float = 0.5
+    # Not in the contract: webhooks in flight per instance past which a new call hears "busy" (0: never).
+    max_webhooks_in_flight: int = 60
 
     @field_validator("trusted_proxies", "console_allow", mode="before")
     @classmethod

@@ -1,10 +1,13 @@
 """The Twilio webhooks (contract §5): signed form in, typed at the edge, one service call, TwiML out."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from azukari.ivr import service
+from azukari.ivr.overload import refuse_new_call_when_busy
 from azukari.ivr.security import TwilioForm
 from azukari.ivr.sms import sms_twiml
 from azukari.ivr.voice import bridge, whisper
@@ -47,7 +50,8 @@ def _call(form: VoiceForm) -> service.CallInput:
 
 
 @router.post("/voice")
-def incoming_call(runtime: RuntimeDep, fields: TwilioForm) -> Response:
+def incoming_call(runtime: RuntimeDep, fields: TwilioForm,
+                  _line: Annotated[None, Depends(refuse_new_call_when_busy)]) -> Response:
     form = VoiceForm.model_validate(fields)
     return _xml(service.answer_call(runtime, step=None, turn="", silence=False, call=_call(form)))
 
@@ -74,6 +78,13 @@ def staff_accepts(runtime: RuntimeDep, fields: TwilioForm) -> Response:
 def transfer_done(runtime: RuntimeDep, fields: TwilioForm) -> Response:
     form = VoiceForm.model_validate(fields)
     return _xml(service.transfer_over(runtime, call_sid=form.call_sid, caller=form.from_))
+
+
+@router.post("/voice/busy_callback")
+def busy_callback(runtime: RuntimeDep, fields: TwilioForm) -> Response:
+    """`1` after the busy message: a call-back case for staff with the calling number, nothing verified."""
+    form = VoiceForm.model_validate(fields)
+    return _xml(service.busy_callback(runtime, caller=form.from_, digits=form.digits))
 
 
 @router.post("/voice/{step}")

@@ -16,6 +16,7 @@ from azukari.ivr.sms import render_sms, sms_twiml
 from azukari.ivr.state import Event, State
 from azukari.ivr.voice import CallContext, bridge, hang_up, render_voice
 from azukari.messaging.status import record_status
+from azukari.oversight.escalations import open_escalation
 from azukari.registration.phone import ANONYMOUS, caller_number
 from azukari.runtime import Runtime
 
@@ -103,6 +104,20 @@ def answer_text(runtime: Runtime, *, message_sid: str, sender: str | None, body:
         store.keep_receipt(session, channel="sms", key=key, step="sms", digest=digest, response=twiml, now=now)
         session.commit()
     return twiml
+
+
+def busy_callback(runtime: Runtime, *, caller: str | None, digits: str | None) -> str:
+    """After the busy message: `1` opens a call-back case with the calling number kept; nothing is verified."""
+    number = caller_number(caller)
+    if digits != "1":
+        return hang_up(Line("busy.goodbye"))
+    if number == ANONYMOUS:
+        return hang_up(Line("busy.no_number"))
+    with runtime.database.unit_of_work() as session:
+        open_escalation(session, kind="callback", channel="voice", now=runtime.clock.now(), calling_number=number,
+                        details={"reason": "line_busy"})
+        session.commit()
+    return hang_up(Line("busy.callback_taken"))
 
 
 def call_status(runtime: Runtime, *, call_sid: str, status: str) -> None:

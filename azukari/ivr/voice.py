@@ -107,3 +107,14 @@ def hang_up(*lines: Line, language: Language = "ja") -> str:
     _say_all(response, [text(line, language=language, channel="voice") for line in lines], language)
     response.hangup()
     return str(response)
+
+
+def busy_line(action: str) -> str:
+    """A new call while the line is overloaded: in Japanese then English, `1` for a call back, then goodbye."""
+    response = VoiceResponse()
+    with response.gather(num_digits=1, action=action, method="POST", timeout=5) as gather:
+        _say_all(gather, [text(Line("busy.offer"), language="ja", channel="voice")], "ja")
+        _say_all(gather, [text(Line("busy.offer"), language="en", channel="voice")], "en")
+    _say_all(response, [text(Line("busy.goodbye"), language="ja", channel="voice")], "ja")
+    response.hangup()
+    return str(response)

@@ -129,3 +129,12 @@ def refused_booking(*, day: dt.date, starts: str, ends: str, facility_name: str,
     if lang == "en":
         return _fit(f"Not booked: {_day(day, 'en')} {starts}-{ends} at {where}. Reason: {why}")
     return _fit(f"{_day(day, 'ja')} {starts}-{ends} {where}のご予約はできませんでした。理由: {why}")
+
+
+def expiry_notice(valid_until: dt.date, language: str) -> str:
+    """30 and 7 days before a registration ends: renew at the counter (nothing can be renewed by phone)."""
+    if language == "en":
+        return _fit(f"Your childcare registration ends on {_day(valid_until, 'en')}. To keep booking, "
+                    "please renew it at any facility counter.")
+    return _fit(f"一時預かりの事前登録の有効期限は{_day(valid_until, 'ja')}までです。"
+                "引き続きご利用の場合は、施設の窓口で更新の手続きをしてください。")

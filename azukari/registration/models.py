@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, String
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from azukari.db import Base, UTCDateTime, utcnow
@@ -11,6 +11,7 @@ from azukari.db import Base, UTCDateTime, utcnow
 
 class Household(Base):
     __tablename__ = "households"
+    __table_args__ = (Index("ix_households_registered_on", "registered_on"),)  # expiry notices
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[str] = mapped_column(String(10), unique=True)
@@ -48,3 +49,16 @@ class Child(Base):
     sex: Mapped[str] = mapped_column(String(1), default="")
 
     household: Mapped[Household] = relationship(back_populates="children")
+
+
+class ExpiryNotice(Base):
+    """One row per notice sent before a registration ends: inserting it is the claim (once across instances)."""
+
+    __tablename__ = "expiry_notices"
+    __table_args__ = (UniqueConstraint("household_pk", "valid_until", "days_before"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_pk: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    valid_until: Mapped[dt.date] = mapped_column(Date)  # a renewal moves it, and the notices start again
+    days_before: Mapped[int] = mapped_column(Integer)
+    queued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -77,4 +77,8 @@ MESSAGES: dict[str, str] = {
     "goodbye@sms": "Thank you. Goodbye.",
     "sms_welcome": "Temporary childcare booking by text. Send END at any time to finish.",
     "sms_ended": "Finished. Thank you.",
+    "busy.offer": "The line is very busy. For a call back from our staff, press 1.",
+    "busy.callback_taken": "Thank you. Our staff will call this number back. Goodbye.",
+    "busy.no_number": "Your number was not shown, so we cannot call you back. Please call again later.",
+    "busy.goodbye": "Please call again later. Goodbye.",
 }

@@ -79,4 +79,10 @@ MESSAGES: dict[str, str] = {
     "goodbye@sms": "ご利用ありがとうございました。",
     "sms_welcome": "一時預かりのご予約をSMSで承ります。終わるときは「終了」と送ってください。For English, reply EN.",
     "sms_ended": "終了しました。ご利用ありがとうございました。",
+    # The line is busy (an opening-day rush): said before the language menu, so short and in both languages.
+    "busy.offer": "ただいま電話が大変混み合っております。職員からの折り返しをご希望のかたは、1を押してください。",
+    "busy.callback_taken": "承りました。職員から、この番号に折り返しお電話いたします。失礼いたします。",
+    "busy.no_number": ("番号が通知されていないため、折り返しができません。"
+                       "恐れ入りますが、時間をおいておかけ直しください。"),
+    "busy.goodbye": "恐れ入りますが、時間をおいておかけ直しください。",
 }
