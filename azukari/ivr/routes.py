@@ -85,6 +85,14 @@ def transfer_done(request: Request, fields: TwilioForm) -> Response:
     return _xml(service.transfer_over(_runtime(request), call_sid=form.call_sid, caller=form.from_))
 
 
+@router.post("/voice/outbound")
+def outbound_message(request: Request, fields: TwilioForm) -> Response:
+    """A call reading a message to a number on file that cannot take SMS (contract §6)."""
+    form = VoiceForm.model_validate(fields)
+    return _xml(service.outbound_message(_runtime(request), outbox_id=request.query_params.get("m", ""),
+                                         digits=form.digits))
+
+
 @router.post("/voice/{step}")
 def gathered(step: str, request: Request, fields: TwilioForm) -> Response:
     form = VoiceForm.model_validate(fields)
