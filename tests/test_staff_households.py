@@ -161,3 +161,22 @@ def test_an_unknown_household_is_a_not_found_page_not_an_error(database: Databas
     assert response.status_code == 404 and "見つかりません" in response.text
     refused = client.post(f"/staff/households/{household_pk + 999}/renew", data={"csrf": csrf_of(client)})
     assert refused.status_code in (403, 404)
+
+
+def test_the_counter_is_told_at_registration_that_a_landline_hears_its_messages_by_call(database: Database) -> None:
+    client, _pk, _clock = _setup(database)
+    response = client.post("/staff/households/new", data={
+        "csrf": csrf_of(client, "/staff/households/new"), "guardian_name": "村田 和子",
+        "guardian_kana": "ムラタ カズコ", "phone": "03-5984-1234", "address": "東京都練馬区北町六丁目2番3号",
+        "registered_on": "2026-06-01", "child_name": ["村田 杏", ""], "child_kana": ["ムラタ アン", ""],
+        "child_birthdate": ["2024-01-10", ""], "child_sex": ["F", ""]})
+    assert 'id="no-sms"' in response.text and "自動音声の電話" in response.text
+
+
+def test_a_household_on_a_landline_is_marked_as_unable_to_take_sms(database: Database) -> None:
+    client, household_pk, _clock = _setup(database)
+    assert 'id="no-sms"' not in client.get(f"/staff/households/{household_pk}").text
+    with database.unit_of_work() as session:
+        session.execute(update(Household).values(phone="+81359841234"))
+        session.commit()
+    assert "SMS不可・電話でお知らせ" in client.get(f"/staff/households/{household_pk}").text

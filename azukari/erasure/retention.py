@@ -78,8 +78,8 @@ def purge(session: Session, *, now: dt.datetime, dry_run: bool, actor: str = "sy
                   for name, model in _COUNTED}
         # Twilio keeps its own copy of every message we sent: the SIDs outlive the household
         # (and nothing else of it) so those copies are deleted there too, with retries.
-        sids = list(session.scalars(select(OutboxMessage.message_sid).where(
-            OutboxMessage.household_pk == household.id, OutboxMessage.message_sid.is_not(None))))
+        sids = list(session.execute(select(OutboxMessage.message_sid, OutboxMessage.channel).where(
+            OutboxMessage.household_pk == household.id, OutboxMessage.message_sid.is_not(None))).tuples())
         counts["provider_messages"] = len(sids)
         counts["sms_conversations"] = session.scalar(select(func.count()).select_from(ConversationRecord).where(
             ConversationRecord.channel == "sms", ConversationRecord.key == household.phone)) or 0
@@ -97,9 +97,9 @@ def purge(session: Session, *, now: dt.datetime, dry_run: bool, actor: str = "sy
                                 counts=counts, reason="retention")
         session.add(record)
         session.flush()
-        for sid in sids:
-            session.add(ProviderDeletion(deletion_record_id=record.id, resource="message", sid=sid,
-                                         next_attempt_at=now))
+        for sid, channel in sids:
+            resource = "call" if channel == "call" else "message"
+            session.add(ProviderDeletion(deletion_record_id=record.id, resource=resource, sid=sid, next_attempt_at=now))
         session.execute(delete(Household).where(Household.id == household.id))
         session.flush()
         session.expunge(household)

@@ -87,6 +87,14 @@ def busy_callback(runtime: RuntimeDep, fields: TwilioForm) -> Response:
     return _xml(service.busy_callback(runtime, caller=form.from_, digits=form.digits))
 
 
+@router.post("/voice/outbound")
+def outbound_message(runtime: RuntimeDep, request: Request, fields: TwilioForm) -> Response:
+    """A call reading a message to a number on file that cannot take SMS (contract §6)."""
+    form = VoiceForm.model_validate(fields)
+    return _xml(service.outbound_message(runtime, outbox_id=request.query_params.get("m", ""),
+                                         digits=form.digits))
+
+
 @router.post("/voice/{step}")
 def gathered(step: str, request: Request, runtime: RuntimeDep, fields: TwilioForm) -> Response:
     form = VoiceForm.model_validate(fields)

@@ -15,7 +15,10 @@ from azukari.ivr.service_adapter import ServiceAdapter
 from azukari.ivr.sms import render_sms, sms_twiml
 from azukari.ivr.state import Event, State
 from azukari.ivr.voice import CallContext, bridge, hang_up, render_voice
-from azukari.messaging.status import record_status
+from azukari.messaging.models import OutboxMessage
+from azukari.messaging.outbox import hold_for_call
+from azukari.messaging.spoken_messages import announcement, goodbye
+from azukari.messaging.status import record_call_status, record_status, release_after_call
 from azukari.oversight.escalations import open_escalation
 from azukari.registration.phone import ANONYMOUS, caller_number
 from azukari.runtime import Runtime
@@ -75,6 +78,7 @@ def answer_call(runtime: Runtime, *, step: str | None, turn: str, silence: bool,
         twiml = render_voice(reply, CallContext(runtime.settings.public_base_url, state.turn,
                                                 runtime.settings.staff_number, call.bot_number))
         _save(record, state, now)
+        hold_for_call(session, call_sid=key)
         store.keep_receipt(session, channel="voice", key=key, step=name, digest=digest, response=twiml, now=now)
         session.commit()
     log.info("voice %s %s -> %s", key, name, state.step or ("transfer" if reply.transfer else "end"))
@@ -120,12 +124,27 @@ def busy_callback(runtime: Runtime, *, caller: str | None, digits: str | None) -
     return hang_up(Line("busy.callback_taken"))
 
 
+def outbound_message(runtime: Runtime, *, outbox_id: str, digits: str | None) -> str:
+    """The TwiML of a call that reads a message to a number that cannot take SMS; `1` reads it again."""
+    with runtime.database.unit_of_work() as session:
+        message = session.get(OutboxMessage, int(outbox_id)) if outbox_id.isdigit() and len(outbox_id) < 12 else None
+        if message is None or message.channel != "call":
+            return hang_up()
+        if digits is not None and digits != "1":
+            return goodbye(message.body)
+        return announcement(message.body, repeat_action=f"{runtime.settings.public_base_url}"
+                                                        f"/twilio/voice/outbound?m={message.id}")
+
+
 def call_status(runtime: Runtime, *, call_sid: str, status: str) -> None:
     """A call ended: its state (sealed answers, ids) and receipts are dropped now, not kept."""
     if status.strip().lower() not in _CALL_OVER or not call_sid or len(call_sid) > 64:
         return
     with runtime.database.unit_of_work() as session:
-        store.forget(session, channel="voice", key=call_sid)
+        # A call that carried a message to a landline, or the parent's own call ending.
+        if not record_call_status(session, call_sid=call_sid, status=status, now=runtime.clock.now()):
+            store.forget(session, channel="voice", key=call_sid)
+            release_after_call(session, call_sid=call_sid)
         session.commit()
 
 

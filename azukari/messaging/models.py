@@ -32,6 +32,10 @@ class OutboxMessage(Base):
     last_error: Mapped[str] = mapped_column(String(200), default="")
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # How it went out, decided when sending: `call` for a number on file that cannot take SMS.
+    channel: Mapped[str] = mapped_column(String(5), default="sms", server_default="sms")
+    # The parent's own call this message answers: by call it waits until that call has ended.
+    after_call: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class ProviderDeletion(Base):

@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 from azukari.messaging.models import OutboxMessage
 from azukari.registration.models import Household
 
+_QUEUED = "azukari.outbox.queued"  # session.info key: the messages this unit of work queued
+
 
 def enqueue(session: Session, *, household: Household, kind: str, body: str, now: dt.datetime,
             reservation_id: int | None = None) -> OutboxMessage:
@@ -22,6 +24,7 @@ def enqueue(session: Session, *, household: Household, kind: str, body: str, now
                             next_attempt_at=now)
     session.add(message)
     session.flush()
+    session.info.setdefault(_QUEUED, []).append(message)
     return message
 
 
@@ -38,3 +41,15 @@ def withdraw(session: Session, *, reservation_id: int, kind: str, now: dt.dateti
                              .values(status="withdrawn", updated_at=now)
                              .execution_options(synchronize_session=False))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def hold_for_call(session: Session, *, call_sid: str) -> int:
+    """Messages this webhook queued answer the caller's own call: by call they wait until it ends.
+
+    The unit of work is one webhook, so the messages it queued are exactly those `enqueue` noted
+    in its session; the sender ignores the hold for a number that takes SMS (a text can arrive mid-call).
+    """
+    queued: list[OutboxMessage] = session.info.get(_QUEUED, [])
+    for message in queued:
+        message.after_call = call_sid
+    return len(queued)

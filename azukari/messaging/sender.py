@@ -19,10 +19,14 @@ from twilio.rest import Client
 
 from azukari.clock import Clock
 from azukari.db import Database
+from azukari.messaging.call_delivery import call_wait
 from azukari.messaging.models import OutboxMessage
+from azukari.messaging.spoken_messages import announcement
 from azukari.messaging.status import escalate_undelivered
 from azukari.messaging.twilio_http import SendFailure, classify, make_twilio_client
 from azukari.oversight.audit import record
+from azukari.oversight.escalations import open_escalation
+from azukari.registration.phone import can_take_sms
 from azukari.settings import Settings
 
 _logger = logging.getLogger("azukari.outbox")
@@ -43,6 +47,9 @@ class _Claim:
     attempts: int  # the claim's token: a later claim of the same row has a higher count
     to_number: str
     body: str
+    kind: str = "notice"
+    created_at: dt.datetime | None = None
+    after_call: str | None = None
 
 
 class OutboxSender:
@@ -55,6 +62,7 @@ class OutboxSender:
         self.clock = clock
         self.client = client or make_twilio_client(settings)
         self.status_callback = f"{settings.public_base_url}/twilio/sms/status"
+        self.call_status_callback = f"{settings.public_base_url}/twilio/voice/status"
         # Set by whoever runs us (a signal, `serve` shutting down): the batch stops after the
         # message in hand and hands back the rest, rather than leaving them to wait out a lease.
         self.stopping = threading.Event()
@@ -70,6 +78,9 @@ class OutboxSender:
             if self.stopping.is_set():
                 self._release(claims[done:])
                 return done
+            if not can_take_sms(claim.to_number):
+                self._deliver_by_call(claim)
+                continue
             try:
                 sid = self._send(claim)
             except Exception as error:  # every failure is classified, none is lost
@@ -77,6 +88,51 @@ class OutboxSender:
             else:
                 self._record_sent(claim, sid)
         return len(claims)
+
+    def _deliver_by_call(self, claim: _Claim) -> None:
+        """A number on file that cannot take SMS hears the message by a call; nothing is texted to it."""
+        now = self.clock.now()
+        if not self.settings.twilio_voice_from:
+            self._to_staff(claim)
+            return
+        wait = call_wait(kind=claim.kind, attempts=claim.attempts, created_at=claim.created_at or now,
+                         after_call=claim.after_call, now=now)
+        if wait is not None:
+            self._postpone(claim, until=wait)
+            return
+        try:
+            call = self.client.calls.create(
+                to=claim.to_number, from_=self.settings.twilio_voice_from,
+                twiml=announcement(claim.body, repeat_action=self.outbound_action(claim.id)),
+                status_callback=self.call_status_callback)
+        except Exception as error:
+            self._record_failure(claim, classify(error))
+        else:
+            self._record_sent(claim, str(call.sid), channel="call")
+
+    def _to_staff(self, claim: _Claim) -> None:
+        # Without a voice number nothing can reach this family but a person: staff call them.
+        with self.database.unit_of_work() as session:
+            now = self.clock.now()
+            updated = session.execute(update(OutboxMessage).where(self._still_ours(claim)).values(
+                status="failed", claimed_until=None, last_error="no SMS on this number and no TWILIO_VOICE_FROM"))
+            if updated.rowcount:  # type: ignore[attr-defined]
+                message = session.get_one(OutboxMessage, claim.id)
+                open_escalation(session, kind="callback", channel="outbox", now=now,
+                                household_pk=message.household_pk, dedupe_key=f"callback:outbox:{message.id}",
+                                details={"outbox_id": message.id, "kind": message.kind,
+                                         "reservation_id": message.reservation_id, "reason": "no_sms_no_voice_sender"})
+            session.commit()
+
+    def outbound_action(self, outbox_id: int) -> str:
+        return f"{self.settings.public_base_url}/twilio/voice/outbound?m={outbox_id}"
+
+    def _postpone(self, claim: _Claim, *, until: dt.datetime) -> None:
+        # Not a try: the attempt the claim counted is handed back.
+        with self.database.unit_of_work() as session:
+            session.execute(update(OutboxMessage).where(self._still_ours(claim)).values(
+                status="retry", claimed_until=None, attempts=claim.attempts - 1, next_attempt_at=until))
+            session.commit()
 
     def _claim(self, limit: int) -> list[_Claim]:
         with self.database.unit_of_work() as session:
@@ -93,7 +149,8 @@ class OutboxSender:
             for message in messages:
                 message.status, message.claimed_until = "sending", until
                 message.attempts += 1
-            claims = [_Claim(m.id, m.attempts, m.to_number, m.body) for m in messages]
+            claims = [_Claim(m.id, m.attempts, m.to_number, m.body, m.kind, m.created_at, m.after_call)
+                      for m in messages]
             session.commit()
         return claims
 
@@ -116,7 +173,7 @@ class OutboxSender:
                     status="retry", claimed_until=None, attempts=claim.attempts - 1))
             session.commit()
 
-    def _record_sent(self, claim: _Claim, sid: str) -> None:
+    def _record_sent(self, claim: _Claim, sid: str, *, channel: str = "sms") -> None:
         with self.database.unit_of_work() as session:
             now = self.clock.now()
             message = session.scalar(select(OutboxMessage).where(self._still_ours(claim)))
@@ -124,6 +181,7 @@ class OutboxSender:
                 _logger.warning("outbox %s: sent again after its lease ran out (%s)", claim.id, sid)
                 return
             message.status, message.message_sid, message.sent_at = "sent", sid, now
+            message.channel = channel
             message.claimed_until, message.last_error = None, ""
             record(session, actor="system", action="message_sent", now=now, household_pk=message.household_pk,
                    detail={"outbox_id": message.id, "kind": message.kind, "reservation_id": message.reservation_id,

@@ -4,9 +4,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from azukari.messaging.call_delivery import ANSWERED, MAX_CALL_ATTEMPTS, NOT_REACHED, next_try
 from azukari.messaging.models import OutboxMessage
 from azukari.oversight.escalations import open_escalation
 
@@ -49,3 +50,37 @@ def record_status(session: Session, *, message_sid: str, status: str, error_code
         escalate_undelivered(session, message=message, now=now, error_code=error_code, reason=status)
         _logger.warning("outbox %s reported %s (%s)", message.id, status, error_code or "-")
     session.flush()
+
+
+def record_call_status(session: Session, *, call_sid: str, status: str, now: dt.datetime) -> bool:
+    """A status callback of a call that carried a message (§6); False if the call carried none.
+
+    Answered is delivered; busy, no answer or a failed call is tried again later, up to three
+    tries, never at night; after the last, staff call the family.
+    """
+    message = session.scalar(select(OutboxMessage).where(OutboxMessage.message_sid == call_sid,
+                                                         OutboxMessage.channel == "call"))
+    if message is None:
+        return False
+    status = status.strip().lower()
+    if message.status != "sent":
+        return True  # already settled by an earlier callback
+    if status == ANSWERED:
+        message.status = "delivered"
+    elif status in NOT_REACHED:
+        message.last_error = f"call {status}"
+        if message.attempts >= MAX_CALL_ATTEMPTS:
+            message.status = "failed"
+            escalate_undelivered(session, message=message, now=now, error_code=None, reason=status)
+        else:
+            # A new try is a new call: the SID of this one stays only in the audit entry of its send.
+            message.status, message.message_sid, message.next_attempt_at = "retry", None, next_try(now)
+    session.flush()
+    return True
+
+
+def release_after_call(session: Session, *, call_sid: str) -> int:
+    """The parent's call has ended: messages by call that waited for it may go now."""
+    result = session.execute(update(OutboxMessage).where(OutboxMessage.after_call == call_sid)
+                             .values(after_call=None).execution_options(synchronize_session=False))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -40,3 +40,16 @@ def caller_number(raw: str | None) -> str:
         return to_e164(raw)
     except ValueError:
         return ANONYMOUS
+
+
+# Fixed lines and IP phones (Japan's 050) cannot receive SMS: messages to them go by a call.
+_NO_SMS = frozenset({phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.VOIP})
+
+
+def can_take_sms(e164: str) -> bool:
+    """False for a number `phonenumbers` classifies as a fixed line or an IP phone; True otherwise."""
+    try:
+        number = phonenumbers.parse(e164, "JP")
+    except phonenumbers.NumberParseException:
+        return True  # not ours to judge here: the sender's own failure handling takes over
+    return phonenumbers.number_type(number) not in _NO_SMS

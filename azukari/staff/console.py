@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from azukari.clock import in_tokyo, tokyo_date
 from azukari.oversight import audit
 from azukari.registration.models import Household
+from azukari.registration.phone import can_take_sms
 from azukari.runtime import Runtime, runtime_of
 from azukari.staff import sessions
 from azukari.staff.accounts import ROLE_LABELS
@@ -37,6 +38,7 @@ def _national(e164: str) -> str:
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.filters["tokyo"] = lambda at: in_tokyo(at).strftime("%Y-%m-%d %H:%M") if at else ""
 templates.env.filters["phone"] = _national
+templates.env.tests["sms_capable"] = can_take_sms
 templates.env.globals["ROLE_LABELS"] = ROLE_LABELS
 
 # What each role may open; admin sees everything centre staff see, plus accounts, audit, retention.

@@ -1,0 +1,86 @@
+"""A message read out by an outbound call, for a number on file that cannot take SMS (a landline, an IP phone).
+
+The same text as the SMS, in the household's language, with the booking number read digit by
+digit twice, and `1` to hear it all again. The language is the text's own: the outbox keeps the
+text, and each language's texts are told apart by their script.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Literal
+
+from twilio.twiml.voice_response import VoiceResponse
+
+Language = Literal["ja", "en", "zh", "ko"]
+
+_VOICES: dict[Language, tuple[str, str]] = {
+    "ja": ("ja-JP", "Polly.Mizuki"), "en": ("en-US", "Polly.Joanna"),
+    "zh": ("cmn-CN", "Polly.Zhiyu"), "ko": ("ko-KR", "Polly.Seoyeon"),
+}
+# What a call says around the text: one catalogue entry per language.
+_PHRASES: dict[Language, dict[str, str]] = {
+    "ja": {"opening": "こちらは一時預かりの予約窓口です。お知らせをお伝えします。",
+           "number": "予約番号は、{digits}、です。繰り返します。{digits}、です。",
+           "again": "もう一度お聞きになる場合は、1を押してください。", "closing": "お電話ありがとうございました。"},
+    "en": {"opening": "This is the childcare booking line with a message for you.",
+           "number": "Your booking number is {digits}. Again: {digits}.",
+           "again": "To hear this again, press 1.", "closing": "Thank you. Goodbye."},
+    "zh": {"opening": "这里是临时托育预约专线，有一条通知。",
+           "number": "预约号是：{digits}。再说一遍：{digits}。",
+           "again": "如需再听一遍，请按1。", "closing": "谢谢，再见。"},
+    "ko": {"opening": "일시보육 예약 창구입니다. 안내 말씀 드립니다.",
+           "number": "예약번호는 {digits}입니다. 다시 한 번, {digits}입니다.",
+           "again": "다시 들으시려면 1번을 눌러 주세요.", "closing": "감사합니다. 안녕히 계세요."},
+}
+_NUMBER = re.compile(r"(予約番号|Booking number|预约号|예약번호)\s*(\d{6,8})")
+_DIGIT_PAUSE = {"ja": "、", "en": ", ", "zh": "、", "ko": ", "}
+
+
+def language_of(body: str) -> Language:
+    """The language a text was written in, told by its script: Hangul, kana, Han alone, or Latin."""
+    names = [unicodedata.name(c, "") for c in body]
+    if any(n.startswith("HANGUL") for n in names):
+        return "ko"
+    if any(n.startswith(("HIRAGANA", "KATAKANA")) for n in names):
+        return "ja"
+    if any(n.startswith("CJK UNIFIED") for n in names):
+        return "zh"
+    return "en"
+
+
+def booking_numbers(body: str) -> list[str]:
+    return [m.group(2) for m in _NUMBER.finditer(body)]
+
+
+def spoken_sentences(body: str) -> list[str]:
+    """What the call says: an opening, the text without its number, the number twice digit by digit."""
+    language = language_of(body)
+    phrases = _PHRASES[language]
+    text = _NUMBER.sub("", body).strip()
+    sentences = [phrases["opening"], text]
+    for number in booking_numbers(body):
+        sentences.append(phrases["number"].format(digits=_DIGIT_PAUSE[language].join(number)))
+    return sentences
+
+
+def announcement(body: str, *, repeat_action: str) -> str:
+    """TwiML for the call: the message inside a one-key <Gather> whose `1` posts to `repeat_action`."""
+    language = language_of(body)
+    code, voice = _VOICES[language]
+    response = VoiceResponse()
+    with response.gather(num_digits=1, action=repeat_action, method="POST", timeout=6) as gather:
+        for sentence in [*spoken_sentences(body), _PHRASES[language]["again"]]:
+            gather.say(sentence, language=code, voice=voice)
+    response.say(_PHRASES[language]["closing"], language=code, voice=voice)
+    response.hangup()
+    return str(response)
+
+
+def goodbye(body: str) -> str:
+    language = language_of(body)
+    code, voice = _VOICES[language]
+    response = VoiceResponse()
+    response.say(_PHRASES[language]["closing"], language=code, voice=voice)
+    response.hangup()
+    return str(response)

@@ -1,0 +1,185 @@
+"""A number on file that cannot take SMS hears its messages by a call: placed, held, retried, read twice.
+
+Signed webhooks in; respx stands in only for Twilio's REST API (Calls and Messages) at TWILIO_API_BASE_URL.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from urllib.parse import parse_qs
+
+import httpx
+import pytest
+import respx
+from ivr_support import BOT, ELSEWHERE, MONDAY, PUBLIC, TUESDAY, Family, Phone, client_for, seed, settings_for
+from sqlalchemy import select
+
+from azukari.clock import TOKYO, FixedClock
+from azukari.db import Database
+from azukari.messaging.models import OutboxMessage
+from azukari.messaging.sender import OutboxSender
+from azukari.messaging.twilio_http import HttpxTwilioClient, make_twilio_client
+from azukari.oversight.models import Escalation
+from azukari.registration.phone import can_take_sms
+
+API = "http://twilio.test"
+VOICE_FROM = "+815011112222"
+LANDLINE = "03-5984-1234"
+CALLS = r"/2010-04-01/Accounts/AC\w+/Calls\.json"
+MESSAGES = r"/2010-04-01/Accounts/AC\w+/Messages\.json"
+
+
+@pytest.fixture
+def api() -> Iterator[respx.MockRouter]:
+    with respx.mock(base_url=API, assert_all_called=False) as router:
+        router.post(url__regex=MESSAGES).mock(return_value=httpx.Response(201, json={"sid": "SM" + "0" * 32}))
+        yield router
+
+
+def _calls(api: respx.MockRouter) -> respx.Route:
+    sids = iter(f"CA{n:032d}" for n in range(1, 100))
+    return api.post(url__regex=CALLS).mock(side_effect=lambda request: httpx.Response(
+        201, json={"sid": next(sids), "status": "queued"}))
+
+
+def _sender(database: Database, clock: FixedClock, **overrides: str) -> OutboxSender:
+    settings = settings_for(database, twilio_api_base_url=API, twilio_from=BOT,
+                            **({"twilio_voice_from": VOICE_FROM} | overrides))
+    return OutboxSender(database=database, settings=settings, clock=clock,
+                        client=make_twilio_client(settings, HttpxTwilioClient(base_url=API)))
+
+
+def _book(database: Database, clock: FixedClock, family: Family) -> Phone:
+    phone = Phone(client_for(database, clock), caller=ELSEWHERE)
+    phone.start()
+    phone.answer("language", digits="1")
+    phone.verify_by_knowledge(family)
+    phone.choose(TUESDAY, 1, 1)
+    phone.answer("confirm", digits="1")
+    return phone
+
+
+def _end_call(phone: Phone, sid: str | None = None, status: str = "completed") -> None:
+    params = phone.params(CallStatus=status) | ({"CallSid": sid} if sid else {})
+    assert phone.post(PUBLIC + "/twilio/voice/status", params).status_code == 200
+
+
+def _form(route: respx.Route) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(route.calls.last.request.content.decode()).items()}
+
+
+def test_fixed_lines_and_ip_phones_cannot_take_sms_but_mobiles_can() -> None:
+    assert not can_take_sms("+81359841234") and not can_take_sms("+815012345678")
+    assert can_take_sms("+819011110001") and can_take_sms("+818044440001")
+
+
+def test_a_landline_hears_its_confirmation_by_call_once_the_parents_call_has_ended(
+        database: Database, api: respx.MockRouter) -> None:
+    family = seed(database, phone=LANDLINE)
+    clock = FixedClock(MONDAY.astimezone(dt.UTC))
+    calls = _calls(api)
+    phone = _book(database, clock, family)
+    sender = _sender(database, clock)
+    sender.send_due()
+    assert calls.call_count == 0  # the parent is still on that line
+    _end_call(phone)
+    clock.advance(seconds=11)
+    sender.send_due()
+    assert calls.call_count == 1 and not api.routes[0].called  # never a text to a landline
+    form = _form(calls)
+    assert (form["To"], form["From"]) == (family.phone, VOICE_FROM)
+    assert form["StatusCallback"] == PUBLIC + "/twilio/voice/status"
+    digits = re.findall(r"予約番号は、([0-9、]+)、です。繰り返します。([0-9、]+)、です。", form["Twiml"])
+    assert digits and digits[0][0] == digits[0][1] and len(digits[0][0].replace("、", "")) in (6, 7, 8)
+    assert 'action="' + PUBLIC + "/twilio/voice/outbound?m=" in form["Twiml"]
+
+
+def test_pressing_one_reads_the_message_again_from_a_signed_webhook(database: Database,
+                                                                     api: respx.MockRouter) -> None:
+    family = seed(database, phone=LANDLINE)
+    clock = FixedClock(MONDAY.astimezone(dt.UTC))
+    calls = _calls(api)
+    phone = _book(database, clock, family)
+    _end_call(phone)
+    _sender(database, clock).send_due()
+    action = re.search(r'action="([^"]+)"', _form(calls)["Twiml"])
+    assert action is not None
+    url = action.group(1).replace("&amp;", "&")
+    again = phone.post(url, phone.params(Digits="1", CallSid="CA" + "1" * 32))
+    assert again.status_code == 200 and again.text.count("繰り返します") == 1 and "予約番号は" in again.text
+    assert phone.post(url, phone.params(Digits="1"), signature="forged").status_code == 403
+
+
+def test_without_a_voice_number_a_landline_message_becomes_a_staff_callback_case(
+        database: Database, api: respx.MockRouter) -> None:
+    family = seed(database, phone=LANDLINE)
+    clock = FixedClock(MONDAY.astimezone(dt.UTC))
+    calls = _calls(api)
+    phone = _book(database, clock, family)
+    _end_call(phone)
+    _sender(database, clock, twilio_voice_from="").send_due()
+    assert calls.call_count == 0 and not api.routes[0].called
+    with database.unit_of_work() as session:
+        assert session.scalars(select(Escalation.kind)).all() == ["callback"]
+        assert session.scalars(select(OutboxMessage.status)).all() == ["failed"]
+
+
+def test_an_unanswered_call_is_tried_three_times_then_raised_to_staff(database: Database,
+                                                                      api: respx.MockRouter) -> None:
+    family = seed(database, phone=LANDLINE)
+    clock = FixedClock(MONDAY.astimezone(dt.UTC))
+    calls = _calls(api)
+    phone = _book(database, clock, family)
+    _end_call(phone)
+    sender = _sender(database, clock)
+    for attempt in range(1, 4):
+        assert sender.send_due() == 1 and calls.call_count == attempt
+        sid = calls.calls.last.response.json()["sid"]
+        _end_call(phone, sid, status="no-answer")
+        assert sender.send_due() == 0  # not again at once
+        clock.advance(minutes=51)
+    assert sender.send_due() == 0 and calls.call_count == 3
+    with database.unit_of_work() as session:
+        assert session.scalars(select(OutboxMessage.status)).all() == ["failed"]
+        assert "message_undelivered" in session.scalars(select(Escalation.kind)).all()
+
+
+def test_an_answered_call_is_recorded_as_delivered(database: Database, api: respx.MockRouter) -> None:
+    family = seed(database, phone=LANDLINE)
+    clock = FixedClock(MONDAY.astimezone(dt.UTC))
+    calls = _calls(api)
+    phone = _book(database, clock, family)
+    _end_call(phone)
+    _sender(database, clock).send_due()
+    _end_call(phone, calls.calls.last.response.json()["sid"], status="completed")
+    with database.unit_of_work() as session:
+        assert session.scalars(select(OutboxMessage.channel)).all() == ["call"]
+        assert session.scalars(select(OutboxMessage.status)).all() == ["delivered"]
+
+
+def test_a_retry_that_falls_at_night_waits_until_eight_in_the_morning(database: Database,
+                                                                      api: respx.MockRouter) -> None:
+    family = seed(database, phone=LANDLINE)
+    evening = dt.datetime(2026, 6, 1, 20, 30, tzinfo=TOKYO)
+    clock = FixedClock(evening.astimezone(dt.UTC))
+    calls = _calls(api)
+    phone = _book(database, clock, family)
+    _end_call(phone)
+    sender = _sender(database, clock)
+    sender.send_due()
+    _end_call(phone, calls.calls.last.response.json()["sid"], status="busy")
+    clock.advance(hours=2)  # 22:30
+    assert sender.send_due() == 0 and calls.call_count == 1
+    with database.unit_of_work() as session:
+        due = session.scalars(select(OutboxMessage.next_attempt_at)).one()
+    assert due.astimezone(TOKYO) == dt.datetime(2026, 6, 2, 8, 0, tzinfo=TOKYO)
+
+
+def test_a_mobile_on_file_still_gets_a_text_during_the_call(database: Database, api: respx.MockRouter) -> None:
+    family = seed(database)
+    clock = FixedClock(MONDAY.astimezone(dt.UTC))
+    calls = _calls(api)
+    _book(database, clock, family)
+    _sender(database, clock).send_due()
+    assert api.routes[0].call_count == 1 and calls.call_count == 0
