@@ -6,7 +6,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from ivr_support import ELSEWHERE, MONDAY, PUBLIC, TUESDAY, Family, Phone, client_for, outbox, seed
+from ivr_support import ELSEWHERE, MONDAY, PUBLIC, STAFF, TUESDAY, Family, Phone, client_for, outbox, seed
 
 from azukari.clock import FixedClock
 from azukari.db import Database
@@ -142,7 +142,7 @@ def test_a_facility_key_not_offered_is_refused_saying_what_is_allowed(client: Te
     phone.answer("date", digits=TUESDAY.strftime("%Y%m%d"))
     phone.answer("facility", digits="9")
     spoken = " ".join(phone.says)
-    assert phone.step == "facility" and "お受けできません" in spoken and "1を" in spoken
+    assert phone.step == "facility" and "お受けできません" in spoken and "は1。" in spoken
 
 
 def test_menu_3_texts_the_bookings_to_the_number_on_file_and_says_only_that(
@@ -200,14 +200,14 @@ def test_star_repeats_the_menu(client: TestClient, family: Family) -> None:
     assert phone.step == "menu" and phone.says == [menu]
 
 
-def test_silence_reasks_twice_then_ends_the_call_politely(client: TestClient, family: Family) -> None:
+def test_a_silence_reasks_once_and_the_second_in_a_row_is_put_through_to_staff(
+        client: TestClient, family: Family) -> None:
     phone = Phone(client)
     phone.start()
     phone.silence()
-    phone.silence()
     assert phone.step == "language"
     phone.silence()
-    assert phone.hung_up and "おかけ直しください" in " ".join(phone.says)
+    assert phone.dialled() == [STAFF] and "職員におつなぎします" in " ".join(phone.says)
 
 
 def test_after_a_booking_9_ends_the_call(client: TestClient, family: Family) -> None:

@@ -6,12 +6,12 @@ import datetime as dt
 from typing import Protocol
 
 from azukari.ivr import booking_flow, verify_flow
-from azukari.ivr.parsing import clean_digits, clean_speech, is_end_word, wants_english
-from azukari.ivr.questions import STEPS, ask, finish, reask, wrong
+from azukari.ivr.handoff import staff_requested, trouble
+from azukari.ivr.parsing import clean_digits, clean_speech, is_end_word, wants_english, wants_menu, wants_staff
+from azukari.ivr.questions import REPEAT_KEY, SLOWER_KEY, SPEECH_ONLY, STAFF_KEY, STEPS, ask, finish, reask
 from azukari.ivr.replies import Line, Reply
 from azukari.ivr.state import Event, Option, State, Verdict
-
-MAX_SILENCES = 2   # contract §5.1: no input re-asks twice, then the call ends politely
+from azukari.settings import StaffHours
 
 
 class Ports(Protocol):
@@ -32,6 +32,7 @@ class Ports(Protocol):
     def cancel(self, *, household_pk: int, booking_number: str, language: str) -> None: ...
     def text_my_bookings(self, *, household_pk: int, language: str) -> None: ...
     def staff_reachable(self) -> bool: ...
+    def staff_hours(self) -> StaffHours: ...
     def escalate(self, *, kind: str, household_pk: int | None = None, dv: bool = False,
                  details: dict[str, object] | None = None) -> None: ...
 
@@ -53,16 +54,27 @@ def step(state: State, event: Event, ports: Ports) -> tuple[State, Reply]:
         return state, _sms(state, event, ports)
     if state.step not in STEPS:
         return state, ask(state, "language", Line("welcome"))
-    if event.silence:
-        return state, _silence(state)
-    digits = clean_digits(event.digits)
-    speech = clean_speech(event.speech)
+    digits = "" if event.silence else clean_digits(event.digits)
+    speech = "" if event.silence else clean_speech(event.speech)
     if not digits and not speech:
         # Twilio posts an empty answer only where we asked for one; treat it as the silence it is.
-        return state, _silence(state)
-    if digits == "*" and state.step not in ("household_id", "pin", "cancel_ref"):
-        return state, reask(state)
-    return state, _dispatch(state, digits or speech, ports)
+        return state, trouble(state, ports, silence=True)
+    return state, _voice(state, digits, speech, ports)
+
+
+def _voice(state: State, digits: str, speech: str, ports: Ports) -> Reply:
+    key = digits.rstrip("#") or digits  # a lone key, with or without the # that may end it
+    if not speech and key == STAFF_KEY:
+        return staff_requested(state, ports)   # a person one key away, at every step (§5.1)
+    if not speech and key == REPEAT_KEY:
+        return reask(state)
+    if not speech and digits == SLOWER_KEY:
+        # "Slower, please": read again slowly and wait twice as long, for the rest of the call.
+        state.slow = True
+        return reask(state)
+    if state.step in SPEECH_ONLY and not speech:
+        return trouble(state, ports)  # a key where words were asked for: a name is never a digit
+    return _dispatch(state, digits or speech, ports)
 
 
 def _sms(state: State, event: Event, ports: Ports) -> Reply:
@@ -73,6 +85,11 @@ def _sms(state: State, event: Event, ports: Ports) -> Reply:
         return ask(state, "child_name", Line("sms_welcome"))
     if is_end_word(body):
         return finish(state, Line("sms_ended"))
+    if wants_staff(body):
+        return staff_requested(state, ports)
+    if wants_menu(body) and state.verified:
+        state.menu_shown = False
+        return ask(state, "menu")
     if body.lower() in ("en", "english"):
         state.language = "en"
         return reask(state)
@@ -80,7 +97,7 @@ def _sms(state: State, event: Event, ports: Ports) -> Reply:
         state.language = "ja"
         return reask(state)
     if not body:
-        return wrong(state)
+        return trouble(state, ports)
     return _dispatch(state, body, ports)
 
 
@@ -92,14 +109,6 @@ def _dispatch(state: State, answer: str, ports: Ports) -> Reply:
         return ask(state, "language", Line("welcome")) if state.channel == "voice" else \
             ask(state, "child_name", Line("sms_welcome"))
     return booking_flow.HANDLERS[state.step](state, answer, ports)
-
-
-def _silence(state: State) -> Reply:
-    state.silences += 1
-    if state.silences > MAX_SILENCES:
-        return finish(state, Line("no_input_goodbye"))
-    return reask(state, Line("no_input"))
-
 
 
 def current(state: State) -> Reply:

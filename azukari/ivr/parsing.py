@@ -32,6 +32,8 @@ _WEEKDAY_SUFFIX = re.compile(r"[(（]?([月火水木金土日](曜日?)?|mon|tue
 _YES = {"はい", "ハイ", "はーい", "1", "yes", "y", "ok", "okay", "お願いします", "おねがいします"}
 _NO = {"いいえ", "イイエ", "いえ", "いや", "2", "no", "n", "nope"}
 _END = {"終了", "しゅうりょう", "おわり", "終わり", "終り", "オワリ", "end", "stop", "quit"}
+_STAFF = {"職員", "しょくいん", "スタッフ", "すたっふ", "staff", "0", "職員と話したい", "職員をお願いします"}
+_MENU = {"メニュー", "めにゅー", "menu"}
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
 
 
@@ -87,6 +89,16 @@ def parse_yes_no(text: str) -> bool | None:
 def is_end_word(text: str) -> bool:
     """終了, おわり, 終わり or END (any case, full-width too): the parent ends the conversation."""
     return _word(text) in _END
+
+
+def wants_staff(text: str) -> bool:
+    """職員, スタッフ, STAFF or 0 (contract §5.2): the parent asks for a person."""
+    return _word(text) in _STAFF
+
+
+def wants_menu(text: str) -> bool:
+    """メニュー or MENU: the menu is written out once, then again only when asked for."""
+    return _word(text) in _MENU
 
 
 def wants_english(text: str) -> bool:

@@ -18,7 +18,7 @@ from azukari.messaging import texts
 from azukari.messaging.outbox import enqueue
 from azukari.oversight.escalations import open_escalation
 from azukari.registration.models import Household
-from azukari.settings import TOKYO, Settings
+from azukari.settings import TOKYO, Settings, StaffHours
 
 
 @dataclass
@@ -102,6 +102,9 @@ class SessionPorts:
 
     def staff_reachable(self) -> bool:
         return bool(self.settings.staff_number) and self.settings.staff_hours.covers(self.now)
+
+    def staff_hours(self) -> StaffHours:
+        return self.settings.staff_hours
 
     def escalate(self, *, kind: str, household_pk: int | None = None, dv: bool = False,
                  details: dict[str, object] | None = None) -> None:
