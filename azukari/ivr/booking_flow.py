@@ -17,9 +17,9 @@ if TYPE_CHECKING:
 
 Handler = Callable[[State, str, "Ports"], Reply]
 
-# Refusals of a day that a caller may hear. Anything else — above all an overlap with one of the
-# child's own bookings — is the one sentence "this time cannot be booked", so a caller learns
-# nothing about existing bookings (the booking core texts the reason to the number on file).
+# Refusals of a day that a caller may hear when choosing a date: none depends on the child's
+# bookings. At `confirm` every refusal is the one sentence "this time cannot be booked", so an
+# overlap or a ward rule sounds like a seat taken meanwhile (the reason goes by text, §6).
 _DAY_REFUSALS = {"closed", "outside_window", "full", "expired_registration"}
 
 
