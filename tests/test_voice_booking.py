@@ -78,7 +78,7 @@ def test_an_english_caller_hears_english_and_is_heard_in_en_us(client: TestClien
     phone.answer("language", digits="2")
     phone.answer("id_choice", digits="2")
     gather = phone.gather()
-    assert gather is not None and gather.get("language") == "en-US" and gather.get("input") == "speech"
+    assert gather is not None and gather.get("language") == "en-US" and gather.get("input") == "dtmf speech"
     assert "full name" in " ".join(phone.says)
 
 
@@ -146,7 +146,7 @@ def test_an_overlap_is_refused_at_confirm_in_the_common_words_and_its_reason_tex
     again = _verified(client, family, sid="CA" + "2" * 32)
     again.choose(TUESDAY, 2, 1)  # another facility, the same morning
     again.answer("confirm", digits="1")
-    assert again.step == "date" and "この時間はご予約できませんでした" in " ".join(again.says)
+    assert again.step == "date" and "この日時はご予約できませんでした" in " ".join(again.says)
     assert "すでに" not in " ".join(again.transcript)
     notice = outbox(database)[-1]
     assert (notice.kind, notice.to_number) == ("notice", family.phone)
