@@ -5,6 +5,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from azukari.ivr.dates import relative_day
 from azukari.ivr.handoff import trouble
 from azukari.ivr.parsing import parse_number, parse_sms_date, parse_yes_no
 from azukari.ivr.questions import ask, finish
@@ -53,7 +54,10 @@ def _day(state: State, answer: str, ports: Ports) -> dt.date | None:
     digits = answer.rstrip("#")
     if digits.isdigit():
         return ports.day_from_keypad(digits)
-    parsed = parse_sms_date(answer)
+    relative = relative_day(answer, today=ports.today())
+    if relative is not None:
+        return relative
+    parsed = parse_sms_date(answer)  # 12月3日 said or texted, 12/3, 令和8年12月3日
     if isinstance(parsed, tuple):
         return ports.day_from_keypad(f"{parsed[0]:02d}{parsed[1]:02d}")
     return parsed

@@ -7,7 +7,15 @@ from typing import Protocol
 
 from azukari.ivr import booking_flow, verify_flow
 from azukari.ivr.handoff import staff_requested, trouble
-from azukari.ivr.parsing import clean_digits, clean_speech, is_end_word, wants_english, wants_menu, wants_staff
+from azukari.ivr.parsing import (
+    clean_digits,
+    clean_speech,
+    is_end_word,
+    parse_cancel,
+    wants_english,
+    wants_menu,
+    wants_staff,
+)
 from azukari.ivr.questions import REPEAT_KEY, SLOWER_KEY, SPEECH_ONLY, STAFF_KEY, STEPS, ask, finish, reask
 from azukari.ivr.replies import Line, Reply
 from azukari.ivr.state import Event, Option, State, Verdict
@@ -82,6 +90,7 @@ def _sms(state: State, event: Event, ports: Ports) -> Reply:
     if not state.step:
         # Contract §5.2: the first message, whatever it says, is answered with the first question.
         state.language = "en" if wants_english(body) else "ja"
+        _remember_cancel(state, body, ports)
         return ask(state, "child_name", Line("sms_welcome"))
     if is_end_word(body):
         return finish(state, Line("sms_ended"))
@@ -90,6 +99,9 @@ def _sms(state: State, event: Event, ports: Ports) -> Reply:
     if wants_menu(body) and state.verified:
         state.menu_shown = False
         return ask(state, "menu")
+    if _remember_cancel(state, body, ports):
+        # 取消 <番号>: straight to "cancel it?" once verified; before that, the questions go on.
+        return ask(state, "cancel_confirm") if state.verified else reask(state)
     if body.lower() in ("en", "english"):
         state.language = "en"
         return reask(state)
@@ -99,6 +111,15 @@ def _sms(state: State, event: Event, ports: Ports) -> Reply:
     if not body:
         return trouble(state, ports)
     return _dispatch(state, body, ports)
+
+
+def _remember_cancel(state: State, body: str, ports: Ports) -> bool:
+    number = parse_cancel(body)
+    if number is None or not 6 <= len(number) <= 8:
+        return False
+    # Sealed like any booking number; whether it is the household's is never said (§5.2).
+    state.sealed["booking_number"] = ports.seal("booking_number", number)
+    return True
 
 
 def _dispatch(state: State, answer: str, ports: Ports) -> Reply:
