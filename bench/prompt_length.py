@@ -29,10 +29,10 @@ from twilio.request_validator import RequestValidator
 from azukari import migrate
 from azukari.app import create_app
 from azukari.booking.facilities_file import import_facilities
-from azukari.clock import FixedClock
+from azukari.clock import TOKYO, FixedClock
 from azukari.db import Database
 from azukari.registration.service import ChildEntry, register_household
-from azukari.settings import TOKYO, Settings
+from azukari.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FACILITIES = ROOT / "azukari" / "registration" / "demo" / "facilities.toml"

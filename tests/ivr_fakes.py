@@ -77,6 +77,9 @@ class FakePorts:
     def staff_hours(self) -> StaffHours:
         return StaffHours.parse("mon-fri 08:30-17:15")
 
+    def speech_hints(self, step: str) -> tuple[str, ...]:
+        return ("光が丘",) if step == "address" else ()
+
     def escalate(self, *, kind: str, household_pk: int | None = None, dv: bool = False,
                  details: dict[str, object] | None = None) -> None:
         self.cases.append(kind)

@@ -1,11 +1,17 @@
 """A reply as voice TwiML: what each <Gather> waits for, barge-in, and the slowed call."""
 from __future__ import annotations
 
+import datetime as dt
 import xml.etree.ElementTree as ET
 
+from ivr_support import MONDAY, Phone, client_for, seed
+
+from azukari.clock import FixedClock
+from azukari.db import Database
 from azukari.ivr.questions import ask
 from azukari.ivr.state import State
 from azukari.ivr.voice import DATE_TIMEOUT, INPUT_TIMEOUT, SPEECH_MODEL, CallContext, render_voice
+from azukari.registration.service import ChildEntry, register_household
 
 CONTEXT = CallContext("https://azukari.example.jp", 3, "+81333334444", "+815012345678")
 
@@ -51,3 +57,25 @@ def test_the_question_comes_before_its_options() -> None:
     root = ET.fromstring(render_voice(ask(State(channel="voice"), "language"), CONTEXT))
     says = ["".join(s.itertext()) for s in root.iter("Say")]
     assert says[-2].startswith("日本語は1") and says[-1] == "For English, press 2."
+
+
+def test_the_address_is_heard_with_the_registrys_own_towns_as_hints(database: Database) -> None:
+    family = seed(database)
+    later = MONDAY + dt.timedelta(minutes=37)  # hints are cached 10 minutes per engine: past any earlier test's
+    with database.unit_of_work() as session:
+        register_household(session, guardian_name="山田 花子", guardian_kana="ヤマダ ハナコ", phone="090-2222-0002",
+                           address="東京都練馬区緑ヶ丘三丁目4番5号",
+                           children=[ChildEntry(name="山田 湊", kana="ヤマダ ミナト", birthdate=dt.date(2024, 1, 2),
+                                                sex="M")],
+                           registered_on=MONDAY.date(), dv_flag=False, now=later.astimezone(dt.UTC))
+        session.commit()
+    phone = Phone(client_for(database, FixedClock(later.astimezone(dt.UTC))))
+    phone.start()
+    phone.answer("language", digits="1")
+    phone.answer("id_choice", digits="2")
+    phone.answer("child_name", speech=family.child)
+    phone.answer("birthdate", digits="20240301")
+    gather = phone.gather()
+    assert gather is not None and phone.step == "address"
+    hints = (gather.get("hints") or "").split(",")
+    assert "緑ケ丘" in hints and "関町" in hints  # a town on file (normalised, in no fixed list), a short name

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 from typing import Protocol
 
@@ -41,6 +42,7 @@ class Ports(Protocol):
     def text_my_bookings(self, *, household_pk: int, language: str) -> None: ...
     def staff_reachable(self) -> bool: ...
     def staff_hours(self) -> StaffHours: ...
+    def speech_hints(self, step: str) -> tuple[str, ...]: ...
     def escalate(self, *, kind: str, household_pk: int | None = None, dv: bool = False,
                  details: dict[str, object] | None = None) -> None: ...
 
@@ -54,7 +56,16 @@ def start(state: State, ports: Ports) -> tuple[State, Reply]:
 
 def step(state: State, event: Event, ports: Ports) -> tuple[State, Reply]:
     """Answer one input; `state` is not modified (the new state is returned)."""
-    state = copy.deepcopy(state)
+    state, reply = _step(copy.deepcopy(state), event, ports)
+    if state.channel == "voice" and reply.ask is not None and reply.ask.input != "dtmf":
+        # Words the ward's callers say (its towns, the facilities): boosts recognition of this answer.
+        hints = ports.speech_hints(reply.ask.step)
+        if hints:
+            reply = dataclasses.replace(reply, ask=dataclasses.replace(reply.ask, hints=hints))
+    return state, reply
+
+
+def _step(state: State, event: Event, ports: Ports) -> tuple[State, Reply]:
     state.turn += 1
     if state.ended:
         return state, Reply(state.language, end=True)

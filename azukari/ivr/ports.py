@@ -13,6 +13,8 @@ from azukari.booking.rules import BookingRefusal
 from azukari.clock import tokyo_date
 from azukari.identity import verification
 from azukari.identity.outcomes import AttemptContext, Outcome, Verified
+from azukari.ivr import hints
+from azukari.ivr.questions import ADDRESS_HINTS
 from azukari.ivr.sealing import Sealer
 from azukari.ivr.state import Option, Verdict
 from azukari.messaging import texts
@@ -106,6 +108,11 @@ class SessionPorts:
 
     def staff_hours(self) -> StaffHours:
         return self.settings.staff_hours
+
+    def speech_hints(self, step: str) -> tuple[str, ...]:
+        if step == "address":
+            return hints.address_hints(self.session, now=self.now, fixed=ADDRESS_HINTS)
+        return hints.DATE_HINTS if step == "date" else ()
 
     def escalate(self, *, kind: str, household_pk: int | None = None, dv: bool = False,
                  details: dict[str, object] | None = None) -> None:

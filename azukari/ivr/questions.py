@@ -7,7 +7,8 @@ from azukari.ivr.replies import Ask, Choice, Line, Reply
 from azukari.ivr.spoken import common_suffix, day_words, facility_words, fee_words, time_words
 from azukari.ivr.state import State
 
-# Recognition hints: the ward's town names and the words of an address (Google's phrase boost).
+# Recognition hints always given for an address: the words of one and the demo ward's towns (the
+# registry's own towns are added per call, see hints.py).
 ADDRESS_HINTS = ("東京都", "練馬区", "丁目", "番", "号", "旭丘", "旭町", "大泉学園町", "大泉町", "春日町",
                  "上石神井", "北町", "小竹町", "桜台", "石神井台", "石神井町", "下石神井", "関町北", "関町東",
                  "関町南", "高野台", "高松", "田柄", "立野町", "土支田", "豊玉上", "豊玉中", "豊玉南", "豊玉北",
@@ -25,7 +26,7 @@ _ASKS: dict[str, Ask] = {
     "child_name": Ask("child_name", input="speech", num_digits=1),
     # Eight digits end the answer by themselves; spoken dates are understood too (parsing.py).
     "birthdate": Ask("birthdate", input="dtmf speech", num_digits=8),
-    "address": Ask("address", input="speech", num_digits=1, hints=ADDRESS_HINTS),
+    "address": Ask("address", input="speech", num_digits=1),  # hints from the registry: ports.speech_hints
     "guardian_name": Ask("guardian_name", input="speech", num_digits=1),
     "menu": Ask("menu", num_digits=1),
     # MMDD or YYYYMMDD with no #: eight digits end it at once, four end it at the short pause (voice.py).
