@@ -69,8 +69,9 @@ def _gather(response: VoiceResponse, ask: Ask, reply: Reply, action: str) -> Gat
             options["hints"] = ",".join(ask.hints)
     if ask.num_digits is not None:
         options["num_digits"] = ask.num_digits
-    if ask.finish_on_key is not None:
-        options["finish_on_key"] = ask.finish_on_key
+    # Where the length is known no key ends the answer, so # is a key like any other: alone, it is
+    # "slower, please" (with finishOnKey="#" a lone # may reach us as an empty answer).
+    options["finish_on_key"] = ask.finish_on_key if ask.finish_on_key is not None else ""
     return response.gather(**options)
 
 
