@@ -1,7 +1,7 @@
 """notices before a registration ends
 
 Revision ID: lead2_1
-Revises: lead_1
+Revises: lead_2
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from alembic import op
 import azukari.db
 
 revision: str = 'lead2_1'
-down_revision: str | None = 'lead_1'
+down_revision: str | None = 'lead_2'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
