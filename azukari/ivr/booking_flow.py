@@ -44,6 +44,9 @@ def _menu(state: State, answer: str, ports: Ports) -> Reply:
     if choice == "3":
         ports.text_my_bookings(household_pk=state.household_pk, language=state.language)
         return ask(state, "menu", Line("bookings_sent"))
+    if choice == "4":
+        # A brother or sister: the birthdate picks the child, the verification already done serves.
+        return ask(state, "birthdate", Line("sibling_which"))
     return trouble(state, ports)
 
 
@@ -137,6 +140,8 @@ def _next(state: State, answer: str, ports: Ports) -> Reply:
         return ask(state, "date")
     if key == "9" or (state.channel == "sms" and parse_yes_no(answer) is False):
         return finish(state, Line("goodbye"))
+    if key == "4":
+        return ask(state, "birthdate", Line("sibling_which"))
     return trouble(state, ports)
 
 

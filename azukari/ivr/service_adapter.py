@@ -20,6 +20,7 @@ from azukari.ivr.state import Option, Verdict
 from azukari.messaging import texts
 from azukari.messaging.outbox import enqueue
 from azukari.oversight.escalations import open_escalation
+from azukari.registration import service as registration
 from azukari.registration.models import Household
 from azukari.settings import Settings, StaffHours
 
@@ -74,6 +75,10 @@ class ServiceAdapter:
         outcome = verification.verify_by_household_id(self.session, household_id=household_id, pin=pin,
                                                       birthdate=birthdate, context=self._context, now=self.now)
         return _verdict(outcome)
+
+    def sibling(self, *, household_pk: int, birthdate: dt.date, current_child_id: int) -> int | None:
+        return registration.sibling_by_birthdate(self.session, household_pk=household_pk, birthdate=birthdate,
+                                                 current_child_id=current_child_id)
 
     def day_from_keypad(self, digits: str) -> dt.date | None:
         horizon = repository.policy(self.session).horizon_days

@@ -79,6 +79,8 @@ def _birthdate(state: State, answer: str, ports: Ports) -> Reply:
     birthdate = _birthdate_of(answer)
     if birthdate is None:
         return trouble(state, ports, Line("invalid_birthdate"))
+    if state.household_pk is not None and state.child_id is not None:
+        return _sibling(state, birthdate, ports)
     if state.path == "id":
         verdict = ports.verify_by_id(household_id=_unsealed(state, "household_id", ports),
                                      pin=_unsealed(state, "pin", ports), birthdate=birthdate)
@@ -86,6 +88,17 @@ def _birthdate(state: State, answer: str, ports: Ports) -> Reply:
     state.child_grades = ports.grade_child_names(birthdate=birthdate,
                                                  spoken=_unsealed(state, "child_name", ports))
     return ask(state, "address")
+
+
+def _sibling(state: State, birthdate: dt.date, ports: Ports) -> Reply:
+    """Already verified: the birthdate picks another child of the same household, with no second verification."""
+    assert state.household_pk is not None and state.child_id is not None
+    child_id = ports.sibling(household_pk=state.household_pk, birthdate=birthdate, current_child_id=state.child_id)
+    if child_id is None:
+        return trouble(state, ports, Line("no_sibling"))
+    state.child_id = child_id
+    state.options, state.facility_key, state.unit_id, state.day = [], None, None, ""
+    return ask(state, "menu", Line("sibling_chosen"))
 
 
 def _candidates(state: State) -> list[int]:

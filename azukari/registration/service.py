@@ -141,6 +141,16 @@ def by_household_ids(session: Session, household_ids: Iterable[str]) -> dict[str
     return {h.household_id: h for h in session.scalars(select(Household).where(Household.household_id.in_(wanted)))}
 
 
+def sibling_by_birthdate(session: Session, *, household_pk: int, birthdate: dt.date,
+                         current_child_id: int) -> int | None:
+    """A child of this household born on `birthdate`: another one than the current child if there is one (twins)."""
+    found = list(session.scalars(select(Child.id).where(Child.household_pk == household_pk,
+                                                        Child.birthdate == birthdate).order_by(Child.id)))
+    others = [child_id for child_id in found if child_id != current_child_id]
+    chosen = others or found
+    return chosen[0] if chosen else None
+
+
 def update_contact(session: Session, *, household_pk: int, guardian_name: str, guardian_kana: str, phone: str,
                    address: str, now: dt.datetime) -> list[str]:
     """Apply an edit; returns the names of the fields that changed (for the audit, never their values)."""

@@ -17,9 +17,10 @@ MESSAGES: dict[str, str] = {
     "ask.address@sms": "Please send your registered address.",
     "ask.guardian_name": "Please say the parent's name.",
     "ask.guardian_name@sms": "Please send the parent's or guardian's full name.",
-    "ask.menu": "To book, press 1. To cancel, 2. For your bookings by text, 3.",
+    "ask.menu": "To book, press 1. To cancel, 2. For your bookings by text, 3. For a brother or sister, 4.",
     "ask.menu@sms": ("Please reply with a number.\n1 Make a booking\n2 Cancel a booking (or CANCEL and its number)\n"
-                     "3 Text my bookings to the number on file\n0 Ask staff to contact me"),
+                     "3 Text my bookings to the number on file\n4 Book for a brother or sister\n"
+                     "0 Ask staff to contact me"),
     "menu_again@sms": "Reply with the number of what you need next (MENU for the list).",
     "ask.date": "Which day? Key month and day as 4 digits, or say it.",
     "ask.date@sms": "Please send the date you would like, for example 12/3 or tomorrow.",
@@ -38,7 +39,7 @@ MESSAGES: dict[str, str] = {
     "ask.confirm": "To book it, press 1. To choose again, press 2.",
     "ask.confirm@sms": "Reply YES to book this, or NO to choose again.",
     "booked": "Booked. Details will come by text to your number on file.",
-    "ask.next": "To book again, press 1. To end, press 9.",
+    "ask.next": "To book again, press 1. For a brother or sister, 4. To end, 9.",
     "ask.next@sms": "Reply 1 to make another booking, or 9 to finish.",
     "choose_again": "Of course.",
     "cannot_book": ("We are sorry, this time could not be booked. Choose another day, or press 0 for staff. "
@@ -58,6 +59,9 @@ MESSAGES: dict[str, str] = {
     "cancel_kept": "Nothing was cancelled.",
     "bookings_sent": "Your bookings have been sent by text to your number on file.",
     "verified": "Thank you.",
+    "sibling_which": "For a brother or sister.",
+    "sibling_chosen": "Now booking for that child.",
+    "no_sibling": "Sorry, no child with that date of birth is registered in your household.",
     "verify_failed": "We are sorry, we could not confirm who you are. Let us try again.",
     "verify_failed_final": "We are sorry, we could not confirm who you are.",
     "failed_goodbye": "Staff answer {hours}. Please call then and press 0.",
