@@ -10,9 +10,11 @@ from azukari.messaging.texts import (
     MAX_CHARS,
     BookingFacts,
     cancellation,
+    cancellation_past_deadline,
     cancellation_refused,
     confirmation,
     listing,
+    monthly_limit_notice,
     reminder,
     short_facility_name,
     unavailable_notice,
@@ -35,7 +37,8 @@ def _every_text(language: str) -> list[str]:
     return [confirmation(FACTS, language), cancellation(FACTS.booking_number, DAY, language),
             *listing([FACTS], language), *listing(many, language), *listing([], language),
             unavailable_notice(DAY, language), cancellation_refused("98765432", language),
-            reminder(FACTS, language)]
+            reminder(FACTS, language), monthly_limit_notice(DAY, language),
+            cancellation_past_deadline("98765432", language)]
 
 
 @pytest.mark.parametrize("language", ["ja", "en"])

@@ -104,6 +104,22 @@ class ChildDay(Base):
     version: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class ChildMonth(Base):
+    """Live bookings of one child in one calendar month of the day of care: the monthly limit's row.
+
+    Booking increments `booked` with a conditional UPDATE guarded by the ward's limit, as
+    `unit_days` does for capacity, so two bookings racing for the last allowed unit cannot both pass.
+    """
+
+    __tablename__ = "child_months"
+    __table_args__ = (UniqueConstraint("child_id", "month"), CheckConstraint("booked >= 0", name="month_sane"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
+    month: Mapped[dt.date] = mapped_column(Date)  # the first day of the month
+    booked: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Reservation(Base):
     __tablename__ = "reservations"
     __table_args__ = (

@@ -8,7 +8,7 @@ from sqlalchemy import CursorResult, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
 
-from azukari.booking.models import BookingPolicy, ChildDay, Facility, Reservation, Unit, UnitDay
+from azukari.booking.models import BookingPolicy, ChildDay, ChildMonth, Facility, Reservation, Unit, UnitDay
 from azukari.registration.models import Child
 
 LIVE = "booked"
@@ -81,6 +81,30 @@ def take_seat(session: Session, *, unit_id: int, day: dt.date, infant: bool, cap
     result = session.execute(update(UnitDay).where(*guard).values(**values)
                              .execution_options(synchronize_session=False))
     return _rowcount(result) == 1
+
+
+def count_in_month(session: Session, *, child_id: int, month: dt.date, limit: int | None) -> bool:
+    """Count one more live booking against the child's month, if the ward's limit allows; False at the limit.
+
+    The same pattern as `take_seat`: the guard `booked < limit` is evaluated by the database on the
+    row as it is when the UPDATE runs, so of two bookings racing for the last allowed unit of a
+    month (on different days, so the child's day lock does not serialise them) exactly one passes.
+    With no limit the row is still counted, so a limit set later starts from the truth.
+    """
+    _insert_if_missing(session, cast(Table, ChildMonth.__table__),
+                       {"child_id": child_id, "month": month, "booked": 0}, ["child_id", "month"])
+    guard = [ChildMonth.child_id == child_id, ChildMonth.month == month]
+    if limit is not None:
+        guard.append(ChildMonth.booked < limit)
+    result = session.execute(update(ChildMonth).where(*guard).values(booked=ChildMonth.booked + 1)
+                             .execution_options(synchronize_session=False))
+    return _rowcount(result) == 1
+
+
+def uncount_in_month(session: Session, *, child_id: int, month: dt.date) -> None:
+    session.execute(update(ChildMonth).where(ChildMonth.child_id == child_id, ChildMonth.month == month,
+                                             ChildMonth.booked > 0)
+                    .values(booked=ChildMonth.booked - 1).execution_options(synchronize_session=False))
 
 
 def free_seat(session: Session, *, unit_id: int, day: dt.date, infant: bool) -> None:

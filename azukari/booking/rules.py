@@ -25,6 +25,8 @@ class BookingRefusal(StrEnum):
     EXPIRED_REGISTRATION = "expired_registration"
     NOT_FOUND = "not_found"
     TOO_LATE = "too_late"
+    PAST_DEADLINE = "past_deadline"    # the ward's cancel deadline (§7): parents must call the facility
+    MONTHLY_LIMIT = "monthly_limit"    # the child's live bookings in that calendar month are at the limit
 
 
 def age_in_years(birthdate: dt.date, on: dt.date) -> int:
@@ -142,3 +144,28 @@ def has_room(*, booked: int, infants: int, capacity: int, infant_capacity: int, 
 
 def tokyo_date(now: dt.datetime) -> dt.date:
     return now.astimezone(TOKYO).date()
+
+
+def cancel_deadline(day: dt.date, *, days_before: int, time: str) -> dt.datetime:
+    """The last moment a parent may cancel a booking of `day` themselves (Asia/Tokyo)."""
+    at = parse_hhmm(time)
+    if at is None:
+        raise ValueError(f"cancel time must be HH:MM, not {time!r}")
+    return dt.datetime.combine(day - dt.timedelta(days=days_before), at, tzinfo=TOKYO)
+
+
+def past_cancel_deadline(day: dt.date, *, now: dt.datetime, days_before: int | None, time: str | None) -> bool:
+    """Is a parent's cancel of `day` too late under the ward's rule? No rule, never too late."""
+    if days_before is None or time is None:
+        return False
+    return now > cancel_deadline(day, days_before=days_before, time=time)
+
+
+def month_of(day: dt.date) -> dt.date:
+    """The calendar month a day of care counts in, as its first day (the monthly limit's key)."""
+    return day.replace(day=1)
+
+
+def within_monthly_limit(*, booked_in_month: int, limit: int | None) -> bool:
+    """The same test as the conditional UPDATE that counts a booking against the month."""
+    return limit is None or booked_in_month < limit

@@ -107,13 +107,18 @@ def book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel
         savepoint.commit()
         return outcome
     savepoint.rollback()
-    if outcome is BookingRefusal.OVERLAPPING:
+    notice = _REASONS_BY_TEXT.get(outcome)
+    if notice is not None:
         # Said only to the number on file: the caller's channel never learns of other bookings.
         child = session.get(Child, child_id)
         if child is not None:
-            outbox.enqueue(session, household=child.household, kind="notice",
-                           body=texts.unavailable_notice(day, language), now=now)
+            outbox.enqueue(session, household=child.household, kind="notice", body=notice(day, language), now=now)
     return outcome
+
+
+# Refusals that depend on the child's own bookings: the conversation says only "cannot be booked".
+_REASONS_BY_TEXT = {BookingRefusal.OVERLAPPING: texts.unavailable_notice,
+                    BookingRefusal.MONTHLY_LIMIT: texts.monthly_limit_notice}
 
 
 def _book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel: str, language: str,
@@ -135,6 +140,10 @@ def _book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channe
     repo.lock_child_day(session, child_id=child_id, day=day)
     if repo.live_overlap_exists(session, child_id=child_id, starts_at=starts_at, ends_at=ends_at):
         return BookingRefusal.OVERLAPPING
+    # The child's month before the unit's seat: cancel takes the two rows in the same order.
+    if not repo.count_in_month(session, child_id=child_id, month=rules.month_of(day),
+                               limit=policy.monthly_units_per_child):
+        return BookingRefusal.MONTHLY_LIMIT
     infant = rules.is_infant(child.birthdate, day)
     if not repo.take_seat(session, unit_id=unit_id, day=day, infant=infant, capacity=facility.capacity,
                           infant_capacity=facility.infant_capacity):
@@ -168,9 +177,12 @@ def _insert_reservation(session: Session, values: dict[str, object]) -> tuple[in
     raise RuntimeError("could not draw a free booking number in 10 tries")
 
 
-def find_cancellable(session: Session, *, household_pk: int, booking_number: str,
-                     now: dt.datetime) -> int | BookingRefusal:
-    """The live reservation of this household with this number, if its unit has not started."""
+def find_cancellable(session: Session, *, household_pk: int, booking_number: str, now: dt.datetime,
+                     by_parent: bool = True) -> int | BookingRefusal:
+    """The live reservation of this household with this number, if its unit has not started.
+
+    A parent (phone or SMS) is held to the ward's cancel deadline as well; staff are not.
+    """
     reservation = session.scalar(select(Reservation).where(
         Reservation.booking_number == booking_number.strip(), Reservation.household_pk == household_pk,
         Reservation.status == repo.LIVE))
@@ -178,13 +190,19 @@ def find_cancellable(session: Session, *, household_pk: int, booking_number: str
         return BookingRefusal.NOT_FOUND
     if now >= reservation.starts_at:
         return BookingRefusal.TOO_LATE
+    policy = repo.policy(session)
+    if by_parent and rules.past_cancel_deadline(reservation.day, now=now, days_before=policy.cancel_days_before,
+                                                time=policy.cancel_time):
+        return BookingRefusal.PAST_DEADLINE
     return reservation.id
 
 
 def cancel(session: Session, *, household_pk: int, booking_number: str, channel: str, language: str,
            now: dt.datetime) -> Cancelled | BookingRefusal:
     """Cancel and free the seat at once; the cancellation text goes to the number on file."""
-    found = find_cancellable(session, household_pk=household_pk, booking_number=booking_number, now=now)
+    # The console is the staff's channel: the ward's deadline binds parents, not the counter.
+    found = find_cancellable(session, household_pk=household_pk, booking_number=booking_number, now=now,
+                             by_parent=channel != "staff")
     if isinstance(found, BookingRefusal):
         return found
     # The status flip is the arbiter between two cancellations of one booking: only the one
@@ -194,6 +212,7 @@ def cancel(session: Session, *, household_pk: int, booking_number: str, channel:
     reservation = session.get(Reservation, found)
     assert reservation is not None
     session.refresh(reservation)
+    repo.uncount_in_month(session, child_id=reservation.child_id, month=rules.month_of(reservation.day))
     repo.free_seat(session, unit_id=reservation.unit_id, day=reservation.day, infant=reservation.infant)
     household = session.get(Household, household_pk)
     assert household is not None

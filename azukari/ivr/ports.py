@@ -94,8 +94,9 @@ class SessionPorts:
             # The call says the same either way; whether it worked goes only to the number on file.
             household = self.session.get(Household, household_pk)
             if household is not None:
-                enqueue(self.session, household=household, kind="notice", now=self.now,
-                        body=texts.cancellation_refused(booking_number, language))
+                body = texts.cancellation_past_deadline(booking_number, language) \
+                    if outcome is BookingRefusal.PAST_DEADLINE else texts.cancellation_refused(booking_number, language)
+                enqueue(self.session, household=household, kind="notice", now=self.now, body=body)
 
     def text_my_bookings(self, *, household_pk: int, language: str) -> None:
         booking.text_my_bookings(self.session, household_pk=household_pk, language=language, now=self.now)

@@ -114,3 +114,19 @@ def unavailable_notice(day: dt.date, language: str) -> str:
         return _fit(f"The childcare time you asked for on {_day(day, 'en')} could not be booked because "
                     "this child already has a booking that overlaps it.")
     return _fit(f"{_day(day, 'ja')}のご希望の時間は、お子さまの既存のご予約と重なるため予約できませんでした。")
+
+
+def monthly_limit_notice(day: dt.date, language: str) -> str:
+    """Why a time could not be booked under the ward's monthly limit; only to the number on file."""
+    if language == "en":
+        return _fit(f"The childcare time you asked for on {_day(day, 'en')} could not be booked: this child "
+                    "has reached this month's limit of bookings.")
+    return _fit(f"{_day(day, 'ja')}のご希望の時間は、お子さまの今月の利用上限に達しているため予約できませんでした。")
+
+
+def cancellation_past_deadline(booking_number: str, language: str) -> str:
+    """A parent's cancel after the ward's deadline: nothing changed, the facility can still help."""
+    if language == "en":
+        return _fit(f"Booking number {booking_number} was not cancelled: the cancellation deadline has passed. "
+                    "Please call the facility.")
+    return _fit(f"予約番号 {booking_number} のご予約は取消期限を過ぎたため取り消していません。施設へお電話ください。")

@@ -25,6 +25,8 @@ REFUSALS = {
     BookingRefusal.EXPIRED_REGISTRATION: "その日は登録の有効期限を過ぎています。更新してください。",
     BookingRefusal.NOT_FOUND: "予約が見つかりません。",
     BookingRefusal.TOO_LATE: "開始時刻を過ぎた予約は取り消せません。",
+    BookingRefusal.PAST_DEADLINE: "取消期限を過ぎています（窓口からは取り消せます）。",
+    BookingRefusal.MONTHLY_LIMIT: "この子は今月の利用上限に達しています。",
 }
 
 
