@@ -25,8 +25,8 @@ class Runtime:
 
 
 def create_app(settings: Settings, *, database: Database | None = None, clock: Clock | None = None) -> FastAPI:
-    runtime = Runtime(settings=settings, database=database or Database(settings.database_url),
-                      clock=clock or SystemClock())
+    runtime = Runtime(settings=settings, clock=clock or SystemClock(),
+                      database=database or Database(settings.database_url, secret_key=settings.azukari_secret_key))
     app = FastAPI(title="azukari", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.runtime = runtime
     app.include_router(twilio_webhooks)

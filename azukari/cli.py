@@ -18,7 +18,7 @@ class CommandError(Exception):
 def _database(settings: Settings):  # type: ignore[no-untyped-def]
     from azukari.db import Database
 
-    return Database(settings.database_url)
+    return Database(settings.database_url, secret_key=settings.azukari_secret_key)
 
 
 def _migrate(args: argparse.Namespace, settings: Settings) -> None:

@@ -129,13 +129,22 @@ def drop_postgres_database(admin_url: str, name: str) -> None:
         admin.dispose()
 
 
-class Database:
-    """Engine plus session factory; built by the composition root, never at import time."""
+# Session.info key under which every session carries AZUKARI_SECRET_KEY (the audit chain is keyed with it).
+SECRET_KEY_INFO = "azukari.secret_key"
 
-    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+
+class Database:
+    """Engine plus session factory; built by the composition root, never at import time.
+
+    `secret_key` is the service's AZUKARI_SECRET_KEY: without it the database can be read, but no
+    audit entry can be written (the chain is keyed and refuses to grow unkeyed).
+    """
+
+    def __init__(self, url: str, *, pool_size: int = 10, secret_key: str | None = None) -> None:
         self.url = url
         self.engine = make_engine(url, pool_size=pool_size)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False,
+                                     info={SECRET_KEY_INFO: secret_key} if secret_key else None)
 
     @property
     def dialect(self) -> str:

@@ -28,7 +28,7 @@ def serve(settings: Settings, *, host: str, port: int, demo: bool) -> None:
     """Run the web service until interrupted; the outbox sender stops with it, finishing its message."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     clock = SystemClock()
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, secret_key=settings.azukari_secret_key)
     migrate.upgrade(database.engine)
     if demo:
         _load_demo(database, clock)

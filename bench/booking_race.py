@@ -27,7 +27,7 @@ from azukari.booking.facilities_file import import_facilities
 from azukari.booking.models import Facility, Reservation, Unit, UnitDay
 from azukari.db import Database, drop_postgres_database, recreate_postgres_database
 from azukari.registration.models import Child, Household
-from azukari.settings import TOKYO
+from azukari.settings import DEMO_SECRET_KEY, TOKYO
 
 NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=TOKYO)
 DAYS = [NOW.date() + dt.timedelta(days=d) for d in range(1, 29)]
@@ -171,12 +171,13 @@ def main() -> int:
           f"'one unit' capacity {args.attempts // 2}; 'many units' = 32 units x {len(DAYS)} days of 6 seats")
     results: list[Result] = []
     with tempfile.TemporaryDirectory() as tmp:
-        sqlite = Database(f"sqlite:///{tmp}/bench.db", pool_size=max(thread_counts) + 2)
+        sqlite = Database(f"sqlite:///{tmp}/bench.db", pool_size=max(thread_counts) + 2, secret_key=DEMO_SECRET_KEY)
         try:
             results += bench(sqlite, "sqlite", args.attempts, thread_counts)
         finally:
             sqlite.dispose()
-    pg = Database(recreate_postgres_database(PG_ADMIN, "azukari_bench"), pool_size=max(thread_counts) + 2)
+    pg = Database(recreate_postgres_database(PG_ADMIN, "azukari_bench"), pool_size=max(thread_counts) + 2,
+                  secret_key=DEMO_SECRET_KEY)
     try:
         results += bench(pg, "postgresql", args.attempts, thread_counts)
     finally:

@@ -31,6 +31,7 @@ from azukari.db import Database, drop_postgres_database, recreate_postgres_datab
 from azukari.identity.verification import AttemptContext, Verified, verify_by_household_id, verify_by_knowledge
 from azukari.registration.models import Child
 from azukari.registration.pins import hash_pin
+from azukari.settings import DEMO_SECRET_KEY
 
 NOW = dt.datetime(2026, 6, 1, 3, 0, tzinfo=dt.UTC)
 FIRST_BIRTHDAY = dt.date(2020, 6, 1)
@@ -62,7 +63,7 @@ C_COLS = "id, household_pk, name, kana, birthdate, sex"
 def build(url: str, children: int, pin_hash: str) -> tuple[Database, float]:
     started = time.perf_counter()
     households, kids = _rows(children, pin_hash)
-    database = Database(url)
+    database = Database(url, secret_key=DEMO_SECRET_KEY)
     migrate.upgrade(database.engine)
     raw = database.engine.raw_connection()
     cursor = raw.cursor()

@@ -14,6 +14,7 @@ from azukari.booking import service
 from azukari.booking.models import Reservation, UnitDay
 from azukari.booking.rules import BookingRefusal
 from azukari.db import Database
+from azukari.settings import DEMO_SECRET_KEY
 
 # Capacity 6 with 2 infant seats, so a race can overrun either limit.
 RACE_FACILITY = """
@@ -184,7 +185,8 @@ def test_cancellations_racing_with_bookings_keep_the_counter_true(database: Data
 
 def _process_booker(url: str, child_ids: list[int], unit: int, start: multiprocessing.synchronize.Barrier,
                     booked: multiprocessing.sharedctypes.Synchronized[int]) -> None:
-    database = Database(url, pool_size=2)  # a process of its own: its own engine and connections
+    # A process of its own: its own engine and connections.
+    database = Database(url, pool_size=2, secret_key=DEMO_SECRET_KEY)
     try:
         start.wait()
         for child_id in child_ids:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from fastapi.testclient import TestClient
 from sqlalchemy import text
@@ -51,7 +52,29 @@ def test_an_admin_exports_the_filtered_audit_log_as_csv_with_its_hashes(database
     client, household_id = _admin(database)
     response = client.post("/staff/audit/export", data={"csrf": csrf_of(client, "/staff/audit"),
                                                         "household_id": household_id})
-    rows = list(csv.DictReader(io.StringIO(response.text.lstrip("\ufeff"))))
+    rows = list(csv.DictReader(io.StringIO(response.text.lstrip("\ufeff"))))[:-1]
     assert response.headers["content-type"].startswith("text/csv")
     assert [r["action"] for r in rows] == ["household.viewed", "booking.created", "household.viewed"]
     assert all(len(r["hash"]) == 64 for r in rows)
+
+
+def test_the_export_ends_with_the_chain_head_so_a_later_truncation_shows(database: Database) -> None:
+    client, _household_id = _admin(database)
+    response = client.post("/staff/audit/export", data={"csrf": csrf_of(client, "/staff/audit")})
+    last = list(csv.DictReader(io.StringIO(response.text.lstrip("\ufeff"))))[-1]
+    with database.unit_of_work() as session:
+        head = audit.head(session)
+    assert last["id"] == "chain_head" and (last["prev_hash"], last["hash"]) == (str(head.count), head.hash)
+    assert response.headers["x-audit-head"] == str(head)
+
+
+def test_the_audit_page_shows_deleted_newest_entries_against_a_head_copied_from_it(database: Database) -> None:
+    client, _household_id = _admin(database)
+    page = client.get("/staff/audit").text
+    found = re.search(r'id="chain-head">[^<]*<code>([^<]+)</code>', page)
+    assert found is not None
+    with database.engine.begin() as connection:
+        connection.execute(text("DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)"))
+    checked = client.post("/staff/audit/verify", data={"csrf": csrf_of(client, "/staff/audit"),
+                                                      "anchor": found.group(1)}).text
+    assert "newest entries were deleted" in checked and "記録の連鎖は完全です" not in checked

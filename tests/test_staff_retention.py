@@ -15,6 +15,7 @@ from azukari.clock import FixedClock
 from azukari.db import Database
 from azukari.identity.models import VerificationAttempt
 from azukari.messaging.models import OutboxMessage
+from azukari.oversight import audit
 from azukari.oversight.escalations import open_escalation
 from azukari.oversight.models import DeletionRecord, Escalation
 from azukari.registration.models import Child, Household
@@ -113,6 +114,23 @@ def test_an_admin_purges_from_the_console_and_prints_the_certificate(database: D
     certificate = client.get(f"/staff/retention/certificates/{record_id}")
     assert certificate.status_code == 200 and "個人情報削除証明書" in certificate.text
     assert "髙橋" not in certificate.text
+
+
+def test_a_deletion_certificate_carries_the_audit_chain_head_as_printed(database: Database) -> None:
+    _old_household(database)
+    fixed = FixedClock(dt.datetime(2024, 6, 2, 12, tzinfo=TOKYO))
+    with database.unit_of_work() as session:
+        add_staff(session, username="admin", role="admin", now=fixed.now())
+        session.commit()
+    client = client_for(database, fixed)
+    log_in(client, "admin")
+    client.post("/staff/retention/purge", data={"csrf": csrf_of(client, "/staff/retention")})
+    with database.unit_of_work() as session:
+        record_id = session.scalar(select(DeletionRecord.id))
+    certificate = client.get(f"/staff/retention/certificates/{record_id}").text
+    with database.unit_of_work() as session:
+        head = audit.head(session)
+    assert f'id="chain-head">{head}<' in certificate
 
 
 def test_the_purge_command_erases_what_is_due(database: Database, capsys: pytest.CaptureFixture[str]) -> None:

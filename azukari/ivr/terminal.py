@@ -80,7 +80,7 @@ def _in_process(settings: Settings) -> Iterator[_Service]:
     from azukari.app import create_app
     from azukari.registration.demo import load_demo
 
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, secret_key=settings.azukari_secret_key)
     try:
         migrate.upgrade(database.engine)
         with database.unit_of_work() as session:

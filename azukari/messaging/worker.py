@@ -20,7 +20,7 @@ _logger = logging.getLogger("azukari.outbox")
 def run_worker(settings: Settings, *, once: bool = False) -> None:
     """Send due messages until stopped; with `once`, send everything due now and return."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, secret_key=settings.azukari_secret_key)
     http = HttpxTwilioClient(base_url=settings.twilio_api_base_url)
     sender = OutboxSender(database=database, settings=settings, clock=SystemClock(),
                           client=make_twilio_client(settings, http))

@@ -1,13 +1,24 @@
-"""The audit trail: append-only, each entry hashing the previous one so tampering shows."""
+"""The audit trail: append-only, each entry keyed-hashing the previous one, anchored by a head kept outside.
+
+Two attacks by someone who can write to the database (issue 9 item 9):
+- rewriting an entry and recomputing every hash after it: the hashes are HMACs under a key derived
+  from AZUKARI_SECRET_KEY, which the database does not hold, so the recomputed ones do not verify;
+- deleting the newest entries: the remaining chain is whole, so only a head (entry count + last
+  hash) copied out of the database earlier — from the audit page, an export or a deletion
+  certificate — shows that entries are missing.
+"""
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
+from dataclasses import dataclass
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from azukari.db import SECRET_KEY_INFO
 from azukari.oversight.models import AuditEntry
 
 GENESIS = "0" * 64
@@ -15,11 +26,45 @@ GENESIS = "0" * 64
 _CHAIN_LOCK = 0x617A756B  # "azuk"
 
 
-def _digest(prev_hash: str, at: dt.datetime, actor: str, action: str, household_pk: int | None,
+class AuditKeyMissing(RuntimeError):
+    """An audit entry was about to be written without the secret key: refuse rather than write it unkeyed."""
+
+
+@dataclass(frozen=True)
+class Head:
+    """The chain's anchor: how many entries it has and the hash of the last one."""
+
+    count: int
+    hash: str
+
+    def __str__(self) -> str:
+        return f"{self.count}:{self.hash}"
+
+    @classmethod
+    def parse(cls, value: str) -> Head:
+        count, _, digest = value.strip().partition(":")
+        if not count.isdigit() or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            raise ValueError("an audit head looks like 1234:<64 hex digits>")
+        return cls(int(count), digest)
+
+
+def chain_key(secret_key: str) -> bytes:
+    # Derived, so the audit chain never shares a MAC key with sealing or receipts digests.
+    return hmac.new(secret_key.encode(), b"azukari audit chain v1", hashlib.sha256).digest()
+
+
+def _digest(key: bytes, prev_hash: str, at: dt.datetime, actor: str, action: str, household_pk: int | None,
             detail: dict[str, object]) -> str:
     payload = json.dumps([prev_hash, at.astimezone(dt.UTC).isoformat(timespec="microseconds"), actor, action,
                           household_pk, detail], ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256(payload.encode()).hexdigest()
+    return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
+
+
+def _session_key(session: Session) -> bytes:
+    secret = session.info.get(SECRET_KEY_INFO)
+    if not isinstance(secret, str) or not secret:
+        raise AuditKeyMissing("the audit chain needs AZUKARI_SECRET_KEY: build Database(..., secret_key=...)")
+    return chain_key(secret)
 
 
 def record(session: Session, *, actor: str, action: str, now: dt.datetime, household_pk: int | None = None,
@@ -30,6 +75,7 @@ def record(session: Session, *, actor: str, action: str, now: dt.datetime, house
     holds the chain's advisory lock until commit, and taking row locks after it could deadlock
     with a booking that took them first.
     """
+    key = _session_key(session)
     if session.get_bind().dialect.name == "postgresql":
         # Two transactions appending at once would both chain onto the same last entry.
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
@@ -39,18 +85,47 @@ def record(session: Session, *, actor: str, action: str, now: dt.datetime, house
     at = now.astimezone(dt.UTC)
     body = detail or {}
     entry = AuditEntry(at=at, actor=actor, action=action, household_pk=household_pk, detail=body,
-                       prev_hash=prev_hash, hash=_digest(prev_hash, at, actor, action, household_pk, body))
+                       prev_hash=prev_hash, hash=_digest(key, prev_hash, at, actor, action, household_pk, body))
     session.add(entry)
     session.flush()
     return entry
 
 
-def first_broken_entry(session: Session) -> int | None:
-    """The id of the first entry whose hash or link does not check out, or None if the chain is whole."""
+def head(session: Session) -> Head:
+    """The anchor to copy out of the database now; compare it with verify_chain later."""
+    count = session.scalar(select(func.count()).select_from(AuditEntry)) or 0
+    last = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
+    return Head(count, last or GENESIS)
+
+
+def verify_chain(session: Session, key: str, anchor: Head | str | None = None) -> list[str]:
+    """Every way the chain fails to check out under `key` (AZUKARI_SECRET_KEY); empty when it is whole.
+
+    With an anchor (a head copied out earlier), also that the chain still reaches it: fewer entries
+    than the anchor counts, or another hash at that position, means entries were removed or replaced.
+    """
+    mac_key = chain_key(key)
+    wanted = Head.parse(anchor) if isinstance(anchor, str) else anchor
+    problems: list[str] = []
     prev_hash = GENESIS
+    position = 0
+    hash_at_anchor = GENESIS if wanted is not None and wanted.count == 0 else None
     for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)).yield_per(1000):
-        expected = _digest(prev_hash, entry.at, entry.actor, entry.action, entry.household_pk, entry.detail)
-        if entry.prev_hash != prev_hash or entry.hash != expected:
-            return entry.id
+        position += 1
+        if entry.prev_hash != prev_hash:
+            problems.append(f"entry #{entry.id} does not link to the entry before it (one was removed or inserted)")
+        expected = _digest(mac_key, entry.prev_hash, entry.at, entry.actor, entry.action, entry.household_pk,
+                           entry.detail)
+        if not hmac.compare_digest(entry.hash, expected):
+            problems.append(f"entry #{entry.id} does not match its keyed hash (it was rewritten)")
         prev_hash = entry.hash
-    return None
+        if wanted is not None and position == wanted.count:
+            hash_at_anchor = entry.hash
+    if wanted is not None:
+        if position < wanted.count:
+            problems.append(f"the chain has {position} entries but the anchor counts {wanted.count}: "
+                            "the newest entries were deleted")
+        elif hash_at_anchor != wanted.hash:
+            problems.append(f"entry {wanted.count} of the chain is not the one the anchor names: "
+                            "entries were replaced")
+    return problems

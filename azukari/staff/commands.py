@@ -28,7 +28,7 @@ def _password(from_stdin: bool) -> str:
 
 
 def run_staff_command(settings: Settings, args: argparse.Namespace) -> None:
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, secret_key=settings.azukari_secret_key)
     now = SystemClock().now()
     try:
         with database.unit_of_work() as session:
@@ -61,7 +61,7 @@ def run_staff_command(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def run_purge(settings: Settings, *, dry_run: bool) -> None:
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, secret_key=settings.azukari_secret_key)
     try:
         with database.unit_of_work() as session:
             now = SystemClock().now()

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
+from azukari.oversight import audit
 from azukari.oversight.models import DeletionRecord
 from azukari.staff import retention
 from azukari.staff.console import ADMIN, page
@@ -46,6 +47,7 @@ def certificate(request: Request, record_id: int) -> HTMLResponse:
                                 message="その削除記録はありません。")
         else:
             p.audit("retention.certificate_viewed", deletion_record_id=record.id)
-            response = p.render("certificate.html", record=record, labels=COUNT_LABELS)
+            # The chain's head as printed on paper: an anchor outside the database (issue 9 item 9).
+            response = p.render("certificate.html", record=record, labels=COUNT_LABELS, head=audit.head(p.session))
         p.session.commit()
     return response
