@@ -256,7 +256,7 @@ def test_one_child_racing_onto_nine_days_gets_exactly_the_months_limit(database:
 
 def _process_month_booker(url: str, child_id: int, unit: int, days: list[dt.date],
                           start: multiprocessing.synchronize.Barrier) -> None:
-    database = Database(url, pool_size=2)
+    database = Database(url, pool_size=2, secret_key=DEMO_SECRET_KEY)
     try:
         start.wait()
         for day in days:
