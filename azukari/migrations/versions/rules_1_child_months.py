@@ -1,7 +1,7 @@
 """the monthly limit's counter row per child and calendar month
 
 Revision ID: rules_1
-Revises: 0002
+Revises: lead_1
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'rules_1'
-down_revision: str | None = '0002'
+down_revision: str | None = 'lead_1'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
