@@ -175,3 +175,12 @@ def month_of(day: dt.date) -> dt.date:
 def within_monthly_limit(*, booked_in_month: int, limit: int | None) -> bool:
     """The same test as the conditional UPDATE that counts a booking against the month."""
     return limit is None or booked_in_month < limit
+
+
+# With the waiting list on and no `offer_hours` in the file, a freed seat is held this long.
+DEFAULT_OFFER_HOURS = 12
+
+
+def offer_expiry(now: dt.datetime, *, offer_hours: int | None, starts_at: dt.datetime) -> dt.datetime:
+    """Until when an offered seat is held: `offer_hours` from now, never past the unit's start."""
+    return min(now + dt.timedelta(hours=offer_hours or DEFAULT_OFFER_HOURS), starts_at)

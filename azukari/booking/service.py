@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from azukari.booking import refusals, rules
+from azukari.booking import offers, refusals, rules
 from azukari.booking import repository as repo
 from azukari.booking.models import BookingPolicy, Facility, Reservation, Unit
 from azukari.booking.rules import BookingRefusal
@@ -88,7 +88,7 @@ def options_for(session: Session, *, child_id: int, day: dt.date,
 
 
 def book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel: str, language: str,
-         now: dt.datetime) -> Booked | BookingRefusal:
+         now: dt.datetime, from_hold: bool = False) -> Booked | BookingRefusal:
     """Book one unit for one child, with its confirmation queued and audited, or refuse cleanly.
 
     Everything happens inside a SAVEPOINT: a refusal rolls back the lock and counter rows it
@@ -97,7 +97,7 @@ def book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel
     savepoint = session.begin_nested()
     try:
         outcome = _book(session, child_id=child_id, unit_id=unit_id, day=day, channel=channel,
-                        language=language, now=now)
+                        language=language, now=now, from_hold=from_hold)
     except BaseException:
         savepoint.rollback()
         raise
@@ -112,7 +112,7 @@ def book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel
 
 
 def _book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel: str, language: str,
-          now: dt.datetime) -> Booked | BookingRefusal:
+          now: dt.datetime, from_hold: bool) -> Booked | BookingRefusal:
     child = repo.child_with_household(session, child_id)
     unit = repo.unit_with_facility(session, unit_id)
     if child is None or unit is None or not unit.active or not unit.facility.active:
@@ -135,8 +135,11 @@ def _book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channe
                                limit=policy.monthly_units_per_child):
         return BookingRefusal.MONTHLY_LIMIT
     infant = rules.is_infant(child.birthdate, day)
-    if not repo.take_seat(session, unit_id=unit_id, day=day, infant=infant, capacity=facility.capacity,
-                          infant_capacity=facility.infant_capacity):
+    # An accepted seat offer books the seat held for it (booking/waitlist.py); anyone else takes a free one.
+    seated = repo.book_held_seat(session, unit_id=unit_id, day=day, infant=infant) if from_hold else \
+        repo.take_seat(session, unit_id=unit_id, day=day, infant=infant, capacity=facility.capacity,
+                       infant_capacity=facility.infant_capacity)
+    if not seated:
         return BookingRefusal.FULL
     fee = rules.fee_for(child.birthdate, day, under_1=policy.fee_under_1, from_1=policy.fee_from_1)
     values = {"household_pk": child.household_pk, "child_id": child_id, "facility_id": facility.id,
@@ -204,6 +207,9 @@ def cancel(session: Session, *, household_pk: int, booking_number: str, channel:
     session.refresh(reservation)
     repo.uncount_in_month(session, child_id=reservation.child_id, month=rules.month_of(reservation.day))
     repo.free_seat(session, unit_id=reservation.unit_id, day=reservation.day, infant=reservation.infant)
+    # The freed seat goes to the waiting list first, in this same transaction, so no one books it
+    # between the cancel and the offer (whoever cancelled: parent or staff).
+    offers.fill(session, unit_id=reservation.unit_id, day=reservation.day, now=now)
     household = session.get(Household, household_pk)
     assert household is not None
     outbox.withdraw(session, reservation_id=reservation.id, kind="reminder", now=now)
