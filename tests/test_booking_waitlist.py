@@ -14,10 +14,10 @@ from test_booking_service import DAY, NOW, add_child, book, seed_facilities, uni
 from azukari.booking import offers, service, waitlist
 from azukari.booking.models import Reservation, SeatOffer, UnitDay, WaitlistEntry
 from azukari.booking.rules import BookingRefusal
+from azukari.clock import TOKYO
 from azukari.db import Database
 from azukari.messaging.models import OutboxMessage
 from azukari.registration.models import Child
-from azukari.settings import TOKYO
 
 ONE_SEAT = """
 [booking]

@@ -13,10 +13,10 @@ from test_booking_service import DAY, FACILITIES, NOW, add_child, book, seed_fac
 from azukari.booking import rules, service
 from azukari.booking.models import ChildMonth, Reservation
 from azukari.booking.rules import BookingRefusal
+from azukari.clock import TOKYO
 from azukari.db import Database
 from azukari.messaging.models import OutboxMessage
 from azukari.registration.models import Child
-from azukari.settings import TOKYO
 
 RULES = """
 [rules]

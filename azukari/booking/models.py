@@ -154,6 +154,10 @@ class Reservation(Base):
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # Set by the instance that won the claim to queue the day-before reminder (booking/reminders.py).
     reminder_queued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Marked by facility staff on the roster: present | absent | no_show (booking/roster.py). No penalty
+    # follows from it automatically: the counter decides.
+    attendance: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    attendance_marked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     facility: Mapped[Facility] = relationship()
     unit: Mapped[Unit] = relationship()

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from azukari.booking import repository as repo
 from azukari.booking import rules
 from azukari.booking.models import BookingPolicy, SeatOffer, Unit, WaitlistEntry
+from azukari.clock import tokyo_date
 from azukari.messaging import outbox, texts
 from azukari.oversight import audit
 from azukari.registration.models import Child
@@ -87,7 +88,7 @@ def fill(session: Session, *, unit_id: int, day: dt.date, now: dt.datetime) -> i
     unit = repo.unit_with_facility(session, unit_id)
     if not policy.waitlist or unit is None or not unit.active or not unit.facility.active:
         return 0
-    if day <= rules.tokyo_date(now):  # only days that can still be booked (from tomorrow)
+    if day <= tokyo_date(now):  # only days that can still be booked (from tomorrow)
         return 0
     facility = unit.facility
     waiting = session.scalars(select(WaitlistEntry).where(
@@ -125,8 +126,9 @@ def fill(session: Session, *, unit_id: int, day: dt.date, now: dt.datetime) -> i
 
 def release(session: Session, offer: SeatOffer, *, entry_status: str, now: dt.datetime) -> None:
     """After an offer was settled without a booking: end its entry, free its hold, offer the seat on."""
-    end_entry(session, entry_id=offer.entry_id, status=entry_status, now=now, was=("offered",))
+    # The unit-day's row before the entry's, as everywhere (see the module's docstring).
     repo.release_hold(session, unit_id=offer.unit_id, day=offer.day, infant=offer.infant)
+    end_entry(session, entry_id=offer.entry_id, status=entry_status, now=now, was=("offered",))
     fill(session, unit_id=offer.unit_id, day=offer.day, now=now)
 
 
@@ -143,7 +145,7 @@ def pass_on_lapsed(session: Session, *, now: dt.datetime, limit: int = 200) -> i
         if settle(session, offer_id=offer.id, status="expired", now=now):
             release(session, offer, entry_status="lapsed", now=now)
             lapsed += 1
-    today = rules.tokyo_date(now)
+    today = tokyo_date(now)
     session.execute(update(WaitlistEntry).where(WaitlistEntry.status == "waiting", WaitlistEntry.day <= today)
                     .values(status="past", ended_at=now).execution_options(synchronize_session=False))
     # A seat may be free with families waiting: a capacity raised by re-import, a join that raced a cancel.

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import holidays
 
-from azukari.settings import TOKYO
+from azukari.clock import tokyo_at
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -135,7 +135,7 @@ def unit_period(day: dt.date, starts: str, ends: str) -> tuple[dt.datetime, dt.d
     start, end = parse_hhmm(starts), parse_hhmm(ends)
     if start is None or end is None:
         raise ValueError(f"unit times must be HH:MM, not {starts!r}-{ends!r}")
-    return dt.datetime.combine(day, start, tzinfo=TOKYO), dt.datetime.combine(day, end, tzinfo=TOKYO)
+    return tokyo_at(day, start), tokyo_at(day, end)
 
 
 def overlaps(a: tuple[dt.datetime, dt.datetime], b: tuple[dt.datetime, dt.datetime]) -> bool:
@@ -148,16 +148,12 @@ def has_room(*, booked: int, infants: int, capacity: int, infant_capacity: int, 
     return booked < capacity and (not infant or infants < infant_capacity)
 
 
-def tokyo_date(now: dt.datetime) -> dt.date:
-    return now.astimezone(TOKYO).date()
-
-
 def cancel_deadline(day: dt.date, *, days_before: int, time: str) -> dt.datetime:
     """The last moment a parent may cancel a booking of `day` themselves (Asia/Tokyo)."""
     at = parse_hhmm(time)
     if at is None:
         raise ValueError(f"cancel time must be HH:MM, not {time!r}")
-    return dt.datetime.combine(day - dt.timedelta(days=days_before), at, tzinfo=TOKYO)
+    return tokyo_at(day - dt.timedelta(days=days_before), at)
 
 
 def past_cancel_deadline(day: dt.date, *, now: dt.datetime, days_before: int | None, time: str | None) -> bool:

@@ -8,15 +8,15 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from azukari.booking import offers, refusals, rules
+from azukari.booking import listings, offers, refusals, rules
 from azukari.booking import repository as repo
-from azukari.booking.models import BookingPolicy, Facility, Reservation, Unit
+from azukari.booking.models import BookingPolicy, Facility, Reservation
 from azukari.booking.rules import BookingRefusal
+from azukari.clock import tokyo_date, tokyo_hhmm
 from azukari.messaging import outbox, texts
 from azukari.messaging.texts import BookingFacts
 from azukari.oversight import audit
 from azukari.registration.models import Child, Household
-from azukari.settings import TOKYO
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class Cancelled:
 
 def _day_refusal(policy: BookingPolicy, child: Child, day: dt.date, now: dt.datetime) -> BookingRefusal | None:
     """The refusals that depend on the day and the registration, not on any facility."""
-    if not rules.in_window(day, today=rules.tokyo_date(now), horizon_days=policy.horizon_days):
+    if not rules.in_window(day, today=tokyo_date(now), horizon_days=policy.horizon_days):
         return BookingRefusal.OUTSIDE_WINDOW
     if not rules.registration_covers(child.household.valid_until(), day):
         return BookingRefusal.EXPIRED_REGISTRATION
@@ -222,24 +222,14 @@ def cancel(session: Session, *, household_pk: int, booking_number: str, channel:
 
 
 def upcoming(session: Session, *, household_pk: int, now: dt.datetime) -> list[BookingFacts]:
-    """Live bookings of the household that have not ended yet, soonest first."""
-    rows = session.execute(
-        select(Reservation, Unit, Facility).join(Unit, Reservation.unit_id == Unit.id)
-        .join(Facility, Reservation.facility_id == Facility.id)
-        .where(Reservation.household_pk == household_pk, Reservation.status == repo.LIVE, Reservation.ends_at > now)
-        .order_by(Reservation.starts_at, Reservation.id))
-    return [facts_of(r, f) for r, _unit, f in rows]
+    """Live bookings of the household that have not ended yet, soonest first, as texts tell them."""
+    return [booking.facts for booking in listings.upcoming(session, household_pk=household_pk, now=now)]
 
 
 def facts_of(reservation: Reservation, facility: Facility) -> BookingFacts:
-    """What a text may say about a stored booking (listings, reminders)."""
-    return BookingFacts(reservation.booking_number, reservation.day, _hhmm(reservation.starts_at),
-                        _hhmm(reservation.ends_at), facility.name, reservation.fee)
-
-
-def _hhmm(at: dt.datetime) -> str:
-    # The times the parent booked, even if the facility's unit times change later.
-    return at.astimezone(TOKYO).strftime("%H:%M")
+    """What a text may say about a stored booking (listings, reminders), at the times it was booked for."""
+    return BookingFacts(reservation.booking_number, reservation.day, tokyo_hhmm(reservation.starts_at),
+                        tokyo_hhmm(reservation.ends_at), facility.name, reservation.fee)
 
 
 def text_my_bookings(session: Session, *, household_pk: int, language: str, now: dt.datetime) -> int:
@@ -251,35 +241,3 @@ def text_my_bookings(session: Session, *, household_pk: int, language: str, now:
     for body in bodies:
         outbox.enqueue(session, household=household, kind="listing", body=body, now=now)
     return len(bodies)
-
-
-@dataclass(frozen=True)
-class RosterLine:
-    """One child in a facility's day, for the staff console (staff views are audited there)."""
-
-    reservation_id: int
-    booking_number: str
-    unit_id: int
-    unit_key: int
-    starts: str
-    ends: str
-    child_id: int
-    child_name: str
-    child_kana: str
-    household_id: str
-    age: int
-    infant: bool
-    fee: int
-    channel: str
-
-
-def roster(session: Session, *, facility_id: int, day: dt.date) -> list[RosterLine]:
-    """Live reservations at one facility on one day, by unit then by booking time."""
-    rows = session.execute(
-        select(Reservation, Unit, Child, Household).join(Unit, Reservation.unit_id == Unit.id)
-        .join(Child, Reservation.child_id == Child.id).join(Household, Reservation.household_pk == Household.id)
-        .where(Reservation.facility_id == facility_id, Reservation.day == day, Reservation.status == repo.LIVE)
-        .order_by(Unit.key, Reservation.id))
-    return [RosterLine(r.id, r.booking_number, u.id, u.key, _hhmm(r.starts_at), _hhmm(r.ends_at), c.id, c.name,
-                       c.kana, h.household_id, rules.age_in_years(c.birthdate, day), r.infant, r.fee, r.channel)
-            for r, u, c, h in rows]

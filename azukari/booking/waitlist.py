@@ -18,6 +18,7 @@ from azukari.booking import offers, rules, service
 from azukari.booking import repository as repo
 from azukari.booking.models import LIVE_ENTRY, SeatOffer, WaitlistEntry
 from azukari.booking.rules import BookingRefusal
+from azukari.clock import tokyo_date
 from azukari.messaging import outbox, texts
 from azukari.oversight import audit
 from azukari.registration.models import Household
@@ -37,7 +38,7 @@ def join(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel
     unit = repo.unit_with_facility(session, unit_id)
     if not policy.waitlist or child is None or unit is None or not unit.active or not unit.facility.active:
         return BookingRefusal.NOT_FOUND
-    if not rules.in_window(day, today=rules.tokyo_date(now), horizon_days=policy.horizon_days):
+    if not rules.in_window(day, today=tokyo_date(now), horizon_days=policy.horizon_days):
         return BookingRefusal.OUTSIDE_WINDOW
     if not rules.registration_covers(child.household.valid_until(), day):
         return BookingRefusal.EXPIRED_REGISTRATION

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from azukari.settings import TOKYO
+from azukari.clock import in_tokyo
 
 MAX_CHARS = 134
 # Room left for the facility in the longest template (an English confirmation); the place name
@@ -164,7 +164,7 @@ def waiting(seat: SeatFacts, language: str) -> str:
 def seat_offer(seat: SeatFacts, *, until: dt.datetime, code: str, language: str) -> str:
     """A freed seat held for this family: reply with the code before `until` (Asia/Tokyo) to book it."""
     where = short_facility_name(seat.facility_name)
-    local = until.astimezone(TOKYO)
+    local = in_tokyo(until)
     if language == "en":
         return _fit(f"A seat is free: {_day(seat.day, 'en')} {seat.starts}-{seat.ends} at {where}. To book it, "
                     f"reply with code {code} by {local.month}/{local.day} {local:%H:%M}.")

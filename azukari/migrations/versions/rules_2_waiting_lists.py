@@ -1,4 +1,4 @@
-"""waiting lists, seat offers and held seats
+"""waiting lists, seat offers and held seats; attendance marks
 
 Revision ID: rules_2
 Revises: rules_1
@@ -63,6 +63,10 @@ def upgrade() -> None:
         batch_op.create_index('ix_seat_offers_household_status', ['household_pk', 'status'], unique=False)
         batch_op.create_index('ix_seat_offers_status_expires_at', ['status', 'expires_at'], unique=False)
 
+    with op.batch_alter_table('reservations', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('attendance', sa.String(length=10), nullable=True))
+        batch_op.add_column(sa.Column('attendance_marked_at', azukari.db.UTCDateTime(timezone=True), nullable=True))
+
     with op.batch_alter_table('unit_days', schema=None) as batch_op:
         batch_op.add_column(sa.Column('held', sa.Integer(), server_default=sa.text('0'), nullable=False))
         batch_op.add_column(sa.Column('held_infants', sa.Integer(), server_default=sa.text('0'), nullable=False))
@@ -72,6 +76,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('reservations', schema=None) as batch_op:
+        batch_op.drop_column('attendance_marked_at')
+        batch_op.drop_column('attendance')
+
     with op.batch_alter_table('unit_days', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_unit_days_holds_sane'), type_='check')
         batch_op.drop_column('held_infants')
