@@ -26,19 +26,19 @@ from azukari.booking import service as booking
 from azukari.booking.models import Facility, Reservation, Unit
 from azukari.clock import FixedClock
 from azukari.db import Database
+from azukari.erasure import retention
 from azukari.identity import throttling
 from azukari.oversight.escalations import open_escalation
 from azukari.oversight.models import AuditEntry, DeletionRecord
 from azukari.registration.models import Household
 from azukari.registration.service import ChildEntry, register_household
-from azukari.staff import retention
 from azukari.staff.models import StaffAccount
 
 TUESDAY = (MONDAY + dt.timedelta(days=1)).date()
 SOURCE = Path(__file__).resolve().parents[1] / "azukari"
 # Audited, but never by staff: a caller's verification is the bot's. Every other action is below.
 # Joining a waiting list is the parent's, offering a freed seat the system's.
-NOT_STAFF_ACTIONS = {"verification", "waitlist.joined", "waitlist.offered",
+NOT_STAFF_ACTIONS = {"verification", "waitlist.joined", "waitlist.offered", "data.erased_all",  # erase-all: the CLI
                      # Console pages for these land next (rules, issue 12); their cases come with them.
                      "waitlist.removed", "attendance.marked"}
 
