@@ -13,7 +13,7 @@ from staff_support import add_facilities, add_household
 
 from azukari.booking import service as booking
 from azukari.booking.models import Facility, Unit
-from azukari.clock import TOKYO, FixedClock, Settings
+from azukari.clock import TOKYO, FixedClock
 from azukari.db import Database
 from azukari.erasure import daily, erase_all, export
 from azukari.erasure.models import DailyRun
@@ -27,6 +27,7 @@ from azukari.oversight.escalations import open_escalation
 from azukari.oversight.models import AuditEntry, DeletionRecord, Escalation
 from azukari.registration.models import Household
 from azukari.schema import metadata
+from azukari.settings import Settings
 
 API = "http://twilio.test"
 SECRET = "a secret the database does not hold"
@@ -42,7 +43,8 @@ def _settings() -> Settings:
 def _old_household_with_sent_messages(database: Database, sids: list[str]) -> int:
     with database.unit_of_work() as session:
         add_facilities(session)
-        household = add_household(session, now=BOOKED_AT, registered_on=dt.date(2020, 4, 1))
+        household = add_household(session, now=BOOKED_AT, registered_on=dt.date(2020, 4, 1),
+                                  birthdate=dt.date(2020, 5, 1))
         unit_id = session.scalar(select(Unit.id).join(Facility).where(Facility.key == 1, Unit.key == 1))
         assert unit_id is not None
         outcome = booking.book(session, child_id=household.children[0].id, unit_id=unit_id, day=dt.date(2021, 3, 2),
