@@ -30,6 +30,34 @@ class Waiting:
     new: bool  # False: the child was already waiting for that unit and day
 
 
+def full_units(session: Session, *, child_id: int, day: dt.date, now: dt.datetime) -> list[service.UnitOption]:
+    """Units open on `day` with no room for a child of this age, to wait for; none without the rule.
+
+    Like `service.options_for`, it looks at the seats and the child's age only, never at the child's
+    own bookings (invariant 10): whoever asks about that day hears the same full units.
+    """
+    policy = repo.policy(session)
+    child = repo.child_with_household(session, child_id)
+    if not policy.waitlist or child is None:
+        return []
+    if not rules.in_window(day, today=tokyo_date(now), horizon_days=policy.horizon_days) \
+            or not rules.registration_covers(child.household.valid_until(), day):
+        return []
+    infant = rules.is_infant(child.birthdate, day)
+    fee = rules.fee_for(child.birthdate, day, under_1=policy.fee_under_1, from_1=policy.fee_from_1)
+    counters = repo.counters_for(session, day=day)
+    full: list[service.UnitOption] = []
+    for facility, unit in repo.active_units(session):
+        if not rules.is_open(facility.closed_weekdays, day, closed_on_public_holidays=policy.closed_on_public_holidays):
+            continue
+        taken, infants = counters.get(unit.id, (0, 0))
+        if not rules.has_room(booked=taken, infants=infants, capacity=facility.capacity,
+                              infant_capacity=facility.infant_capacity, infant=infant):
+            full.append(service.UnitOption(unit.id, facility.key, facility.name, facility.reading, unit.key,
+                                           unit.starts, unit.ends, fee))
+    return full
+
+
 def join(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel: str, language: str,
          now: dt.datetime) -> Waiting | BookingRefusal:
     """Put a child on the waiting list of one unit and day; the text goes to the number on file."""

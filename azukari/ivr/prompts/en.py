@@ -48,6 +48,18 @@ MESSAGES: dict[str, str] = {
     "refusal.full": "We are sorry, there is no room on that day. Please choose another day.",
     "refusal.expired_registration": ("We are sorry, your registration will have expired by that day, so it cannot "
                                      "be booked. Registrations are renewed at any centre's counter."),
+    "choice.wait": "the waiting list of a full time",
+    "refusal.full_wait": "Sorry, that day is full. You can join the waiting list.",
+    "waitlist_heading": "These times are full and can be waited for.",
+    "choice.full": "{facility}, {time}",
+    "choice.full_option": "{facility} {starts}-{ends} waiting list",
+    "choice.other_day": "another day",
+    "ask.waitlist": "Please press the number of the time you would like to wait for.",
+    "waitlist_summary": "The waiting list for {date}, {time}, at {facility}.",
+    "ask.waitlist_confirm": "To join this waiting list, press 1. To choose again, press 2.",
+    "ask.waitlist_confirm@sms": "Reply YES to join this waiting list, or NO to choose again.",
+    "waiting_taken": ("You are on the waiting list. If a seat frees up, we will text an offer to the phone "
+                      "number we have on file; reply with its code to book it."),
     "ask.cancel_ref": ("Please enter the booking number you want to cancel, then press the pound key. "
                        "It is in your confirmation text message."),
     "ask.cancel_ref@sms": "Please send the booking number you want to cancel.",

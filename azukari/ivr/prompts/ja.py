@@ -49,6 +49,18 @@ MESSAGES: dict[str, str] = {
     "refusal.full": "申し訳ありません。その日はご予約いただける空きがありません。別の日をお選びください。",
     "refusal.expired_registration": ("申し訳ありません。その日はご登録の有効期間を過ぎているため、ご予約できません。"
                                      "登録の更新は、各施設の窓口で承ります。"),
+    "choice.wait": "満員の時間のキャンセル待ち",
+    "refusal.full_wait": "申し訳ありません。その日は満員です。キャンセル待ちをお受けできます。",
+    "waitlist_heading": "キャンセル待ちができる時間をご案内します。",
+    "choice.full": "{facility}、{time}",
+    "choice.full_option": "{facility} {starts}-{ends} キャンセル待ち",
+    "choice.other_day": "別の日をお選びになる場合",
+    "ask.waitlist": "キャンセル待ちをする時間の番号を押してください。",
+    "waitlist_summary": "{date}、{time}、{facility}のキャンセル待ちです。",
+    "ask.waitlist_confirm": "この時間のキャンセル待ちをされる場合は1を、選び直す場合は2を押してください。",
+    "ask.waitlist_confirm@sms": "キャンセル待ちをする場合は「はい」、選び直す場合は「いいえ」と送ってください。",
+    "waiting_taken": ("キャンセル待ちを承りました。空きが出ましたら、ご登録の電話番号へSMSでお知らせします。"
+                      "お知らせに記載のコードを返信されると、ご予約になります。"),
     "ask.cancel_ref": ("取り消すご予約の予約番号を入力し、最後にシャープを押してください。"
                        "予約番号は、確認のSMSに記載しています。"),
     "ask.cancel_ref@sms": "取り消すご予約の予約番号を送ってください。",
