@@ -1,9 +1,10 @@
 """Waiting for a full unit: `facility 8` / `unit 8` → `waitlist` → `waitlist_confirm` (§5.1); texts' `8FU` (§5.2)."""
 from __future__ import annotations
 
+from azukari.ivr.handoff import trouble
 from azukari.ivr.parsing import parse_number, parse_yes_no
 from azukari.ivr.ports import Ports
-from azukari.ivr.questions import ask, wrong
+from azukari.ivr.questions import ask
 from azukari.ivr.replies import Line, Reply
 from azukari.ivr.state import Option, State
 
@@ -39,7 +40,7 @@ def _waitlist(state: State, answer: str, ports: Ports) -> Reply:
         return ask(state, "date")
     chosen = next((o for o in state.full if code(o) == key), None)
     if chosen is None:
-        return wrong(state)
+        return trouble(state, ports)
     state.facility_key, state.unit_id = chosen.facility_key, chosen.unit_id
     return ask(state, "waitlist_confirm")
 
@@ -48,7 +49,7 @@ def _waitlist_confirm(state: State, answer: str, ports: Ports) -> Reply:
     yes = parse_yes_no(answer) if state.channel == "sms" else {"1": True, "2": False}.get(answer)
     chosen, day = state.chosen_full(), state.chosen_day()
     if yes is None or chosen is None or day is None:
-        return wrong(state)
+        return trouble(state, ports)
     state.options, state.full, state.facility_key, state.unit_id, state.day = [], [], None, None, ""
     if not yes:
         return ask(state, "date", Line("choose_again"))
