@@ -26,12 +26,12 @@ from azukari.booking import service as booking
 from azukari.booking.models import Facility, Reservation, Unit
 from azukari.clock import FixedClock
 from azukari.db import Database
+from azukari.erasure import retention
 from azukari.identity import throttling
 from azukari.oversight.escalations import open_escalation
 from azukari.oversight.models import AuditEntry, DeletionRecord
 from azukari.registration.models import Household
 from azukari.registration.service import ChildEntry, register_household
-from azukari.staff import retention
 from azukari.staff.models import StaffAccount
 
 TUESDAY = (MONDAY + dt.timedelta(days=1)).date()
