@@ -27,7 +27,6 @@ def _render(p: Page, *, error: str = "", status_code: int = 200) -> HTMLResponse
 def list_accounts(request: Request) -> HTMLResponse:
     with page(request, roles=ADMIN) as p:
         response = _render(p)
-        p.session.commit()
     return response
 
 
@@ -42,10 +41,8 @@ def create(request: Request, username: Text = "", display_name: Text = "", passw
                                               now=p.now)
         except accounts.AccountError as error:
             response = _render(p, error=str(error), status_code=422)
-            p.session.commit()
             return response
         p.audit("staff.created", staff_id=account.id, role=account.role)
-        p.session.commit()
     return RedirectResponse("/staff/accounts", status_code=303)
 
 
@@ -56,5 +53,4 @@ def deactivate(request: Request, staff_id: int, csrf: Text = "") -> RedirectResp
         if account is not None and account.active:
             accounts.deactivate(p.session, account=account, now=p.now)
             p.audit("staff.deactivated", staff_id=account.id)
-        p.session.commit()
     return RedirectResponse("/staff/accounts", status_code=303)

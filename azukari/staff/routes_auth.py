@@ -66,7 +66,6 @@ def login(request: Request, username: Annotated[str, Form()] = "", password: Ann
 def logout(request: Request, csrf: Annotated[str, Form()] = "") -> RedirectResponse:
     with page(request, roles=ANY, csrf=csrf, post=True) as p:
         sessions.end(p.session, token=request.cookies.get(sessions.COOKIE_NAME))
-        p.session.commit()
     response = RedirectResponse("/staff/login", status_code=303)
     response.delete_cookie(sessions.COOKIE_NAME, path="/staff")
     return response
@@ -76,5 +75,4 @@ def logout(request: Request, csrf: Annotated[str, Form()] = "") -> RedirectRespo
 def home(request: Request) -> RedirectResponse:
     with page(request, roles=ANY) as p:
         role = p.account.role
-        p.session.commit()
     return RedirectResponse(_HOME[role], status_code=303)

@@ -18,12 +18,9 @@ def escalations(request: Request) -> HTMLResponse:
     with page(request, roles=CENTRE) as p:
         items = queue.open_items(p.session)
         resolved = queue.recently_resolved(p.session)
-        p.dv_households = sorted({i.household.household_id for i in [*items, *resolved]
-                                  if i.household and i.household.dv_flag})
         names = queue.staff_names(p.session)
         response = p.render("escalations.html", items=items, resolved=resolved, staff_names=names,
                             channels=queue.CHANNEL_LABELS, statuses=queue.STATUS_LABELS)
-        p.session.commit()
     return response
 
 
@@ -32,7 +29,6 @@ def claim(request: Request, escalation_id: int, csrf: CsrfField = "") -> Redirec
     with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
         e = queue.claim(p.session, escalation_id=escalation_id, staff_id=p.account.id)
         p.audit("escalation.claimed", household_pk=e.household_pk, escalation_id=e.id)
-        p.session.commit()
     return RedirectResponse(f"/staff/escalations#e{escalation_id}", status_code=303)
 
 
@@ -44,7 +40,6 @@ def note(request: Request, escalation_id: int, text: Annotated[str, Form()] = ""
             e = queue.add_note(p.session, escalation_id=escalation_id, author=p.account.display_name, text=text,
                                now=p.now)
             p.audit("escalation.noted", household_pk=e.household_pk, escalation_id=e.id)
-        p.session.commit()
     return RedirectResponse(f"/staff/escalations#e{escalation_id}", status_code=303)
 
 
@@ -53,5 +48,4 @@ def resolve(request: Request, escalation_id: int, csrf: CsrfField = "") -> Redir
     with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
         e = queue.resolve(p.session, escalation_id=escalation_id, staff_id=p.account.id, now=p.now)
         p.audit("escalation.resolved", household_pk=e.household_pk, escalation_id=e.id)
-        p.session.commit()
     return RedirectResponse("/staff/escalations", status_code=303)
