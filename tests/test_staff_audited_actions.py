@@ -37,7 +37,8 @@ from azukari.staff.models import StaffAccount
 TUESDAY = (MONDAY + dt.timedelta(days=1)).date()
 SOURCE = Path(__file__).resolve().parents[1] / "azukari"
 # Audited, but never by staff: a caller's verification is the bot's. Every other action is below.
-NOT_STAFF_ACTIONS = {"verification", "data.erased_all"}  # a call's verification; `azukari erase-all` (CLI)
+# Audited by the bot, or by an operator's command with no console page (erase-all: tests/test_erasure.py).
+NOT_STAFF_ACTIONS = {"verification", "data.erased_all"}
 
 
 @dataclass
