@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from azukari.runtime import runtime_of
 from azukari.staff import accounts, sessions
-from azukari.staff.console import ANY, page, runtime_of, templates
+from azukari.staff.console import ANY, page, templates
 
 router = APIRouter()
 _LOGIN_CSRF = "azukari_login_csrf"
