@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,7 +50,22 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+class _StatementsNotValues(logging.Filter):
+    """Turning SQL logging on (sqlalchemy.engine at INFO or DEBUG) shows statements, never values.
+
+    Parameters and rows are names, addresses, phone numbers: hide_parameters keeps them out of the
+    parameter lines and of error messages, and this drops the "Row" lines DEBUG adds.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.msg != "Row %r"
+
+
+_NO_VALUES = _StatementsNotValues()
+
+
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+    logging.getLogger("sqlalchemy.engine.Engine").addFilter(_NO_VALUES)  # once: addFilter ignores a repeat
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
