@@ -1,7 +1,7 @@
 """spent call and message sids: a replayed call or text changes nothing
 
 Revision ID: harden_1
-Revises: lead_1
+Revises: rules_2
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from alembic import op
 import azukari.db
 
 revision: str = 'harden_1'
-down_revision: str | None = 'lead_1'
+down_revision: str | None = 'rules_2'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
