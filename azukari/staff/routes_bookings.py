@@ -53,7 +53,8 @@ def roster(request: Request, facility: int | None = None, day: str | None = None
         homes = registration.by_household_ids(p.session, (line.household_id for line in lines))
         if chosen:
             p.audit("roster.viewed", facility_id=chosen.id, day=on.isoformat(), children=len(lines))
-        response = p.render("roster.html", facilities=facilities, chosen=chosen, day=on, lines=lines, homes=homes)
+        response = p.render("roster.html", facilities=facilities, chosen=chosen, day=on, lines=lines, homes=homes,
+                            today=p.today, marks=rosters.ATTENDANCE, done=request.query_params.get("done", ""))
     return response
 
 
