@@ -245,12 +245,12 @@ def created_on_the_staff_channel(d: Desk) -> Expect:
 def _cancelled_by_staff(d: Desk) -> int:
     reservation_id = d.book_for_the_parent()
     d.begin()
-    d.post(f"/staff/households/{d.household_pk}/cancel", reservation_id=reservation_id)
+    d.post(f"/staff/households/{d.household_pk}/cancel", reservation_id=reservation_id, reason="illness")
     return reservation_id
 
 
 def cancelled_by_staff(d: Desk) -> Expect:
-    return Expect(d.household_pk, {"reservation_id": _cancelled_by_staff(d)})
+    return Expect(d.household_pk, {"reservation_id": _cancelled_by_staff(d), "reason": "illness"})
 
 
 def cancelled_on_the_staff_channel(d: Desk) -> Expect:

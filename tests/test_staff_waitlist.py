@@ -13,6 +13,7 @@ from azukari.booking import offers, service
 from azukari.booking.models import BookingPolicy, Facility, Reservation, Unit, WaitlistEntry
 from azukari.clock import FixedClock
 from azukari.db import Database
+from azukari.oversight.models import AuditEntry
 
 TUESDAY = MONDAY.date() + dt.timedelta(days=1)
 
@@ -166,3 +167,21 @@ def test_the_household_page_shows_waiting_entries_and_the_past_years_marks(datab
     waiting, history = page.text.split('id="waiting"')[1].split('id="history"')
     assert (TUESDAY + dt.timedelta(days=7)).isoformat() in waiting and "待機中" in waiting
     assert "無断キャンセル" in history
+
+
+def test_a_staff_cancel_needs_a_reason_from_the_list_and_is_audited_with_it(database: Database) -> None:
+    d = _desk(database, "centre")
+    reservation = _booked(d)
+    url = f"/staff/households/{d.household_pk}/cancel"
+    assert d.client.post(url, data={"csrf": d.csrf, "reservation_id": reservation}).status_code == 403
+    assert d.client.post(url, data={"csrf": d.csrf, "reservation_id": reservation,
+                                    "reason": "family news"}).status_code == 403
+    with database.unit_of_work() as session:
+        assert session.scalars(select(Reservation.status)).one() == "booked"
+    assert d.client.post(url, data={"csrf": d.csrf, "reservation_id": reservation,
+                                    "reason": "after_deadline"}).status_code == 303
+    with database.unit_of_work() as session:
+        assert session.scalars(select(Reservation.status)).one() == "cancelled"
+        detail = session.scalars(select(AuditEntry.detail)
+                                 .where(AuditEntry.action == "booking.cancelled_by_staff")).one()
+    assert detail["reason"] == "after_deadline"
