@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -161,6 +162,9 @@ def test_the_check_command_prints_a_line_per_problem_and_fails(database: Databas
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("DATABASE_URL", database.url)
     assert main(["check"]) == 0
+    head = re.search(r"audit head (\d+:[0-9a-f]{64})", capsys.readouterr().out)
+    assert head is not None
+    assert main(["check", "--anchor", head.group(1)]) == 0
     with database.unit_of_work() as session:
         session.execute(update(UnitDay).values(booked=0).execution_options(synchronize_session=False))
         session.commit()
