@@ -5,6 +5,7 @@ from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse, RedirectResponse
 from sqlalchemy import text
 
+from azukari.body_limit import BodyLimit
 from azukari.clock import Clock
 from azukari.db import Database
 from azukari.ivr.routes import router as twilio_webhooks
@@ -27,6 +28,9 @@ def app_for(runtime: Runtime) -> FastAPI:
     app.include_router(twilio_webhooks)
     app.include_router(static_twiml())
     install_staff_console(app)
+    # Counts the bytes actually received, chunked bodies included. Added first, so it sits inside the
+    # other middleware: its refusal reaches the route as an HTTPException, not wrapped in a task group.
+    app.add_middleware(BodyLimit)
     operations.install(app)  # request ids, webhook timings, GET /metrics
 
     @app.get("/healthz", include_in_schema=False)
