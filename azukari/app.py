@@ -5,6 +5,7 @@ from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse, RedirectResponse
 from sqlalchemy import text
 
+from azukari.body_limit import BodyLimit
 from azukari.clock import Clock
 from azukari.db import Database
 from azukari.ivr import overload
@@ -31,6 +32,9 @@ def app_for(runtime: Runtime) -> FastAPI:
     install_staff_console(app)
     overload.install(app, limit=runtime.settings.max_webhooks_in_flight,
                      busy_twiml=busy_line(f"{runtime.settings.public_base_url}/twilio/voice/busy_callback"))
+    # Counts the bytes actually received, chunked bodies included. Added first, so it sits inside the
+    # other middleware: its refusal reaches the route as an HTTPException, not wrapped in a task group.
+    app.add_middleware(BodyLimit)
     operations.install(app)  # request ids, webhook timings, GET /metrics
 
     @app.get("/healthz", include_in_schema=False)

@@ -57,9 +57,19 @@ def _import_households(args: argparse.Namespace, settings: Settings) -> None:
     print(summary)
 
 
+def _refuse_demo_secrets(settings: Settings, *, demo: bool) -> None:
+    # Contract §1: the values written in the source are known to everyone; a service reachable from
+    # elsewhere must not sign, seal or key anything with them unless it was asked to be a demo.
+    left = settings.demo_secrets()
+    if left and not demo and not settings.public_url_is_loopback:
+        raise CommandError(f"{', '.join(left)} still has its demo value: set it, or run on a loopback "
+                           "PUBLIC_BASE_URL (or serve --demo)")
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> None:
     from azukari.server import serve
 
+    _refuse_demo_secrets(settings, demo=args.demo)
     serve(settings, host=args.host, port=args.port, demo=args.demo)
 
 
@@ -72,6 +82,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> None:
     from azukari.messaging.worker import run_worker
     from azukari.operations import logs
 
+    _refuse_demo_secrets(settings, demo=False)
     logs.configure(settings)
     with _runtime(settings) as runtime:  # one engine and one Twilio client for the jobs and the sender
         tasks = erasure_tasks(database=runtime.database, clock=runtime.clock, settings=settings,

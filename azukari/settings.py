@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 import phonenumbers
 from pydantic import Field, field_validator
@@ -133,3 +134,21 @@ class Settings(BaseSettings):
     @property
     def is_demo_credentials(self) -> bool:
         return self.twilio_auth_token == DEMO_AUTH_TOKEN
+
+    def demo_secrets(self) -> list[str]:
+        """The variables still at the demo value written in this file (contract §1), by name."""
+        pairs = (("TWILIO_AUTH_TOKEN", self.twilio_auth_token, DEMO_AUTH_TOKEN),
+                 ("TWILIO_ACCOUNT_SID", self.twilio_account_sid, DEMO_ACCOUNT_SID),
+                 ("AZUKARI_SECRET_KEY", self.azukari_secret_key, DEMO_SECRET_KEY))
+        return [name for name, value, demo in pairs if value == demo]
+
+    @property
+    def public_url_is_loopback(self) -> bool:
+        """PUBLIC_BASE_URL names this machine only: no one else can reach a service signed for it."""
+        host = urlsplit(self.public_base_url).hostname or ""
+        if host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False

@@ -190,3 +190,18 @@ def test_the_cli_refuses_a_bad_file_with_one_line_naming_the_line(
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "line 3, column dv_flag: not 0 or 1 '2'" in error
     assert counts(database) == (0, 0)
+
+
+@pytest.mark.parametrize(("column", "value", "message"), [
+    ("guardian_name", "髙" * 150, "longer than 100 characters"),
+    ("address", "練" * 301, "longer than 300 characters"),
+    ("child_kana", "タ" * 101, "longer than 100 characters"),
+    ("phone", "0" * 41, "longer than 40 characters"),
+    ("address", "東京都\x00練馬区", "contains a NUL byte"),
+])
+def test_an_over_long_or_nul_cell_is_refused_by_line_and_column_before_the_database(
+        tmp_path: Path, database: Database, column: str, value: str, message: str) -> None:
+    with pytest.raises(HouseholdImportError) as raised:
+        run_import(database, write(tmp_path / "h.csv", [DEMO, {**OTHER, column: value}]))
+    assert raised.value.errors == [f"line 3, column {column}: {message}"]
+    assert counts(database) == (0, 0)

@@ -100,7 +100,10 @@ def gathered(step: str, request: Request, runtime: RuntimeDep, fields: TwilioFor
     form = VoiceForm.model_validate(fields)
     turn = request.query_params.get("t", "")
     silence = request.query_params.get("silence") == "1"
-    return _xml(service.answer_call(runtime, step=step[:40], turn=turn[:12], silence=silence,
+    # No step is longer than the receipts' column (30): a longer path is simply not ours, answered
+    # like any out-of-turn request; a NUL (which PostgreSQL refuses in text) never reaches a query.
+    step = step.replace("\x00", "")[:30]
+    return _xml(service.answer_call(runtime, step=step, turn=turn.replace("\x00", "")[:12], silence=silence,
                                     call=_call(form)))
 
 

@@ -28,6 +28,8 @@ async def twilio_form(request: Request) -> dict[str, str]:
         raise HTTPException(status_code=403, detail="forbidden")
     try:
         form = await request.form()
+    except HTTPException:
+        raise  # past the body limit: 413
     except Exception as error:  # an unparseable body cannot carry a valid signature
         raise HTTPException(status_code=403, detail="forbidden") from error
     # Every value counts, repeated keys included (the validator signs each value of a key).
@@ -36,7 +38,8 @@ async def twilio_form(request: Request) -> dict[str, str]:
     if not validator.validate(signed_url(settings.public_base_url, request), fields, signature):
         log.warning("refused a webhook with a bad signature on %s", request.url.path)
         raise HTTPException(status_code=403, detail="forbidden")
-    return dict(fields.items())
+    # Checked as signed; stored without NULs, which PostgreSQL refuses in text (a 500, not TwiML).
+    return {key: value.replace("\x00", "") for key, value in fields.items()}
 
 
 TwilioForm = Annotated[dict[str, str], Depends(twilio_form)]

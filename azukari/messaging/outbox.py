@@ -7,6 +7,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from azukari.messaging.models import OutboxMessage
+from azukari.oversight.escalations import open_escalation
 from azukari.registration.models import Household
 
 _QUEUED = "azukari.outbox.queued"  # session.info key: the messages this unit of work queued
@@ -53,3 +54,24 @@ def hold_for_call(session: Session, *, call_sid: str) -> int:
     for message in queued:
         message.after_call = call_sid
     return len(queued)
+
+
+def recipient_now(session: Session, *, message: OutboxMessage, now: dt.datetime) -> str | None:
+    """The number to send `message` to at this moment: the number on file now, not when it was queued.
+
+    Staff may change the number or set the DV flag while a message waits for a retry. A DV
+    household's message is not sent at all: it is held for staff, who reach the family their own
+    way (None is returned and the row is marked 'held').
+    """
+    household = session.get(Household, message.household_pk) if message.household_pk is not None else None
+    if household is None:
+        return message.to_number
+    if household.dv_flag:
+        message.status, message.claimed_until, message.updated_at = "held", None, now
+        open_escalation(session, kind="message_held", channel="outbox", now=now, household_pk=household.id, dv=True,
+                        dedupe_key=f"message_held:outbox:{message.id}",
+                        details={"outbox_id": message.id, "kind": message.kind,
+                                 "reservation_id": message.reservation_id})
+        return None
+    message.to_number = household.phone
+    return household.phone

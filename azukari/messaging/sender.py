@@ -21,6 +21,7 @@ from azukari.clock import Clock
 from azukari.db import Database
 from azukari.messaging.call_delivery import call_wait
 from azukari.messaging.models import OutboxMessage
+from azukari.messaging.outbox import recipient_now
 from azukari.messaging.spoken_messages import announcement
 from azukari.messaging.status import escalate_undelivered
 from azukari.messaging.twilio_http import SendFailure, classify, make_twilio_client
@@ -146,11 +147,15 @@ class OutboxSender:
                 query = query.with_for_update(skip_locked=True)
             messages = session.scalars(query.limit(limit)).all()
             until = now + self.lease(limit)
+            claims = []
             for message in messages:
+                to_number = recipient_now(session, message=message, now=now)
+                if to_number is None:
+                    continue  # a DV household's message: held for staff, never sent
                 message.status, message.claimed_until = "sending", until
                 message.attempts += 1
-            claims = [_Claim(m.id, m.attempts, m.to_number, m.body, m.kind, m.created_at, m.after_call)
-                      for m in messages]
+                claims.append(_Claim(message.id, message.attempts, to_number, message.body, message.kind,
+                                     message.created_at, message.after_call))
             session.commit()
         return claims
 

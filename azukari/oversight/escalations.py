@@ -19,6 +19,7 @@ KINDS = {
     "staff_requested": "職員との通話を希望",
     "caller_in_trouble": "無回答や受け付けられない入力が2回続いた電話",
     "message_undelivered": "SMSが届かなかった",
+    "message_held": "DV登録世帯あてのSMSを送信せず保留（職員から連絡）",
     "erasure_failed": "Twilio上のメッセージの削除に失敗",
 }
 

@@ -193,6 +193,13 @@ def _header_errors(header: list[str]) -> list[str]:
 def _parse_row(raw: dict[str, str], line: int, today: dt.date, households: dict[str, HouseholdRow],
                errors: list[str]) -> None:
     cell = {name: value.strip() for name, value in raw.items()}
+    # Checked before anything else and before the database: an over-long value is a DataError on
+    # PostgreSQL (whose message would quote the row) and a NUL byte cannot be stored at all.
+    unfit = {name: "contains a NUL byte" if "\x00" in value else f"longer than {_MAX_CHARS.get(name, 40)} characters"
+             for name, value in cell.items() if "\x00" in value or len(value) > _MAX_CHARS.get(name, 40)}
+    if unfit:
+        errors.extend(f"line {line}, column {column}: {message}" for column, message in unfit.items())
+        return
     norm = {name: unicodedata.normalize("NFKC", value) for name, value in cell.items()}
     problems: dict[str, str] = {}
     parsed: dict[str, object] = {}
@@ -234,6 +241,10 @@ def _parse_row(raw: dict[str, str], line: int, today: dt.date, households: dict[
     if any(_same(c.name, child.name) and c.birthdate == child.birthdate for c in known.children):
         errors.append(f"line {line}, column child_name: the same child twice in household {household_id}")
     known.children.append(child)
+
+
+# The widest each column may be as typed (the columns of registration/models.py); others are short codes.
+_MAX_CHARS = {"guardian_name": 100, "guardian_kana": 100, "address": 300, "child_name": 100, "child_kana": 100}
 
 
 def _iso_date(text: str) -> dt.date | None:
