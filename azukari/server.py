@@ -15,13 +15,17 @@ from azukari.settings import Settings
 
 log = logging.getLogger("azukari.server")
 
-def _load_demo(database: Database, clock: SystemClock) -> None:
+def _load_demo(database: Database, clock: SystemClock, secret_key: str) -> None:
     from azukari.registration.demo import load_demo
+    from azukari.staff.demo import add_demo_account
 
     with database.unit_of_work() as session:
         summary = load_demo(session, today=tokyo_today(clock))
+        staff = add_demo_account(session, secret_key=secret_key, now=clock.now()) if summary else ""
         session.commit()
     log.info("%s", summary or "demo: the database already has data; nothing loaded")
+    if staff:
+        log.info("%s", staff)
 
 
 def serve(settings: Settings, *, host: str, port: int, demo: bool) -> None:
@@ -31,7 +35,7 @@ def serve(settings: Settings, *, host: str, port: int, demo: bool) -> None:
     database = Database(settings.database_url, secret_key=settings.azukari_secret_key)
     migrate.upgrade(database.engine)
     if demo:
-        _load_demo(database, clock)
+        _load_demo(database, clock, settings.azukari_secret_key)
     if settings.is_demo_credentials:
         log.warning("using the demo Twilio credentials: fine on a laptop, never in production")
     http = HttpxTwilioClient(base_url=settings.twilio_api_base_url)

@@ -18,7 +18,7 @@ from azukari.oversight import audit
 from azukari.settings import TOKYO
 from azukari.staff import sessions
 from azukari.staff.accounts import ROLE_LABELS
-from azukari.staff.models import StaffAccount
+from azukari.staff.models import StaffAccount, StaffSession
 
 if TYPE_CHECKING:  # app.py installs the console, so importing it at runtime would be circular
     from azukari.app import Runtime
@@ -63,6 +63,7 @@ class Page:
     csrf: str
     now: dt.datetime
     runtime: Runtime
+    session_record: StaffSession
     dv_households: list[str] = field(default_factory=list)
 
     @property
@@ -107,4 +108,4 @@ def page(request: Request, *, roles: frozenset[str], csrf: str | None = None,
             raise Forbidden("csrf")
         if signed_in.account.role not in roles:
             raise Forbidden("role")
-        yield Page(request, session, signed_in.account, signed_in.record.csrf_token, now, runtime)
+        yield Page(request, session, signed_in.account, signed_in.record.csrf_token, now, runtime, signed_in.record)

@@ -10,10 +10,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from azukari.registration import service as registration
 from azukari.registration.importer import check_child
-from azukari.registration.models import Household
+from azukari.registration.models import Child, Household
 from azukari.registration.service import ChildEntry, DuplicateChild, InvalidChild
 from azukari.staff import households
 from azukari.staff.console import CENTRE, Page, page
+from azukari.staff.forms import require_fits
+from azukari.staff.households import FormError
 from azukari.staff.routes_households import household_page
 
 router = APIRouter()
@@ -45,6 +47,12 @@ def add_child(request: Request, household_pk: int, child_name: Text = "", child_
     with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
         households.get(p.session, household_pk)  # an unknown household is refused before the form is judged
         form = {"name": child_name, "kana": child_kana, "birthdate": child_birthdate, "sex": child_sex}
+        try:
+            require_fits(("子の氏名", child_name, Child.name), ("子のフリガナ", child_kana, Child.kana))
+        except FormError as error:
+            failed = household_page(p, household_pk, error=str(error), status_code=422, child_form=form)
+            p.session.commit()
+            return failed
         checked, problems = check_child(name=child_name, kana=child_kana, birthdate=child_birthdate, sex=child_sex,
                                         today=p.today)
         try:

@@ -20,6 +20,9 @@ def escalations(request: Request) -> HTMLResponse:
         resolved = queue.recently_resolved(p.session)
         p.dv_households = sorted({i.household.household_id for i in [*items, *resolved]
                                   if i.household and i.household.dv_flag})
+        # The queue shows household IDs and numbers on file: each household shown has the view in its trail.
+        for household_pk in sorted({i.household.id for i in [*items, *resolved] if i.household}):
+            p.audit("escalation.queue_viewed", household_pk=household_pk)
         names = queue.staff_names(p.session)
         response = p.render("escalations.html", items=items, resolved=resolved, staff_names=names,
                             channels=queue.CHANNEL_LABELS, statuses=queue.STATUS_LABELS)

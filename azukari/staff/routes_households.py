@@ -10,9 +10,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from azukari.identity import throttling
 from azukari.identity.lifting import NotLocked, lift_household_lock
 from azukari.registration import service as registration
+from azukari.registration.models import Child, Household
 from azukari.registration.service import ChildEntry
 from azukari.staff import households
 from azukari.staff.console import CENTRE, Page, page
+from azukari.staff.forms import require_fits
 from azukari.staff.households import DV_REASONS, FormError
 
 router = APIRouter()
@@ -34,6 +36,8 @@ def search(request: Request, query: Text = "", csrf: Text = "") -> HTMLResponse:
     with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
         results = households.find(p.session, query=query)
         p.audit("household.searched", results=len(results))
+        for shown in results:  # every household the results showed has the search in its own trail
+            p.audit("household.shown_in_search", household_pk=shown.id)
         p.dv_households = [h.household_id for h in results if h.dv_flag]
         response = p.render("households.html", results=results, query=query)
         p.session.commit()
@@ -65,6 +69,11 @@ def _children(names: list[str], kanas: list[str], births: list[str], sexes: list
     return children
 
 
+def _guardian_fields(name: str, kana: str, address: str) -> list[tuple[str, str, Any]]:
+    return [("保護者氏名", name, Household.guardian_name), ("保護者のフリガナ", kana, Household.guardian_kana),
+            ("住所", address, Household.address)]
+
+
 @router.post("/households/new", response_class=HTMLResponse)
 def register(request: Request, guardian_name: Text = "", guardian_kana: Text = "", phone: Text = "",
              address: Text = "", registered_on: Text = "", dv_flag: Text = "", child_name: Texts = [],  # noqa: B006
@@ -74,6 +83,9 @@ def register(request: Request, guardian_name: Text = "", guardian_kana: Text = "
         try:
             if not guardian_name.strip() or not guardian_kana.strip() or not address.strip():
                 raise FormError("保護者氏名・フリガナ・住所は必須です")
+            require_fits(*_guardian_fields(guardian_name, guardian_kana, address),
+                         *[("子の氏名", name, Child.name) for name in child_name],
+                         *[("子のフリガナ", kana, Child.kana) for kana in child_kana])
             children = _children(child_name, child_kana, child_birthdate, child_sex)
             household, pin = registration.register_household(
                 p.session, guardian_name=guardian_name, guardian_kana=guardian_kana, phone=phone, address=address,
@@ -119,6 +131,7 @@ def edit(request: Request, household_pk: int, guardian_name: Text = "", guardian
          address: Text = "", csrf: Text = "") -> Response:
     with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
         try:
+            require_fits(*_guardian_fields(guardian_name, guardian_kana, address))
             changed = households.update_contact(p.session, household=households.get(p.session, household_pk),
                                                 guardian_name=guardian_name, guardian_kana=guardian_kana,
                                                 phone=phone, address=address, now=p.now)
