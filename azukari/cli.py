@@ -74,20 +74,27 @@ def _worker(args: argparse.Namespace, settings: Settings) -> None:
     # not import booking or ivr.
     from azukari import jobs
     from azukari.clock import SystemClock
+    from azukari.erasure.tasks import erasure_tasks
+    from azukari.messaging.twilio_http import HttpxTwilioClient, make_twilio_client
     from azukari.messaging.worker import run_worker
 
     database = _database(settings)
+    http = HttpxTwilioClient(base_url=settings.twilio_api_base_url)
+    tasks = erasure_tasks(database=database, clock=SystemClock(), settings=settings,
+                          client=make_twilio_client(settings, http))
     try:
         if args.once:
             jobs.run_once(database, SystemClock())  # first, so the reminders it queues go out now
+            jobs.run_tasks(tasks)
             run_worker(settings, once=True)
             return
-        stop_jobs = jobs.start(database, SystemClock())
+        stop_jobs = jobs.start(database, SystemClock(), tasks=tasks)
         try:
             run_worker(settings)
         finally:
             stop_jobs.set()
     finally:
+        http.close()
         database.dispose()
 
 
@@ -109,10 +116,32 @@ def _staff(args: argparse.Namespace, settings: Settings) -> None:
     run_staff_command(settings, args)
 
 
-def _purge(args: argparse.Namespace, settings: Settings) -> None:
-    from azukari.staff.commands import run_purge
+def _erasure(run: Callable[[], list[str]]) -> None:
+    from azukari.erasure.commands import ErasureCommandError
 
-    run_purge(settings, dry_run=args.dry_run)
+    try:
+        lines = run()
+    except ErasureCommandError as error:
+        raise CommandError(str(error)) from error
+    print("\n".join(lines))
+
+
+def _purge(args: argparse.Namespace, settings: Settings) -> None:
+    from azukari.erasure.commands import run_purge
+
+    _erasure(lambda: run_purge(settings, dry_run=args.dry_run))
+
+
+def _export(args: argparse.Namespace, settings: Settings) -> None:
+    from azukari.erasure.commands import run_export
+
+    _erasure(lambda: run_export(settings, directory=Path(args.directory)))
+
+
+def _erase_all(args: argparse.Namespace, settings: Settings) -> None:
+    from azukari.erasure.commands import run_erase_all
+
+    _erasure(lambda: run_erase_all(settings, confirm=args.confirm))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -150,6 +179,10 @@ def build_parser() -> argparse.ArgumentParser:
     staff_commands.add_parser("deactivate", help="deactivate an account now").add_argument("username")
     add("purge", _purge, "erase registrations past the retention period").add_argument(
         "--dry-run", action="store_true")
+    add("export", _export, "write every table as CSV, with a manifest of checksums, into a new directory"
+        ).add_argument("directory")
+    add("erase-all", _erase_all, "erase everything, Twilio's copies of our messages included, with a certificate"
+        ).add_argument("--confirm", action="store_true", help="required: nothing is erased without it")
     return parser
 
 

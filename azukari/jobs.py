@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from sqlalchemy.orm import Session
 
@@ -49,13 +49,24 @@ def run_once(database: Database, clock: Clock) -> dict[str, int]:
     return counts
 
 
-def start(database: Database, clock: Clock, *, interval: float = INTERVAL_SECONDS) -> threading.Event:
-    """Run the jobs every `interval` seconds on a daemon thread until the returned event is set."""
+def run_tasks(tasks: Sequence[tuple[str, Callable[[], object]]]) -> None:
+    """Jobs that open their own units of work or reach Twilio (the daily erasure, deletions at Twilio)."""
+    for what, task in tasks:
+        try:
+            task()
+        except Exception:
+            log.exception("periodic job failed: %s", what)
+
+
+def start(database: Database, clock: Clock, *, interval: float = INTERVAL_SECONDS,
+          tasks: Sequence[tuple[str, Callable[[], object]]] = ()) -> threading.Event:
+    """Run the jobs (and `tasks`) every `interval` seconds on a daemon thread until the returned event is set."""
     stop = threading.Event()
 
     def loop() -> None:
         while not stop.wait(interval):
             run_once(database, clock)
+            run_tasks(tasks)
 
     threading.Thread(target=loop, name="periodic-jobs", daemon=True).start()
     return stop

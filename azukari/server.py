@@ -9,6 +9,7 @@ from azukari import jobs, migrate
 from azukari.app import create_app
 from azukari.clock import SystemClock, tokyo_today
 from azukari.db import Database
+from azukari.erasure.tasks import erasure_tasks
 from azukari.messaging.sender import OutboxSender, start_background
 from azukari.messaging.twilio_http import HttpxTwilioClient, make_twilio_client
 from azukari.settings import Settings
@@ -42,7 +43,8 @@ def serve(settings: Settings, *, host: str, port: int, demo: bool) -> None:
     sender = OutboxSender(database=database, settings=settings, clock=clock,
                           client=make_twilio_client(settings, http))
     background = start_background(sender, settings.outbox_poll_seconds)
-    stop_jobs = jobs.start(database, clock)  # stale conversation state, day-before reminders
+    tasks = erasure_tasks(database=database, clock=clock, settings=settings, client=sender.client)
+    stop_jobs = jobs.start(database, clock, tasks=tasks)  # stale state, reminders, the daily erasure
     try:
         app = create_app(settings, database=database, clock=clock)
         uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)

@@ -1,9 +1,15 @@
-"""Shared fixtures: a real database on SQLite and on PostgreSQL, migrated with Alembic."""
+"""Shared fixtures: a real database on SQLite and on PostgreSQL, migrated with Alembic.
+
+On a developer's machine a missing PostgreSQL or Chromium skips the tests that need it, and
+`-ra` prints why. In CI (CI=true) it fails them: a skipped race or browser test proves nothing,
+and a green run without them once hid a planted race bug.
+"""
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -14,6 +20,15 @@ from azukari.schema import metadata
 from azukari.settings import DEMO_SECRET_KEY
 
 PG_ADMIN_URL = os.environ.get("AZUKARI_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+CHROMIUM = Path(os.environ.get("AZUKARI_TEST_CHROMIUM", "/usr/bin/chromium"))
+IN_CI = os.environ.get("CI") == "true"
+
+
+def unavailable(reason: str) -> NoReturn:
+    """Skip for want of `reason` on a developer's machine; fail in CI, where nothing may be missing."""
+    if IN_CI:
+        pytest.fail(f"CI=true and {reason}", pytrace=False)
+    pytest.skip(reason)
 
 
 def _pg_reason() -> str | None:
@@ -31,6 +46,15 @@ def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
+@pytest.hookimpl(tryfirst=True)  # before the item's fixtures start a server for a browser that is not there
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("browser") and not CHROMIUM.exists():
+        unavailable(f"{CHROMIUM} is absent: apt-get install -y chromium chromium-driver")
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Path:
+    return CHROMIUM
 
 
 _created_pg: list[str] = []
@@ -40,7 +64,7 @@ _created_pg: list[str] = []
 def pg_url() -> str:
     reason = _pg_reason()
     if reason:
-        pytest.skip(reason)
+        unavailable(reason)
     # Unique per run and worker: several suites may run at once on one server.
     name = f"azukari_test_{os.getpid()}_{_worker()}"
     _created_pg.append(name)

@@ -184,19 +184,34 @@ def test_an_overlap_is_explained_only_by_text_to_the_number_on_file(session: Ses
     book(session, child, facility_key=2, unit_key=1)
     notice = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "notice")).one()
     assert notice.to_number == child.household.phone
-    assert "重なる" in notice.body
+    assert "11月27日" in notice.body and "10:00-13:00" in notice.body and "石神井" in notice.body
+    assert "すでにご予約があります" in notice.body
 
 
-def test_units_that_overlap_the_childs_own_booking_are_silently_left_out(session: Session) -> None:
+def test_an_overlap_refused_at_the_counter_texts_nothing(session: Session) -> None:
     child = add_child(session)
     book(session, child, facility_key=1, unit_key=1)
-    options = service.options_for(session, child_id=child.id, day=DAY, now=NOW)
-    assert isinstance(options, list)
-    assert [(o.facility_key, o.unit_key) for o in options] == [(1, 2), (2, 2)]
-    book(session, child, facility_key=1, unit_key=2)
-    book(session, add_child(session), facility_key=2, unit_key=2)
-    book(session, add_child(session), facility_key=2, unit_key=2)
-    assert service.options_for(session, child_id=child.id, day=DAY, now=NOW) is BookingRefusal.FULL
+    refused = service.book(session, child_id=child.id, unit_id=unit_id(session, 2, 1), day=DAY, channel="staff",
+                           language="ja", now=NOW)
+    assert refused is BookingRefusal.OVERLAPPING
+    assert session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "notice")).all() == []
+
+
+def test_a_full_unit_refused_at_confirm_texts_no_reason(session: Session) -> None:
+    for _ in range(2):
+        book(session, add_child(session), facility_key=2, unit_key=1)
+    assert book(session, add_child(session), facility_key=2, unit_key=1) is BookingRefusal.FULL
+    assert session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "notice")).all() == []
+
+
+def test_the_free_units_offered_do_not_depend_on_the_childs_own_bookings(session: Session) -> None:
+    child, other = add_child(session), add_child(session)
+    book(session, child, facility_key=1, unit_key=1)
+    book(session, child, facility_key=2, unit_key=2)
+    mine = service.options_for(session, child_id=child.id, day=DAY, now=NOW)
+    theirs = service.options_for(session, child_id=other.id, day=DAY, now=NOW)
+    assert isinstance(mine, list) and mine == theirs
+    assert [(o.facility_key, o.unit_key) for o in mine] == [(1, 1), (1, 2), (2, 1), (2, 2)]
 
 
 def test_a_booking_queues_its_confirmation_to_the_number_on_file_and_audits_ids_only(session: Session) -> None:

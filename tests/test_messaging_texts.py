@@ -13,9 +13,9 @@ from azukari.messaging.texts import (
     cancellation_refused,
     confirmation,
     listing,
+    refused_booking,
     reminder,
     short_facility_name,
-    unavailable_notice,
 )
 
 # The conformance kit's own patterns.
@@ -26,6 +26,7 @@ LONGEST_NAME = "東京都練馬区立光が丘第二地域子育て支援拠点�
 DAY = dt.date(2026, 12, 3)
 FACTS = BookingFacts(booking_number="98765432", day=DAY, starts="13:00", ends="16:00",
                      facility_name=LONGEST_NAME, fee=2000)
+REASONS = ("overlapping", "monthly_limit", "expired_registration")
 DATE_AS = {"ja": "12月3日", "en": "12/3"}
 
 
@@ -34,7 +35,9 @@ def _every_text(language: str) -> list[str]:
             for n in range(1, 8)]
     return [confirmation(FACTS, language), cancellation(FACTS.booking_number, DAY, language),
             *listing([FACTS], language), *listing(many, language), *listing([], language),
-            unavailable_notice(DAY, language), cancellation_refused("98765432", language),
+            *(refused_booking(day=DAY, starts="09:00", ends="12:00", facility_name=LONGEST_NAME, reason=reason,
+                              language=language) for reason in REASONS),
+            cancellation_refused("98765432", language),
             reminder(FACTS, language)]
 
 

@@ -13,6 +13,8 @@ from azukari.booking import service as booking
 from azukari.booking.models import Facility, Reservation, Unit
 from azukari.clock import FixedClock
 from azukari.db import Database
+from azukari.erasure import commands as erasure_commands
+from azukari.erasure import retention
 from azukari.identity.models import VerificationAttempt
 from azukari.messaging.models import OutboxMessage
 from azukari.oversight import audit
@@ -20,7 +22,7 @@ from azukari.oversight.escalations import open_escalation
 from azukari.oversight.models import DeletionRecord, Escalation
 from azukari.registration.models import Child, Household
 from azukari.settings import TOKYO, Settings
-from azukari.staff import commands, retention
+from azukari.staff import commands
 from azukari.staff.models import StaffAccount
 
 # The household registers on 2020-04-01 (valid to 2021-03-31) and books once, in March 2021.
@@ -136,8 +138,8 @@ def test_a_deletion_certificate_carries_the_audit_chain_head_as_printed(database
 def test_the_purge_command_erases_what_is_due(database: Database, capsys: pytest.CaptureFixture[str]) -> None:
     _old_household(database)
     # The command reads the real clock: today is years past the household's 2021 booking.
-    commands.run_purge(Settings(database_url=database.url), dry_run=False)
-    assert "erased 1 households" in capsys.readouterr().out and _count(database, Household) == 0
+    lines = erasure_commands.run_purge(Settings(database_url=database.url), dry_run=False)
+    assert "erased 1 households" in lines[0] and _count(database, Household) == 0
 
 
 def test_the_staff_add_command_creates_the_first_admin_from_stdin(database: Database,
@@ -148,3 +150,19 @@ def test_the_staff_add_command_creates_the_first_admin_from_stdin(database: Data
     with database.unit_of_work() as session:
         role = session.scalar(select(StaffAccount.role).where(StaffAccount.username == "root"))
     assert role == "admin"
+
+
+def test_the_certificate_says_whether_twilios_copies_are_deleted(database: Database) -> None:
+    _old_household(database)
+    fixed = FixedClock(dt.datetime(2024, 6, 2, 12, tzinfo=TOKYO))
+    with database.unit_of_work() as session:
+        session.execute(update(OutboxMessage).values(message_sid="SM" + "9" * 32))
+        add_staff(session, username="admin", role="admin", now=fixed.now())
+        session.commit()
+    client = client_for(database, fixed)
+    log_in(client, "admin")
+    client.post("/staff/retention/purge", data={"csrf": csrf_of(client, "/staff/retention")})
+    with database.unit_of_work() as session:
+        record_id = session.scalar(select(DeletionRecord.id))
+    certificate = client.get(f"/staff/retention/certificates/{record_id}").text
+    assert "Twilio上の写しの削除が完了していません" in certificate and "削除待ち" in certificate

@@ -117,16 +117,41 @@ def test_an_infant_is_quoted_the_infant_fee(database: Database) -> None:
     assert "2,000円" in " ".join(phone.says)
 
 
-def test_a_time_that_overlaps_the_childs_own_booking_is_not_offered(
+def _free_times_heard(client: TestClient, family: Family, sid: str) -> tuple[list[str], list[str]]:
+    phone = Phone(client, caller=None, sid=sid)
+    phone.start()
+    phone.answer("language", digits="1")
+    phone.verify_by_id(family)
+    phone.answer("menu", digits="1")
+    phone.answer("date", digits=TUESDAY.strftime("%Y%m%d"))
+    facilities = phone.says
+    phone.answer("facility", digits="1")
+    return facilities, phone.says
+
+
+def test_a_child_with_a_booking_hears_the_same_free_times_as_any_other_child(
+        client: TestClient, database: Database, family: Family) -> None:
+    other = seed(database, facilities=False, phone="090-1111-0002", birthdate=dt.date(2024, 4, 1))
+    booker = _verified(client, family)
+    booker.choose(TUESDAY, 1, 1)
+    booker.answer("confirm", digits="1")
+    assert _free_times_heard(client, family, "CA" + "2" * 32) == _free_times_heard(client, other, "CA" + "3" * 32)
+
+
+def test_an_overlap_is_refused_at_confirm_in_the_common_words_and_its_reason_texted_to_the_number_on_file(
         client: TestClient, database: Database, family: Family) -> None:
     first = _verified(client, family)
     first.choose(TUESDAY, 1, 1)
     first.answer("confirm", digits="1")
-    second = _verified(client, family, sid="CA" + "2" * 32)
-    second.answer("menu", digits="1")
-    second.answer("date", digits=TUESDAY.strftime("%m%d") + "#")
-    second.answer("facility", digits="2")
-    assert "午前9時" not in " ".join(second.says) and "午後1時から4時" in " ".join(second.says)
+    again = _verified(client, family, sid="CA" + "2" * 32)
+    again.choose(TUESDAY, 2, 1)  # another facility, the same morning
+    again.answer("confirm", digits="1")
+    assert again.step == "date" and "この時間はご予約できませんでした" in " ".join(again.says)
+    assert "すでに" not in " ".join(again.transcript)
+    notice = outbox(database)[-1]
+    assert (notice.kind, notice.to_number) == ("notice", family.phone)
+    assert "6月2日" in notice.body and "09:00-12:00" in notice.body and "すでにご予約があります" in notice.body
+    assert len(_numbers(database)) == 1
 
 
 def test_a_day_outside_the_window_is_refused_and_the_date_asked_again(client: TestClient, family: Family) -> None:

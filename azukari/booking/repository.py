@@ -120,12 +120,6 @@ def active_units(session: Session) -> list[tuple[Facility, Unit]]:
     return [(facility, unit) for facility, unit in rows]
 
 
-def live_periods(session: Session, *, child_id: int, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
-    rows = session.execute(select(Reservation.starts_at, Reservation.ends_at).where(
-        Reservation.child_id == child_id, Reservation.day == day, Reservation.status == LIVE))
-    return [(starts_at, ends_at) for starts_at, ends_at in rows]
-
-
 def insert_reservation(session: Session, values: dict[str, Any]) -> int | None:
     """Insert a reservation; None if its booking number is already taken (the caller draws again).
 

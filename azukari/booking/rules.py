@@ -27,6 +27,11 @@ class BookingRefusal(StrEnum):
     TOO_LATE = "too_late"
 
 
+# Refusals of a booking whose reason is about the child or the registration: the conversation says
+# only the common "cannot be booked", and the reason goes by text to the number on file.
+REASON_BY_TEXT = frozenset({BookingRefusal.OVERLAPPING, BookingRefusal.EXPIRED_REGISTRATION})
+
+
 def age_in_years(birthdate: dt.date, on: dt.date) -> int:
     """Whole years on `on`; a child born on 29 February turns a year older on 1 March."""
     return on.year - birthdate.year - ((on.month, on.day) < (birthdate.month, birthdate.day))

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from azukari.booking import refusals, rules
 from azukari.booking import repository as repo
-from azukari.booking import rules
 from azukari.booking.models import BookingPolicy, Facility, Reservation, Unit
 from azukari.booking.rules import BookingRefusal
 from azukari.messaging import outbox, texts
@@ -55,10 +55,11 @@ def _day_refusal(policy: BookingPolicy, child: Child, day: dt.date, now: dt.date
 
 def options_for(session: Session, *, child_id: int, day: dt.date,
                 now: dt.datetime) -> list[UnitOption] | BookingRefusal:
-    """Units with room for this child on `day`, in facility then unit key order.
+    """Units with room on `day` for a child of this age, in facility then unit key order.
 
-    Units the child could not take because of their own booking are left out silently and,
-    if nothing else is left, the answer is FULL: a caller never learns about existing bookings.
+    The child's own bookings play no part (invariant 10): whoever knows the four facts must not
+    learn from the list when the child is in care. An overlap is refused at `book` instead, in
+    the words of any refusal, and its reason goes by text to the number on file (`refusals`).
     """
     child = repo.child_with_household(session, child_id)
     if child is None:
@@ -70,7 +71,6 @@ def options_for(session: Session, *, child_id: int, day: dt.date,
     infant = rules.is_infant(child.birthdate, day)
     fee = rules.fee_for(child.birthdate, day, under_1=policy.fee_under_1, from_1=policy.fee_from_1)
     counters = repo.counters_for(session, day=day)
-    own = repo.live_periods(session, child_id=child_id, day=day)
     any_open = False
     options: list[UnitOption] = []
     for facility, unit in repo.active_units(session):
@@ -78,10 +78,8 @@ def options_for(session: Session, *, child_id: int, day: dt.date,
             continue
         any_open = True
         booked, infants = counters.get(unit.id, (0, 0))
-        period = rules.unit_period(day, unit.starts, unit.ends)
         if rules.has_room(booked=booked, infants=infants, capacity=facility.capacity,
-                          infant_capacity=facility.infant_capacity, infant=infant) \
-                and not any(rules.overlaps(period, mine) for mine in own):
+                          infant_capacity=facility.infant_capacity, infant=infant):
             options.append(UnitOption(unit.id, facility.key, facility.name, facility.reading, unit.key,
                                       unit.starts, unit.ends, fee))
     if not any_open:
@@ -107,12 +105,9 @@ def book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel
         savepoint.commit()
         return outcome
     savepoint.rollback()
-    if outcome is BookingRefusal.OVERLAPPING:
-        # Said only to the number on file: the caller's channel never learns of other bookings.
-        child = session.get(Child, child_id)
-        if child is not None:
-            outbox.enqueue(session, household=child.household, kind="notice",
-                           body=texts.unavailable_notice(day, language), now=now)
+    if channel != "staff":  # staff read the reason on their screen; a parent's channel never hears it
+        refusals.text_reason(session, refusal=outcome, child_id=child_id, unit_id=unit_id, day=day,
+                             language=language, now=now)
     return outcome
 
 

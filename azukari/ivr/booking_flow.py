@@ -16,9 +16,9 @@ if TYPE_CHECKING:
 
 Handler = Callable[[State, str, "Ports"], Reply]
 
-# Refusals of a day that a caller may hear. Anything else — above all an overlap with one of the
-# child's own bookings — is the one sentence "this time cannot be booked", so a caller learns
-# nothing about existing bookings (the booking core texts the reason to the number on file).
+# Refusals of a day that a caller may hear when choosing a date: none depends on the child's
+# bookings. At `confirm` every refusal is the one sentence "this time cannot be booked", so an
+# overlap or a ward rule sounds like a seat taken meanwhile (the reason goes by text, §6).
 _DAY_REFUSALS = {"closed", "outside_window", "full", "expired_registration"}
 
 
@@ -117,8 +117,7 @@ def _confirm(state: State, answer: str, ports: Ports) -> Reply:
     refusal = ports.book(child_id=state.child_id, unit_id=option.unit_id, day=day, language=state.language)
     state.options, state.facility_key, state.unit_id, state.day = [], None, None, ""
     if refusal is not None:
-        reason = f"refusal.{refusal}" if refusal in _DAY_REFUSALS - {"full"} else "cannot_book"
-        return ask(state, "date", Line(reason))
+        return ask(state, "date", Line("cannot_book"))
     # Booked: the booking number goes only by SMS to the number on file, never into the call.
     # A text thread shows the menu again (its 1 is "book another"); a call asks `next` (§5.1).
     return ask(state, "next" if state.channel == "voice" else "menu", Line("booked"))

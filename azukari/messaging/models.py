@@ -32,3 +32,26 @@ class OutboxMessage(Base):
     last_error: Mapped[str] = mapped_column(String(200), default="")
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class ProviderDeletion(Base):
+    """A copy of one of our messages held by Twilio, deleted there after its household is purged.
+
+    The row carries only Twilio's SID (no number, no text) and outlives the household, so the
+    deletion can be retried and reported on the deletion certificate.
+    """
+
+    __tablename__ = "provider_deletions"
+    __table_args__ = (Index("ix_provider_deletions_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deletion_record_id: Mapped[int | None] = mapped_column(
+        ForeignKey("deletion_records.id", ondelete="SET NULL"), nullable=True, index=True)
+    resource: Mapped[str] = mapped_column(String(10), default="message")  # message | call
+    sid: Mapped[str] = mapped_column(String(40), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | deleted | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_error: Mapped[str] = mapped_column(String(200), default="")
+    done_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

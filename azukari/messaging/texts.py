@@ -108,9 +108,24 @@ def listing(bookings: list[BookingFacts], language: str) -> list[str]:
     return messages
 
 
-def unavailable_notice(day: dt.date, language: str) -> str:
-    """Why a time could not be booked, sent only to the number on file (never said on the call)."""
-    if language == "en":
-        return _fit(f"The childcare time you asked for on {_day(day, 'en')} could not be booked because "
-                    "this child already has a booking that overlaps it.")
-    return _fit(f"{_day(day, 'ja')}のご希望の時間は、お子さまの既存のご予約と重なるため予約できませんでした。")
+# Why a booking was refused, in ordinary words, keyed by the booking core's refusal value. Only
+# reasons about the child or the registration are here: they go to the number on file alone.
+_REFUSAL_REASONS: dict[str, dict[str, str]] = {
+    "overlapping": {"ja": "お子さまはその時間にすでにご予約があります。",
+                    "en": "this child already has care booked at that time."},
+    "monthly_limit": {"ja": "お子さまのその月のご利用が上限に達しています。",
+                      "en": "this child has reached that month's limit of bookings."},
+    "expired_registration": {"ja": "その日には事前登録の有効期限が切れています。",
+                             "en": "your registration will have expired by that day."},
+}
+
+
+def refused_booking(*, day: dt.date, starts: str, ends: str, facility_name: str, reason: str,
+                    language: str) -> str:
+    """A booking refused for a reason the call never says: what was asked for, and why not."""
+    where = short_facility_name(facility_name)
+    lang = "en" if language == "en" else "ja"
+    why = _REFUSAL_REASONS[reason][lang]
+    if lang == "en":
+        return _fit(f"Not booked: {_day(day, 'en')} {starts}-{ends} at {where}. Reason: {why}")
+    return _fit(f"{_day(day, 'ja')} {starts}-{ends} {where}のご予約はできませんでした。理由: {why}")

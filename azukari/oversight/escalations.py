@@ -18,6 +18,7 @@ KINDS = {
     "transfer_unanswered": "職員への転送に応答なし",
     "staff_requested": "職員との通話を希望",
     "message_undelivered": "SMSが届かなかった",
+    "erasure_failed": "Twilio上のメッセージの削除に失敗",
 }
 
 

@@ -1,4 +1,4 @@
-"""`azukari staff add|deactivate` and `azukari purge [--dry-run]`: one unit of work each."""
+"""`azukari staff add|deactivate`: one unit of work each."""
 from __future__ import annotations
 
 import argparse
@@ -11,10 +11,9 @@ from azukari.booking.models import Facility
 from azukari.cli import CommandError
 from azukari.clock import SystemClock
 from azukari.db import Database
-from azukari.ivr.store import STATE_KEPT, forget_stale
 from azukari.oversight import audit
 from azukari.settings import Settings
-from azukari.staff import accounts, retention
+from azukari.staff import accounts
 from azukari.staff.models import StaffAccount
 
 
@@ -58,20 +57,3 @@ def run_staff_command(settings: Settings, args: argparse.Namespace) -> None:
     finally:
         database.dispose()
     print(message)
-
-
-def run_purge(settings: Settings, *, dry_run: bool) -> None:
-    database = Database(settings.database_url, secret_key=settings.azukari_secret_key)
-    try:
-        with database.unit_of_work() as session:
-            now = SystemClock().now()
-            report = retention.purge(session, now=now, dry_run=dry_run, actor="cli")
-            stale = 0 if dry_run else forget_stale(session, now=now)
-            session.commit()
-    finally:
-        database.dispose()
-    verb = "would erase" if dry_run else "erased"
-    totals = ", ".join(f"{name} {count}" for name, count in sorted(report.totals.items())) or "nothing else"
-    print(f"{verb} {report.households} households expired and unbooked since before {report.cutoff} ({totals})")
-    if stale:
-        print(f"erased {stale} rows of call and text state idle for over {STATE_KEPT}")

@@ -1,4 +1,4 @@
-"""Retention: erase households three years past their registration and their last booking."""
+"""Retention: erase households three years past their registration and their last booking, here and at Twilio."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from azukari.booking.models import Reservation
 from azukari.identity.models import VerificationAttempt
 from azukari.ivr.models import ConversationRecord, WebhookReceipt
-from azukari.messaging.models import OutboxMessage
+from azukari.messaging.models import OutboxMessage, ProviderDeletion
 from azukari.oversight import audit
 from azukari.oversight.models import DeletionRecord, Escalation
 from azukari.registration.models import Child, Household
@@ -76,6 +76,11 @@ def purge(session: Session, *, now: dt.datetime, dry_run: bool, actor: str = "sy
         counts = {name: session.scalar(select(func.count()).select_from(model)
                                        .where(model.household_pk == household.id)) or 0
                   for name, model in _COUNTED}
+        # Twilio keeps its own copy of every message we sent: the SIDs outlive the household
+        # (and nothing else of it) so those copies are deleted there too, with retries.
+        sids = list(session.scalars(select(OutboxMessage.message_sid).where(
+            OutboxMessage.household_pk == household.id, OutboxMessage.message_sid.is_not(None))))
+        counts["provider_messages"] = len(sids)
         counts["sms_conversations"] = session.scalar(select(func.count()).select_from(ConversationRecord).where(
             ConversationRecord.channel == "sms", ConversationRecord.key == household.phone)) or 0
         report.households += 1
@@ -91,6 +96,10 @@ def purge(session: Session, *, now: dt.datetime, dry_run: bool, actor: str = "sy
         record = DeletionRecord(at=now, household_hash=household_hash(salt_value, household.household_id),
                                 counts=counts, reason="retention")
         session.add(record)
+        session.flush()
+        for sid in sids:
+            session.add(ProviderDeletion(deletion_record_id=record.id, resource="message", sid=sid,
+                                         next_attempt_at=now))
         session.execute(delete(Household).where(Household.id == household.id))
         session.flush()
         session.expunge(household)
