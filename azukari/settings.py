@@ -12,7 +12,7 @@ import phonenumbers
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-TOKYO = dt.timezone(dt.timedelta(hours=9), "Asia/Tokyo")
+from azukari.clock import in_tokyo
 
 DEMO_ACCOUNT_SID = "AC" + "0" * 31 + "1"
 DEMO_AUTH_TOKEN = "azukari-demo-auth-token-not-secret"
@@ -48,7 +48,7 @@ class StaffHours:
         return cls(_WEEKDAYS.index(d1), _WEEKDAYS.index(d2), opens, closes)
 
     def covers(self, moment: dt.datetime) -> bool:
-        local = moment.astimezone(TOKYO)
+        local = in_tokyo(moment)
         day = local.weekday()
         in_days = (self.first_day <= day <= self.last_day if self.first_day <= self.last_day
                    else day >= self.first_day or day <= self.last_day)

@@ -15,12 +15,12 @@ from twilio.request_validator import RequestValidator
 
 from azukari.app import create_app
 from azukari.booking.facilities_file import import_facilities
-from azukari.clock import FixedClock
+from azukari.clock import TOKYO, FixedClock
 from azukari.db import Database
 from azukari.messaging.models import OutboxMessage
 from azukari.oversight.models import Escalation
 from azukari.registration.service import ChildEntry, register_household
-from azukari.settings import TOKYO, Settings
+from azukari.settings import Settings
 
 DEMO_FACILITIES = Path(__file__).resolve().parents[1] / "azukari" / "registration" / "demo" / "facilities.toml"
 AUTH_TOKEN = "ivr-test-auth-token"

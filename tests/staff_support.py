@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 
 from azukari.app import create_app
 from azukari.booking.facilities_file import import_facilities
-from azukari.clock import FixedClock
+from azukari.clock import TOKYO, FixedClock
 from azukari.db import Database
 from azukari.registration.models import Household
 from azukari.registration.service import ChildEntry, register_household
-from azukari.settings import DEMO_SECRET_KEY, TOKYO, Settings
+from azukari.settings import DEMO_SECRET_KEY, Settings
 from azukari.staff import accounts, second_factor
 from azukari.staff.models import StaffAccount
 

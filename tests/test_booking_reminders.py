@@ -10,11 +10,10 @@ from test_booking_service import DAY, NOW, add_child, seed_facilities, unit_id
 
 from azukari.booking import reminders, service
 from azukari.booking.models import Reservation
-from azukari.clock import FixedClock
+from azukari.clock import TOKYO, FixedClock
 from azukari.db import Database
 from azukari.messaging.models import OutboxMessage
 from azukari.registration.models import Household
-from azukari.settings import TOKYO
 
 DAY_BEFORE_NOON = dt.datetime(2026, 11, 26, 12, 0, tzinfo=TOKYO)  # DAY is Friday 11/27
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from azukari.booking import rules
-from azukari.settings import TOKYO
+from azukari.clock import TOKYO
 
 TODAY = dt.date(2026, 11, 20)  # a Friday
 

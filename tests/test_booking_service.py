@@ -13,11 +13,11 @@ from azukari.booking import service
 from azukari.booking.facilities_file import import_facilities
 from azukari.booking.models import ChildDay, Facility, Reservation, Unit, UnitDay
 from azukari.booking.rules import BookingRefusal
+from azukari.clock import TOKYO
 from azukari.db import Database
 from azukari.messaging.models import OutboxMessage
 from azukari.oversight.models import AuditEntry
 from azukari.registration.models import Child, Household
-from azukari.settings import TOKYO
 
 NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=TOKYO)  # Friday
 DAY = dt.date(2026, 11, 27)  # a Friday inside the window

@@ -11,7 +11,7 @@ from staff_support import add_facilities, add_household, add_staff, client_for, 
 
 from azukari.booking import service as booking
 from azukari.booking.models import Facility, Reservation, Unit
-from azukari.clock import FixedClock
+from azukari.clock import TOKYO, FixedClock
 from azukari.db import Database
 from azukari.erasure import commands as erasure_commands
 from azukari.erasure import retention
@@ -21,7 +21,7 @@ from azukari.oversight import audit
 from azukari.oversight.escalations import open_escalation
 from azukari.oversight.models import DeletionRecord, Escalation
 from azukari.registration.models import Child, Household
-from azukari.settings import TOKYO, Settings
+from azukari.settings import Settings
 from azukari.staff import commands
 from azukari.staff.models import StaffAccount
 
@@ -33,7 +33,7 @@ BOOKED_AT = dt.datetime(2021, 3, 1, 10, 0, tzinfo=TOKYO)
 def _old_household(database: Database) -> str:
     with database.unit_of_work() as session:
         add_facilities(session)
-        household = add_household(session, now=BOOKED_AT, registered_on=REGISTERED)
+        household = add_household(session, now=BOOKED_AT, registered_on=REGISTERED, birthdate=dt.date(2020, 5, 1))
         unit_id = session.scalar(select(Unit.id).join(Facility).where(Facility.key == 1, Unit.key == 1))
         assert unit_id is not None
         outcome = booking.book(session, child_id=household.children[0].id, unit_id=unit_id, day=dt.date(2021, 3, 2),

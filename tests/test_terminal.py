@@ -11,11 +11,12 @@ from sqlalchemy import func, select
 
 from azukari.booking.facilities_file import import_facilities
 from azukari.booking.models import Reservation
+from azukari.clock import TOKYO
 from azukari.db import Database
 from azukari.ivr.terminal import run_call, run_sms
 from azukari.registration.models import Household
 from azukari.registration.service import ChildEntry, register_household
-from azukari.settings import TOKYO, Settings
+from azukari.settings import Settings
 
 FACILITIES = """[booking]
 horizon_days = 30

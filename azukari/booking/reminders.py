@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from azukari.booking import repository as repo
 from azukari.booking.models import Facility, Reservation
 from azukari.booking.service import facts_of
+from azukari.clock import in_tokyo
 from azukari.messaging import outbox, texts
 from azukari.registration.models import Household
-from azukari.settings import TOKYO
 
 # Texts go out the afternoon before, never at night: a server that was down all afternoon
 # skips the evening's reminders rather than waking a parent (a reminder is a courtesy; the
@@ -26,7 +26,7 @@ MIN_NOTICE = dt.timedelta(hours=24)
 
 def reminder_day(now: dt.datetime) -> dt.date | None:
     """The day whose bookings are reminded at `now` (tomorrow in Tokyo), or None outside the hours."""
-    local = now.astimezone(TOKYO)
+    local = in_tokyo(now)
     if not REMIND_FROM <= local.time() < REMIND_UNTIL:
         return None
     return local.date() + dt.timedelta(days=1)

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import holidays
 
-from azukari.settings import TOKYO
+from azukari.clock import tokyo_at
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -132,7 +132,7 @@ def unit_period(day: dt.date, starts: str, ends: str) -> tuple[dt.datetime, dt.d
     start, end = parse_hhmm(starts), parse_hhmm(ends)
     if start is None or end is None:
         raise ValueError(f"unit times must be HH:MM, not {starts!r}-{ends!r}")
-    return dt.datetime.combine(day, start, tzinfo=TOKYO), dt.datetime.combine(day, end, tzinfo=TOKYO)
+    return tokyo_at(day, start), tokyo_at(day, end)
 
 
 def overlaps(a: tuple[dt.datetime, dt.datetime], b: tuple[dt.datetime, dt.datetime]) -> bool:
@@ -144,6 +144,3 @@ def has_room(*, booked: int, infants: int, capacity: int, infant_capacity: int, 
     """The same test as the conditional UPDATE that really takes the seat (service.book)."""
     return booked < capacity and (not infant or infants < infant_capacity)
 
-
-def tokyo_date(now: dt.datetime) -> dt.date:
-    return now.astimezone(TOKYO).date()

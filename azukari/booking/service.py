@@ -8,15 +8,15 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from azukari.booking import refusals, rules
+from azukari.booking import listings, refusals, rules
 from azukari.booking import repository as repo
 from azukari.booking.models import BookingPolicy, Facility, Reservation, Unit
 from azukari.booking.rules import BookingRefusal
+from azukari.clock import tokyo_date, tokyo_hhmm
 from azukari.messaging import outbox, texts
 from azukari.messaging.texts import BookingFacts
 from azukari.oversight import audit
 from azukari.registration.models import Child, Household
-from azukari.settings import TOKYO
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class Cancelled:
 
 def _day_refusal(policy: BookingPolicy, child: Child, day: dt.date, now: dt.datetime) -> BookingRefusal | None:
     """The refusals that depend on the day and the registration, not on any facility."""
-    if not rules.in_window(day, today=rules.tokyo_date(now), horizon_days=policy.horizon_days):
+    if not rules.in_window(day, today=tokyo_date(now), horizon_days=policy.horizon_days):
         return BookingRefusal.OUTSIDE_WINDOW
     if not rules.registration_covers(child.household.valid_until(), day):
         return BookingRefusal.EXPIRED_REGISTRATION
@@ -202,13 +202,8 @@ def cancel(session: Session, *, household_pk: int, booking_number: str, channel:
 
 
 def upcoming(session: Session, *, household_pk: int, now: dt.datetime) -> list[BookingFacts]:
-    """Live bookings of the household that have not ended yet, soonest first."""
-    rows = session.execute(
-        select(Reservation, Unit, Facility).join(Unit, Reservation.unit_id == Unit.id)
-        .join(Facility, Reservation.facility_id == Facility.id)
-        .where(Reservation.household_pk == household_pk, Reservation.status == repo.LIVE, Reservation.ends_at > now)
-        .order_by(Reservation.starts_at, Reservation.id))
-    return [facts_of(r, f) for r, _unit, f in rows]
+    """Live bookings of the household that have not ended yet, soonest first, as texts tell them."""
+    return [booking.facts for booking in listings.upcoming(session, household_pk=household_pk, now=now)]
 
 
 def facts_of(reservation: Reservation, facility: Facility) -> BookingFacts:
@@ -219,7 +214,7 @@ def facts_of(reservation: Reservation, facility: Facility) -> BookingFacts:
 
 def _hhmm(at: dt.datetime) -> str:
     # The times the parent booked, even if the facility's unit times change later.
-    return at.astimezone(TOKYO).strftime("%H:%M")
+    return tokyo_hhmm(at)
 
 
 def text_my_bookings(session: Session, *, household_pk: int, language: str, now: dt.datetime) -> int:

@@ -8,12 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from azukari.clock import Clock
+from azukari.clock import Clock, in_tokyo
 from azukari.db import Database
 from azukari.erasure.models import DailyRun
 from azukari.erasure.pseudonyms import delete_old_unlinked, pseudonymise_calling_numbers
 from azukari.erasure.retention import purge
-from azukari.settings import TOKYO
 
 log = logging.getLogger("azukari.erasure")
 
@@ -24,7 +23,7 @@ RUNS_FROM = dt.time(3, 0)
 
 def due_day(now: dt.datetime) -> dt.date | None:
     """The Tokyo day whose run is due at `now`, or None before 03:00."""
-    local = now.astimezone(TOKYO)
+    local = in_tokyo(now)
     return local.date() if local.time() >= RUNS_FROM else None
 
 

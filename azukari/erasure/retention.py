@@ -10,13 +10,13 @@ from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from azukari.booking.models import Reservation
+from azukari.clock import tokyo_at, tokyo_date
 from azukari.identity.models import VerificationAttempt
 from azukari.ivr.models import ConversationRecord, WebhookReceipt
 from azukari.messaging.models import OutboxMessage, ProviderDeletion
 from azukari.oversight import audit
 from azukari.oversight.models import DeletionRecord, Escalation
 from azukari.registration.models import Child, Household
-from azukari.settings import TOKYO
 from azukari.staff.models import ConsoleSecret
 
 RETENTION_YEARS = 3
@@ -58,7 +58,7 @@ def household_hash(salt_value: str, household_id: str) -> str:
 def due(session: Session, *, today: dt.date) -> list[Household]:
     """Registration expired more than three years ago, and no booking made or held in three years."""
     cutoff = years_before(today, RETENTION_YEARS)
-    cutoff_at = dt.datetime.combine(cutoff, dt.time(), tzinfo=TOKYO)
+    cutoff_at = tokyo_at(cutoff)
     recent_booking = exists().where(Reservation.household_pk == Household.id,
                                     or_(Reservation.day >= cutoff, Reservation.created_at >= cutoff_at))
     # registered_on < cutoff is necessary for valid_until < cutoff; the exact check follows in Python.
@@ -69,7 +69,7 @@ def due(session: Session, *, today: dt.date) -> list[Household]:
 
 def purge(session: Session, *, now: dt.datetime, dry_run: bool, actor: str = "system") -> PurgeReport:
     """Erase what is due (database cascades take the dependants) and leave one DeletionRecord each."""
-    today = now.astimezone(TOKYO).date()
+    today = tokyo_date(now)
     report = PurgeReport(dry_run=dry_run, cutoff=years_before(today, RETENTION_YEARS))
     salt_value = "" if dry_run else salt(session)
     for household in due(session, today=today):

@@ -5,13 +5,13 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
+from azukari.clock import tokyo_date
 from azukari.identity import throttling
 from azukari.identity.models import VerificationAttempt
 from azukari.identity.outcomes import REFUSED, Outcome, Verified
 from azukari.oversight import audit
 from azukari.oversight.escalations import open_escalation
 from azukari.registration.models import Household
-from azukari.settings import TOKYO
 
 
 def conclude(session: Session, *, method: str, reason: str, fields: dict[str, str], household: Household | None,
@@ -45,7 +45,7 @@ def _alert_staff(session: Session, *, attempt: VerificationAttempt, household: H
                                  "fields": dict(attempt.fields)})
     if throttling.counts_as_failure(attempt.reason) and throttling.household_locked(
             session, household_pk=household.id, now=now):
-        day = now.astimezone(TOKYO).date().isoformat()
+        day = tokyo_date(now).isoformat()
         # A lock after a staff lift is a new case, even on the same day as the one the lift answered.
         reset_id = throttling.latest_reset(session, household_pk=household.id)
         after = f":after{reset_id}" if reset_id is not None else ""

@@ -7,6 +7,7 @@ from collections.abc import Collection, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from azukari.clock import tokyo_date
 from azukari.identity import throttling
 from azukari.identity.address import grade_address, parse_address, parse_registered
 from azukari.identity.attempts import conclude
@@ -16,7 +17,6 @@ from azukari.identity.outcomes import REFUSED, AttemptContext, Outcome, Refused,
 from azukari.registration.models import Child, Household
 from azukari.registration.phone import caller_number
 from azukari.registration.pins import DUMMY_HASH, verify_pin
-from azukari.settings import TOKYO
 
 __all__ = ["REFUSED", "AttemptContext", "Grade", "Outcome", "Refused", "Verified", "decide_by_knowledge",
            "grade_addresses", "grade_child_names", "grade_guardians", "verify_by_household_id",
@@ -60,7 +60,7 @@ def decide_by_knowledge(session: Session, *, child_grades: Mapping[int, Grade], 
     if household is not None and reason == decision.reason and throttling.household_locked(
             session, household_pk=household.id, now=now):
         reason = "locked_household"
-    if reason == "verified" and household is not None and household.valid_until() < now.astimezone(TOKYO).date():
+    if reason == "verified" and household is not None and household.valid_until() < tokyo_date(now):
         reason = "expired"
     return conclude(session, method="knowledge", reason=reason, fields=dict(decision.fields), household=household,
                     child_id=decision.child_id, channel=context.channel, calling_number=caller,
@@ -95,7 +95,7 @@ def verify_by_household_id(session: Session, *, household_id: str, pin: str, bir
     if reason is None:
         reason = ("unknown_id" if household is None else "pin" if not pin_ok else "birthdate" if not children
                   else "twins" if len(children) > 1 else "verified")
-    if reason == "verified" and household is not None and household.valid_until() < now.astimezone(TOKYO).date():
+    if reason == "verified" and household is not None and household.valid_until() < tokyo_date(now):
         reason = "expired"
     return conclude(session, method="id", reason=reason, fields=fields, household=household,
                     child_id=children[0].id if len(children) == 1 else None, channel=context.channel,

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from azukari.booking import repository, rules
 from azukari.booking import service as booking
 from azukari.booking.rules import BookingRefusal
+from azukari.clock import tokyo_date
 from azukari.identity import verification
 from azukari.identity.outcomes import AttemptContext, Outcome, Verified
 from azukari.ivr.sealing import Sealer
@@ -18,7 +19,7 @@ from azukari.messaging import texts
 from azukari.messaging.outbox import enqueue
 from azukari.oversight.escalations import open_escalation
 from azukari.registration.models import Household
-from azukari.settings import TOKYO, Settings
+from azukari.settings import Settings
 
 
 @dataclass
@@ -39,7 +40,7 @@ class SessionPorts:
                               conversation_key=self.conversation_key)
 
     def today(self) -> dt.date:
-        return self.now.astimezone(TOKYO).date()
+        return tokyo_date(self.now)
 
     def seal(self, purpose: str, value: str) -> str:
         return self.sealer.seal(purpose, value)

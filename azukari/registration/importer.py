@@ -14,10 +14,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from azukari.clock import SystemClock, tokyo_today
 from azukari.registration.models import Child, Household
 from azukari.registration.phone import to_e164
 from azukari.registration.pins import hash_pin, verify_pin
-from azukari.settings import TOKYO
 
 COLUMNS = ("household_id", "phone_pin", "guardian_name", "guardian_kana", "phone", "address", "child_name",
            "child_kana", "child_birthdate", "child_sex", "registered_on", "dv_flag")
@@ -61,7 +61,7 @@ def import_households(session: Session, path: Path, *, today: dt.date | None = N
     file but absent from the CSV are kept: they may hold reservations, and a paper re-registration
     that omits a sibling is no reason to erase that sibling's bookings.
     """
-    households = parse_households(path.read_bytes(), today=today or dt.datetime.now(TOKYO).date())
+    households = parse_households(path.read_bytes(), today=today or tokyo_today(SystemClock()))
     existing = _existing(session, [h.household_id for h in households])
     hashes = _new_pin_hashes(households, existing)
     created = updated = 0

@@ -1,23 +1,47 @@
-"""Registration entered by staff at the counter: a new household, a sibling added, a new PIN, renewal."""
+"""Registration kept by staff: a new household, a sibling, a new PIN, renewal, contact details, the DV flag."""
 from __future__ import annotations
 
 import datetime as dt
 import itertools
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from azukari.registration.importer import check_child, is_same_child
+from azukari.clock import tokyo_date
+from azukari.registration.importer import ChildRow, check_child, is_same_child
 from azukari.registration.models import Child, Household
 from azukari.registration.phone import to_e164
 from azukari.registration.pins import hash_pin
-from azukari.settings import TOKYO
 
 
 class HouseholdNotFound(LookupError):
     """No household has that primary key."""
+
+
+# Why a DV flag changes: a fixed list, so the audit trail records a reason without free text
+# (free text would invite names and circumstances into an append-only log).
+DV_REASONS = {
+    "support_measure": "住民基本台帳の支援措置の対象",
+    "agency_request": "相談機関・警察からの依頼",
+    "guardian_request": "保護者本人からの申出",
+    "measure_ended": "支援措置の終了",
+    "entered_in_error": "誤登録の訂正",
+}
+
+
+class InvalidContact(ValueError):
+    """Contact details that cannot be kept; `columns` name them (guardian_name, guardian_kana, phone, address)."""
+
+    def __init__(self, columns: list[str]) -> None:
+        self.columns = columns
+        super().__init__(", ".join(columns))
+
+
+class UnknownDvReason(ValueError):
+    """A DV flag change needs one of DV_REASONS."""
 
 
 class InvalidChild(ValueError):
@@ -49,19 +73,20 @@ def register_household(session: Session, *, guardian_name: str, guardian_kana: s
                        now: dt.datetime) -> tuple[Household, str]:
     """A new household with a fresh 8-digit household ID; returns it and its PIN, shown once and stored hashed.
 
-    Raises ValueError for an impossible phone number, no children, or a sex other than M/F/empty.
+    Raises InvalidContact, InvalidChild (the importer's checks), or ValueError for an impossible phone number.
     """
     if not children:
         raise ValueError("a registration needs at least one child")
-    if any(child.sex not in ("M", "F", "") for child in children):
-        raise ValueError("sex must be M, F or empty")
+    if not guardian_name.strip() or not guardian_kana.strip() or not address.strip():
+        raise InvalidContact([c for c, v in (("guardian_name", guardian_name), ("guardian_kana", guardian_kana),
+                                             ("address", address)) if not v.strip()])
+    checked = [_checked(entry, today=tokyo_date(now)) for entry in children]
     pin = _new_pin()
     household = Household(
         household_id=_new_household_id(session), pin_hash=hash_pin(pin), guardian_name=guardian_name.strip(),
         guardian_kana=" ".join(guardian_kana.split()), phone=to_e164(phone), address=address.strip(),
         registered_on=registered_on, dv_flag=dv_flag, created_at=now, updated_at=now,
-        children=[Child(name=c.name.strip(), kana=" ".join(c.kana.split()), birthdate=c.birthdate, sex=c.sex)
-                  for c in children])
+        children=[Child(name=c.name, kana=c.kana, birthdate=c.birthdate, sex=c.sex) for c in checked])
     session.add(household)
     session.flush()
     return household, pin
@@ -69,11 +94,8 @@ def register_household(session: Session, *, guardian_name: str, guardian_kana: s
 
 def add_child(session: Session, *, household_pk: int, entry: ChildEntry, now: dt.datetime) -> Child:
     """A sibling joins a registered household; raises InvalidChild or DuplicateChild and then adds nothing."""
-    household = _household(session, household_pk)
-    child, problems = check_child(name=entry.name, kana=entry.kana, birthdate=entry.birthdate.isoformat(),
-                                  sex=entry.sex, today=now.astimezone(TOKYO).date())
-    if child is None:
-        raise InvalidChild(problems)
+    household = get_household(session, household_pk)
+    child = _checked(entry, today=tokyo_date(now))
     twin = next((c for c in household.children
                  if is_same_child(c, name=child.name, kana=child.kana, birthdate=child.birthdate)), None)
     if twin is not None:
@@ -87,7 +109,7 @@ def add_child(session: Session, *, household_pk: int, entry: ChildEntry, now: dt
 
 def reissue_pin(session: Session, *, household_pk: int, now: dt.datetime) -> str:
     """A new phone PIN for a parent who lost theirs; the old one stops working. Returned once, stored hashed."""
-    household = _household(session, household_pk)
+    household = get_household(session, household_pk)
     pin = _new_pin()
     household.pin_hash = hash_pin(pin)
     household.updated_at = now
@@ -97,17 +119,67 @@ def reissue_pin(session: Session, *, household_pk: int, now: dt.datetime) -> str
 
 def renew(session: Session, *, household_pk: int, today: dt.date) -> Household:
     """Renewal at the counter: the registration is valid for another year from today."""
-    household = _household(session, household_pk)
+    household = get_household(session, household_pk)
     household.registered_on = today
     session.flush()
     return household
 
 
-def _household(session: Session, household_pk: int) -> Household:
+def get_household(session: Session, household_pk: int) -> Household:
+    """The household by its internal key, or HouseholdNotFound (an erased one included)."""
     household = session.get(Household, household_pk)
     if household is None:
         raise HouseholdNotFound(household_pk)
     return household
+
+
+def by_household_ids(session: Session, household_ids: Iterable[str]) -> dict[str, Household]:
+    """Households by the 世帯ID staff know them by."""
+    wanted = sorted(set(household_ids))
+    if not wanted:
+        return {}
+    return {h.household_id: h for h in session.scalars(select(Household).where(Household.household_id.in_(wanted)))}
+
+
+def update_contact(session: Session, *, household_pk: int, guardian_name: str, guardian_kana: str, phone: str,
+                   address: str, now: dt.datetime) -> list[str]:
+    """Apply an edit; returns the names of the fields that changed (for the audit, never their values)."""
+    household = get_household(session, household_pk)
+    missing = [c for c, v in (("guardian_name", guardian_name), ("guardian_kana", guardian_kana),
+                              ("address", address)) if not v.strip()]
+    try:
+        e164 = to_e164(phone)
+    except ValueError:
+        missing.append("phone")
+    if missing:
+        raise InvalidContact(missing)
+    new = {"guardian_name": guardian_name.strip(), "guardian_kana": " ".join(guardian_kana.split()),
+           "phone": e164, "address": address.strip()}
+    changed = [name for name, value in new.items() if getattr(household, name) != value]
+    for name in changed:
+        setattr(household, name, new[name])
+    if changed:
+        household.updated_at = now
+    session.flush()
+    return changed
+
+
+def set_dv(session: Session, *, household_pk: int, flag: bool, reason: str, now: dt.datetime) -> Household:
+    if reason not in DV_REASONS:
+        raise UnknownDvReason(reason)
+    household = get_household(session, household_pk)
+    household.dv_flag = flag
+    household.updated_at = now
+    session.flush()
+    return household
+
+
+def _checked(entry: ChildEntry, *, today: dt.date) -> ChildRow:
+    child, problems = check_child(name=entry.name, kana=entry.kana, birthdate=entry.birthdate.isoformat(),
+                                  sex=entry.sex, today=today)
+    if child is None:
+        raise InvalidChild(problems)
+    return child
 
 
 def _new_household_id(session: Session) -> str:

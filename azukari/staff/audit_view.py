@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from azukari.clock import in_tokyo, tokyo_at
 from azukari.oversight.models import AuditEntry
 from azukari.registration.models import Household
-from azukari.settings import TOKYO
 from azukari.staff.models import StaffAccount
 
 
@@ -26,7 +26,7 @@ class AuditFilter:
 
 
 def _start_of(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), tzinfo=TOKYO).astimezone(dt.UTC)
+    return tokyo_at(day).astimezone(dt.UTC)
 
 
 def query(session: Session, wanted: AuditFilter) -> Select[AuditEntry]:
@@ -64,7 +64,7 @@ def csv_rows(session: Session, wanted: AuditFilter) -> Iterator[str]:
     for entry in session.scalars(stmt).yield_per(1000):
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([entry.id, entry.at.astimezone(TOKYO).isoformat(), entry.actor, entry.action,
+        writer.writerow([entry.id, in_tokyo(entry.at).isoformat(), entry.actor, entry.action,
                          "" if entry.household_pk is None else entry.household_pk,
                          json.dumps(entry.detail, ensure_ascii=False, sort_keys=True), entry.prev_hash, entry.hash])
         yield buffer.getvalue()

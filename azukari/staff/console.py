@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,15 +14,15 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
+from azukari.clock import in_tokyo, tokyo_date
 from azukari.oversight import audit
-from azukari.settings import TOKYO
+from azukari.registration.models import Household
 from azukari.staff import sessions
 from azukari.staff.accounts import ROLE_LABELS
 from azukari.staff.models import StaffAccount, StaffSession
 
 if TYPE_CHECKING:  # app.py installs the console, so importing it at runtime would be circular
     from azukari.app import Runtime
-
 
 
 def _national(e164: str) -> str:
@@ -37,7 +37,7 @@ def _national(e164: str) -> str:
 
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-templates.env.filters["tokyo"] = lambda at: at.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M") if at else ""
+templates.env.filters["tokyo"] = lambda at: in_tokyo(at).strftime("%Y-%m-%d %H:%M") if at else ""
 templates.env.filters["phone"] = _national
 templates.env.globals["ROLE_LABELS"] = ROLE_LABELS
 
@@ -64,7 +64,6 @@ class Page:
     now: dt.datetime
     runtime: Runtime
     session_record: StaffSession
-    dv_households: list[str] = field(default_factory=list)
 
     @property
     def actor(self) -> str:
@@ -72,16 +71,47 @@ class Page:
 
     @property
     def today(self) -> dt.date:
-        return self.now.astimezone(TOKYO).date()
+        return tokyo_date(self.now)
 
     def audit(self, action: str, *, household_pk: int | None = None, **detail: object) -> None:
         audit.record(self.session, actor=self.actor, action=action, now=self.now, household_pk=household_pk,
                      detail=dict(detail))
 
     def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        # The banner is worked out here, from what the page holds, never set by a handler: a handler
+        # that forgets a line must not show a DV household without its warning.
         return templates.TemplateResponse(self.request, template, {
-            "me": self.account, "csrf": self.csrf, "dv_households": self.dv_households, **context},
-            status_code=status_code)
+            "me": self.account, "csrf": self.csrf, "dv_households": dv_households(self.session, context),
+            **context}, status_code=status_code)
+
+
+def dv_households(session: Session, context: dict[str, Any]) -> list[str]:
+    """The 世帯IDs of DV-flagged households the page renders or loaded, sorted.
+
+    Two nets: every household this request's session holds (a template may reach one through
+    `child.household`), and every value in the template context that says it is one (search
+    results, roster lines and audit rows carry `household_id` and `dv_flag`).
+    """
+    found = {obj.household_id for obj in list(session.identity_map.values())
+             if isinstance(obj, Household) and obj.dv_flag}
+    _collect(context.values(), found, depth=0)
+    return sorted(found)
+
+
+def _collect(values: Iterable[object], found: set[str], *, depth: int) -> None:
+    if depth > 4:
+        return
+    for value in values:
+        if isinstance(value, str | bytes | int | float | bool | dt.date) or value is None:
+            continue
+        if getattr(value, "dv_flag", False) is True and isinstance(getattr(value, "household_id", None), str):
+            found.add(value.household_id)  # type: ignore[attr-defined]
+        if isinstance(value, dict):
+            _collect(value.values(), found, depth=depth + 1)
+        elif isinstance(value, list | tuple | set | frozenset):
+            _collect(value, found, depth=depth + 1)
+        elif is_dataclass(value):
+            _collect((getattr(value, f.name) for f in fields(value)), found, depth=depth + 1)
 
 
 def runtime_of(request: Request) -> Runtime:
@@ -92,10 +122,11 @@ def runtime_of(request: Request) -> Runtime:
 @contextmanager
 def page(request: Request, *, roles: frozenset[str], csrf: str | None = None,
          post: bool = False) -> Iterator[Page]:
-    """Open the request's one unit of work as the signed-in staff member; the handler commits.
+    """The request's one unit of work as the signed-in staff member; it commits when the handler's block ends.
 
-    A revoked, deactivated or expired session is deleted and committed before the browser is
-    sent to log in again, so the very next request after deactivation is refused.
+    A handler that returns (a page, a redirect, a refused form) commits what it did and audited; one
+    that raises commits nothing. A revoked, deactivated or expired session is deleted and committed
+    before the browser is sent to log in again, so the very next request after deactivation is refused.
     """
     runtime = runtime_of(request)
     now = runtime.clock.now()
@@ -109,3 +140,4 @@ def page(request: Request, *, roles: frozenset[str], csrf: str | None = None,
         if signed_in.account.role not in roles:
             raise Forbidden("role")
         yield Page(request, session, signed_in.account, signed_in.record.csrf_token, now, runtime, signed_in.record)
+        session.commit()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+from azukari.registration.models import Child, Household
 from azukari.staff.households import FormError
 
 
@@ -26,3 +27,13 @@ def require_fits(*fields: tuple[str, str, Any]) -> None:
         limit = limit_of(column)
         if limit is not None and len(unicodedata.normalize("NFKC", value.strip())) > limit:
             raise FormError(f"{label}は{limit}文字以内で入力してください")
+
+
+def guardian_fields(name: str, kana: str, address: str) -> list[tuple[str, str, Any]]:
+    return [("保護者氏名", name, Household.guardian_name), ("保護者のフリガナ", kana, Household.guardian_kana),
+            ("住所", address, Household.address)]
+
+
+def child_fields(names: list[str], kanas: list[str]) -> list[tuple[str, str, Any]]:
+    return [*[("子の氏名", name, Child.name) for name in names],
+            *[("子のフリガナ", kana, Child.kana) for kana in kanas]]

@@ -1,99 +1,55 @@
-"""Household work at the counter: find, edit contact details, DV flag, upcoming bookings (never commits)."""
+"""Household forms in staff words: what the counter typed, read into entries; refusals told in Japanese."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from azukari.registration.service import ChildEntry, DuplicateChild, InvalidChild, InvalidContact
 
-from azukari.booking.models import Facility, Reservation, Unit
-from azukari.registration.models import Child, Household
-from azukari.registration.phone import to_e164
-from azukari.registration.service import HouseholdNotFound
-
-# Why a DV flag changes: a fixed list, so the audit trail records a reason without free text
-# (free text would invite names and circumstances into an append-only log).
-DV_REASONS = {
-    "support_measure": "住民基本台帳の支援措置の対象",
-    "agency_request": "相談機関・警察からの依頼",
-    "guardian_request": "保護者本人からの申出",
-    "measure_ended": "支援措置の終了",
-    "entered_in_error": "誤登録の訂正",
+CHILD_PROBLEMS = {
+    "child_name": "子の氏名を入力してください",
+    "child_kana": "子のフリガナはカタカナかひらがなで入力してください",
+    "child_birthdate": "子の生年月日は YYYY-MM-DD で、今日までの日付を入力してください",
+    "child_sex": "子の性別は 男・女・未記入 から選んでください",
 }
+DUPLICATE = "この子はすでに登録されています（氏名またはフリガナと生年月日が同じです）"
+CONTACT_PROBLEMS = {
+    "guardian_name": "保護者氏名を入力してください",
+    "guardian_kana": "保護者のフリガナを入力してください",
+    "address": "住所を入力してください",
+    "phone": "電話番号を確認してください",
+}
+NO_CHILD = "子を一人以上入力してください"
+DV_REASON_MISSING = "DV設定の理由を選んでください"
 
 
 class FormError(ValueError):
     """A form value staff must correct; the message is shown as is (Japanese)."""
 
 
-@dataclass(frozen=True)
-class UpcomingBooking:
-    reservation_id: int
-    day: dt.date
-    starts: str
-    ends: str
-    facility_name: str
-    child_name: str
-    fee: int
+def child_entries(names: list[str], kanas: list[str], births: list[str], sexes: list[str]) -> list[ChildEntry]:
+    """The filled-in child rows of the registration form; the registration service checks them as the importer does."""
+    children = []
+    for name, kana, birth, sex in zip(names, kanas, births, sexes, strict=False):
+        if not (name.strip() or kana.strip() or birth.strip()):
+            continue
+        try:
+            birthdate = dt.date.fromisoformat(birth.strip())
+        except ValueError as error:
+            raise FormError(CHILD_PROBLEMS["child_birthdate"]) from error
+        children.append(ChildEntry(name=name, kana=kana, birthdate=birthdate, sex=sex))
+    if not children:
+        raise FormError(NO_CHILD)
+    return children
 
 
-def get(session: Session, household_pk: int) -> Household:
-    household = session.get(Household, household_pk)
-    if household is None:
-        raise HouseholdNotFound(household_pk)
-    return household
-
-
-def find(session: Session, *, query: str) -> list[Household]:
-    """By household ID (digits) or by the guardian's reading (kana prefix); at most 20."""
-    text = " ".join(query.split())
-    if not text:
-        return []
-    if text.isdigit():
-        return list(session.scalars(select(Household).where(Household.household_id == text)))
-    return list(session.scalars(select(Household).where(Household.guardian_kana.startswith(text))
-                                .order_by(Household.guardian_kana).limit(20)))
-
-
-def update_contact(session: Session, *, household: Household, guardian_name: str, guardian_kana: str, phone: str,
-                   address: str, now: dt.datetime) -> list[str]:
-    """Apply the edit; returns the names of the fields that changed (for the audit, never their values)."""
-    if not guardian_name.strip() or not guardian_kana.strip() or not address.strip():
-        raise FormError("保護者氏名・フリガナ・住所は必須です")
-    try:
-        e164 = to_e164(phone)
-    except ValueError as error:
-        raise FormError("電話番号を確認してください") from error
-    new = {"guardian_name": guardian_name.strip(), "guardian_kana": " ".join(guardian_kana.split()),
-           "phone": e164, "address": address.strip()}
-    changed = [name for name, value in new.items() if getattr(household, name) != value]
-    for name in changed:
-        setattr(household, name, new[name])
-    if changed:
-        household.updated_at = now
-    session.flush()
-    return changed
-
-
-def set_dv(session: Session, *, household: Household, flag: bool, reason: str, now: dt.datetime) -> None:
-    if reason not in DV_REASONS:
-        raise FormError("DV設定の理由を選んでください")
-    household.dv_flag = flag
-    household.updated_at = now
-    session.flush()
-
-
-def upcoming(session: Session, *, household_pk: int, now: dt.datetime) -> list[UpcomingBooking]:
-    rows = session.execute(
-        select(Reservation, Unit, Facility, Child).join(Unit, Reservation.unit_id == Unit.id)
-        .join(Facility, Reservation.facility_id == Facility.id).join(Child, Reservation.child_id == Child.id)
-        .where(Reservation.household_pk == household_pk, Reservation.status == "booked", Reservation.ends_at > now)
-        .order_by(Reservation.starts_at, Reservation.id))
-    return [UpcomingBooking(r.id, r.day, u.starts, u.ends, f.name, c.name, r.fee) for r, u, f, c in rows]
-
-
-def booking_number_of(session: Session, *, household_pk: int, reservation_id: int) -> str | None:
-    """The number the booking service cancels by; never shown on a page."""
-    return session.scalar(select(Reservation.booking_number).where(
-        Reservation.id == reservation_id, Reservation.household_pk == household_pk))
+def message_for(error: ValueError) -> str:
+    """A refusal of the registration service, as the sentence staff read above the form."""
+    if isinstance(error, FormError):
+        return str(error)
+    if isinstance(error, DuplicateChild):
+        return DUPLICATE
+    if isinstance(error, InvalidChild):
+        return "。".join(CHILD_PROBLEMS[column] for column in error.problems)
+    if isinstance(error, InvalidContact):
+        return "。".join(CONTACT_PROBLEMS[column] for column in error.columns)
+    return "入力内容を確認してください（電話番号・日付）"

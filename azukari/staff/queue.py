@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
+from azukari.clock import in_tokyo
 from azukari.oversight.escalations import KINDS
 from azukari.oversight.models import Escalation
 from azukari.registration.models import Household
@@ -83,7 +84,7 @@ def claim(session: Session, *, escalation_id: int, staff_id: int) -> Escalation:
 
 def add_note(session: Session, *, escalation_id: int, author: str, text: str, now: dt.datetime) -> Escalation:
     escalation = _get(session, escalation_id)
-    stamp = now.astimezone(dt.timezone(dt.timedelta(hours=9))).strftime("%m/%d %H:%M")
+    stamp = in_tokyo(now).strftime("%m/%d %H:%M")
     line = f"[{stamp} {author}] {text.strip()[:1000]}"
     escalation.note = f"{escalation.note}\n{line}" if escalation.note else line
     session.flush()

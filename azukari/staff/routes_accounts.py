@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from azukari.booking.models import Facility
-from azukari.settings import TOKYO
+from azukari.clock import TOKYO
 from azukari.staff import accounts, second_factor
 from azukari.staff.console import ADMIN, Page, page
 from azukari.staff.models import StaffAccount
@@ -47,7 +47,6 @@ def _render(p: Page, template: str = "accounts.html", *, error: str = "", status
 def list_accounts(request: Request) -> HTMLResponse:
     with page(request, roles=ADMIN) as p:
         response = _render(p)
-        p.session.commit()
     return response
 
 
@@ -57,7 +56,6 @@ def review(request: Request) -> HTMLResponse:
     with page(request, roles=ADMIN) as p:
         p.audit("staff.accounts_reviewed")
         response = _render(p, "accounts_review.html")
-        p.session.commit()
     return response
 
 
@@ -73,11 +71,9 @@ def create(request: Request, username: Text = "", display_name: Text = "", passw
         except ValueError as error:  # AccountError, or a malformed date
             message = str(error) if isinstance(error, accounts.AccountError) else "最終日を確認してください"
             response = _render(p, error=message, status_code=422)
-            p.session.commit()
             return response
         p.audit("staff.created", staff_id=account.id, role=account.role, facility_id=account.facility_id,
                 ends_at=account.ends_at.isoformat() if account.ends_at else None)
-        p.session.commit()
     return RedirectResponse("/staff/accounts", status_code=303)
 
 
@@ -94,11 +90,9 @@ def move(request: Request, staff_id: int, role: Text = "", facility_id: Text = "
                 changed = accounts.move(p.session, account=account, role=role, facility_id=_facility(facility_id))
             except accounts.AccountError as error:
                 response = _render(p, error=str(error), status_code=422)
-                p.session.commit()
                 return response
             if changed:
                 p.audit("staff.moved", staff_id=account.id, change=changed)
-        p.session.commit()
     return RedirectResponse("/staff/accounts", status_code=303)
 
 
@@ -110,11 +104,9 @@ def set_end(request: Request, staff_id: int, last_day: Text = "", csrf: Text = "
                 ends_at = end_of(last_day) if last_day.strip() else None
             except ValueError:
                 response = _render(p, error="最終日を確認してください", status_code=422)
-                p.session.commit()
                 return response
             accounts.set_end(p.session, account=account, ends_at=ends_at, now=p.now)
             p.audit("staff.end_date_set", staff_id=account.id, ends_at=ends_at.isoformat() if ends_at else None)
-        p.session.commit()
     return RedirectResponse("/staff/accounts", status_code=303)
 
 
@@ -124,7 +116,6 @@ def reset_second_factor(request: Request, staff_id: int, csrf: Text = "") -> Red
         if (account := _account(p, staff_id)) is not None:
             second_factor.reset(p.session, account)
             p.audit("staff.second_factor_reset", staff_id=account.id)
-        p.session.commit()
     return RedirectResponse("/staff/accounts", status_code=303)
 
 
@@ -134,5 +125,4 @@ def deactivate(request: Request, staff_id: int, csrf: Text = "") -> RedirectResp
         if (account := _account(p, staff_id)) is not None:
             accounts.deactivate(p.session, account=account, now=p.now)
             p.audit("staff.deactivated", staff_id=account.id)
-        p.session.commit()
     return RedirectResponse("/staff/accounts", status_code=303)

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from azukari.clock import in_tokyo
 from azukari.oversight import audit
 from azukari.staff import audit_view
 from azukari.staff.audit_view import AuditFilter
@@ -32,7 +33,6 @@ def _render(request: Request, wanted: AuditFilter, csrf: str | None, post: bool,
             problems = ["控えの形式が違います（件数:ハッシュ）"]
         response = p.render("audit.html", rows=rows, wanted=wanted, problems=problems, anchor=anchor.strip(),
                             head=audit.head(p.session), actors=audit_view.actor_names(p.session))
-        p.session.commit()
     return response
 
 
@@ -63,8 +63,7 @@ def export(request: Request, household_id: Text = "", username: Text = "", since
         body = "".join(audit_view.csv_rows(p.session, wanted))
         head = audit.head(p.session)
         body += f"chain_head,{p.now.astimezone(dt.UTC).isoformat()},,,,,{head.count},{head.hash}\r\n"
-        p.session.commit()
-    stamp = p.now.astimezone(dt.timezone(dt.timedelta(hours=9))).strftime("%Y%m%d-%H%M")
+    stamp = in_tokyo(p.now).strftime("%Y%m%d-%H%M")
     return Response("\ufeff" + body, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="audit-{stamp}.csv"',
                              "X-Audit-Head": str(head)})

@@ -88,7 +88,6 @@ def logout(request: Request, csrf: Annotated[str, Form()] = "") -> RedirectRespo
     with page(request, roles=ANY, csrf=csrf, post=True) as p:
         sessions.end(p.session, token=request.cookies.get(sessions.COOKIE_NAME))
         p.audit("staff.logout")
-        p.session.commit()
     response = RedirectResponse("/staff/login", status_code=303)
     response.delete_cookie(sessions.COOKIE_NAME, path="/staff")
     return response
@@ -98,5 +97,4 @@ def logout(request: Request, csrf: Annotated[str, Form()] = "") -> RedirectRespo
 def home(request: Request) -> RedirectResponse:
     with page(request, roles=ANY) as p:
         role = p.account.role
-        p.session.commit()
     return RedirectResponse(HOME[role], status_code=303)

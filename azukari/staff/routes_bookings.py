@@ -8,11 +8,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
+from azukari.booking import listings
 from azukari.booking import service as booking
 from azukari.booking.models import Facility
 from azukari.booking.rules import BookingRefusal
-from azukari.registration.models import Child, Household
-from azukari.staff import households
+from azukari.registration import service as registration
+from azukari.registration.models import Child
 from azukari.staff.console import ANY, CENTRE, Forbidden, page
 
 router = APIRouter()
@@ -46,15 +47,10 @@ def roster(request: Request, facility: int | None = None, day: str | None = None
         chosen = next((f for f in facilities if f.id == facility), facilities[0] if facilities else None)
         on = _day(day, p.today + dt.timedelta(days=1))
         lines = booking.roster(p.session, facility_id=chosen.id, day=on) if chosen else []
-        ids = {line.household_id for line in lines}
-        homes = {hid: (pk, dv) for hid, pk, dv in p.session.execute(select(
-            Household.household_id, Household.id, Household.dv_flag).where(Household.household_id.in_(ids)))} \
-            if ids else {}
-        p.dv_households = sorted(hid for hid, (_pk, dv) in homes.items() if dv)
+        homes = registration.by_household_ids(p.session, (line.household_id for line in lines))
         if chosen:
             p.audit("roster.viewed", facility_id=chosen.id, day=on.isoformat(), children=len(lines))
         response = p.render("roster.html", facilities=facilities, chosen=chosen, day=on, lines=lines, homes=homes)
-        p.session.commit()
     return response
 
 
@@ -62,19 +58,16 @@ def roster(request: Request, facility: int | None = None, day: str | None = None
 def options(request: Request, household_pk: int, child_id: Annotated[int, Form()], day: Text = "",
             csrf: Text = "") -> HTMLResponse:
     with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
-        household = households.get(p.session, household_pk)
+        household = registration.get_household(p.session, household_pk)
         child = p.session.get(Child, child_id)
         if child is None or child.household_pk != household.id:
             raise Forbidden("child of another household")
         on = _day(day, p.today + dt.timedelta(days=1))
         found = booking.options_for(p.session, child_id=child.id, day=on, now=p.now)
         p.audit("booking.options_viewed", household_pk=household.id, day=on.isoformat())
-        if household.dv_flag:
-            p.dv_households = [household.household_id]
         response = p.render("book.html", household=household, child=child, day=on,
                             options=found if isinstance(found, list) else [],
                             refusal=REFUSALS[found] if isinstance(found, BookingRefusal) else "")
-        p.session.commit()
     return response
 
 
@@ -82,7 +75,7 @@ def options(request: Request, household_pk: int, child_id: Annotated[int, Form()
 def book(request: Request, household_pk: int, child_id: Annotated[int, Form()], unit_id: Annotated[int, Form()],
          day: Text = "", csrf: Text = "") -> Response:
     with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
-        household = households.get(p.session, household_pk)
+        household = registration.get_household(p.session, household_pk)
         child = p.session.get(Child, child_id)
         if child is None or child.household_pk != household.id:
             raise Forbidden("child of another household")
@@ -91,14 +84,11 @@ def book(request: Request, household_pk: int, child_id: Annotated[int, Form()], 
         outcome = booking.book(p.session, child_id=child.id, unit_id=unit_id, day=on, channel="staff",
                                language="ja", now=p.now)
         if isinstance(outcome, BookingRefusal):
-            if household.dv_flag:
-                p.dv_households = [household.household_id]
             response: Response = p.render("book.html", status_code=409, household=household, child=child, day=on,
                                           options=[], refusal=REFUSALS[outcome])
         else:
             p.audit("booking.created_by_staff", household_pk=household.id, reservation_id=outcome.reservation_id)
             response = RedirectResponse(f"/staff/households/{household.id}?done=booked", status_code=303)
-        p.session.commit()
     return response
 
 
@@ -106,7 +96,7 @@ def book(request: Request, household_pk: int, child_id: Annotated[int, Form()], 
 def cancel(request: Request, household_pk: int, reservation_id: Annotated[int, Form()],
            csrf: Text = "") -> Response:
     with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
-        number = households.booking_number_of(p.session, household_pk=household_pk, reservation_id=reservation_id)
+        number = listings.booking_number_of(p.session, household_pk=household_pk, reservation_id=reservation_id)
         outcome = booking.cancel(p.session, household_pk=household_pk, booking_number=number or "", channel="staff",
                                  language="ja", now=p.now) if number else BookingRefusal.NOT_FOUND
         if isinstance(outcome, BookingRefusal):
@@ -115,5 +105,4 @@ def cancel(request: Request, household_pk: int, reservation_id: Annotated[int, F
         else:
             p.audit("booking.cancelled_by_staff", household_pk=household_pk, reservation_id=reservation_id)
             response = RedirectResponse(f"/staff/households/{household_pk}?done=cancelled", status_code=303)
-        p.session.commit()
     return response

@@ -18,15 +18,12 @@ def escalations(request: Request) -> HTMLResponse:
     with page(request, roles=CENTRE) as p:
         items = queue.open_items(p.session)
         resolved = queue.recently_resolved(p.session)
-        p.dv_households = sorted({i.household.household_id for i in [*items, *resolved]
-                                  if i.household and i.household.dv_flag})
         # The queue shows household IDs and numbers on file: each household shown has the view in its trail.
         for household_pk in sorted({i.household.id for i in [*items, *resolved] if i.household}):
             p.audit("escalation.queue_viewed", household_pk=household_pk)
         names = queue.staff_names(p.session)
         response = p.render("escalations.html", items=items, resolved=resolved, staff_names=names,
                             channels=queue.CHANNEL_LABELS, statuses=queue.STATUS_LABELS)
-        p.session.commit()
     return response
 
 
@@ -35,7 +32,6 @@ def claim(request: Request, escalation_id: int, csrf: CsrfField = "") -> Redirec
     with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
         e = queue.claim(p.session, escalation_id=escalation_id, staff_id=p.account.id)
         p.audit("escalation.claimed", household_pk=e.household_pk, escalation_id=e.id)
-        p.session.commit()
     return RedirectResponse(f"/staff/escalations#e{escalation_id}", status_code=303)
 
 
@@ -47,7 +43,6 @@ def note(request: Request, escalation_id: int, text: Annotated[str, Form()] = ""
             e = queue.add_note(p.session, escalation_id=escalation_id, author=p.account.display_name, text=text,
                                now=p.now)
             p.audit("escalation.noted", household_pk=e.household_pk, escalation_id=e.id)
-        p.session.commit()
     return RedirectResponse(f"/staff/escalations#e{escalation_id}", status_code=303)
 
 
@@ -56,5 +51,4 @@ def resolve(request: Request, escalation_id: int, csrf: CsrfField = "") -> Redir
     with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
         e = queue.resolve(p.session, escalation_id=escalation_id, staff_id=p.account.id, now=p.now)
         p.audit("escalation.resolved", household_pk=e.household_pk, escalation_id=e.id)
-        p.session.commit()
     return RedirectResponse("/staff/escalations", status_code=303)

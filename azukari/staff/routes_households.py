@@ -7,15 +7,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from azukari.booking import listings
 from azukari.identity import throttling
 from azukari.identity.lifting import NotLocked, lift_household_lock
+from azukari.registration import search as registry
 from azukari.registration import service as registration
-from azukari.registration.models import Child, Household
-from azukari.registration.service import ChildEntry
+from azukari.registration.service import DV_REASONS, InvalidContact, UnknownDvReason
 from azukari.staff import households
 from azukari.staff.console import CENTRE, Page, page
-from azukari.staff.forms import require_fits
-from azukari.staff.households import DV_REASONS, FormError
+from azukari.staff.forms import child_fields, guardian_fields, require_fits
 
 router = APIRouter()
 Text = Annotated[str, Form()]
@@ -26,7 +26,6 @@ Texts = Annotated[list[str], Form()]
 def search_form(request: Request) -> HTMLResponse:
     with page(request, roles=CENTRE) as p:
         response = p.render("households.html", results=None, query="")
-        p.session.commit()
     return response
 
 
@@ -34,13 +33,11 @@ def search_form(request: Request) -> HTMLResponse:
 def search(request: Request, query: Text = "", csrf: Text = "") -> HTMLResponse:
     # POST, not GET: an ID or a name typed here must not end up in URLs, logs or history.
     with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
-        results = households.find(p.session, query=query)
+        results = registry.find(p.session, query=query)
         p.audit("household.searched", results=len(results))
         for shown in results:  # every household the results showed has the search in its own trail
             p.audit("household.shown_in_search", household_pk=shown.id)
-        p.dv_households = [h.household_id for h in results if h.dv_flag]
         response = p.render("households.html", results=results, query=query)
-        p.session.commit()
     return response
 
 
@@ -48,30 +45,7 @@ def search(request: Request, query: Text = "", csrf: Text = "") -> HTMLResponse:
 def new_form(request: Request) -> HTMLResponse:
     with page(request, roles=CENTRE) as p:
         response = p.render("household_new.html", error="", form={}, registered_on=p.today.isoformat())
-        p.session.commit()
     return response
-
-
-def _children(names: list[str], kanas: list[str], births: list[str], sexes: list[str]) -> list[ChildEntry]:
-    children = []
-    for name, kana, birth, sex in zip(names, kanas, births, sexes, strict=False):
-        if not (name.strip() or kana.strip() or birth.strip()):
-            continue
-        try:
-            birthdate = dt.date.fromisoformat(birth.strip())
-        except ValueError as error:
-            raise FormError("子の生年月日を YYYY-MM-DD で入力してください") from error
-        if not name.strip() or not kana.strip():
-            raise FormError("子の氏名とフリガナを入力してください")
-        children.append(ChildEntry(name=name, kana=kana, birthdate=birthdate, sex=sex if sex in ("M", "F") else ""))
-    if not children:
-        raise FormError("子を一人以上入力してください")
-    return children
-
-
-def _guardian_fields(name: str, kana: str, address: str) -> list[tuple[str, str, Any]]:
-    return [("保護者氏名", name, Household.guardian_name), ("保護者のフリガナ", kana, Household.guardian_kana),
-            ("住所", address, Household.address)]
 
 
 @router.post("/households/new", response_class=HTMLResponse)
@@ -81,39 +55,31 @@ def register(request: Request, guardian_name: Text = "", guardian_kana: Text = "
              csrf: Text = "") -> HTMLResponse:
     with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
         try:
-            if not guardian_name.strip() or not guardian_kana.strip() or not address.strip():
-                raise FormError("保護者氏名・フリガナ・住所は必須です")
-            require_fits(*_guardian_fields(guardian_name, guardian_kana, address),
-                         *[("子の氏名", name, Child.name) for name in child_name],
-                         *[("子のフリガナ", kana, Child.kana) for kana in child_kana])
-            children = _children(child_name, child_kana, child_birthdate, child_sex)
+            require_fits(*guardian_fields(guardian_name, guardian_kana, address), *child_fields(child_name, child_kana))
+            children = households.child_entries(child_name, child_kana, child_birthdate, child_sex)
             household, pin = registration.register_household(
                 p.session, guardian_name=guardian_name, guardian_kana=guardian_kana, phone=phone, address=address,
                 children=children, registered_on=dt.date.fromisoformat(registered_on or p.today.isoformat()),
                 dv_flag=dv_flag == "1", now=p.now)
         except ValueError as error:
-            message = str(error) if isinstance(error, FormError) else "入力内容を確認してください（電話番号・日付）"
+            message = households.message_for(error)
             form = {"guardian_name": guardian_name, "guardian_kana": guardian_kana, "phone": phone, "address": address}
             return p.render("household_new.html", status_code=422, error=message, form=form,
                             registered_on=registered_on)
         p.audit("household.registered", household_pk=household.id, children=len(children), dv=household.dv_flag)
-        if household.dv_flag:
-            p.dv_households = [household.household_id]
         # The PIN exists only in this response: it is stored hashed and can never be shown again.
         response = p.render("letter.html", household=household, pin=pin)
-        p.session.commit()
     return response
 
 
 def household_page(p: Page, household_pk: int, *, error: str = "", status_code: int = 200,
                    **context: Any) -> HTMLResponse:
-    household = households.get(p.session, household_pk)
+    household = registration.get_household(p.session, household_pk)
     p.audit("household.viewed", household_pk=household.id)
-    if household.dv_flag:
-        p.dv_households = [household.household_id]
     failures = throttling.household_failures(p.session, household_pk=household.id, now=p.now)
     return p.render("household.html", status_code=status_code, household=household, error=error,
-                    upcoming=households.upcoming(p.session, household_pk=household.id, now=p.now),
+                    upcoming=listings.upcoming(p.session, household_pk=household.id, now=p.now),
+                    history=listings.past_year(p.session, household_pk=household.id, now=p.now),
                     lock_failures=failures if failures >= throttling.HOUSEHOLD_LIMIT else None,
                     dv_reasons=DV_REASONS, today=p.today, done=p.request.query_params.get("done", ""), **context)
 
@@ -122,7 +88,6 @@ def household_page(p: Page, household_pk: int, *, error: str = "", status_code: 
 def show(request: Request, household_pk: int) -> HTMLResponse:
     with page(request, roles=CENTRE) as p:
         response = household_page(p, household_pk)
-        p.session.commit()
     return response
 
 
@@ -131,16 +96,15 @@ def edit(request: Request, household_pk: int, guardian_name: Text = "", guardian
          address: Text = "", csrf: Text = "") -> Response:
     with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
         try:
-            require_fits(*_guardian_fields(guardian_name, guardian_kana, address))
-            changed = households.update_contact(p.session, household=households.get(p.session, household_pk),
-                                                guardian_name=guardian_name, guardian_kana=guardian_kana,
-                                                phone=phone, address=address, now=p.now)
-        except FormError as error:
-            failed = household_page(p, household_pk, error=str(error), status_code=422)
-            p.session.commit()  # the view of the household is audited even when the form is refused
+            require_fits(*guardian_fields(guardian_name, guardian_kana, address))
+            changed = registration.update_contact(p.session, household_pk=household_pk, guardian_name=guardian_name,
+                                                  guardian_kana=guardian_kana, phone=phone, address=address,
+                                                  now=p.now)
+        except (InvalidContact, households.FormError) as error:
+            # The view of the household is audited even when the form is refused.
+            failed = household_page(p, household_pk, error=households.message_for(error), status_code=422)
             return failed
         p.audit("household.edited", household_pk=household_pk, fields=changed)
-        p.session.commit()
     return RedirectResponse(f"/staff/households/{household_pk}?done=edited", status_code=303)
 
 
@@ -149,7 +113,6 @@ def renew(request: Request, household_pk: int, csrf: Text = "") -> RedirectRespo
     with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
         household = registration.renew(p.session, household_pk=household_pk, today=p.today)
         p.audit("household.renewed", household_pk=household_pk, valid_until=household.valid_until().isoformat())
-        p.session.commit()
     return RedirectResponse(f"/staff/households/{household_pk}?done=renewed", status_code=303)
 
 
@@ -157,15 +120,12 @@ def renew(request: Request, household_pk: int, csrf: Text = "") -> RedirectRespo
 def set_dv(request: Request, household_pk: int, flag: Text = "", reason: Text = "", csrf: Text = "") -> Response:
     with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
         try:
-            households.set_dv(p.session, household=households.get(p.session, household_pk), flag=flag == "1",
-                              reason=reason, now=p.now)
-        except FormError as error:
-            failed = household_page(p, household_pk, error=str(error), status_code=422)
-            p.session.commit()
+            registration.set_dv(p.session, household_pk=household_pk, flag=flag == "1", reason=reason, now=p.now)
+        except UnknownDvReason:
+            failed = household_page(p, household_pk, error=households.DV_REASON_MISSING, status_code=422)
             return failed
         p.audit("household.dv_set" if flag == "1" else "household.dv_cleared", household_pk=household_pk,
                 reason=reason)
-        p.session.commit()
     return RedirectResponse(f"/staff/households/{household_pk}?done=dv", status_code=303)
 
 
@@ -177,12 +137,9 @@ def lift_lock(request: Request, household_pk: int, called_back: Text = "", csrf:
         if called_back != "1":
             failed = household_page(p, household_pk, status_code=422,
                                     error="登録番号に折り返して本人確認したことを確認するチェックを入れてください")
-            p.session.commit()
             return failed
         try:
             lift_household_lock(p.session, household_pk=household_pk, now=p.now, actor=p.actor)
         except NotLocked:
-            p.session.commit()  # nothing was recorded: the lock had already lapsed or been lifted
             return RedirectResponse(f"/staff/households/{household_pk}?done=not_locked", status_code=303)
-        p.session.commit()
     return RedirectResponse(f"/staff/households/{household_pk}?done=unlocked", status_code=303)

@@ -17,7 +17,6 @@ Text = Annotated[str, Form()]
 def password_form(request: Request) -> HTMLResponse:
     with page(request, roles=ANY) as p:
         response = p.render("password.html", error="", forced=False, action="/staff/password", done=False)
-        p.session.commit()
     return response
 
 
@@ -34,9 +33,7 @@ def change(request: Request, current: Text = "", new_password: Text = "", confir
         except accounts.AccountError as error:
             response = p.render("password.html", status_code=422, error=str(error), forced=False,
                                 action="/staff/password", done=False)
-            p.session.commit()
             return response
         p.audit("staff.password_changed", forced=False)
         response = p.render("password.html", error="", forced=False, action="/staff/password", done=True)
-        p.session.commit()
     return response

@@ -48,7 +48,6 @@ def _retention_page(p: Page, report: retention.PurgeReport | None) -> HTMLRespon
 def retention_page(request: Request) -> HTMLResponse:
     with page(request, roles=ADMIN) as p:
         response = _retention_page(p, None)
-        p.session.commit()
     return response
 
 
@@ -57,7 +56,6 @@ def purge(request: Request, csrf: Annotated[str, Form()] = "") -> HTMLResponse:
     with page(request, roles=ADMIN, csrf=csrf, post=True) as p:
         report = retention.purge(p.session, now=p.now, dry_run=False, actor=p.actor)
         response = _retention_page(p, report)
-        p.session.commit()
     return response
 
 
@@ -74,5 +72,4 @@ def certificate(request: Request, record_id: int) -> HTMLResponse:
             response = p.render("certificate.html", record=record, labels=COUNT_LABELS, head=audit.head(p.session),
                                 provider=_provider_states(p.session, [record.id]).get(record.id, {}),
                                 provider_labels=PROVIDER_STATUS)
-        p.session.commit()
     return response

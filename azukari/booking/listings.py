@@ -1,0 +1,68 @@
+"""A household's bookings as lists: what is coming (texts and the console) and the past year (the console)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from azukari.booking import repository as repo
+from azukari.booking.models import Facility, Reservation
+from azukari.clock import tokyo_date, tokyo_hhmm
+from azukari.messaging.texts import BookingFacts
+from azukari.registration.models import Child
+
+HISTORY_DAYS = 366
+
+
+@dataclass(frozen=True)
+class HouseholdBooking:
+    """One booking of a household. The booking number is for texts only: pages never show it."""
+
+    reservation_id: int
+    booking_number: str
+    day: dt.date
+    starts: str  # Tokyo HH:MM as booked, even if the unit's times change later
+    ends: str
+    facility_name: str
+    child_name: str
+    fee: int
+    live: bool
+    channel: str
+
+    @property
+    def facts(self) -> BookingFacts:
+        return BookingFacts(self.booking_number, self.day, self.starts, self.ends, self.facility_name, self.fee)
+
+
+def _bookings(household_pk: int) -> Select[Reservation, Facility, Child]:
+    return (select(Reservation, Facility, Child).join(Facility, Reservation.facility_id == Facility.id)
+            .join(Child, Reservation.child_id == Child.id).where(Reservation.household_pk == household_pk))
+
+
+def _row(reservation: Reservation, facility: Facility, child: Child) -> HouseholdBooking:
+    return HouseholdBooking(reservation.id, reservation.booking_number, reservation.day,
+                            tokyo_hhmm(reservation.starts_at), tokyo_hhmm(reservation.ends_at), facility.name,
+                            child.name, reservation.fee, reservation.status == repo.LIVE, reservation.channel)
+
+
+def upcoming(session: Session, *, household_pk: int, now: dt.datetime) -> list[HouseholdBooking]:
+    """Live bookings that have not ended yet, soonest first: what can still be used or cancelled."""
+    query = (_bookings(household_pk).where(Reservation.status == repo.LIVE, Reservation.ends_at > now)
+             .order_by(Reservation.starts_at, Reservation.id))
+    return [_row(r, f, c) for r, f, c in session.execute(query)]
+
+
+def past_year(session: Session, *, household_pk: int, now: dt.datetime) -> list[HouseholdBooking]:
+    """Bookings of the last year whose time has come, cancelled ones included, latest first."""
+    since = tokyo_date(now) - dt.timedelta(days=HISTORY_DAYS)
+    query = (_bookings(household_pk).where(Reservation.day >= since, Reservation.starts_at <= now)
+             .order_by(Reservation.starts_at.desc(), Reservation.id.desc()))
+    return [_row(r, f, c) for r, f, c in session.execute(query)]
+
+
+def booking_number_of(session: Session, *, household_pk: int, reservation_id: int) -> str | None:
+    """The number the booking service cancels by, for a booking of this household only."""
+    return session.scalar(select(Reservation.booking_number).where(
+        Reservation.id == reservation_id, Reservation.household_pk == household_pk))
