@@ -13,7 +13,7 @@ from staff_support import add_facilities, add_household
 
 from azukari.booking import service as booking
 from azukari.booking.models import Facility, Unit
-from azukari.clock import FixedClock
+from azukari.clock import TOKYO, FixedClock
 from azukari.db import Database
 from azukari.erasure import daily, erase_all, export
 from azukari.erasure.models import DailyRun
@@ -27,7 +27,7 @@ from azukari.oversight.escalations import open_escalation
 from azukari.oversight.models import AuditEntry, DeletionRecord, Escalation
 from azukari.registration.models import Household
 from azukari.schema import metadata
-from azukari.settings import TOKYO, Settings
+from azukari.settings import Settings
 
 API = "http://twilio.test"
 SECRET = "a secret the database does not hold"
