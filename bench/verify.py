@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/verify.py [--children 6000 1000000] [--samples 200]
         [--pg postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+    .venv/bin/python bench/verify.py --corpus      # matching quality: the labelled corpus, per kind
+
 
 Builds a fresh database per size and engine (bulk insert: executemany on SQLite, COPY on
 PostgreSQL, one shared precomputed PIN hash), then times, each in its own unit of work with its
@@ -24,7 +26,8 @@ from pathlib import Path
 from sqlalchemy import select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from identity_corpus import ADULT_NAMES, CHILD_NAMES, SURNAMES, TOWNS, registered_address
+from identity_corpus import ADULT_NAMES, CHILD_NAMES, SURNAMES, TOWNS, corpus, registered_address
+from identity_corpus_score import evaluate, tally
 
 from azukari import migrate
 from azukari.db import Database, drop_postgres_database, recreate_postgres_database
@@ -147,13 +150,30 @@ def _date(value: object) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
+def quality() -> None:
+    """False accepts and false rejects per kind of attempt, through the pure matching layer."""
+    started = time.perf_counter()
+    registry, attempts = corpus()
+    tallies = tally(evaluate(registry, attempts))
+    print(f"corpus: {len(attempts):,} attempts, {time.perf_counter() - started:.1f} s\n")
+    print("| kind | attempts | accepted | false rejects | false accepts |\n|---|---:|---:|---:|---:|")
+    for t in tallies:
+        fr = f"{t.false_rejects} ({t.false_rejects / t.attempts:.2%})" if t.genuine else "-"
+        fa = t.wrong_child if t.genuine else t.accepted
+        print(f"| {t.kind} | {t.attempts:,} | {t.accepted:,} | {fr} | {fa} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--children", type=int, nargs="+", default=[6000, 1_000_000])
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--engines", nargs="+", default=["sqlite", "postgresql"])
+    parser.add_argument("--corpus", action="store_true", help="matching quality per kind instead of latency")
     args = parser.parse_args()
+    if args.corpus:
+        quality()
+        return
     pin_hash = hash_pin("4821")
     for children in args.children:
         for engine in args.engines:

@@ -79,12 +79,13 @@ class HouseholdRecord:
 
 @dataclass(frozen=True)
 class Attempt:
-    kind: str  # "genuine" or the impostor's trick
+    kind: str  # "genuine…" for a genuine caller, else the impostor's trick
     target_child: int | None  # the child a genuine caller is; None for impostors
     child_name: str
     birthdate: dt.date
     address: str
     guardian_name: str
+    language: str = "ja"  # the caller's: how the recogniser writes what was said
 
 
 def kanji_number(n: int) -> str:
@@ -210,6 +211,31 @@ def genuine(rng: random.Random, registry: list[HouseholdRecord], count: int) -> 
                       spoken_name(rng, h.guardian_name, h.guardian_kana))
 
 
+def genuine_slip_without_flat(rng: random.Random, registry: list[HouseholdRecord], count: int) -> Iterator[Attempt]:
+    """Genuine callers whose given name the recogniser slips on and who leave out the flat number: two nears,
+    which the rule refuses (the price of allowing one); counted apart so the price is visible."""
+    flats = [h for h in registry if h.numbers[3] is not None]
+    for _ in range(count):
+        h = rng.choice(flats)
+        c = rng.choice(h.children)
+        if (slipped := recognition_slip(rng, _parts(c.kana)[1])) is None:
+            continue
+        yield Attempt("genuine_slip_no_flat", c.id, _slipped_name(rng, c.name, c.kana, slipped), c.birthdate,
+                      spoken_address(rng, h, drop_room=True), spoken_name(rng, h.guardian_name, h.guardian_kana))
+
+
+def _slipped_name(rng: random.Random, name: str, kana: str, given_kana: str) -> str:
+    family, _ = _parts(name)
+    fkana, _ = _parts(kana)
+    return rng.choice([f"{family.translate(COMMON)}{_hira(given_kana)}", f"{_hira(fkana)}{_hira(given_kana)}",
+                       f"{fkana} {given_kana}"])
+
+
+def voiced(rng: random.Random, name: str, kana: str) -> str:
+    """A name as an impostor's recogniser gives it: as often slipped or respelt as a genuine caller's."""
+    return spoken_name(rng, name, kana, slip=rng.random() < 0.2, homophone=rng.random() < 0.15)
+
+
 def impostors(rng: random.Random, registry: list[HouseholdRecord], each: int) -> Iterator[Attempt]:
     index = _by_birthdate(registry)
     # Two families with a child born the same day (and different family names, else the mix may be
@@ -222,27 +248,27 @@ def impostors(rng: random.Random, registry: list[HouseholdRecord], each: int) ->
         (t, tc), (o, oc) = rng.choice(shared)
         take = rng.choice([(1, 0, 0), (0, 1, 0), (0, 0, 1), (1, 1, 0), (0, 1, 1), (1, 0, 1)])
         yield Attempt("same_birthdate_other_family", None,
-                      spoken_name(rng, *((oc.name, oc.kana) if take[0] else (tc.name, tc.kana))), tc.birthdate,
+                      voiced(rng, *((oc.name, oc.kana) if take[0] else (tc.name, tc.kana))), tc.birthdate,
                       spoken_address(rng, o if take[1] else t),
-                      spoken_name(rng, *((o.guardian_name, o.guardian_kana) if take[2] else
+                      voiced(rng, *((o.guardian_name, o.guardian_kana) if take[2] else
                                          (t.guardian_name, t.guardian_kana))))
         h = rng.choice(siblings)
         a, b = rng.sample([c for c in h.children], 2)
         if a.birthdate != b.birthdate:
-            yield Attempt("sibling_name_other_birthdate", None, spoken_name(rng, a.name, a.kana), b.birthdate,
-                          spoken_address(rng, h), spoken_name(rng, h.guardian_name, h.guardian_kana))
+            yield Attempt("sibling_name_other_birthdate", None, voiced(rng, a.name, a.kana), b.birthdate,
+                              spoken_address(rng, h), voiced(rng, h.guardian_name, h.guardian_kana))
         h = rng.choice(registry)
         c = rng.choice(h.children)
         chome, ban, go, room = h.numbers
         moved = (chome, ban, go + rng.choice([-1, 1]) if go > 1 else go + 1, room)
-        yield Attempt("neighbouring_house_number", None, spoken_name(rng, c.name, c.kana), c.birthdate,
-                      spoken_address(rng, h, numbers=moved), spoken_name(rng, h.guardian_name, h.guardian_kana))
+        yield Attempt("neighbouring_house_number", None, voiced(rng, c.name, c.kana), c.birthdate,
+                      spoken_address(rng, h, numbers=moved), voiced(rng, h.guardian_name, h.guardian_kana))
         yield _surname_off(rng, registry)
         h = rng.choice(registry)
         c = rng.choice(h.children)
         family, _ = _parts(h.guardian_name)
         fkana, _ = _parts(h.guardian_kana)
-        yield Attempt("guardian_surname_only", None, spoken_name(rng, c.name, c.kana), c.birthdate,
+        yield Attempt("guardian_surname_only", None, voiced(rng, c.name, c.kana), c.birthdate,
                       spoken_address(rng, h), rng.choice([family, family.translate(COMMON), fkana, _hira(fkana)]))
         yield _other_parent(rng, registry)
 
@@ -257,8 +283,8 @@ def _surname_off(rng: random.Random, registry: list[HouseholdRecord]) -> Attempt
     off = _one_kana_off(rng, fkana)
     kanji = _kanji_for(off)
     said = rng.choice([f"{_hira(off)}{_hira(gkana)}", f"{off} {gkana}"] + ([f"{kanji} {given}"] if kanji else []))
-    child_said = said if on_child else spoken_name(rng, c.name, c.kana)
-    guardian_said = spoken_name(rng, h.guardian_name, h.guardian_kana) if on_child else said
+    child_said = said if on_child else voiced(rng, c.name, c.kana)
+    guardian_said = voiced(rng, h.guardian_name, h.guardian_kana) if on_child else said
     return Attempt("surname_one_kana_off", None, child_said, c.birthdate, spoken_address(rng, h), guardian_said)
 
 
@@ -268,16 +294,59 @@ def _other_parent(rng: random.Random, registry: list[HouseholdRecord]) -> Attemp
     family, _ = _parts(h.guardian_name)
     fkana, gkana = _parts(h.guardian_kana)
     other, okana = rng.choice([(n, k) for n, k in ADULT_NAMES if k != gkana])
-    return Attempt("other_parent_name", None, spoken_name(rng, c.name, c.kana), c.birthdate, spoken_address(rng, h),
-                   spoken_name(rng, f"{family} {other}", f"{fkana} {okana}"))
+    return Attempt("other_parent_name", None, voiced(rng, c.name, c.kana), c.birthdate, spoken_address(rng, h),
+                   voiced(rng, f"{family} {other}", f"{fkana} {okana}"))
+
+
+def wrong_given_name(rng: random.Random, registry: list[HouseholdRecord], count: int) -> Iterator[Attempt]:
+    """Everything right but the child's given name, which is another name (結翔 for a registered 悠人), said as
+    a recogniser might give it; never a sibling's name (a twin's would be that twin's true answers)."""
+    for _ in range(count):
+        h = rng.choice(registry)
+        c = rng.choice(h.children)
+        family, _ = _parts(c.name)
+        fkana, _ = _parts(c.kana)
+        taken = {_parts(s.kana)[1] for s in h.children}
+        others = [(n, k) for n, k in CHILD_NAMES if k not in taken]
+        # Half of them sound alike from the first kana (ユイト for ユウト), the hardest wrong names to tell.
+        alike = [(n, k) for n, k in others if k[0] == _parts(c.kana)[1][0]]
+        other, okana = rng.choice(alike if alike and rng.random() < 0.5 else others)
+        yield Attempt("wrong_given_name", None, voiced(rng, f"{family} {other}", f"{fkana} {okana}"), c.birthdate,
+                      spoken_address(rng, h), spoken_name(rng, h.guardian_name, h.guardian_kana))
+
+
+def near_given_name_without_flat(rng: random.Random, registry: list[HouseholdRecord], count: int
+                                 ) -> Iterator[Attempt]:
+    """Someone who knows the family but not the flat number, and says a given name one slip off the child's
+    (ユト for ユウト, as a different name would be): two nears, so only the one-near rule refuses them."""
+    flats = [h for h in registry if h.numbers[3] is not None]
+    for _ in range(count):
+        h = rng.choice(flats)
+        c = rng.choice(h.children)
+        if (off := recognition_slip(rng, _parts(c.kana)[1])) is None:
+            continue
+        yield Attempt("near_given_name_no_flat", None, _slipped_name(rng, c.name, c.kana, off), c.birthdate,
+                      spoken_address(rng, h, drop_room=True), spoken_name(rng, h.guardian_name, h.guardian_kana))
 
 
 def corpus(seed: int = 7, genuine_count: int = 2100, impostors_each: int = 1700, households: int = 1500
            ) -> tuple[list[HouseholdRecord], list[Attempt]]:
-    """The registry and its attempts; the same seed always gives the same corpus."""
+    """The registry and its attempts; the same seed always gives the same corpus.
+
+    Genuine callers come first (so that, run through the database, none meets a lock an impostor set).
+    """
+    from identity_corpus_foreign import foreign_attempts, foreign_registry, romaji_attempts
+
     registry = build_registry(households=households)
+    foreign = foreign_registry(households + 1, max(c.id for h in registry for c in h.children),
+                               households=max(households // 6, 6))
     rng = random.Random(seed)
-    return registry, [*genuine(rng, registry, genuine_count), *impostors(rng, registry, impostors_each)]
+    wrong_names = impostors_each * 30 // 17  # 3,000 at the default size
+    return registry + foreign, [
+        *genuine(rng, registry, genuine_count), *genuine_slip_without_flat(rng, registry, genuine_count // 7),
+        *foreign_attempts(rng, foreign, genuine_count * 2 // 7), *romaji_attempts(rng, registry, genuine_count // 3),
+        *impostors(rng, registry, impostors_each), *wrong_given_name(rng, registry, wrong_names),
+        *near_given_name_without_flat(rng, registry, impostors_each * 10 // 17)]
 
 
 TAKAHASHI_CHILD = ("髙橋 陽翔", "タカハシ ハルト", dt.date(2024, 5, 1))

@@ -44,7 +44,7 @@ def _old_household_with_sent_messages(database: Database, sids: list[str]) -> in
     with database.unit_of_work() as session:
         add_facilities(session)
         household = add_household(session, now=BOOKED_AT, registered_on=dt.date(2020, 4, 1),
-                                  birthdate=dt.date(2019, 5, 1))
+                                  birthdate=dt.date(2020, 5, 1))
         unit_id = session.scalar(select(Unit.id).join(Facility).where(Facility.key == 1, Unit.key == 1))
         assert unit_id is not None
         outcome = booking.book(session, child_id=household.children[0].id, unit_id=unit_id, day=dt.date(2021, 3, 2),

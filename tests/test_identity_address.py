@@ -30,3 +30,41 @@ def test_a_neighbouring_number_another_ward_or_another_town_fails(spoken: str) -
 
 def test_kanji_numerals_inside_town_names_are_left_alone() -> None:
     assert parse_address("東京都港区三田三丁目十二番十四号").town == "三田"
+
+
+@pytest.mark.parametrize("spoken", ["2-3-1-204 Hikarigaoka, Nerima-ku, Tokyo", "Hikarigaoka 2-chome 3-1-204",
+                                    "3-1-204, 2-chome Hikarigaoka", "hikari-ga-oka 2-3-1-204 Nerima City",
+                                    "Room 204, 3-1 Hikarigaoka 2-chome, Nerima-ku, Tokyo 179-0072",
+                                    "2 chome 3 ban 1 go 204 Hikarigaoka"])
+def test_the_address_on_file_said_in_romaji_in_any_order_matches(spoken: str) -> None:
+    assert _grade(spoken) == "match"
+
+
+def test_a_romaji_address_without_the_flat_number_is_near() -> None:
+    assert _grade("Hikarigaoka 2-3-1") == "near"
+
+
+@pytest.mark.parametrize("spoken", ["Hikarigaoka 2-3-2-204", "Asahigaoka 2-3-1-204",
+                                    "Hikarigaoka 2-3-1-204 Suginami-ku", "Hikarigaoka 2-3-1-204, Osaka-fu"])
+def test_a_romaji_address_with_another_number_town_or_ward_fails(spoken: str) -> None:
+    assert _grade(spoken) == "fail"
+
+
+@pytest.mark.parametrize("spoken", ["Oizumigakuen-cho 4-29-19", "Ooizumi Gakuen Machi 4-29-19",
+                                    "Ōizumigakuenchō 4-29-19", "Oizumi-gakuen 4-29-19"])
+def test_long_vowels_and_the_town_suffix_may_be_said_either_way(spoken: str) -> None:
+    assert grade_address(parse_address(spoken), parse_address("東京都練馬区大泉学園町四丁目29番19号")) == "match"
+
+
+def test_a_town_is_read_as_japan_post_reads_it_not_as_the_analyser_guesses() -> None:
+    # Sudachi reads 春日町 ハルヒマチ; Japan Post's kana is カスガチョウ.
+    on_file = parse_address("東京都練馬区春日町三丁目1番1号")
+    assert grade_address(parse_address("Kasuga-cho 3-1-1"), on_file) == "match"
+    assert grade_address(parse_address("Haruhimachi 3-1-1"), on_file) == "fail"
+
+
+def test_leaving_out_a_town_suffix_fails_where_it_names_another_town_of_the_ward() -> None:
+    # 練馬区 has both 西大泉 and 西大泉町.
+    on_file = parse_address("東京都練馬区西大泉五丁目1番1号")
+    assert grade_address(parse_address("Nishi-Oizumi 5-1-1"), on_file) == "match"
+    assert grade_address(parse_address("Nishioizumi-machi 5-1-1"), on_file) == "fail"

@@ -1,57 +1,61 @@
 """The labelled corpus through the pure matching layer: no impostor may pass; false rejects are reported."""
 from __future__ import annotations
 
-import collections
-import datetime as dt
-
 import pytest
-from identity_corpus import Attempt, HouseholdRecord, corpus
+from identity_corpus import Attempt, corpus
+from identity_corpus_score import Tally, evaluate, tally
 
-from azukari.identity.address import grade_address, parse_address, parse_registered
-from azukari.identity.decision import decide
-from azukari.identity.matching import grade_name, prepare_name
-
-# Measured false-reject rate is 1.33% (homophone kanji that neither the analyser nor the dictionary's
-# given-name entries read as registered); the bound catches a matcher that has become much stricter.
+# Plain genuine callers: measured false-reject rate 0.0x% (see docs/benchmarks.md); the bound catches a
+# matcher that has become much stricter. Genuine callers with two nears are refused by design.
 MAX_FALSE_REJECT_RATE = 0.03
-
-
-def _accepted(attempt: Attempt, candidates: list[tuple[HouseholdRecord, int, str, str]]) -> int | None:
-    name, guardian, address = prepare_name(attempt.child_name), prepare_name(attempt.guardian_name), \
-        parse_address(attempt.address)
-    return decide({cid: grade_name(name, name=cn, kana=ck) for _, cid, cn, ck in candidates},
-                  {cid: grade_address(address, parse_registered(h.address)) for h, cid, _, _ in candidates},
-                  {cid: grade_name(guardian, name=h.guardian_name, kana=h.guardian_kana)
-                   for h, cid, _, _ in candidates}).child_id
+# Residence-card names, Chinese and Korean families, and Japanese families called in English (romaji).
+FOREIGN_GROUPS = ("card", "chinese", "korean", "romaji")
 
 
 @pytest.fixture(scope="module")
 def outcomes() -> list[tuple[Attempt, int | None]]:
     registry, attempts = corpus()
-    by_birthdate: dict[dt.date, list[tuple[HouseholdRecord, int, str, str]]] = collections.defaultdict(list)
-    for h in registry:
-        for c in h.children:
-            by_birthdate[c.birthdate].append((h, c.id, c.name, c.kana))
-    return [(a, _accepted(a, by_birthdate[a.birthdate])) for a in attempts]
+    return evaluate(registry, attempts)
 
 
-def test_the_corpus_is_big_enough(outcomes: list[tuple[Attempt, int | None]]) -> None:
-    kinds = collections.Counter(a.kind for a, _ in outcomes)
-    assert kinds.pop("genuine") >= 2000
-    assert sum(kinds.values()) >= 10000 and len(kinds) == 6
+@pytest.fixture(scope="module")
+def kinds(outcomes: list[tuple[Attempt, int | None]]) -> dict[str, Tally]:
+    return {t.kind: t for t in tally(outcomes)}
+
+
+def test_the_corpus_is_big_enough(kinds: dict[str, Tally]) -> None:
+    assert kinds["genuine"].attempts >= 2000
+    impostors = [t for t in kinds.values() if not t.genuine]
+    assert sum(t.attempts for t in impostors) >= 16000 and len([t for t in impostors if ":" not in t.kind]) == 8
+    assert kinds["wrong_given_name"].attempts >= 3000
+    for group in FOREIGN_GROUPS:
+        assert kinds[f"{group}:genuine"].attempts >= 150
+        assert {f"{group}:other_given_name", f"{group}:other_parent"} <= kinds.keys()
 
 
 def test_no_impostor_is_ever_accepted(outcomes: list[tuple[Attempt, int | None]]) -> None:
-    accepted = [a for a, child in outcomes if a.kind != "genuine" and child is not None]
+    accepted = [a for a, child in outcomes if a.target_child is None and child is not None]
     assert accepted == []
 
 
 def test_no_genuine_caller_is_taken_for_another_child(outcomes: list[tuple[Attempt, int | None]]) -> None:
-    assert [a for a, child in outcomes if a.kind == "genuine" and child not in (None, a.target_child)] == []
+    assert [a for a, child in outcomes if a.target_child is not None and child not in (None, a.target_child)] == []
 
 
-def test_the_false_reject_rate_stays_low(outcomes: list[tuple[Attempt, int | None]]) -> None:
-    genuine = [child for a, child in outcomes if a.kind == "genuine"]
-    rate = genuine.count(None) / len(genuine)
-    print(f"false reject rate {rate:.2%} of {len(genuine)} genuine attempts")
+def test_the_false_reject_rate_stays_low(kinds: dict[str, Tally]) -> None:
+    plain = kinds["genuine"]
+    rate = plain.false_rejects / plain.attempts
+    print(f"false reject rate {rate:.2%} of {plain.attempts} genuine attempts")
     assert rate <= MAX_FALSE_REJECT_RATE
+
+
+def test_a_genuine_caller_with_a_slip_and_no_flat_number_spends_two_nears_and_is_refused(
+        kinds: dict[str, Tally]) -> None:
+    # The rule allows one near; this kind is what that costs, and what a looser rule would let impostors use.
+    assert kinds["genuine_slip_no_flat"].accepted <= kinds["genuine_slip_no_flat"].attempts // 10
+
+
+@pytest.mark.parametrize("group", FOREIGN_GROUPS)
+def test_each_group_of_callers_in_other_scripts_is_verified_as_often(kinds: dict[str, Tally], group: str) -> None:
+    tally_ = kinds[f"{group}:genuine"]
+    assert tally_.false_rejects / tally_.attempts <= MAX_FALSE_REJECT_RATE

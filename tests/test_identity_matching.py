@@ -43,9 +43,18 @@ def _grade_yuma(spoken: str, *, name: str = "山田 悠真", kana: str = "ヤマ
     return grade_name(prepare_name(spoken), name=name, kana=kana)
 
 
-def test_a_homophone_spelling_the_dictionary_files_under_the_name_is_near() -> None:
-    # The analyser reads 優真 ユウシン; the dictionary also lists ユウマ for it as a given name.
+def test_a_homophone_spelling_the_second_dictionary_reads_as_the_name_is_near() -> None:
+    # Sudachi reads 優真 ユウシン; pykakasi's dictionary reads it ユウマ.
     assert _grade_yuma("山田優真") == "near"
+
+
+def test_another_given_name_that_a_dictionary_also_files_under_the_registered_reading_fails() -> None:
+    # 結翔 is ユイト; Sudachi also files it as ユウト, which once let it pass for a registered 悠人.
+    assert _grade_yuma("山田結翔", name="山田 悠人", kana="ヤマダ ユウト") == "fail"
+
+
+def test_a_vowel_dropped_where_it_is_not_a_length_mark_is_another_name() -> None:
+    assert compare_kana("ユト", "ユイト") == "fail" and compare_kana("ユト", "ユウト") == "near"
 
 
 def test_a_homophone_spelling_in_kana_family_name_order_is_near() -> None:
@@ -61,9 +70,9 @@ def test_a_longer_name_whose_reading_starts_with_the_registered_one_fails() -> N
     assert _grade_yuma("山田優真", name="山田 優", kana="ヤマダ ユウ") == "fail"
 
 
-def test_a_reading_the_dictionary_does_not_file_as_a_given_name_fails() -> None:
-    # 翔大 is read ショウダイ and the dictionary has no given-name entry for it: ショウタ is not inferred.
-    assert _grade_yuma("山田翔大", name="山田 翔太", kana="ヤマダ ショウタ") == "fail"
+def test_a_reading_neither_dictionary_gives_the_spelling_fails() -> None:
+    # 勇人 is ハヤト to both readers, never ユウト.
+    assert _grade_yuma("山田勇人", name="山田 悠人", kana="ヤマダ ユウト") == "fail"
 
 
 def test_names_are_graded_from_several_threads_at_once() -> None:

@@ -48,7 +48,7 @@ from azukari.staff.models import StaffAccount
 TUESDAY = (MONDAY + dt.timedelta(days=1)).date()
 SOURCE = Path(__file__).resolve().parents[1] / "azukari"
 # Audited, but never by staff: a caller's verification is the bot's. Every other action is below.
-# `azukari erase-all` is the operator's, at the command line (actor "cli"), never the console's.
+# Audited by the bot, or by an operator's command with no console page (erase-all: tests/test_erasure.py).
 NOT_STAFF_ACTIONS = {"verification", "data.erased_all"}
 
 

@@ -8,7 +8,8 @@ from functools import lru_cache
 
 from azukari.identity.matching import Grade, compare_kana
 from azukari.identity.normalize import kana_key
-from azukari.identity.readings import reading
+from azukari.identity.readings import has_latin, reading
+from azukari.identity.romaji_address import RomajiAddress, parse_romaji, registered_keys, said_town, town_agrees
 
 _SELECTORS_AND_GAPS = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef\\s]+")
 _KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -56,9 +57,13 @@ class Address:
     ward: str
     town: str
     numbers: tuple[str, ...]
+    romaji: RomajiAddress | None = None  # said in Latin letters: place names as reading keys
 
 
 def parse_address(text: str) -> Address:
+    if has_latin(text):
+        said = parse_romaji(text)
+        return Address("", "", "", "", said.numbers, said)
     rest = normalize_address(text)
     parts = []
     for pattern in (_PREFECTURE, _CITY, _WARD):
@@ -89,19 +94,32 @@ def _town_grade(said: str, registered: str) -> Grade:
     return compare_kana(kana_key(reading(said)), _town_reading(registered)) if said and registered else "fail"
 
 
-def grade_address(said: Address, registered: Address) -> Grade:
-    """Prefecture, city and ward may be left out but not be wrong; block and house numbers are exact."""
+def _places_agree(said: Address, registered: Address) -> Grade:
+    """Prefecture, city and ward may be left out but not be wrong; the town by characters or reading."""
+    if said.romaji is not None:
+        prefecture, ward, town, others = registered_keys(registered.prefecture, registered.city, registered.ward,
+                                                         registered.town)
+        for mine, theirs in ((said.romaji.prefecture, prefecture), (said.romaji.ward, ward)):
+            if mine and theirs and mine != theirs:
+                return "fail"
+        spoken_town = said_town(said.romaji.places, ward=ward, prefecture=prefecture)
+        return "match" if town_agrees(spoken_town, town, others) else "fail"
     for mine, theirs in ((said.prefecture, registered.prefecture), (said.city, registered.city),
                          (said.ward, registered.ward)):
         if mine and theirs and mine != theirs:
             return "fail"
+    return _town_grade(said.town, registered.town)
+
+
+def grade_address(said: Address, registered: Address) -> Grade:
+    """Block and house numbers are exact (the flat number may be left out, at the price of a near)."""
     if said.numbers == registered.numbers and said.numbers:
         numbers: Grade = "match"
     elif len(registered.numbers) >= 4 and said.numbers == registered.numbers[:-1]:
         numbers = "near"  # the flat number of a 2-3-1-204 left out; the building itself is exact
     else:
         return "fail"
-    town = _town_grade(said.town, registered.town)
+    town = _places_agree(said, registered)
     if town == "fail" or (town == "near" and numbers == "near"):
         return "fail"
     return "near" if "near" in (town, numbers) else "match"

@@ -8,8 +8,11 @@ from typing import Literal
 
 from rapidfuzz.distance import Levenshtein
 
-from azukari.identity.normalize import kana_key, name_parts, normalize_text
-from azukari.identity.readings import given_name_readings, has_latin, normalized, reading, romaji_to_text, tokens
+from azukari.identity.hangul import hangul_readings, has_hangul
+from azukari.identity.hanzi import han_key
+from azukari.identity.latin import grade_card_name, grade_romaji, words
+from azukari.identity.normalize import kana_key, name_parts, normalize_text, vowel_of
+from azukari.identity.readings import has_latin, normalized, reading, romaji_to_text, second_reading, tokens
 
 Grade = Literal["match", "near", "fail"]
 GRADES: tuple[Grade, ...] = ("match", "near", "fail")
@@ -19,7 +22,10 @@ _RANK = {"match": 2, "near": 1, "fail": 0}
 # small for large kana (シヨウ/ショウ), or a dropped or added length mark, ッ or ン (ユウマ/ユマ).
 # Any other edit (ユウコ/ユウキ, サトウ/カトウ) makes another name; characters must match exactly.
 NEAR_MIN_LENGTH = 3
-_SLIP_MARKS = frozenset("ッウインー")
+_SLIP_MARKS = frozenset("ッンー")
+# イ and ウ are length marks only after a vowel they lengthen (ケイ, ユウ, コウ); after any other (ユイ) they
+# are a vowel of their own, and dropping one makes another name (ユイト/ユト/ユウト are three).
+_LENGTHENS = {"イ": "イエ", "ウ": "ウオ"}
 _SMALL = str.maketrans("ァィゥェォッャュョヮヵヶ", "アイウエオツヤユヨワカケ")
 
 
@@ -53,10 +59,18 @@ def compare_kana(said: str, registered: str) -> Grade:
     if tag == "replace":
         slip = _base(said[src_pos]) == _base(registered[dest_pos])
     elif tag == "delete":
-        slip = said[src_pos] in _SLIP_MARKS
+        slip = _is_slip_mark(said, src_pos)
     else:
-        slip = registered[dest_pos] in _SLIP_MARKS
+        slip = _is_slip_mark(registered, dest_pos)
     return "near" if slip else "fail"
+
+
+def _is_slip_mark(kana: str, pos: int) -> bool:
+    """Whether kana[pos] is a mark a recogniser drops or adds: ッ, ン, ー, or イ/ウ as a length mark."""
+    char = kana[pos]
+    if char in _SLIP_MARKS:
+        return True
+    return char in _LENGTHENS and pos > 0 and vowel_of(kana[pos - 1]) in _LENGTHENS[char]
 
 
 @dataclass(frozen=True)
@@ -66,7 +80,7 @@ class _Form:
     # (family chars, family reading, given chars, given reading) at each morpheme boundary
     splits: tuple[tuple[str, str, str, str], ...]
     char_cuts: dict[int, str] = field(default_factory=dict)  # memo: given reading after a char cut
-    name_readings: dict[str, frozenset[str]] = field(default_factory=dict)  # memo: dictionary readings
+    second_readings: dict[str, str] = field(default_factory=dict)  # memo: pykakasi's reading per spelling
 
 
 @dataclass(frozen=True)
@@ -74,6 +88,8 @@ class SpokenName:
     """What was said, prepared once and graded against each candidate; lives only for the request."""
 
     forms: tuple[_Form, ...]  # one per word order tried
+    latin: tuple[str, ...] = ()  # the words, when said in Latin letters (folded: Nguyễn → nguyen)
+    han: str = ""  # Chinese callers: the characters in one form (simplified), for any form on file
 
 
 def _form(text: str) -> _Form:
@@ -86,13 +102,19 @@ def _form(text: str) -> _Form:
     return _Form(text, kana_key("".join(r for _, r in morphemes)), tuple(splits))
 
 
-def prepare_name(spoken: str) -> SpokenName:
+def prepare_name(spoken: str, *, language: str = "ja") -> SpokenName:
+    """`language` is the caller's (ja, en, zh, ko): it decides which scripts the name may arrive in."""
+    if language == "ko" or has_hangul(spoken):
+        return SpokenName(tuple(_form(normalized(reading)) for reading in hangul_readings(spoken)))
     orders = [spoken]
-    words = romaji_to_text(spoken).split()
-    if has_latin(spoken) and len(words) == 2:
+    split = romaji_to_text(spoken).split()
+    if has_latin(spoken) and len(split) == 2:
         # English speakers say the given name first: try "given family" both ways round.
-        orders.append(f"{words[1]} {words[0]}")
-    return SpokenName(tuple(_form(normalized(order)) for order in orders))
+        orders.append(f"{split[1]} {split[0]}")
+    # Chinese forms are folded only for Chinese callers: a Japanese recogniser writes Japanese forms, and
+    # folding would make names that are different in Japan one (幹 and 乾 are both 干 in simplified).
+    return SpokenName(tuple(_form(normalized(order)) for order in orders),
+                      words(spoken) if has_latin(spoken) else (), han_key(spoken) if language == "zh" else "")
 
 
 @lru_cache(maxsize=65536)
@@ -110,18 +132,38 @@ def _given_after(form: _Form, family_c: str) -> str:
 
 
 def _compare_given(form: _Form, said_c: str, said_k: str, given_k: str) -> Grade:
-    """The analyser's reading of the given name; failing that, another reading the dictionary lists as a
-    given name for the same spelling (a recogniser writes ユウマ as 優真, which the analyser reads ユウシン).
+    """The analyser's reading of the given name; failing that, the reading a second dictionary gives the same
+    spelling (a recogniser writes ユウマ as 優真, which Sudachi reads ユウシン and pykakasi ユウマ).
 
     Such a spelling could be either name, so it is at best near: it spends the one near the rule allows.
+    Sudachi's own list of every reading it files for a spelling as a given name is not used: it reads 結翔
+    (ユイト) also as ユウト, which let a wrong given name pass as near.
     """
-    if said_c not in form.name_readings:
-        form.name_readings[said_c] = frozenset(kana_key(r) for r in given_name_readings(said_c))
-    other = best(*(compare_kana(r, given_k) for r in form.name_readings[said_c]))
+    if said_c not in form.second_readings:
+        form.second_readings[said_c] = kana_key(second_reading(said_c))
+    other = compare_kana(form.second_readings[said_c], given_k)
     return best(compare_kana(said_k, given_k), "near" if other != "fail" else "fail")
 
 
 def grade_name(spoken: SpokenName, *, name: str, kana: str) -> Grade:
+    """The best of the ways a name can be said: in Japanese script, in Latin letters, in Chinese forms."""
+    grades: list[Grade] = [_grade_japanese(spoken, name=name, kana=kana)]
+    if spoken.latin:
+        if has_latin(name):
+            grades.append(grade_card_name(spoken.latin, name=name))
+        elif grade_romaji(spoken.latin, kana=kana):
+            grades.append("match")
+    if spoken.han and spoken.han == _registered_han(name):
+        grades.append("match")
+    return best(*grades)
+
+
+@lru_cache(maxsize=65536)
+def _registered_han(name: str) -> str:
+    return han_key(name)
+
+
+def _grade_japanese(spoken: SpokenName, *, name: str, kana: str) -> Grade:
     """The family name must agree exactly (by characters or reading); the given name may be one slip off."""
     family_c, given_c, family_k, given_k = _registered(name, kana)
     if not family_c or not family_k:

@@ -15,12 +15,18 @@ _GAPS = re.compile(r"[\s・･]+")
 # Dash-like marks that forms and recognisers put where a long-vowel mark belongs.
 _DASHES = re.compile("[-‐‑‒–—―−ｰ~〜～]")
 
-_VOWEL_OF: dict[str, str] = {}
-for _vowel, _row in (("ア", "アカサタナハマヤラワガザダバパァャヮ"), ("イ", "イキシチニヒミリギジヂビピィ"),
-                     ("ウ", "ウクスツヌフムユルグズヅブプゥュッヴ"), ("イ", "エケセテネヘメレゲゼデベペェ"),
-                     ("ウ", "オコソトノホモヨロヲゴゾドボポォョ")):
-    # A long e is written エイ and a long o オウ in names (ケイコ, ヨウコ), so ー folds to those.
-    _VOWEL_OF.update(dict.fromkeys(_row, _vowel))
+_ROWS = (("ア", "アカサタナハマヤラワガザダバパァャヮ"), ("イ", "イキシチニヒミリギジヂビピィ"),
+         ("ウ", "ウクスツヌフムユルグズヅブプゥュッヴ"), ("エ", "エケセテネヘメレゲゼデベペェ"),
+         ("オ", "オコソトノホモヨロヲゴゾドボポォョ"))
+_VOWEL: dict[str, str] = {kana: vowel for vowel, row in _ROWS for kana in row}
+# A long e is written エイ and a long o オウ in names (ケイコ, ヨウコ), so ー folds to those.
+_LONG = {"ア": "ア", "イ": "イ", "ウ": "ウ", "エ": "イ", "オ": "ウ"}
+_VOWEL_OF: dict[str, str] = {kana: _LONG[vowel] for kana, vowel in _VOWEL.items()}
+
+
+def vowel_of(kana: str) -> str:
+    """The vowel a katakana ends in (キ → イ, ョ → オ), or "" for ン, ー and anything else."""
+    return _VOWEL.get(kana, "")
 
 
 def normalize_text(text: str) -> str:

@@ -50,24 +50,24 @@ def tokens(text: str) -> list[tuple[str, str]]:
     return out
 
 
-_lookup_lock = threading.Lock()
-# Only entries the dictionary files as given names count: a curated list of how names are really read,
-# not every reading of every character (大 is ダイ and オオ as a word, which would let other names in).
-_GIVEN_NAME = ("名詞", "固有名詞", "人名", "名")
+@cache
+def _kakasi() -> Any:
+    # pykakasi's own kanji dictionary (~10 MB, loaded on first use): a second, independent reader.
+    import pykakasi
+
+    return pykakasi.kakasi()  # type: ignore[no-untyped-call]
 
 
-def given_name_readings(text: str) -> frozenset[str]:
-    """Every reading the dictionary lists for normalised text as a given name: 優真 → ユウシン, ユウマ, ユマ.
-
-    The analyser picks one reading per spelling, but a recogniser writes a name in whichever kanji it
-    likes (ユウマ as 優真), so the other readings the dictionary knows for the same spelling count too.
-    """
+def second_reading(text: str) -> str:
+    """The reading pykakasi's dictionary gives normalised text: 優真 → ユウマ where Sudachi says ユウシン."""
     if not text or is_kana(text):
-        return frozenset()
-    # The dictionary is shared across threads; a lookup is a few microseconds, so a lock costs nothing.
-    with _lookup_lock:
-        entries = [(m.part_of_speech()[:4], m.reading_form()) for m in _dictionary().lookup(text)]
-    return frozenset(jaconv.hira2kata(r) for pos, r in entries if pos == _GIVEN_NAME and r)
+        return ""
+    return "".join(str(part["kana"]) for part in _kakasi().convert(text))
+
+
+def romanised(kana: str) -> str:
+    """A katakana reading in Hepburn, by pykakasi: シュンイチ → shun'ichi."""
+    return "".join(str(part["hepburn"]) for part in _kakasi().convert(kana))
 
 
 def reading(text: str) -> str:

@@ -23,9 +23,14 @@ __all__ = ["REFUSED", "AttemptContext", "Grade", "Outcome", "Refused", "Verified
            "verify_by_knowledge"]
 
 
-def grade_child_names(session: Session, *, birthdate: dt.date, spoken: str) -> dict[int, Grade]:
-    """The exact birthdate picks the candidates; only their names are graded (never the whole registry)."""
-    said = prepare_name(spoken)
+def grade_child_names(session: Session, *, birthdate: dt.date, spoken: str, language: str = "ja"
+                      ) -> dict[int, Grade]:
+    """The exact birthdate picks the candidates; only their names are graded (never the whole registry).
+
+    `language` is the caller's (ja, en, zh, ko): Chinese callers' characters are compared in any Chinese
+    form, Korean callers' Hangul by its katakana, and Latin letters in any language.
+    """
+    said = prepare_name(spoken, language=language)
     rows = session.execute(select(Child.id, Child.name, Child.kana).where(Child.birthdate == birthdate))
     return {cid: grade_name(said, name=name, kana=kana) for cid, name, kana in rows}
 
@@ -39,10 +44,11 @@ def grade_addresses(session: Session, *, child_ids: Collection[int], spoken: str
     return {cid: grade_address(said, parse_registered(address)) for cid, address in rows}
 
 
-def grade_guardians(session: Session, *, child_ids: Collection[int], spoken: str) -> dict[int, Grade]:
+def grade_guardians(session: Session, *, child_ids: Collection[int], spoken: str, language: str = "ja"
+                    ) -> dict[int, Grade]:
     if not child_ids:
         return {}
-    said = prepare_name(spoken)
+    said = prepare_name(spoken, language=language)
     rows = session.execute(select(Child.id, Household.guardian_name, Household.guardian_kana).join(Household)
                            .where(Child.id.in_([int(c) for c in child_ids])))
     return {cid: grade_name(said, name=name, kana=kana) for cid, name, kana in rows}
@@ -68,12 +74,13 @@ def decide_by_knowledge(session: Session, *, child_grades: Mapping[int, Grade], 
 
 
 def verify_by_knowledge(session: Session, *, child_name: str, birthdate: dt.date, address: str, guardian_name: str,
-                        context: AttemptContext, now: dt.datetime) -> Outcome:
+                        context: AttemptContext, now: dt.datetime, language: str = "ja") -> Outcome:
     """The four steps at once, as the conversation layer runs them one webhook at a time."""
-    children = grade_child_names(session, birthdate=birthdate, spoken=child_name)
+    children = grade_child_names(session, birthdate=birthdate, spoken=child_name, language=language)
     return decide_by_knowledge(
         session, child_grades=children, address_grades=grade_addresses(session, child_ids=children, spoken=address),
-        guardian_grades=grade_guardians(session, child_ids=children, spoken=guardian_name), context=context, now=now)
+        guardian_grades=grade_guardians(session, child_ids=children, spoken=guardian_name, language=language),
+        context=context, now=now)
 
 
 def verify_by_household_id(session: Session, *, household_id: str, pin: str, birthdate: dt.date,

@@ -1,0 +1,30 @@
+"""Chinese characters in simplified, traditional or Japanese forms, folded to one form by OpenCC's tables."""
+from __future__ import annotations
+
+import threading
+from functools import cache
+from typing import Any
+
+from azukari.identity.normalize import normalize_text
+
+_lock = threading.Lock()
+
+
+@cache
+def _converters() -> tuple[Any, Any]:
+    # OpenCC's own tables (opencc on PyPI, Apache-2.0): Japanese shinjitai to traditional (暁 → 曉), then
+    # traditional to simplified (曉 → 晓). Built on first use.
+    import opencc
+
+    return opencc.OpenCC("jp2t"), opencc.OpenCC("t2s")
+
+
+def han_key(text: str) -> str:
+    """A name's characters in simplified form, whatever form they were written in: 張偉, 张伟 → 张伟."""
+    folded = normalize_text(text)
+    if not folded:
+        return ""
+    to_traditional, to_simplified = _converters()
+    # The converters hold native state; one at a time is cheap (a name is a few characters).
+    with _lock:
+        return str(to_simplified.convert(to_traditional.convert(folded)))

@@ -1,0 +1,79 @@
+"""Names in Latin letters: residence-card names (GARCIA MARIA) and romanised Japanese readings (Ohno Shun'ichi)."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Literal
+
+from anyascii import anyascii
+
+from azukari.identity.normalize import name_parts
+from azukari.identity.readings import romanised
+
+_NOT_LETTER = re.compile(r"[^a-z]")
+_WORDS = re.compile(r"[\s,\-‐・･]+")
+# Words a residence-card name carries that callers leave out: particles of family names (de, van, dela)
+# and the Vietnamese gender-marking middle names Thị and Văn (NGUYEN THI LAN is "Lan Nguyen").
+PARTICLES = frozenset({"thi", "van", "de", "del", "dela", "della", "la", "le", "da", "di", "do", "dos", "das",
+                       "du", "von", "der", "den", "ter", "ten", "y", "bin", "binti", "bint", "ibn", "al", "el"})
+# Hepburn, kunrei and passport spellings folded into one: kunrei consonants (sh→sy, ch→ty, j→zy, ts→t,
+# f→h), m before b/m/p as n, no apostrophes, and every long vowel short (Ōno, Ohno, Oono, Ono → ono;
+# Yūto, Yuuto, Yuto → yuto). Both sides go through it, so a Japanese name has one spelling.
+_FOLDS = ((re.compile(r"tch"), "tty"), (re.compile(r"sh"), "sy"), (re.compile(r"ch"), "ty"),
+          (re.compile(r"j"), "zy"), (re.compile(r"ts"), "t"), (re.compile(r"f"), "h"), (re.compile(r"d(?=[iu])"), "z"),
+          (re.compile(r"([stz])y(?=[ie])"), r"\1"), (re.compile(r"yy"), "y"), (re.compile(r"m(?=[bmp])"), "n"),
+          (re.compile(r"oh(?![aiueoy])"), "o"), (re.compile(r"ou"), "o"), (re.compile(r"ei"), "e"),
+          (re.compile(r"([aiueo])\1+"), r"\1"), (re.compile(r"nn"), "n"))
+
+
+def words(text: str) -> tuple[str, ...]:
+    """Lower-case ASCII words, diacritics folded by anyascii (Nguyễn → nguyen, Đặng → dang)."""
+    return tuple(w for w in (_NOT_LETTER.sub("", anyascii(part).lower()) for part in _WORDS.split(text)) if w)
+
+
+def romaji_key(word: str) -> str:
+    out = _NOT_LETTER.sub("", anyascii(word).lower())
+    for pattern, replacement in _FOLDS:
+        out = pattern.sub(replacement, out)
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _registered_romaji(kana: str) -> tuple[str, str]:
+    # Registered readings only; a candidate for storing beside the kana at registration (see benchmarks).
+    family, given = name_parts(kana)
+    return romaji_key(romanised(family)), romaji_key(romanised(given))
+
+
+def grade_romaji(said: tuple[str, ...], *, kana: str) -> bool:
+    """A Japanese name said in Latin letters, in either order, against the katakana on file: exact readings."""
+    family, given = _registered_romaji(kana)
+    if not family or not given or not 2 <= len(said) <= 4:
+        return False
+    # Two names, each perhaps said in pieces (Shun-ichi): every cut into two, in either order.
+    for cut in range(1, len(said)):
+        keys = (romaji_key("".join(said[:cut])), romaji_key("".join(said[cut:])))
+        if keys in ((family, given), (given, family)):
+            return True
+    return False
+
+
+def grade_card_name(said: tuple[str, ...], *, name: str) -> Literal["match", "near", "fail"]:
+    """A residence-card name said in any order: match, near (one middle name left out) or fail.
+
+    Every word said must be on the card; the family name (its first word that is not a particle) and the
+    last word must be said; particles may be left out, one other word only at the price of a near.
+    """
+    card = list(words(name))
+    essential = [w for w in card if w not in PARTICLES]
+    if len(essential) < 2 or not said:
+        return "fail"
+    remaining = list(card)
+    for word in said:
+        if word not in remaining:
+            return "fail"
+        remaining.remove(word)
+    if essential[0] in remaining or card[-1] in remaining:
+        return "fail"
+    left_out = [w for w in remaining if w not in PARTICLES]
+    return "match" if not left_out else "near" if len(left_out) == 1 else "fail"
