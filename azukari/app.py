@@ -1,32 +1,26 @@
-"""The composition root: settings, database, clock and Twilio client wired into one FastAPI app."""
+"""The web app: a runtime's routes — Twilio webhooks, the static TwiML, the staff console, health."""
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse, RedirectResponse
 from sqlalchemy import text
 
-from azukari.clock import Clock, SystemClock
+from azukari.clock import Clock
 from azukari.db import Database
 from azukari.ivr.routes import router as twilio_webhooks
 from azukari.ivr.static_routes import build_router as static_twiml
+from azukari.runtime import Runtime, RuntimeDep, build
 from azukari.settings import Settings
 from azukari.staff.web import install_staff_console
 
 
-@dataclass
-class Runtime:
-    """Everything a request needs, built once per app (never at import time)."""
-
-    settings: Settings
-    database: Database
-    clock: Clock
-
-
 def create_app(settings: Settings, *, database: Database | None = None, clock: Clock | None = None) -> FastAPI:
-    runtime = Runtime(settings=settings, clock=clock or SystemClock(),
-                      database=database or Database(settings.database_url, secret_key=settings.azukari_secret_key))
+    """An app on its own runtime (tests pass their database and clock)."""
+    return app_for(build(settings, database=database, clock=clock))
+
+
+def app_for(runtime: Runtime) -> FastAPI:
+    """The app over a runtime its caller built and closes (`azukari serve`)."""
     app = FastAPI(title="azukari", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.runtime = runtime
     app.include_router(twilio_webhooks)
@@ -34,7 +28,7 @@ def create_app(settings: Settings, *, database: Database | None = None, clock: C
     install_staff_console(app)
 
     @app.get("/healthz", include_in_schema=False)
-    def healthz() -> PlainTextResponse:
+    def healthz(runtime: RuntimeDep) -> PlainTextResponse:
         # For the load balancer and compose: an instance that cannot reach the database is out.
         try:
             with runtime.database.engine.connect() as connection:

@@ -5,60 +5,55 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from azukari.command_error import CommandError
 from azukari.settings import Settings
 
+if TYPE_CHECKING:
+    from azukari.runtime import Runtime
 
-class CommandError(Exception):
-    """A failure to report in one line, with a non-zero exit status."""
 
+def _runtime(settings: Settings) -> Runtime:
+    # Imported here: `azukari --help` and a bad setting are answered without loading the app.
+    from azukari.runtime import build
 
-def _database(settings: Settings):  # type: ignore[no-untyped-def]
-    from azukari.db import Database
-
-    return Database(settings.database_url, secret_key=settings.azukari_secret_key)
+    return build(settings)
 
 
 def _migrate(args: argparse.Namespace, settings: Settings) -> None:
     from azukari import migrate
 
-    database = _database(settings)
-    try:
-        migrate.upgrade(database.engine)
-    finally:
-        database.dispose()
+    with _runtime(settings) as runtime:
+        migrate.upgrade(runtime.database.engine)
     print("database is at the latest schema")
 
 
 def _import_facilities(args: argparse.Namespace, settings: Settings) -> None:
     from azukari.booking.facilities_file import FacilitiesFileError, import_facilities
 
-    database = _database(settings)
-    try:
-        with database.unit_of_work() as session:
-            summary = import_facilities(session, Path(args.file))
-            session.commit()
-    except (FacilitiesFileError, OSError) as error:
-        raise CommandError(str(error)) from error
-    finally:
-        database.dispose()
+    with _runtime(settings) as runtime:
+        try:
+            with runtime.database.unit_of_work() as session:
+                summary = import_facilities(session, Path(args.file))
+                session.commit()
+        except (FacilitiesFileError, OSError) as error:
+            raise CommandError(str(error)) from error
     print(summary)
 
 
 def _import_households(args: argparse.Namespace, settings: Settings) -> None:
     from azukari.registration.importer import HouseholdImportError, import_households
 
-    database = _database(settings)
-    try:
-        with database.unit_of_work() as session:
-            summary = import_households(session, Path(args.file))
-            session.commit()
-    except (HouseholdImportError, OSError) as error:
-        raise CommandError(str(error)) from error
-    finally:
-        database.dispose()
+    with _runtime(settings) as runtime:
+        try:
+            with runtime.database.unit_of_work() as session:
+                summary = import_households(session, Path(args.file))
+                session.commit()
+        except (HouseholdImportError, OSError) as error:
+            raise CommandError(str(error)) from error
     print(summary)
 
 
@@ -72,30 +67,26 @@ def _worker(args: argparse.Namespace, settings: Settings) -> None:
     # The periodic jobs (day-before reminders, stale state) run here as well as in `serve`:
     # they are safe on several instances at once. Composed here, not in messaging/, which may
     # not import booking or ivr.
+    import logging
+
     from azukari import jobs
-    from azukari.clock import SystemClock
     from azukari.erasure.tasks import erasure_tasks
-    from azukari.messaging.twilio_http import HttpxTwilioClient, make_twilio_client
     from azukari.messaging.worker import run_worker
 
-    database = _database(settings)
-    http = HttpxTwilioClient(base_url=settings.twilio_api_base_url)
-    tasks = erasure_tasks(database=database, clock=SystemClock(), settings=settings,
-                          client=make_twilio_client(settings, http))
-    try:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    with _runtime(settings) as runtime:  # one engine and one Twilio client for the jobs and the sender
+        tasks = erasure_tasks(database=runtime.database, clock=runtime.clock, settings=settings,
+                              client=runtime.twilio_client())
         if args.once:
-            jobs.run_once(database, SystemClock())  # first, so the reminders it queues go out now
+            jobs.run_once(runtime)  # first, so the reminders it queues go out now
             jobs.run_tasks(tasks)
-            run_worker(settings, once=True)
+            run_worker(runtime, once=True)
             return
-        stop_jobs = jobs.start(database, SystemClock(), tasks=tasks)
+        stop_jobs = jobs.start(runtime, tasks=tasks)
         try:
-            run_worker(settings)
+            run_worker(runtime)
         finally:
             stop_jobs.set()
-    finally:
-        http.close()
-        database.dispose()
 
 
 def _call(args: argparse.Namespace, settings: Settings) -> None:
@@ -113,14 +104,16 @@ def _sms(args: argparse.Namespace, settings: Settings) -> None:
 def _staff(args: argparse.Namespace, settings: Settings) -> None:
     from azukari.staff.commands import run_staff_command
 
-    run_staff_command(settings, args)
+    with _runtime(settings) as runtime:
+        run_staff_command(runtime, args)
 
 
-def _erasure(run: Callable[[], list[str]]) -> None:
+def _erasure(settings: Settings, run: Callable[[Runtime], list[str]]) -> None:
     from azukari.erasure.commands import ErasureCommandError
 
     try:
-        lines = run()
+        with _runtime(settings) as runtime:
+            lines = run(runtime)
     except ErasureCommandError as error:
         raise CommandError(str(error)) from error
     print("\n".join(lines))
@@ -129,19 +122,19 @@ def _erasure(run: Callable[[], list[str]]) -> None:
 def _purge(args: argparse.Namespace, settings: Settings) -> None:
     from azukari.erasure.commands import run_purge
 
-    _erasure(lambda: run_purge(settings, dry_run=args.dry_run))
+    _erasure(settings, lambda runtime: run_purge(runtime, dry_run=args.dry_run))
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> None:
     from azukari.erasure.commands import run_export
 
-    _erasure(lambda: run_export(settings, directory=Path(args.directory)))
+    _erasure(settings, lambda runtime: run_export(runtime, directory=Path(args.directory)))
 
 
 def _erase_all(args: argparse.Namespace, settings: Settings) -> None:
     from azukari.erasure.commands import run_erase_all
 
-    _erasure(lambda: run_erase_all(settings, confirm=args.confirm))
+    _erasure(settings, lambda runtime: run_erase_all(runtime, confirm=args.confirm))
 
 
 def build_parser() -> argparse.ArgumentParser:

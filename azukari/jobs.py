@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from azukari.booking.reminders import queue_reminders
 from azukari.clock import Clock
-from azukari.db import Database
 from azukari.ivr.store import forget_stale
+from azukari.runtime import Runtime
 
 log = logging.getLogger("azukari.jobs")
 
@@ -32,13 +32,13 @@ JOBS: tuple[tuple[str, Callable[[Session, Clock], int]], ...] = (
 )
 
 
-def run_once(database: Database, clock: Clock) -> dict[str, int]:
+def run_once(runtime: Runtime) -> dict[str, int]:
     """Every job once, each committed on its own; counts by job (a failed job is logged and left out)."""
     counts: dict[str, int] = {}
     for what, job in JOBS:
         try:
-            with database.unit_of_work() as session:
-                count = job(session, clock)
+            with runtime.database.unit_of_work() as session:
+                count = job(session, runtime.clock)
                 session.commit()
         except Exception:
             log.exception("periodic job failed: %s", what)
@@ -58,14 +58,14 @@ def run_tasks(tasks: Sequence[tuple[str, Callable[[], object]]]) -> None:
             log.exception("periodic job failed: %s", what)
 
 
-def start(database: Database, clock: Clock, *, interval: float = INTERVAL_SECONDS,
+def start(runtime: Runtime, *, interval: float = INTERVAL_SECONDS,
           tasks: Sequence[tuple[str, Callable[[], object]]] = ()) -> threading.Event:
     """Run the jobs (and `tasks`) every `interval` seconds on a daemon thread until the returned event is set."""
     stop = threading.Event()
 
     def loop() -> None:
         while not stop.wait(interval):
-            run_once(database, clock)
+            run_once(runtime)
             run_tasks(tasks)
 
     threading.Thread(target=loop, name="periodic-jobs", daemon=True).start()

@@ -9,12 +9,16 @@ from test_booking_reminders import DAY_BEFORE_NOON, book_ahead, queued_reminders
 from azukari import jobs
 from azukari.clock import FixedClock
 from azukari.db import Database
+from azukari.runtime import build
+from azukari.settings import Settings
 
 
 def test_one_round_of_jobs_commits_the_due_reminders(database: Database, tmp_path: Path) -> None:
     reservation_id = book_ahead(database, tmp_path)
 
-    counts = jobs.run_once(database, FixedClock(DAY_BEFORE_NOON))
+    runtime = build(Settings(database_url=database.url), database=database, clock=FixedClock(DAY_BEFORE_NOON))
+
+    counts = jobs.run_once(runtime)
 
     assert counts["day-before reminders queued"] == 1
     assert [m[0] for m in queued_reminders(database)] == [reservation_id]
@@ -22,9 +26,10 @@ def test_one_round_of_jobs_commits_the_due_reminders(database: Database, tmp_pat
 
 def test_the_jobs_thread_runs_the_jobs_until_stopped(sqlite_database: Database, tmp_path: Path) -> None:
     reservation_id = book_ahead(sqlite_database, tmp_path)
-    clock = FixedClock(DAY_BEFORE_NOON)
+    runtime = build(Settings(database_url=sqlite_database.url), database=sqlite_database,
+                    clock=FixedClock(DAY_BEFORE_NOON))
 
-    stop = jobs.start(sqlite_database, clock, interval=0.05)
+    stop = jobs.start(runtime, interval=0.05)
     try:
         deadline = time.monotonic() + 5
         while not queued_reminders(sqlite_database) and time.monotonic() < deadline:

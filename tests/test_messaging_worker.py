@@ -20,6 +20,7 @@ from azukari.messaging.outbox import enqueue
 from azukari.messaging.sender import OutboxSender, start_background
 from azukari.messaging.worker import run_worker
 from azukari.registration.models import Household
+from azukari.runtime import build
 from azukari.settings import Settings
 
 API = "http://twilio.test"
@@ -57,7 +58,8 @@ def api() -> Iterator[respx.Route]:
 def test_worker_once_sends_everything_due_and_returns(database: Database, api: respx.Route) -> None:
     _queue(database, 25)  # more than one batch
 
-    run_worker(Settings(database_url=database.url, twilio_api_base_url=API), once=True)
+    with build(Settings(database_url=database.url, twilio_api_base_url=API), database=database) as runtime:
+        run_worker(runtime, once=True)
 
     assert api.call_count == 25
     assert set(_statuses(database)) == {"sent"}
@@ -70,7 +72,8 @@ def test_worker_sends_until_sigterm_and_then_stops_cleanly(sqlite_database: Data
     threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGTERM)).start()
     started = time.monotonic()
 
-    run_worker(settings)  # without its handler, SIGTERM would end the test run itself
+    with build(settings, database=sqlite_database) as runtime:
+        run_worker(runtime)  # without its handler, SIGTERM would end the test run itself
 
     assert time.monotonic() - started < 5
     assert signal.getsignal(signal.SIGTERM) is before

@@ -21,6 +21,7 @@ from azukari.oversight import audit
 from azukari.oversight.escalations import open_escalation
 from azukari.oversight.models import DeletionRecord, Escalation
 from azukari.registration.models import Child, Household
+from azukari.runtime import build
 from azukari.settings import Settings
 from azukari.staff import commands
 from azukari.staff.models import StaffAccount
@@ -138,15 +139,17 @@ def test_a_deletion_certificate_carries_the_audit_chain_head_as_printed(database
 def test_the_purge_command_erases_what_is_due(database: Database, capsys: pytest.CaptureFixture[str]) -> None:
     _old_household(database)
     # The command reads the real clock: today is years past the household's 2021 booking.
-    lines = erasure_commands.run_purge(Settings(database_url=database.url), dry_run=False)
+    with build(Settings(database_url=database.url), database=database) as runtime:
+        lines = erasure_commands.run_purge(runtime, dry_run=False)
     assert "erased 1 households" in lines[0] and _count(database, Household) == 0
 
 
 def test_the_staff_add_command_creates_the_first_admin_from_stdin(database: Database,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sys.stdin", StringIO("a long enough password\n"))
-    commands.run_staff_command(Settings(database_url=database.url), Namespace(
-        staff_command="add", username="root", name="最初の管理者", role="admin", facility=None, password_stdin=True))
+    with build(Settings(database_url=database.url), database=database) as runtime:
+        commands.run_staff_command(runtime, Namespace(staff_command="add", username="root", name="最初の管理者",
+                                                      role="admin", facility=None, password_stdin=True))
     with database.unit_of_work() as session:
         role = session.scalar(select(StaffAccount.role).where(StaffAccount.username == "root"))
     assert role == "admin"

@@ -3,29 +3,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from azukari.clock import SystemClock
-from azukari.db import Database
 from azukari.erasure import erase_all, export, retention
 from azukari.ivr.store import STATE_KEPT, forget_stale
 from azukari.messaging.provider_deletions import ProviderEraser
-from azukari.messaging.twilio_http import HttpxTwilioClient, make_twilio_client
-from azukari.settings import Settings
+from azukari.runtime import Runtime
 
 
 class ErasureCommandError(Exception):
     """Reported in one line by the CLI, with a non-zero exit status."""
 
 
-def run_purge(settings: Settings, *, dry_run: bool) -> list[str]:
-    database = Database(settings.database_url, secret_key=settings.azukari_secret_key)
-    try:
-        with database.unit_of_work() as session:
-            now = SystemClock().now()
-            report = retention.purge(session, now=now, dry_run=dry_run, actor="cli")
-            stale = 0 if dry_run else forget_stale(session, now=now)
-            session.commit()
-    finally:
-        database.dispose()
+def run_purge(runtime: Runtime, *, dry_run: bool) -> list[str]:
+    with runtime.database.unit_of_work() as session:
+        now = runtime.clock.now()
+        report = retention.purge(session, now=now, dry_run=dry_run, actor="cli")
+        stale = 0 if dry_run else forget_stale(session, now=now)
+        session.commit()
     verb = "would erase" if dry_run else "erased"
     totals = ", ".join(f"{name} {count}" for name, count in sorted(report.totals.items())) or "nothing else"
     lines = [f"{verb} {report.households} households expired and unbooked since before {report.cutoff} ({totals})"]
@@ -37,40 +30,31 @@ def run_purge(settings: Settings, *, dry_run: bool) -> list[str]:
     return lines
 
 
-def run_export(settings: Settings, *, directory: Path) -> list[str]:
-    database = Database(settings.database_url, secret_key=settings.azukari_secret_key)
+def run_export(runtime: Runtime, *, directory: Path) -> list[str]:
     try:
         # One read transaction: every table as of the same moment.
-        with database.engine.connect() as connection, connection.begin():
-            exported = export.export_all(connection, directory, now=SystemClock().now())
+        with runtime.database.engine.connect() as connection, connection.begin():
+            exported = export.export_all(connection, directory, now=runtime.clock.now())
     except export.ExportError as error:
         raise ErasureCommandError(str(error)) from error
-    finally:
-        database.dispose()
     rows = sum(e.rows for e in exported)
     return [f"exported {len(exported)} tables, {rows} rows, to {directory} (checksums in {export.MANIFEST})"]
 
 
-def run_erase_all(settings: Settings, *, confirm: bool) -> list[str]:
+def run_erase_all(runtime: Runtime, *, confirm: bool) -> list[str]:
     if not confirm:
         raise ErasureCommandError("this erases every registration, booking and record for good: "
                                   "run `azukari export DIR` first, then again with --confirm")
-    clock = SystemClock()
-    database = Database(settings.database_url, secret_key=settings.azukari_secret_key)
-    http = HttpxTwilioClient(base_url=settings.twilio_api_base_url)
-    try:
-        with database.unit_of_work() as session:
-            erase_all.queue_provider_copies(session, now=clock.now())
-            session.commit()
-        eraser = ProviderEraser(database=database, client=make_twilio_client(settings, http), clock=clock)
-        while eraser.delete_due() > 0:
-            pass  # a failure waits for its retry time, so this ends
-        with database.unit_of_work() as session:
-            report = erase_all.erase_everything(session, now=clock.now())
-            session.commit()
-    finally:
-        http.close()
-        database.dispose()
+    database, clock = runtime.database, runtime.clock
+    with database.unit_of_work() as session:
+        erase_all.queue_provider_copies(session, now=clock.now())
+        session.commit()
+    eraser = ProviderEraser(database=database, client=runtime.twilio_client(), clock=clock)
+    while eraser.delete_due() > 0:
+        pass  # a failure waits for its retry time, so this ends
+    with database.unit_of_work() as session:
+        report = erase_all.erase_everything(session, now=clock.now())
+        session.commit()
     erased = ", ".join(f"{name} {count}" for name, count in report.counts.items() if count)
     lines = [f"erased everything; certificate: deletion record {report.record_id}", f"erased: {erased or 'nothing'}"]
     if report.provider_pending:

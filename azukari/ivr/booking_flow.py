@@ -3,18 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from azukari.ivr.handoff import to_staff
 from azukari.ivr.parsing import parse_number, parse_sms_date, parse_yes_no
+from azukari.ivr.ports import Ports
 from azukari.ivr.questions import ask, finish, wrong
 from azukari.ivr.replies import Line, Reply
 from azukari.ivr.state import State
 
-if TYPE_CHECKING:
-    from azukari.ivr.conversation import Ports
-
-Handler = Callable[[State, str, "Ports"], Reply]
+Handler = Callable[[State, str, Ports], Reply]
 
 # Refusals of a day that a caller may hear when choosing a date: none depends on the child's
 # bookings. At `confirm` every refusal is the one sentence "this time cannot be booked", so an

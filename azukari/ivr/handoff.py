@@ -1,14 +1,10 @@
 """Handing a conversation to people: a live transfer within staff hours, else a callback case."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from azukari.ivr.ports import Ports
 from azukari.ivr.questions import finish
 from azukari.ivr.replies import Line, Reply
 from azukari.ivr.state import State
-
-if TYPE_CHECKING:
-    from azukari.ivr.conversation import Ports
 
 
 def to_staff(state: State, ports: Ports, *, kind: str, household_pk: int | None = None, dv: bool = False,

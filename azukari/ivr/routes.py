@@ -1,8 +1,6 @@
 """The Twilio webhooks (contract §5): signed form in, typed at the edge, one service call, TwiML out."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -10,9 +8,7 @@ from azukari.ivr import service
 from azukari.ivr.security import TwilioForm
 from azukari.ivr.sms import sms_twiml
 from azukari.ivr.voice import bridge, whisper
-
-if TYPE_CHECKING:
-    from azukari.app import Runtime
+from azukari.runtime import RuntimeDep
 
 router = APIRouter(prefix="/twilio")
 
@@ -45,65 +41,60 @@ def _xml(body: str) -> Response:
     return Response(content=body, media_type="text/xml")
 
 
-def _runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
-
-
 def _call(form: VoiceForm) -> service.CallInput:
     return service.CallInput(call_sid=form.call_sid, caller=form.from_, bot_number=form.to, digits=form.digits,
                              speech=form.speech)
 
 
 @router.post("/voice")
-def incoming_call(request: Request, fields: TwilioForm) -> Response:
+def incoming_call(runtime: RuntimeDep, fields: TwilioForm) -> Response:
     form = VoiceForm.model_validate(fields)
-    return _xml(service.answer_call(_runtime(request), step=None, turn="", silence=False, call=_call(form)))
+    return _xml(service.answer_call(runtime, step=None, turn="", silence=False, call=_call(form)))
 
 
 @router.post("/voice/status")
-def call_status(request: Request, fields: TwilioForm) -> Response:
+def call_status(runtime: RuntimeDep, fields: TwilioForm) -> Response:
     form = VoiceForm.model_validate(fields)
-    service.call_status(_runtime(request), call_sid=form.call_sid, status=form.call_status)
+    service.call_status(runtime, call_sid=form.call_sid, status=form.call_status)
     return _xml(bridge())
 
 
 @router.post("/voice/whisper")
-def staff_whisper(request: Request, fields: TwilioForm) -> Response:
-    return _xml(whisper(_runtime(request).settings.public_base_url))
+def staff_whisper(runtime: RuntimeDep, fields: TwilioForm) -> Response:
+    return _xml(whisper(runtime.settings.public_base_url))
 
 
 @router.post("/voice/whisper_accept")
-def staff_accepts(request: Request, fields: TwilioForm) -> Response:
+def staff_accepts(runtime: RuntimeDep, fields: TwilioForm) -> Response:
     form = VoiceForm.model_validate(fields)
-    return _xml(service.staff_answered(_runtime(request), parent_call_sid=form.parent_call_sid, digits=form.digits))
+    return _xml(service.staff_answered(runtime, parent_call_sid=form.parent_call_sid, digits=form.digits))
 
 
 @router.post("/voice/transfer_done")
-def transfer_done(request: Request, fields: TwilioForm) -> Response:
+def transfer_done(runtime: RuntimeDep, fields: TwilioForm) -> Response:
     form = VoiceForm.model_validate(fields)
-    return _xml(service.transfer_over(_runtime(request), call_sid=form.call_sid, caller=form.from_))
+    return _xml(service.transfer_over(runtime, call_sid=form.call_sid, caller=form.from_))
 
 
 @router.post("/voice/{step}")
-def gathered(step: str, request: Request, fields: TwilioForm) -> Response:
+def gathered(step: str, request: Request, runtime: RuntimeDep, fields: TwilioForm) -> Response:
     form = VoiceForm.model_validate(fields)
     turn = request.query_params.get("t", "")
     silence = request.query_params.get("silence") == "1"
-    return _xml(service.answer_call(_runtime(request), step=step[:40], turn=turn[:12], silence=silence,
+    return _xml(service.answer_call(runtime, step=step[:40], turn=turn[:12], silence=silence,
                                     call=_call(form)))
 
 
 @router.post("/sms")
-def incoming_text(request: Request, fields: TwilioForm) -> Response:
+def incoming_text(runtime: RuntimeDep, fields: TwilioForm) -> Response:
     form = SmsForm.model_validate(fields)
-    return _xml(service.answer_text(_runtime(request), message_sid=form.message_sid, sender=form.from_,
+    return _xml(service.answer_text(runtime, message_sid=form.message_sid, sender=form.from_,
                                     body=form.body))
 
 
 @router.post("/sms/status")
-def message_status(request: Request, fields: TwilioForm) -> Response:
+def message_status(runtime: RuntimeDep, fields: TwilioForm) -> Response:
     form = SmsForm.model_validate(fields)
-    service.message_status(_runtime(request), message_sid=form.message_sid, status=form.message_status,
+    service.message_status(runtime, message_sid=form.message_sid, status=form.message_status,
                            error_code=form.error_code)
     return _xml(sms_twiml(""))

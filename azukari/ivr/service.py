@@ -4,23 +4,20 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from azukari.ivr import conversation, store
 from azukari.ivr.models import ConversationRecord
-from azukari.ivr.ports import SessionPorts
 from azukari.ivr.replies import Line, Reply
 from azukari.ivr.sealing import Sealer
+from azukari.ivr.service_adapter import ServiceAdapter
 from azukari.ivr.sms import render_sms, sms_twiml
 from azukari.ivr.state import Event, State
 from azukari.ivr.voice import CallContext, bridge, hang_up, render_voice
 from azukari.messaging.status import record_status
 from azukari.registration.phone import ANONYMOUS, caller_number
-
-if TYPE_CHECKING:
-    from azukari.app import Runtime
+from azukari.runtime import Runtime
 
 log = logging.getLogger("azukari.webhooks")
 
@@ -38,9 +35,9 @@ class CallInput:
 
 
 def _ports(runtime: Runtime, session: Session, *, channel: str, caller: str, key: str,
-           now: dt.datetime) -> SessionPorts:
+           now: dt.datetime) -> ServiceAdapter:
     sealer = Sealer(runtime.settings.twilio_auth_token, conversation=f"{channel}:{key}")
-    return SessionPorts(session=session, settings=runtime.settings, now=now, channel=channel,
+    return ServiceAdapter(session=session, settings=runtime.settings, now=now, channel=channel,
                         calling_number=caller, conversation_key=key[:64], sealer=sealer)
 
 

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 import httpx
 from sqlalchemy import func, select
 
-from azukari.clock import SystemClock, tokyo_today
+from azukari.clock import tokyo_today
 from azukari.db import Database
 from azukari.ivr.handset import Wire, play_call, play_sms
 from azukari.messaging.models import OutboxMessage
@@ -77,28 +77,26 @@ def _in_process(settings: Settings) -> Iterator[_Service]:
         from fastapi.testclient import TestClient
 
     from azukari import migrate
-    from azukari.app import create_app
+    from azukari.app import app_for
     from azukari.registration.demo import load_demo
+    from azukari.runtime import build
 
-    database = Database(settings.database_url, secret_key=settings.azukari_secret_key)
-    try:
+    with build(settings) as runtime:
+        database = runtime.database
         migrate.upgrade(database.engine)
         with database.unit_of_work() as session:
-            summary = load_demo(session, today=tokyo_today(SystemClock()))
+            summary = load_demo(session, today=tokyo_today(runtime.clock))
             session.commit()
         if summary:
             print(f"({summary})")
         show_outbox = _outbox_printer(database)
-        app = create_app(settings, database=database)
-        with TestClient(app, base_url=settings.public_base_url) as client:
+        with TestClient(app_for(runtime), base_url=settings.public_base_url) as client:
             def send(path: str, form: dict[str, str], headers: dict[str, str]) -> tuple[int, str]:
                 response = client.post(path, data=form, headers=headers)
                 return response.status_code, response.text
 
             yield Wire(base_url=settings.public_base_url, auth_token=settings.twilio_auth_token, send=send), \
                 show_outbox
-    finally:
-        database.dispose()
 
 
 def _outbox_printer(database: Database) -> Callable[[], None]:

@@ -3,18 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from azukari.ivr.handoff import to_staff
 from azukari.ivr.parsing import parse_birthdate
+from azukari.ivr.ports import Ports
 from azukari.ivr.questions import ask, wrong
 from azukari.ivr.replies import Line, Reply
 from azukari.ivr.state import State, Verdict
 
-if TYPE_CHECKING:
-    from azukari.ivr.conversation import Ports
-
-Handler = Callable[[State, str, "Ports"], Reply]
+Handler = Callable[[State, str, Ports], Reply]
 
 _NAME_LIMIT = 100  # no name or address is longer; the rest of a 10 kB "answer" is noise
 

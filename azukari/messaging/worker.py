@@ -8,34 +8,24 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
-from azukari.clock import SystemClock
-from azukari.db import Database
-from azukari.messaging.sender import OutboxSender, run_until_stopped
-from azukari.messaging.twilio_http import HttpxTwilioClient, make_twilio_client
-from azukari.settings import Settings
+from azukari.messaging.sender import run_until_stopped
+from azukari.runtime import Runtime
 
 _logger = logging.getLogger("azukari.outbox")
 
 
-def run_worker(settings: Settings, *, once: bool = False) -> None:
+def run_worker(runtime: Runtime, *, once: bool = False) -> None:
     """Send due messages until stopped; with `once`, send everything due now and return."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    database = Database(settings.database_url, secret_key=settings.azukari_secret_key)
-    http = HttpxTwilioClient(base_url=settings.twilio_api_base_url)
-    sender = OutboxSender(database=database, settings=settings, clock=SystemClock(),
-                          client=make_twilio_client(settings, http))
-    try:
-        if once:
-            while sender.send_due() > 0:
-                pass  # a message that failed waits for its retry time, so this ends
-            return
-        with _stop_on_signals(sender.stopping):
-            _logger.info("outbox worker started (poll every %.1f s)", settings.outbox_poll_seconds)
-            run_until_stopped(sender, settings.outbox_poll_seconds)
-            _logger.info("outbox worker stopped")
-    finally:
-        http.close()
-        database.dispose()
+    sender = runtime.outbox_sender()
+    if once:
+        while sender.send_due() > 0:
+            pass  # a message that failed waits for its retry time, so this ends
+        return
+    with _stop_on_signals(sender.stopping):
+        poll = runtime.settings.outbox_poll_seconds
+        _logger.info("outbox worker started (poll every %.1f s)", poll)
+        run_until_stopped(sender, poll)
+        _logger.info("outbox worker stopped")
 
 
 @contextmanager

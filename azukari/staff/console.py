@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import phonenumbers
 from fastapi import Request
@@ -17,12 +17,10 @@ from sqlalchemy.orm import Session
 from azukari.clock import in_tokyo, tokyo_date
 from azukari.oversight import audit
 from azukari.registration.models import Household
+from azukari.runtime import Runtime, runtime_of
 from azukari.staff import sessions
 from azukari.staff.accounts import ROLE_LABELS
 from azukari.staff.models import StaffAccount, StaffSession
-
-if TYPE_CHECKING:  # app.py installs the console, so importing it at runtime would be circular
-    from azukari.app import Runtime
 
 
 def _national(e164: str) -> str:
@@ -112,11 +110,6 @@ def _collect(values: Iterable[object], found: set[str], *, depth: int) -> None:
             _collect(value, found, depth=depth + 1)
         elif is_dataclass(value):
             _collect((getattr(value, f.name) for f in fields(value)), found, depth=depth + 1)
-
-
-def runtime_of(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
 
 
 @contextmanager

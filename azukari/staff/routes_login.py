@@ -16,9 +16,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from azukari.oversight import audit
+from azukari.runtime import runtime_of
 from azukari.staff import accounts, second_factor, sessions
 from azukari.staff import login as password_step
-from azukari.staff.console import Forbidden, LoginRequired, runtime_of, templates
+from azukari.staff.console import Forbidden, LoginRequired, templates
 from azukari.staff.models import StaffAccount, StaffSession
 from azukari.staff.routes_auth import HOME, THROTTLED, client_of, login_page, set_session_cookie
 

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from azukari.registration.service import HouseholdNotFound
+from azukari.runtime import runtime_of
 from azukari.staff import (
     routes_accounts,
     routes_audit,
@@ -27,7 +28,7 @@ from azukari.staff import (
     routes_retention,
 )
 from azukari.staff.client_address import of_request, within
-from azukari.staff.console import Forbidden, LoginRequired, runtime_of, templates
+from azukari.staff.console import Forbidden, LoginRequired, templates
 from azukari.staff.queue import EscalationNotFound
 
 PREFIX = "/staff"

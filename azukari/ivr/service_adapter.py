@@ -1,0 +1,118 @@
+"""The adapter behind `ivr.ports.Ports`: the conversation's needs met by the services, in one session."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from azukari.booking import repository, rules
+from azukari.booking import service as booking
+from azukari.booking.rules import BookingRefusal
+from azukari.clock import tokyo_date
+from azukari.identity import verification
+from azukari.identity.outcomes import AttemptContext, Outcome, Verified
+from azukari.ivr.sealing import Sealer
+from azukari.ivr.state import Option, Verdict
+from azukari.messaging import texts
+from azukari.messaging.outbox import enqueue
+from azukari.oversight.escalations import open_escalation
+from azukari.registration.models import Household
+from azukari.settings import Settings
+
+
+@dataclass
+class ServiceAdapter:
+    """`Ports` bound to one webhook's unit of work: everything here flushes at most, never commits."""
+
+    session: Session
+    settings: Settings
+    now: dt.datetime
+    channel: str
+    calling_number: str   # E.164 or "anonymous": throttling and case notes only, never identity
+    conversation_key: str
+    sealer: Sealer
+
+    @property
+    def _context(self) -> AttemptContext:
+        return AttemptContext(channel=self.channel, calling_number=self.calling_number,
+                              conversation_key=self.conversation_key)
+
+    def today(self) -> dt.date:
+        return tokyo_date(self.now)
+
+    def seal(self, purpose: str, value: str) -> str:
+        return self.sealer.seal(purpose, value)
+
+    def unseal(self, purpose: str, token: str) -> str | None:
+        return self.sealer.unseal(purpose, token)
+
+    def grade_child_names(self, *, birthdate: dt.date, spoken: str) -> dict[str, str]:
+        grades = verification.grade_child_names(self.session, birthdate=birthdate, spoken=spoken)
+        return {str(k): v for k, v in grades.items()}
+
+    def grade_addresses(self, *, child_ids: list[int], spoken: str) -> dict[str, str]:
+        grades = verification.grade_addresses(self.session, child_ids=child_ids, spoken=spoken)
+        return {str(k): v for k, v in grades.items()}
+
+    def grade_guardians(self, *, child_ids: list[int], spoken: str) -> dict[str, str]:
+        grades = verification.grade_guardians(self.session, child_ids=child_ids, spoken=spoken)
+        return {str(k): v for k, v in grades.items()}
+
+    def decide_by_knowledge(self, *, child_grades: dict[str, str], address_grades: dict[str, str],
+                            guardian_grades: dict[str, str]) -> Verdict | None:
+        # The identity layer reads grades back from JSON itself (str keys, unknown values fail).
+        outcome = verification.decide_by_knowledge(
+            self.session, child_grades=child_grades, address_grades=address_grades,  # type: ignore[arg-type]
+            guardian_grades=guardian_grades, context=self._context, now=self.now)  # type: ignore[arg-type]
+        return _verdict(outcome)
+
+    def verify_by_id(self, *, household_id: str, pin: str, birthdate: dt.date) -> Verdict | None:
+        outcome = verification.verify_by_household_id(self.session, household_id=household_id, pin=pin,
+                                                      birthdate=birthdate, context=self._context, now=self.now)
+        return _verdict(outcome)
+
+    def day_from_keypad(self, digits: str) -> dt.date | None:
+        horizon = repository.policy(self.session).horizon_days
+        return rules.day_from_keypad(digits, today=self.today(), horizon_days=horizon)
+
+    def options(self, *, child_id: int, day: dt.date) -> list[Option] | str:
+        found = booking.options_for(self.session, child_id=child_id, day=day, now=self.now)
+        if isinstance(found, BookingRefusal):
+            return found.value
+        return [Option(**dataclasses.asdict(o)) for o in found]
+
+    def book(self, *, child_id: int, unit_id: int, day: dt.date, language: str) -> str | None:
+        outcome = booking.book(self.session, child_id=child_id, unit_id=unit_id, day=day, channel=self.channel,
+                               language=language, now=self.now)
+        return outcome.value if isinstance(outcome, BookingRefusal) else None
+
+    def cancel(self, *, household_pk: int, booking_number: str, language: str) -> None:
+        outcome = booking.cancel(self.session, household_pk=household_pk, booking_number=booking_number,
+                                 channel=self.channel, language=language, now=self.now)
+        if isinstance(outcome, BookingRefusal):
+            # The call says the same either way; whether it worked goes only to the number on file.
+            household = self.session.get(Household, household_pk)
+            if household is not None:
+                enqueue(self.session, household=household, kind="notice", now=self.now,
+                        body=texts.cancellation_refused(booking_number, language))
+
+    def text_my_bookings(self, *, household_pk: int, language: str) -> None:
+        booking.text_my_bookings(self.session, household_pk=household_pk, language=language, now=self.now)
+
+    def staff_reachable(self) -> bool:
+        return bool(self.settings.staff_number) and self.settings.staff_hours.covers(self.now)
+
+    def escalate(self, *, kind: str, household_pk: int | None = None, dv: bool = False,
+                 details: dict[str, object] | None = None) -> None:
+        open_escalation(self.session, kind=kind, channel=self.channel, now=self.now, household_pk=household_pk,
+                        dv=dv, calling_number=self.calling_number,
+                        details={**(details or {}), "conversation": self.conversation_key},
+                        dedupe_key=f"{kind}:{self.channel}:{self.conversation_key}")
+
+
+def _verdict(outcome: Outcome) -> Verdict | None:
+    if isinstance(outcome, Verified):
+        return Verdict(household_pk=outcome.household_pk, child_id=outcome.child_id, dv=outcome.dv)
+    return None

@@ -1,0 +1,74 @@
+"""The one wiring of a process: settings, database, clock and the Twilio sender, built once by `build()`.
+
+The app, `azukari serve`, `azukari worker` and every CLI command call `build(settings)`, so a
+process holds one engine and one Twilio transport, and a test builds its own runtime around
+its own database and clock.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Annotated
+
+from fastapi import Depends, Request
+from twilio.rest import Client
+
+from azukari.clock import Clock, SystemClock
+from azukari.db import Database
+from azukari.messaging.sender import OutboxSender
+from azukari.messaging.twilio_http import HttpxTwilioClient, make_twilio_client
+from azukari.settings import Settings
+
+
+@dataclass
+class Runtime:
+    """Everything a request, job or command needs; closed once, by whoever built it."""
+
+    settings: Settings
+    database: Database
+    clock: Clock
+    owns_database: bool = False
+    _http: HttpxTwilioClient | None = field(default=None, repr=False)
+    _twilio: Client | None = field(default=None, repr=False)
+
+    def twilio_client(self) -> Client:
+        """The process's one Twilio REST client (over one httpx transport), made when first needed."""
+        if self._twilio is None:
+            self._http = HttpxTwilioClient(base_url=self.settings.twilio_api_base_url)
+            self._twilio = make_twilio_client(self.settings, self._http)
+        return self._twilio
+
+    def outbox_sender(self) -> OutboxSender:
+        """A sender over this runtime's database and its one Twilio client."""
+        return OutboxSender(database=self.database, settings=self.settings, clock=self.clock,
+                            client=self.twilio_client())
+
+    def close(self) -> None:
+        if self._http is not None:
+            self._http.close()
+            self._http, self._twilio = None, None
+        if self.owns_database:
+            # A database handed in (a test's) belongs to its owner and outlives this runtime.
+            self.database.dispose()
+
+    def __enter__(self) -> Runtime:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
+
+
+def build(settings: Settings, *, clock: Clock | None = None, database: Database | None = None) -> Runtime:
+    """The runtime for `settings`; a database or clock given is used as it is (tests give both)."""
+    return Runtime(settings=settings, database=database or Database(settings.database_url,
+                                                                    secret_key=settings.azukari_secret_key),
+                   clock=clock or SystemClock(), owns_database=database is None)
+
+
+def runtime_of(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
