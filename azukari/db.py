@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,16 +50,31 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+class _StatementsNotValues(logging.Filter):
+    """Turning SQL logging on (sqlalchemy.engine at INFO or DEBUG) shows statements, never values.
+
+    Parameters and rows are names, addresses, phone numbers: hide_parameters keeps them out of the
+    parameter lines and of error messages, and this drops the "Row" lines DEBUG adds.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.msg != "Row %r"
+
+
+_NO_VALUES = _StatementsNotValues()
+
+
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+    logging.getLogger("sqlalchemy.engine.Engine").addFilter(_NO_VALUES)  # once: addFilter ignores a repeat
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
-                               pool_size=pool_size, max_overflow=20)
+                               pool_size=pool_size, max_overflow=20, hide_parameters=True)
         _sqlite_takes_the_write_lock_up_front(engine)
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True)
+    return create_engine(url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True, hide_parameters=True)
 
 
 _HOLDS_WRITER = "azukari.holds_writer_lock"

@@ -35,6 +35,9 @@ CHINESE_ADULTS = [("偉", "ウェイ"), ("芳", "ファン"), ("秀英", "シュ
                   ("軍", "ジュン")]
 CHINESE_CHILDREN = [("浩然", "ハオラン"), ("欣怡", "シンイー"), ("沢宇", "ザーユー"), ("子涵", "ズーハン"),
                     ("暁明", "シャオミン"), ("雨桐", "ユートン"), ("宇軒", "ユーシュエン"), ("梓萱", "ズーシュエン")]
+# What a Mandarin recogniser may write instead: the same sound in other, commoner characters.
+CHINESE_HOMOPHONES = {"浩然": "昊然", "欣怡": "心怡", "沢宇": "泽雨", "子涵": "紫涵", "暁明": "小明", "雨桐": "语桐",
+                      "宇軒": "雨轩", "梓萱": "子萱"}
 # Korean families: hanja on file, the Korean sound in katakana as Japanese forms write it, and the Hangul.
 KOREAN_FAMILIES = [("金", "キム", "김"), ("李", "イ", "이"), ("朴", "パク", "박"), ("崔", "チェ", "최"),
                    ("鄭", "チョン", "정"), ("姜", "カン", "강")]
@@ -106,6 +109,9 @@ def said_by(rng: random.Random, group: str, name: str) -> str:
         said = said.replace("NGUYEN", rng.choice(["NGUYEN", "Nguyễn"])).replace("TRAN", rng.choice(["TRAN", "Trần"]))
         return rng.choice([said, said.title(), said.lower()])
     if group == "chinese":
+        family, given = name.split()
+        if given in CHINESE_HOMOPHONES and rng.random() < 0.15:
+            return family + CHINESE_HOMOPHONES[given]  # the recogniser's characters: refused, never mistaken
         simplified = _to_simplified[1].convert(_to_simplified[0].convert(name))
         return rng.choice([simplified.replace(" ", ""), _to_traditional.convert(name).replace(" ", ""), simplified])
     hangul = _HANGUL[name]

@@ -227,6 +227,26 @@ def test_a_booking_queues_its_confirmation_to_the_number_on_file_and_audits_ids_
     assert "子ども" not in str(entry.detail) and child.household.address not in str(entry.detail)
 
 
+def test_a_booking_and_its_confirmation_are_kept_or_lost_together(database: Database, tmp_path: Path) -> None:
+    with database.unit_of_work() as session:
+        seed_facilities(session, tmp_path)
+        child_id = add_child(session).id
+        session.commit()
+    with database.unit_of_work() as session:  # the webhook's unit of work fails after booking: nothing stays
+        assert isinstance(book(session, session.get_one(Child, child_id)), service.Booked)
+        session.rollback()
+    with database.unit_of_work() as session:
+        assert session.scalar(select(func.count(Reservation.id))) == 0
+        assert session.scalar(select(func.count(OutboxMessage.id))) == 0
+        assert session.scalar(select(func.coalesce(func.sum(UnitDay.booked), 0))) == 0
+    with database.unit_of_work() as session:
+        booked = book(session, session.get_one(Child, child_id))
+        assert isinstance(booked, service.Booked)
+        session.commit()
+    with database.unit_of_work() as session:
+        assert session.scalars(select(OutboxMessage.reservation_id)).all() == [booked.reservation_id]
+
+
 def test_a_booked_reservation_holds_aware_tokyo_times(session: Session) -> None:
     booked = book(session, add_child(session), facility_key=2, unit_key=2)
     assert isinstance(booked, service.Booked)

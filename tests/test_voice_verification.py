@@ -189,3 +189,20 @@ def test_a_withheld_number_changes_nothing_in_the_flow(database: Database) -> No
     phone = _call(client_for(database, FixedClock(MONDAY_UTC)), caller=None)
     phone.verify_by_knowledge(family)
     assert phone.step == "menu"
+
+
+def test_a_call_from_the_number_on_file_is_asked_to_verify_and_refused_on_a_wrong_answer(database: Database) -> None:
+    family = seed(database)
+    phone = _call(client_for(database, FixedClock(MONDAY_UTC)), caller=family.phone)
+    assert phone.step == "id_choice"
+    phone.verify_by_knowledge(family, address="東京都練馬区豊玉北六丁目12番1号")
+    assert phone.step == "id_choice" and outbox(database) == []
+
+
+def test_posting_to_the_menu_before_verifying_is_asked_to_verify(database: Database) -> None:
+    family = seed(database)
+    phone = _call(client_for(database, FixedClock(MONDAY_UTC)), caller=family.phone)
+    for step, digits in (("menu", "1"), ("date", "20260602"), ("confirm", "1")):
+        skipped = phone.post(f"/twilio/voice/{step}", phone.params(Digits=digits))
+        assert skipped.status_code == 200 and "/twilio/voice/id_choice" in skipped.text
+    assert outbox(database) == []

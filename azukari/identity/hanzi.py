@@ -28,3 +28,19 @@ def han_key(text: str) -> str:
     # The converters hold native state; one at a time is cheap (a name is a few characters).
     with _lock:
         return str(to_simplified.convert(to_traditional.convert(folded)))
+
+
+def han_sound(key: str) -> tuple[frozenset[str], ...]:
+    """Each character's Mandarin syllables with tones (pypinyin's readings, MIT; 子 is zi3 or a toneless zi).
+
+    A Mandarin recogniser writes a name's sound in the characters it finds likeliest (小明 for 晓明); the same
+    syllables and tones are the same name to the ear, so they can stand for it, at best as near.
+    """
+    from pypinyin import Style, pinyin
+
+    return tuple(frozenset(readings) for readings in pinyin(list(key), style=Style.TONE3, heteronym=True))
+
+
+def sounds_alike(said: tuple[frozenset[str], ...], registered: tuple[frozenset[str], ...]) -> bool:
+    """Character for character, a syllable and tone in common."""
+    return len(said) == len(registered) and all(a & b for a, b in zip(said, registered, strict=True))

@@ -45,17 +45,24 @@ def _registered_romaji(kana: str) -> tuple[str, str]:
     return romaji_key(romanised(family)), romaji_key(romanised(given))
 
 
-def grade_romaji(said: tuple[str, ...], *, kana: str) -> bool:
-    """A Japanese name said in Latin letters, in either order, against the katakana on file: exact readings."""
+def romaji_cuts(said: tuple[str, ...]) -> frozenset[tuple[str, str]]:
+    """Every reading of the words said as two names, in either order, each perhaps said in pieces (Shun-ichi):
+    prepared once per answer, compared with each candidate's registered keys."""
+    if not 2 <= len(said) <= 4:
+        return frozenset()
+    cuts = [(romaji_key("".join(said[:cut])), romaji_key("".join(said[cut:]))) for cut in range(1, len(said))]
+    return frozenset(cuts + [(given, family) for family, given in cuts])
+
+
+def grade_romaji(cuts: frozenset[tuple[str, str]], *, kana: str) -> bool:
+    """A Japanese name said in Latin letters against the katakana on file: exact readings, either order."""
     family, given = _registered_romaji(kana)
-    if not family or not given or not 2 <= len(said) <= 4:
-        return False
-    # Two names, each perhaps said in pieces (Shun-ichi): every cut into two, in either order.
-    for cut in range(1, len(said)):
-        keys = (romaji_key("".join(said[:cut])), romaji_key("".join(said[cut:])))
-        if keys in ((family, given), (given, family)):
-            return True
-    return False
+    return bool(family and given) and (family, given) in cuts
+
+
+@lru_cache(maxsize=65536)
+def _card_words(name: str) -> tuple[str, ...]:
+    return words(name)
 
 
 def grade_card_name(said: tuple[str, ...], *, name: str) -> Literal["match", "near", "fail"]:
@@ -64,7 +71,7 @@ def grade_card_name(said: tuple[str, ...], *, name: str) -> Literal["match", "ne
     Every word said must be on the card; the family name (its first word that is not a particle) and the
     last word must be said; particles may be left out, one other word only at the price of a near.
     """
-    card = list(words(name))
+    card = list(_card_words(name))
     essential = [w for w in card if w not in PARTICLES]
     if len(essential) < 2 or not said:
         return "fail"

@@ -9,8 +9,8 @@ from typing import Literal
 from rapidfuzz.distance import Levenshtein
 
 from azukari.identity.hangul import hangul_readings, has_hangul
-from azukari.identity.hanzi import han_key
-from azukari.identity.latin import grade_card_name, grade_romaji, words
+from azukari.identity.hanzi import han_key, han_sound, sounds_alike
+from azukari.identity.latin import grade_card_name, grade_romaji, romaji_cuts, words
 from azukari.identity.normalize import kana_key, name_parts, normalize_text, vowel_of
 from azukari.identity.readings import has_latin, normalized, reading, romaji_to_text, second_reading, tokens
 
@@ -89,6 +89,7 @@ class SpokenName:
 
     forms: tuple[_Form, ...]  # one per word order tried
     latin: tuple[str, ...] = ()  # the words, when said in Latin letters (folded: Nguyễn → nguyen)
+    romaji: frozenset[tuple[str, str]] = frozenset()  # those words as (family, given) romaji keys
     han: str = ""  # Chinese callers: the characters in one form (simplified), for any form on file
 
 
@@ -113,8 +114,9 @@ def prepare_name(spoken: str, *, language: str = "ja") -> SpokenName:
         orders.append(f"{split[1]} {split[0]}")
     # Chinese forms are folded only for Chinese callers: a Japanese recogniser writes Japanese forms, and
     # folding would make names that are different in Japan one (幹 and 乾 are both 干 in simplified).
-    return SpokenName(tuple(_form(normalized(order)) for order in orders),
-                      words(spoken) if has_latin(spoken) else (), han_key(spoken) if language == "zh" else "")
+    latin = words(spoken) if has_latin(spoken) else ()
+    return SpokenName(tuple(_form(normalized(order)) for order in orders), latin, romaji_cuts(latin),
+                      han_key(spoken) if language == "zh" else "")
 
 
 @lru_cache(maxsize=65536)
@@ -151,16 +153,28 @@ def grade_name(spoken: SpokenName, *, name: str, kana: str) -> Grade:
     if spoken.latin:
         if has_latin(name):
             grades.append(grade_card_name(spoken.latin, name=name))
-        elif grade_romaji(spoken.latin, kana=kana):
+        elif grade_romaji(spoken.romaji, kana=kana):
             grades.append("match")
-    if spoken.han and spoken.han == _registered_han(name):
-        grades.append("match")
+    if spoken.han:
+        grades.append(_grade_han(spoken.han, name))
     return best(*grades)
 
 
 @lru_cache(maxsize=65536)
-def _registered_han(name: str) -> str:
-    return han_key(name)
+def _registered_han(name: str) -> tuple[str, tuple[frozenset[str], ...]]:
+    family, given = name_parts(name)
+    return han_key(family), han_sound(han_key(given))
+
+
+def _grade_han(said: str, name: str) -> Grade:
+    """Characters in any Chinese form: equal ones match; the family name's and the given name's sound near."""
+    family, given_sound = _registered_han(name)
+    if not family or not said.startswith(family):
+        return "fail"
+    given = said[len(family):]
+    if given and sounds_alike(han_sound(given), given_sound):
+        return "match" if said == han_key(name) else "near"
+    return "fail"
 
 
 def _grade_japanese(spoken: SpokenName, *, name: str, kana: str) -> Grade:
