@@ -9,6 +9,7 @@ from azukari.clock import Clock
 from azukari.db import Database
 from azukari.ivr.routes import router as twilio_webhooks
 from azukari.ivr.static_routes import build_router as static_twiml
+from azukari.operations import web as operations
 from azukari.runtime import Runtime, RuntimeDep, build
 from azukari.settings import Settings
 from azukari.staff.web import install_staff_console
@@ -26,6 +27,7 @@ def app_for(runtime: Runtime) -> FastAPI:
     app.include_router(twilio_webhooks)
     app.include_router(static_twiml())
     install_staff_console(app)
+    operations.install(app)  # request ids, webhook timings, GET /metrics
 
     @app.get("/healthz", include_in_schema=False)
     def healthz(runtime: RuntimeDep) -> PlainTextResponse:

@@ -67,19 +67,18 @@ def _worker(args: argparse.Namespace, settings: Settings) -> None:
     # The periodic jobs (day-before reminders, stale state) run here as well as in `serve`:
     # they are safe on several instances at once. Composed here, not in messaging/, which may
     # not import booking or ivr.
-    import logging
-
     from azukari import jobs
     from azukari.erasure.tasks import erasure_tasks
     from azukari.messaging.worker import run_worker
+    from azukari.operations import logs
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logs.configure(settings)
     with _runtime(settings) as runtime:  # one engine and one Twilio client for the jobs and the sender
         tasks = erasure_tasks(database=runtime.database, clock=runtime.clock, settings=settings,
                               client=runtime.twilio_client())
         if args.once:
             jobs.run_once(runtime)  # first, so the reminders it queues go out now
-            jobs.run_tasks(tasks)
+            jobs.run_tasks(runtime, tasks)
             run_worker(runtime, once=True)
             return
         stop_jobs = jobs.start(runtime, tasks=tasks)

@@ -1,6 +1,7 @@
 """The database: declarative base, engine per dialect and the unit of work."""
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import logging
 import threading
@@ -161,6 +162,12 @@ class Database:
         self.engine = make_engine(url, pool_size=pool_size)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False,
                                      info={SECRET_KEY_INFO: secret_key} if secret_key else None)
+
+    def with_own_sessions(self) -> Database:
+        """This engine, with a session factory of its own: listeners put on it leave others' sessions be."""
+        other = copy.copy(self)
+        other.sessions = sessionmaker(self.engine, expire_on_commit=False, info=self.sessions.kw.get("info"))
+        return other
 
     @property
     def dialect(self) -> str:

@@ -42,20 +42,25 @@ def run_once(runtime: Runtime) -> dict[str, int]:
                 session.commit()
         except Exception:
             log.exception("periodic job failed: %s", what)
+            runtime.metrics.job_runs.labels(what, "failed").inc()
             continue
+        runtime.metrics.job_runs.labels(what, "ok").inc()
         counts[what] = count
         if count:
             log.info("%d %s", count, what)  # counts only: never who or what was texted
     return counts
 
 
-def run_tasks(tasks: Sequence[tuple[str, Callable[[], object]]]) -> None:
+def run_tasks(runtime: Runtime, tasks: Sequence[tuple[str, Callable[[], object]]]) -> None:
     """Jobs that open their own units of work or reach Twilio (the daily erasure, deletions at Twilio)."""
     for what, task in tasks:
         try:
             task()
         except Exception:
             log.exception("periodic job failed: %s", what)
+            runtime.metrics.job_runs.labels(what, "failed").inc()
+            continue
+        runtime.metrics.job_runs.labels(what, "ok").inc()
 
 
 def start(runtime: Runtime, *, interval: float = INTERVAL_SECONDS,
@@ -66,7 +71,7 @@ def start(runtime: Runtime, *, interval: float = INTERVAL_SECONDS,
     def loop() -> None:
         while not stop.wait(interval):
             run_once(runtime)
-            run_tasks(tasks)
+            run_tasks(runtime, tasks)
 
     threading.Thread(target=loop, name="periodic-jobs", daemon=True).start()
     return stop

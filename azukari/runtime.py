@@ -17,6 +17,7 @@ from azukari.clock import Clock, SystemClock
 from azukari.db import Database
 from azukari.messaging.sender import OutboxSender
 from azukari.messaging.twilio_http import HttpxTwilioClient, make_twilio_client
+from azukari.operations.metrics import Metrics
 from azukari.settings import Settings
 
 
@@ -27,6 +28,7 @@ class Runtime:
     settings: Settings
     database: Database
     clock: Clock
+    metrics: Metrics = field(default_factory=Metrics)
     owns_database: bool = False
     _http: HttpxTwilioClient | None = field(default=None, repr=False)
     _twilio: Client | None = field(default=None, repr=False)
@@ -60,10 +62,16 @@ class Runtime:
 
 
 def build(settings: Settings, *, clock: Clock | None = None, database: Database | None = None) -> Runtime:
-    """The runtime for `settings`; a database or clock given is used as it is (tests give both)."""
-    return Runtime(settings=settings, database=database or Database(settings.database_url,
-                                                                    secret_key=settings.azukari_secret_key),
-                   clock=clock or SystemClock(), owns_database=database is None)
+    """The runtime for `settings`; a database or clock given is used as it is (tests give both).
+
+    A given database's engine is shared, but the runtime counts on a session factory of its own,
+    so several runtimes on one database (tests, a worker beside the app) keep their own metrics.
+    """
+    runtime = Runtime(settings=settings, clock=clock or SystemClock(), owns_database=database is None,
+                      database=database.with_own_sessions() if database is not None
+                      else Database(settings.database_url, secret_key=settings.azukari_secret_key))
+    runtime.metrics.watch(runtime.database, runtime.clock)
+    return runtime
 
 
 def runtime_of(request: Request) -> Runtime:

@@ -10,6 +10,7 @@ from azukari.app import app_for
 from azukari.clock import tokyo_today
 from azukari.erasure.tasks import erasure_tasks
 from azukari.messaging.sender import start_background
+from azukari.operations import logs
 from azukari.runtime import Runtime, build
 from azukari.settings import Settings
 
@@ -31,7 +32,7 @@ def _load_demo(runtime: Runtime) -> None:
 
 def serve(settings: Settings, *, host: str, port: int, demo: bool) -> None:
     """Run the web service until interrupted; the outbox sender stops with it, finishing its message."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logs.configure(settings)  # LOG_FORMAT: text, or one JSON object per line
     with build(settings) as runtime:
         migrate.upgrade(runtime.database.engine)
         if demo:
@@ -43,7 +44,8 @@ def serve(settings: Settings, *, host: str, port: int, demo: bool) -> None:
                               client=runtime.twilio_client())
         stop_jobs = jobs.start(runtime, tasks=tasks)  # stale state, reminders, the daily erasure
         try:
-            uvicorn.run(app_for(runtime), host=host, port=port, log_level="info", access_log=False)
+            uvicorn.run(app_for(runtime), host=host, port=port, log_level="info", access_log=False,
+                        log_config=None)  # uvicorn logs through our handler, in our format
         finally:
             stop_jobs.set()
             background.stop()

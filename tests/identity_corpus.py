@@ -5,55 +5,11 @@ import datetime as dt
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
 
 import jaconv
-from sqlalchemy.orm import Session
+from identity_corpus_data import ADULT_NAMES, CHILD_NAMES, HOMOPHONES, SURNAMES, TOWNS
 
-from azukari.registration.models import Child, Household
-
-SURNAMES = [
-    ("佐藤", "サトウ"), ("鈴木", "スズキ"), ("高橋", "タカハシ"), ("田中", "タナカ"), ("伊藤", "イトウ"),
-    ("渡辺", "ワタナベ"), ("山本", "ヤマモト"), ("中村", "ナカムラ"), ("小林", "コバヤシ"), ("加藤", "カトウ"),
-    ("吉田", "ヨシダ"), ("山田", "ヤマダ"), ("佐々木", "ササキ"), ("山口", "ヤマグチ"), ("松本", "マツモト"),
-    ("井上", "イノウエ"), ("木村", "キムラ"), ("林", "ハヤシ"), ("斎藤", "サイトウ"), ("清水", "シミズ"),
-    ("山崎", "ヤマザキ"), ("森", "モリ"), ("池田", "イケダ"), ("橋本", "ハシモト"), ("阿部", "アベ"),
-    ("石川", "イシカワ"), ("中島", "ナカジマ"), ("前田", "マエダ"), ("岡田", "オカダ"), ("長谷川", "ハセガワ"),
-    ("藤田", "フジタ"), ("後藤", "ゴトウ"), ("近藤", "コンドウ"), ("遠藤", "エンドウ"), ("青木", "アオキ"),
-    ("坂本", "サカモト"), ("西村", "ニシムラ"), ("福田", "フクダ"), ("太田", "オオタ"), ("原田", "ハラダ"),
-    # Registered with the variant the family uses; callers (and recognisers) say the common form.
-    ("髙橋", "タカハシ"), ("渡邊", "ワタナベ"), ("渡邉", "ワタナベ"), ("齋藤", "サイトウ"), ("山﨑", "ヤマザキ"),
-    ("濱田", "ハマダ"), ("澤田", "サワダ"), ("廣瀬", "ヒロセ"), ("嶋田", "シマダ"), ("冨田", "トミタ"),
-]
-CHILD_NAMES = [
-    ("陽翔", "ハルト"), ("蓮", "レン"), ("湊", "ミナト"), ("蒼", "アオイ"), ("樹", "イツキ"), ("大翔", "ヒロト"),
-    ("悠真", "ユウマ"), ("朝陽", "アサヒ"), ("律", "リツ"), ("颯", "ハヤテ"), ("結翔", "ユイト"), ("悠人", "ユウト"),
-    ("大和", "ヤマト"), ("新", "アラタ"), ("奏太", "ソウタ"), ("陸", "リク"), ("翔太", "ショウタ"), ("陽葵", "ヒマリ"),
-    ("凛", "リン"), ("芽依", "メイ"), ("結菜", "ユイナ"), ("紬", "ツムギ"), ("澪", "ミオ"), ("葵", "アオイ"),
-    ("結衣", "ユイ"), ("さくら", "サクラ"), ("陽菜", "ヒナ"), ("莉子", "リコ"), ("結愛", "ユア"), ("心春", "コハル"),
-    ("栞", "シオリ"), ("美咲", "ミサキ"), ("琴葉", "コトハ"), ("健太", "ケンタ"),
-    ("拓海", "タクミ"), ("颯太", "ソウタ"),
-]
-ADULT_NAMES = [
-    ("美咲", "ミサキ"), ("健一", "ケンイチ"), ("彩", "アヤ"), ("裕子", "ユウコ"), ("直樹", "ナオキ"), ("恵", "メグミ"),
-    ("健太", "ケンタ"), ("美香", "ミカ"), ("大輔", "ダイスケ"), ("由美", "ユミ"), ("誠", "マコト"),
-    ("真由美", "マユミ"),
-    ("剛", "ツヨシ"), ("智子", "トモコ"), ("拓也", "タクヤ"), ("花子", "ハナコ"), ("修", "オサム"), ("恵美", "エミ"),
-    ("勇気", "ユウキ"), ("純子", "ジュンコ"), ("愛", "アイ"), ("陽子", "ヨウコ"), ("達也", "タツヤ"), ("亮", "リョウ"),
-    ("香織", "カオリ"), ("聡", "サトシ"), ("麻衣", "マイ"), ("洋介", "ヨウスケ"), ("沙織", "サオリ"),
-    ("浩二", "コウジ"),
-]
-# Other spellings of a given name's reading: what a recogniser writes when it cannot know the family's kanji.
-HOMOPHONES = {
-    "ハルト": ["陽翔", "遥斗", "晴人", "悠斗"], "ユウト": ["悠人", "優斗", "勇人"], "ソウタ": ["奏太", "颯太", "蒼太"],
-    "ユイ": ["結衣", "唯", "由衣"], "サクラ": ["さくら", "咲良", "桜"], "ミオ": ["澪", "美桜", "美緒"],
-    "アオイ": ["蒼", "葵"], "レン": ["蓮", "廉"], "ヒナ": ["陽菜", "日菜"],
-    "ユウマ": ["悠真", "優真"], "メイ": ["芽依", "芽衣"], "ヒロト": ["大翔", "広人", "博人"],
-    "ミナト": ["湊", "港"], "ショウタ": ["翔太", "翔大"], "タクミ": ["拓海", "匠"],
-}
-TOWNS = ["光が丘", "関町北", "石神井町", "大泉学園町", "貫井", "豊玉北", "桜台", "氷川台", "平和台", "早宮",
-         "春日町", "高松", "田柄", "旭町", "土支田", "谷原", "高野台", "南田中", "富士見台", "中村北", "向山",
-         "小竹町", "羽沢", "栄町", "旭丘", "北町", "上石神井", "下石神井", "立野町", "西大泉", "東大泉", "南大泉"]
+__all__ = ["ADULT_NAMES", "CHILD_NAMES", "HOMOPHONES", "SURNAMES", "TOWNS"]  # bench/verify.py reads them here
 KANJI_DIGITS = "〇一二三四五六七八九"
 COMMON = str.maketrans("髙邊邉齋﨑濱澤廣嶋冨", "高辺辺斎崎浜沢広島富")
 
@@ -122,11 +78,11 @@ def build_registry(seed: int = 20260401, households: int = 1500) -> list[Househo
     return out
 
 
-def _hira(kana: str) -> str:
+def hira(kana: str) -> str:
     return str(jaconv.kata2hira(kana))
 
 
-def _parts(text: str) -> tuple[str, str]:
+def halves(text: str) -> tuple[str, str]:
     family, given = text.split(" ", 1)
     return family, given
 
@@ -146,18 +102,18 @@ def recognition_slip(rng: random.Random, kana: str) -> str | None:
 
 def spoken_name(rng: random.Random, name: str, kana: str, *, slip: bool = False, homophone: bool = False) -> str:
     """The name as a recogniser or a texting parent might give it."""
-    family, given = _parts(name)
-    fkana, gkana = _parts(kana)
+    family, given = halves(name)
+    fkana, gkana = halves(kana)
     spellings = [g for g in HOMOPHONES.get(gkana, []) if g != given]
     if homophone and spellings:
         return f"{family.translate(COMMON)}{rng.choice(spellings)}"
     if slip and (slipped := recognition_slip(rng, gkana)) is not None:
-        return rng.choice([f"{family.translate(COMMON)}{_hira(slipped)}", f"{_hira(fkana)}{_hira(slipped)}",
+        return rng.choice([f"{family.translate(COMMON)}{hira(slipped)}", f"{hira(fkana)}{hira(slipped)}",
                            f"{fkana} {slipped}"])
     common = f"{family.translate(COMMON)} {given}"
     return rng.choice([
-        name, common, common.replace(" ", ""), common.replace(" ", "\u3000"), f"{_hira(fkana)}{_hira(gkana)}",
-        f"{_hira(fkana)} {_hira(gkana)}", kana, kana.replace(" ", ""), f"{family.translate(COMMON)}{_hira(gkana)}",
+        name, common, common.replace(" ", ""), common.replace(" ", "\u3000"), f"{hira(fkana)}{hira(gkana)}",
+        f"{hira(fkana)} {hira(gkana)}", kana, kana.replace(" ", ""), f"{family.translate(COMMON)}{hira(gkana)}",
         str(jaconv.z2h(kana)), f"{family}{given}"])
 
 
@@ -211,26 +167,6 @@ def genuine(rng: random.Random, registry: list[HouseholdRecord], count: int) -> 
                       spoken_name(rng, h.guardian_name, h.guardian_kana))
 
 
-def genuine_slip_without_flat(rng: random.Random, registry: list[HouseholdRecord], count: int) -> Iterator[Attempt]:
-    """Genuine callers whose given name the recogniser slips on and who leave out the flat number: two nears,
-    which the rule refuses (the price of allowing one); counted apart so the price is visible."""
-    flats = [h for h in registry if h.numbers[3] is not None]
-    for _ in range(count):
-        h = rng.choice(flats)
-        c = rng.choice(h.children)
-        if (slipped := recognition_slip(rng, _parts(c.kana)[1])) is None:
-            continue
-        yield Attempt("genuine_slip_no_flat", c.id, _slipped_name(rng, c.name, c.kana, slipped), c.birthdate,
-                      spoken_address(rng, h, drop_room=True), spoken_name(rng, h.guardian_name, h.guardian_kana))
-
-
-def _slipped_name(rng: random.Random, name: str, kana: str, given_kana: str) -> str:
-    family, _ = _parts(name)
-    fkana, _ = _parts(kana)
-    return rng.choice([f"{family.translate(COMMON)}{_hira(given_kana)}", f"{_hira(fkana)}{_hira(given_kana)}",
-                       f"{fkana} {given_kana}"])
-
-
 def voiced(rng: random.Random, name: str, kana: str) -> str:
     """A name as an impostor's recogniser gives it: as often slipped or respelt as a genuine caller's."""
     return spoken_name(rng, name, kana, slip=rng.random() < 0.2, homophone=rng.random() < 0.15)
@@ -241,7 +177,7 @@ def impostors(rng: random.Random, registry: list[HouseholdRecord], each: int) ->
     # Two families with a child born the same day (and different family names, else the mix may be
     # exactly the other family's true answers).
     shared = [(pairs[0], pairs[1]) for pairs in index.values()
-              if len(pairs) > 1 and _parts(pairs[0][0].guardian_kana)[0] != _parts(pairs[1][0].guardian_kana)[0]]
+              if len(pairs) > 1 and halves(pairs[0][0].guardian_kana)[0] != halves(pairs[1][0].guardian_kana)[0]]
     siblings = [h for h in registry if len({c.birthdate for c in h.children}) > 1]
     for _ in range(each):
         # Same birthdate, another family: some facts are the target's, the rest the other family's.
@@ -266,10 +202,10 @@ def impostors(rng: random.Random, registry: list[HouseholdRecord], each: int) ->
         yield _surname_off(rng, registry)
         h = rng.choice(registry)
         c = rng.choice(h.children)
-        family, _ = _parts(h.guardian_name)
-        fkana, _ = _parts(h.guardian_kana)
+        family, _ = halves(h.guardian_name)
+        fkana, _ = halves(h.guardian_kana)
         yield Attempt("guardian_surname_only", None, voiced(rng, c.name, c.kana), c.birthdate,
-                      spoken_address(rng, h), rng.choice([family, family.translate(COMMON), fkana, _hira(fkana)]))
+                      spoken_address(rng, h), rng.choice([family, family.translate(COMMON), fkana, hira(fkana)]))
         yield _other_parent(rng, registry)
 
 
@@ -278,11 +214,11 @@ def _surname_off(rng: random.Random, registry: list[HouseholdRecord]) -> Attempt
     c = rng.choice(h.children)
     on_child = rng.random() < 0.5
     name, kana = (c.name, c.kana) if on_child else (h.guardian_name, h.guardian_kana)
-    _, given = _parts(name)
-    fkana, gkana = _parts(kana)
+    _, given = halves(name)
+    fkana, gkana = halves(kana)
     off = _one_kana_off(rng, fkana)
     kanji = _kanji_for(off)
-    said = rng.choice([f"{_hira(off)}{_hira(gkana)}", f"{off} {gkana}"] + ([f"{kanji} {given}"] if kanji else []))
+    said = rng.choice([f"{hira(off)}{hira(gkana)}", f"{off} {gkana}"] + ([f"{kanji} {given}"] if kanji else []))
     child_said = said if on_child else voiced(rng, c.name, c.kana)
     guardian_said = voiced(rng, h.guardian_name, h.guardian_kana) if on_child else said
     return Attempt("surname_one_kana_off", None, child_said, c.birthdate, spoken_address(rng, h), guardian_said)
@@ -291,42 +227,11 @@ def _surname_off(rng: random.Random, registry: list[HouseholdRecord]) -> Attempt
 def _other_parent(rng: random.Random, registry: list[HouseholdRecord]) -> Attempt:
     h = rng.choice(registry)
     c = rng.choice(h.children)
-    family, _ = _parts(h.guardian_name)
-    fkana, gkana = _parts(h.guardian_kana)
+    family, _ = halves(h.guardian_name)
+    fkana, gkana = halves(h.guardian_kana)
     other, okana = rng.choice([(n, k) for n, k in ADULT_NAMES if k != gkana])
     return Attempt("other_parent_name", None, voiced(rng, c.name, c.kana), c.birthdate, spoken_address(rng, h),
                    voiced(rng, f"{family} {other}", f"{fkana} {okana}"))
-
-
-def wrong_given_name(rng: random.Random, registry: list[HouseholdRecord], count: int) -> Iterator[Attempt]:
-    """Everything right but the child's given name, which is another name (結翔 for a registered 悠人), said as
-    a recogniser might give it; never a sibling's name (a twin's would be that twin's true answers)."""
-    for _ in range(count):
-        h = rng.choice(registry)
-        c = rng.choice(h.children)
-        family, _ = _parts(c.name)
-        fkana, _ = _parts(c.kana)
-        taken = {_parts(s.kana)[1] for s in h.children}
-        others = [(n, k) for n, k in CHILD_NAMES if k not in taken]
-        # Half of them sound alike from the first kana (ユイト for ユウト), the hardest wrong names to tell.
-        alike = [(n, k) for n, k in others if k[0] == _parts(c.kana)[1][0]]
-        other, okana = rng.choice(alike if alike and rng.random() < 0.5 else others)
-        yield Attempt("wrong_given_name", None, voiced(rng, f"{family} {other}", f"{fkana} {okana}"), c.birthdate,
-                      spoken_address(rng, h), spoken_name(rng, h.guardian_name, h.guardian_kana))
-
-
-def near_given_name_without_flat(rng: random.Random, registry: list[HouseholdRecord], count: int
-                                 ) -> Iterator[Attempt]:
-    """Someone who knows the family but not the flat number, and says a given name one slip off the child's
-    (ユト for ユウト, as a different name would be): two nears, so only the one-near rule refuses them."""
-    flats = [h for h in registry if h.numbers[3] is not None]
-    for _ in range(count):
-        h = rng.choice(flats)
-        c = rng.choice(h.children)
-        if (off := recognition_slip(rng, _parts(c.kana)[1])) is None:
-            continue
-        yield Attempt("near_given_name_no_flat", None, _slipped_name(rng, c.name, c.kana, off), c.birthdate,
-                      spoken_address(rng, h, drop_room=True), spoken_name(rng, h.guardian_name, h.guardian_kana))
 
 
 def corpus(seed: int = 7, genuine_count: int = 2100, impostors_each: int = 1700, households: int = 1500
@@ -336,6 +241,7 @@ def corpus(seed: int = 7, genuine_count: int = 2100, impostors_each: int = 1700,
     Genuine callers come first (so that, run through the database, none meets a lock an impostor set).
     """
     from identity_corpus_foreign import foreign_attempts, foreign_registry, romaji_attempts
+    from identity_corpus_hard import genuine_slip_without_flat, near_given_name_without_flat, wrong_given_name
 
     registry = build_registry(households=households)
     foreign = foreign_registry(households + 1, max(c.id for h in registry for c in h.children),
@@ -347,28 +253,3 @@ def corpus(seed: int = 7, genuine_count: int = 2100, impostors_each: int = 1700,
         *foreign_attempts(rng, foreign, genuine_count * 2 // 7), *romaji_attempts(rng, registry, genuine_count // 3),
         *impostors(rng, registry, impostors_each), *wrong_given_name(rng, registry, wrong_names),
         *near_given_name_without_flat(rng, registry, impostors_each * 10 // 17)]
-
-
-TAKAHASHI_CHILD = ("髙橋 陽翔", "タカハシ ハルト", dt.date(2024, 5, 1))
-
-
-@cache
-def demo_pin_hash() -> str:
-    """One argon2 hash of PIN 4821, shared: hashing is deliberately slow."""
-    from azukari.registration.pins import hash_pin
-
-    return hash_pin("4821")
-
-
-def add_household(session: Session, *, household_id: str = "10000001", guardian_name: str = "髙橋 美咲",
-                  guardian_kana: str = "タカハシ ミサキ", address: str = "東京都練馬区光が丘二丁目3番1-204号",
-                  children: tuple[tuple[str, str, dt.date], ...] = (TAKAHASHI_CHILD,),
-                  registered_on: dt.date = dt.date(2026, 4, 1), dv: bool = False) -> Household:
-    """A registered household in the database, the conformance kit's 髙橋 family by default."""
-    household = Household(household_id=household_id, pin_hash=demo_pin_hash(), guardian_name=guardian_name,
-                          guardian_kana=guardian_kana, phone="+819011110001", address=address,
-                          registered_on=registered_on, dv_flag=dv,
-                          children=[Child(name=n, kana=k, birthdate=b) for n, k, b in children])
-    session.add(household)
-    session.flush()
-    return household

@@ -13,7 +13,16 @@ from dataclasses import replace
 
 import opencc
 import pykakasi
-from identity_corpus import TOWNS, Attempt, ChildRecord, HouseholdRecord, registered_address, spoken_address
+from identity_corpus import (
+    ADULT_NAMES,
+    CHILD_NAMES,
+    TOWNS,
+    Attempt,
+    ChildRecord,
+    HouseholdRecord,
+    registered_address,
+    spoken_address,
+)
 
 Word = tuple[str, str]  # card spelling, katakana
 CARD_FAMILIES: list[list[Word]] = [
@@ -196,8 +205,6 @@ def romaji_address(rng: random.Random, h: HouseholdRecord, *, numbers: tuple[int
 def romaji_attempts(rng: random.Random, registry: list[HouseholdRecord], count: int) -> Iterator[Attempt]:
     """Japanese families called in English: names in Hepburn, kunrei or passport spelling, Ohno-style or
     with macrons, in either order; impostors say another given name or the other parent in romaji."""
-    from identity_corpus import ADULT_NAMES, CHILD_NAMES
-
     for _ in range(count):
         h = rng.choice(registry)
         c = rng.choice(h.children)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from identity_corpus import add_household, corpus
+from identity_corpus import corpus
+from identity_households import add_household
 from sqlalchemy import select
 
 from azukari.db import Database

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from identity_corpus import add_household
+from identity_households import add_household
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from test_identity_throttling import NOW, RIGHT, WRONG_ADDRESS

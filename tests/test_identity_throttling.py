@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from identity_corpus import add_household
+from identity_households import add_household
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 

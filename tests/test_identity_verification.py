@@ -6,7 +6,7 @@ import json
 import time
 
 import pytest
-from identity_corpus import add_household
+from identity_households import add_household
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
