@@ -22,6 +22,9 @@ def escalations(request: Request) -> HTMLResponse:
         for household_pk in sorted({i.household.id for i in [*items, *resolved] if i.household}):
             p.audit("escalation.queue_viewed", household_pk=household_pk)
         names = queue.staff_names(p.session)
+        # The queue shows households' IDs and numbers on file: a view of each of them, audited as such.
+        for household_pk in sorted({i.household.id for i in [*items, *resolved] if i.household}):
+            p.audit("escalations.viewed", household_pk=household_pk)
         response = p.render("escalations.html", items=items, resolved=resolved, staff_names=names,
                             channels=queue.CHANNEL_LABELS, statuses=queue.STATUS_LABELS)
     return response

@@ -36,8 +36,9 @@ TUESDAY = (MONDAY + dt.timedelta(days=1)).date().isoformat()
 CLOCK = clock()
 RECOVERY: list[str] = []  # kato's recovery codes, as the enrolment page showed them
 
-# tests/conftest.py skips (or, in CI, fails) these when Chromium is absent.
-pytestmark = pytest.mark.browser
+# tests/conftest.py skips (or, in CI, fails) these when Chromium is absent. One worker runs them all, in
+# order, against one server: later flows use what earlier ones entered (scripts/test: --dist loadgroup).
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 def _free_port() -> int:
