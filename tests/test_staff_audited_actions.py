@@ -337,13 +337,6 @@ def shown_in_search(d: Desk) -> Expect:
     return Expect(d.household_pk)
 
 
-def queue_viewed(d: Desk) -> Expect:
-    d.escalation()
-    d.begin()
-    d.get("/staff/escalations")
-    return Expect(d.household_pk)
-
-
 def _elsewhere(d: Desk) -> TestClient:
     return client_for(d.database, d.fixed)
 
@@ -451,7 +444,6 @@ CASES: dict[str, tuple[str, str, Callable[[Desk], Expect]]] = {  # name: (action
     "purging what retention has made due": ("retention.purged", ADMIN, purged),
     "printing a deletion certificate": ("retention.certificate_viewed", ADMIN, certificate_viewed),
     "a household shown by a search": ("household.shown_in_search", CENTRE, shown_in_search),
-    "opening the escalation queue": ("escalation.queue_viewed", CENTRE, queue_viewed),
     "logging in with both factors": ("staff.login", CENTRE, logged_in),
     "a failed login": ("staff.login_failed", CENTRE, login_failed),
     "logging out": ("staff.logout", CENTRE, logged_out),

@@ -88,7 +88,7 @@ def test_opening_the_queue_puts_the_view_in_the_trail_of_every_household_it_show
         open_escalation(session, kind="callback", channel="voice", now=fixed.now(), household_pk=shown.id)
         session.commit()
     assert client.get("/staff/escalations").status_code == 200
-    assert _trail(database, shown.id) == ["escalation.queue_viewed"]
+    assert _trail(database, shown.id) == ["escalations.viewed"]
     assert _trail(database, elsewhere.id) == []
 
 

@@ -18,9 +18,6 @@ def escalations(request: Request) -> HTMLResponse:
     with page(request, roles=CENTRE) as p:
         items = queue.open_items(p.session)
         resolved = queue.recently_resolved(p.session)
-        # The queue shows household IDs and numbers on file: each household shown has the view in its trail.
-        for household_pk in sorted({i.household.id for i in [*items, *resolved] if i.household}):
-            p.audit("escalation.queue_viewed", household_pk=household_pk)
         names = queue.staff_names(p.session)
         # The queue shows households' IDs and numbers on file: a view of each of them, audited as such.
         for household_pk in sorted({i.household.id for i in [*items, *resolved] if i.household}):
