@@ -1,7 +1,7 @@
 """staff: two factors, recovery codes, end dates, last login, forced password change; login throttle per name
 
 Revision ID: staffsec_1
-Revises: rules_2
+Revises: harden_1
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from alembic import op
 from azukari.db import UTCDateTime
 
 revision: str = 'staffsec_1'
-down_revision: str | None = 'rules_2'
+down_revision: str | None = 'harden_1'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
