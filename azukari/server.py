@@ -18,11 +18,16 @@ log = logging.getLogger("azukari.server")
 
 def _load_demo(runtime: Runtime) -> None:
     from azukari.registration.demo import load_demo
+    from azukari.staff.demo import add_demo_account
 
     with runtime.database.unit_of_work() as session:
         summary = load_demo(session, today=tokyo_today(runtime.clock))
+        staff = add_demo_account(session, secret_key=runtime.settings.azukari_secret_key,
+                                 now=runtime.clock.now()) if summary else ""
         session.commit()
     log.info("%s", summary or "demo: the database already has data; nothing loaded")
+    if staff:
+        log.info("%s", staff)  # the demo's published console login: user, password and TOTP secret
 
 
 def serve(settings: Settings, *, host: str, port: int, demo: bool) -> None:

@@ -21,6 +21,7 @@ def test_health_is_503_when_the_database_cannot_be_reached() -> None:
 
 
 def test_the_root_leads_people_to_the_staff_console(database: Database) -> None:
-    client = TestClient(create_app(Settings(database_url=database.url), database=database))
+    client = TestClient(create_app(Settings(database_url=database.url), database=database),
+                        client=("127.0.0.1", 50000))  # inside the default CONSOLE_ALLOW
     response = client.get("/", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/staff/login"

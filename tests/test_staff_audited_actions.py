@@ -16,10 +16,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import pyotp
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
-from staff_support import MONDAY, add_facilities, add_household, add_staff, client_for, clock, csrf_of, log_in
+from staff_support import (
+    MONDAY,
+    PASSWORD,
+    add_facilities,
+    add_household,
+    add_staff,
+    client_for,
+    clock,
+    csrf_of,
+    log_in,
+)
 from test_staff_household_lock import WRONG, _verify
 
 from azukari.booking import service as booking
@@ -356,6 +367,89 @@ def certificate_viewed(d: Desk) -> Expect:
     return Expect(None, {"deletion_record_id": record})
 
 
+def shown_in_search(d: Desk) -> Expect:
+    d.begin()
+    d.post("/staff/households/find", query=d.household_id)
+    return Expect(d.household_pk)
+
+
+def _elsewhere(d: Desk) -> TestClient:
+    return client_for(d.database, d.fixed)
+
+
+def logged_in(d: Desk) -> Expect:
+    d.begin()
+    log_in(_elsewhere(d), "sato")
+    return Expect(None, {"second_factor": "totp"})
+
+
+def login_failed(d: Desk) -> Expect:
+    d.begin()
+    log_in(_elsewhere(d), "sato", "not the password at all")
+    return Expect(None, {"step": "password", "reason": "wrong"})
+
+
+def logged_out(d: Desk) -> Expect:
+    d.begin()
+    d.post("/staff/logout")
+    return Expect(None)
+
+
+def second_factor_enrolled(d: Desk) -> Expect:
+    with d.database.unit_of_work() as session:
+        other = add_staff(session, username="suzuki", role="centre", now=d.fixed.now(), enrolled=False).id
+        session.commit()
+    member = _elsewhere(d)
+    log_in(member, "suzuki")
+    page = member.get("/staff/login/enrol").text
+    secret, csrf = (re.search(pattern, page) for pattern in (r'id="enrol-secret">([A-Z2-7 ]+)<',
+                                                             r'name="csrf" value="([^"]+)"'))
+    assert secret is not None and csrf is not None
+    d.begin()
+    member.post("/staff/login/enrol", data={"csrf": csrf.group(1), "code": pyotp.TOTP(
+        secret.group(1).replace(" ", "")).at(d.fixed.now())})
+    return Expect(None, actor=f"staff:{other}")
+
+
+def password_changed(d: Desk) -> Expect:
+    d.begin()
+    d.post("/staff/password", current=PASSWORD, new_password="a fresh and long passphrase",
+           confirm="a fresh and long passphrase")
+    return Expect(None, {"forced": False})
+
+
+def accounts_reviewed(d: Desk) -> Expect:
+    d.begin()
+    d.get("/staff/accounts/review")
+    return Expect(None)
+
+
+def _other_account(d: Desk) -> int:
+    with d.database.unit_of_work() as session:
+        other = add_staff(session, username="suzuki", role="centre", now=d.fixed.now()).id
+        session.commit()
+    d.begin()
+    return other
+
+
+def staff_moved(d: Desk) -> Expect:
+    other = _other_account(d)
+    d.post(f"/staff/accounts/{other}/move", role="admin", facility_id="")
+    return Expect(None, {"staff_id": other, "change": {"role_from": "centre", "role_to": "admin"}})
+
+
+def end_date_set(d: Desk) -> Expect:
+    other = _other_account(d)
+    d.post(f"/staff/accounts/{other}/end", last_day="2026-09-30")
+    return Expect(None, {"staff_id": other, "ends_at": "2026-09-30T15:00:00+00:00"})
+
+
+def second_factor_reset(d: Desk) -> Expect:
+    other = _other_account(d)
+    d.post(f"/staff/accounts/{other}/reset-second-factor")
+    return Expect(None, {"staff_id": other})
+
+
 CENTRE, ADMIN = "centre", "admin"
 CASES: dict[str, tuple[str, str, Callable[[Desk], Expect]]] = {  # name: (action, role, what staff do)
     "searching households": ("household.searched", CENTRE, searched),
@@ -388,6 +482,16 @@ CASES: dict[str, tuple[str, str, Callable[[Desk], Expect]]] = {  # name: (action
     "exporting the audit log": ("audit.exported", ADMIN, audit_exported),
     "purging what retention has made due": ("retention.purged", ADMIN, purged),
     "printing a deletion certificate": ("retention.certificate_viewed", ADMIN, certificate_viewed),
+    "a household shown by a search": ("household.shown_in_search", CENTRE, shown_in_search),
+    "logging in with both factors": ("staff.login", CENTRE, logged_in),
+    "a failed login": ("staff.login_failed", CENTRE, login_failed),
+    "logging out": ("staff.logout", CENTRE, logged_out),
+    "enrolling an authenticator": ("staff.second_factor_enrolled", CENTRE, second_factor_enrolled),
+    "changing one's own password": ("staff.password_changed", CENTRE, password_changed),
+    "reviewing the staff accounts": ("staff.accounts_reviewed", ADMIN, accounts_reviewed),
+    "moving an account to another role": ("staff.moved", ADMIN, staff_moved),
+    "setting an account's last day": ("staff.end_date_set", ADMIN, end_date_set),
+    "resetting a member's second factor": ("staff.second_factor_reset", ADMIN, second_factor_reset),
 }
 
 

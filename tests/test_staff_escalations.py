@@ -69,5 +69,32 @@ def test_claiming_noting_and_resolving_a_case_is_kept_and_audited(database: Data
     with database.unit_of_work() as session:
         case = session.get(Escalation, case_id)
         assert case is not None and case.status == "resolved" and "折り返し済み" in case.note
-        actions = list(session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+        actions = list(session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("escalation.%"))
+                                       .order_by(AuditEntry.id)))
     assert actions == ["escalation.claimed", "escalation.noted", "escalation.resolved"]
+
+
+def _trail(database: Database, household_pk: int) -> list[str]:
+    with database.unit_of_work() as session:
+        return list(session.scalars(select(AuditEntry.action).where(AuditEntry.household_pk == household_pk)))
+
+
+def test_opening_the_queue_puts_the_view_in_the_trail_of_every_household_it_shows(database: Database) -> None:
+    client = _signed_in(database)
+    fixed = clock()
+    with database.unit_of_work() as session:
+        shown = add_household(session, now=fixed.now())
+        elsewhere = add_household(session, now=fixed.now(), phone="080-9876-5432")
+        open_escalation(session, kind="callback", channel="voice", now=fixed.now(), household_pk=shown.id)
+        session.commit()
+    assert client.get("/staff/escalations").status_code == 200
+    assert _trail(database, shown.id) == ["escalations.viewed"]
+    assert _trail(database, elsewhere.id) == []
+
+
+def test_an_unknown_escalation_id_is_the_not_found_page(database: Database) -> None:
+    client = _signed_in(database)
+    csrf = csrf_of(client, "/staff/escalations")
+    for action in ("claim", "note", "resolve"):
+        response = client.post(f"/staff/escalations/999999/{action}", data={"csrf": csrf, "text": "x"})
+        assert response.status_code == 404 and "見つかりません" in response.text

@@ -1,71 +1,126 @@
-"""Staff accounts: argon2 passwords, roles, creation, deactivation and throttled login."""
+"""Staff accounts: argon2 passwords, roles, creation, moves, end dates, deactivation, own password changes."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from dataclasses import dataclass
-from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from azukari.staff.models import StaffAccount, StaffLoginFailure, StaffSession
+from azukari.staff import passwords
+from azukari.staff.models import StaffAccount, StaffSession
 
 ROLES = ("facility", "centre", "admin")
 ROLE_LABELS = {"facility": "施設職員", "centre": "センター職員", "admin": "管理者"}
-ACCOUNT_FAILURES_BEFORE_LOCK = 5
-ACCOUNT_LOCK = dt.timedelta(minutes=15)
-CLIENT_FAILURES_PER_WINDOW = 20
-CLIENT_WINDOW = dt.timedelta(minutes=15)
-MIN_PASSWORD_LENGTH = 10
 
 # OWASP's argon2id baseline (19 MiB, 2 passes, 1 lane): logins stay fast on a shared office
 # server while an offline guess still costs memory; check_needs_rehash upgrades old hashes.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
 # Verified against when the username is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("azukari-no-such-account")
+DUMMY_HASH = _hasher.hash("azukari-no-such-account")
 
 
 class AccountError(ValueError):
     """An account cannot be created or changed as asked; the message says why, in Japanese."""
 
 
-class LoginRefusal(StrEnum):
-    WRONG = "wrong"        # unknown user, wrong password or deactivated: one answer for all
-    THROTTLED = "throttled"
-
-
-@dataclass(frozen=True)
-class LoginOk:
-    account: StaffAccount
-
-
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher.hash(passwords.normalised(password))
 
 
-def create_account(session: Session, *, username: str, display_name: str, password: str, role: str,
-                   facility_id: int | None, now: dt.datetime) -> StaffAccount:
-    username = username.strip()
-    if not username or len(username) > 60 or not username.isascii() or " " in username:
-        raise AccountError("ユーザー名は空白を含まない半角60文字以内です")
+def password_matches(account: StaffAccount | None, password: str) -> bool:
+    """Constant work whether or not the account exists; upgrades an old hash on success."""
+    stored = account.password_hash if account is not None else DUMMY_HASH
+    for candidate in dict.fromkeys((passwords.normalised(password), password)):  # raw: hashes from before NFKC
+        try:
+            if _hasher.verify(stored, candidate):
+                if account is not None and (_hasher.check_needs_rehash(stored) or candidate != password):
+                    account.password_hash = hash_password(password)
+                return account is not None
+        except (VerificationError, InvalidHashError):
+            continue
+    return False
+
+
+def _check_role(role: str, facility_id: int | None) -> None:
     if role not in ROLES:
         raise AccountError(f"役割は {', '.join(ROLES)} のいずれかです")
     if role == "facility" and facility_id is None:
         raise AccountError("施設職員には施設を指定してください")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"パスワードは{MIN_PASSWORD_LENGTH}文字以上にしてください")
+
+
+def create_account(session: Session, *, username: str, display_name: str, password: str, role: str,
+                   facility_id: int | None, now: dt.datetime, set_by_admin: bool = False,
+                   ends_at: dt.datetime | None = None) -> StaffAccount:
+    """`set_by_admin`: someone else chose the password, so its owner must replace it at first login."""
+    username = username.strip()
+    if not username or len(username) > 60 or not username.isascii() or " " in username:
+        raise AccountError("ユーザー名は空白を含まない半角60文字以内です")
+    if len(display_name.strip()) > 100:
+        raise AccountError("氏名は100文字以内で入力してください")
+    _check_role(role, facility_id)
+    if (why := passwords.problem(password, username=username)) is not None:
+        raise AccountError(why)
     if session.scalar(select(StaffAccount.id).where(StaffAccount.username == username)) is not None:
         raise AccountError("そのユーザー名は使われています")
-    account = StaffAccount(username=username, display_name=(display_name.strip() or username)[:100],
+    account = StaffAccount(username=username, display_name=display_name.strip() or username,
                            password_hash=hash_password(password), role=role,
-                           facility_id=facility_id if role == "facility" else None,
-                           active=True, created_at=now, failed_logins=0)
+                           facility_id=facility_id if role == "facility" else None, active=True, created_at=now,
+                           must_change_password=set_by_admin, ends_at=ends_at)
     session.add(account)
     session.flush()
     return account
+
+
+def change_password(session: Session, *, account: StaffAccount, current: str | None, new: str,
+                    keep_session: StaffSession | None) -> None:
+    """The owner's change; `current` is required except in the forced change right after logging in.
+
+    Every other session of the account ends: a password someone else learnt stops working there too.
+    """
+    if current is not None and not password_matches(account, current):
+        raise AccountError("現在のパスワードが違います")
+    if (why := passwords.problem(new, username=account.username)) is not None:
+        raise AccountError(why)
+    if password_matches(account, new):
+        raise AccountError("今のパスワードとは別のものにしてください")
+    account.password_hash = hash_password(new)
+    account.must_change_password = False
+    others = delete(StaffSession).where(StaffSession.staff_id == account.id)
+    if keep_session is not None:
+        others = others.where(StaffSession.id != keep_session.id)
+    session.execute(others)
+    session.flush()
+
+
+def move(session: Session, *, account: StaffAccount, role: str, facility_id: int | None) -> dict[str, object]:
+    """Another role or facility (a transfer); returns what changed, for the audit trail."""
+    _check_role(role, facility_id)
+    facility_id = facility_id if role == "facility" else None
+    changed: dict[str, object] = {}
+    if role != account.role:
+        changed.update(role_from=account.role, role_to=role)
+    if facility_id != account.facility_id:
+        changed.update(facility_from=account.facility_id, facility_to=facility_id)
+    account.role, account.facility_id = role, facility_id
+    if changed:
+        # Pages already open were rendered for the old role and facility: start again.
+        session.execute(delete(StaffSession).where(StaffSession.staff_id == account.id))
+    session.flush()
+    return changed
+
+
+def set_end(session: Session, *, account: StaffAccount, ends_at: dt.datetime | None, now: dt.datetime) -> None:
+    account.ends_at = ends_at
+    if ends_at is not None and ends_at <= now:
+        session.execute(delete(StaffSession).where(StaffSession.staff_id == account.id))
+    session.flush()
+
+
+def usable(account: StaffAccount | None, now: dt.datetime) -> bool:
+    """Active and not past its end date: otherwise it cannot log in and its sessions end."""
+    return account is not None and account.active and (account.ends_at is None or now < account.ends_at)
 
 
 def deactivate(session: Session, *, account: StaffAccount, now: dt.datetime) -> None:
@@ -74,47 +129,3 @@ def deactivate(session: Session, *, account: StaffAccount, now: dt.datetime) -> 
     account.deactivated_at = now
     session.execute(delete(StaffSession).where(StaffSession.staff_id == account.id))
     session.flush()
-
-
-def client_hash(client: str) -> str:
-    return hashlib.sha256(f"staff-login:{client}".encode()).hexdigest()
-
-
-def authenticate(session: Session, *, username: str, password: str, client: str,
-                 now: dt.datetime) -> LoginOk | LoginRefusal:
-    """Check a login, throttled per account (lock after repeated failures) and per client."""
-    key = client_hash(client)
-    recent = session.scalar(select(func.count()).select_from(StaffLoginFailure).where(
-        StaffLoginFailure.client_hash == key, StaffLoginFailure.at > now - CLIENT_WINDOW)) or 0
-    if recent >= CLIENT_FAILURES_PER_WINDOW:
-        return LoginRefusal.THROTTLED
-    account = session.scalar(select(StaffAccount).where(StaffAccount.username == username.strip()))
-    if account is not None and account.locked_until is not None and account.locked_until > now:
-        return LoginRefusal.THROTTLED
-    if not _password_matches(account.password_hash if account else _DUMMY_HASH, password) \
-            or account is None or not account.active:
-        session.add(StaffLoginFailure(at=now, client_hash=key))
-        if account is not None:
-            account.failed_logins += 1
-            if account.failed_logins >= ACCOUNT_FAILURES_BEFORE_LOCK:
-                account.locked_until = now + ACCOUNT_LOCK
-                account.failed_logins = 0
-        session.flush()
-        return LoginRefusal.WRONG
-    account.failed_logins = 0
-    account.locked_until = None
-    if _hasher.check_needs_rehash(account.password_hash):
-        account.password_hash = hash_password(password)
-    session.flush()
-    return LoginOk(account)
-
-
-def _password_matches(stored: str, password: str) -> bool:
-    try:
-        return _hasher.verify(stored, password)
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-def forget_old_failures(session: Session, *, now: dt.datetime) -> None:
-    session.execute(delete(StaffLoginFailure).where(StaffLoginFailure.at < now - CLIENT_WINDOW))

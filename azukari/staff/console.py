@@ -21,7 +21,7 @@ from azukari.registration.phone import can_take_sms
 from azukari.runtime import Runtime, runtime_of
 from azukari.staff import sessions
 from azukari.staff.accounts import ROLE_LABELS
-from azukari.staff.models import StaffAccount
+from azukari.staff.models import StaffAccount, StaffSession
 
 
 def _national(e164: str) -> str:
@@ -63,6 +63,7 @@ class Page:
     csrf: str
     now: dt.datetime
     runtime: Runtime
+    session_record: StaffSession
 
     @property
     def actor(self) -> str:
@@ -133,5 +134,5 @@ def page(request: Request, *, roles: frozenset[str], csrf: str | None = None,
             raise Forbidden("csrf")
         if signed_in.account.role not in roles:
             raise Forbidden("role")
-        yield Page(request, session, signed_in.account, signed_in.record.csrf_token, now, runtime)
+        yield Page(request, session, signed_in.account, signed_in.record.csrf_token, now, runtime, signed_in.record)
         session.commit()

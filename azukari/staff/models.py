@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from azukari.db import Base, UTCDateTime, utcnow
@@ -21,8 +21,15 @@ class StaffAccount(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     deactivated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Past this moment the account cannot log in and its sessions end (transfer, retirement).
+    ends_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Set when an admin chose the password: its owner must replace it before anything else.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The TOTP secret, sealed with AZUKARI_SECRET_KEY; a reader of the database cannot make codes.
+    totp_secret: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    totp_enrolled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)  # a code works once
 
 
 class StaffSession(Base):
@@ -37,17 +44,34 @@ class StaffSession(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # "ok" once both factors are in; before that the row only carries a login through its steps
+    # (code | enrol | password) and opens no page.
+    stage: Mapped[str] = mapped_column(String(10), default="ok", server_default="ok")
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class StaffLoginFailure(Base):
-    """A failed login, kept briefly to throttle one client across accounts (the client is hashed)."""
+    """A failed login, kept briefly to throttle a client, and a client typing one name (both hashed)."""
 
     __tablename__ = "staff_login_failures"
-    __table_args__ = (Index("ix_staff_login_failures_client_at", "client_hash", "at"),)
+    __table_args__ = (Index("ix_staff_login_failures_client_at", "client_hash", "at"),
+                      Index("ix_staff_login_failures_name_at", "name_hash", "at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     client_hash: Mapped[str] = mapped_column(String(64))
+    name_hash: Mapped[str] = mapped_column(String(64))
+
+
+class StaffRecoveryCode(Base):
+    """One of ten single-use codes that stand in for the authenticator app; only a hash is kept."""
+
+    __tablename__ = "staff_recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_accounts.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class ConsoleSecret(Base):

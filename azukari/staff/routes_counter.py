@@ -13,6 +13,7 @@ from azukari.registration.models import Household
 from azukari.registration.service import DuplicateChild, InvalidChild
 from azukari.staff import households
 from azukari.staff.console import CENTRE, Page, page
+from azukari.staff.forms import child_fields, require_fits
 from azukari.staff.routes_households import household_page
 
 router = APIRouter()
@@ -37,6 +38,7 @@ def add_child(request: Request, household_pk: int, child_name: Text = "", child_
         registration.get_household(p.session, household_pk)  # an unknown household is refused before the form
         form = {"name": child_name, "kana": child_kana, "birthdate": child_birthdate, "sex": child_sex}
         try:
+            require_fits(*child_fields([child_name], [child_kana]))
             entries = households.child_entries([child_name], [child_kana], [child_birthdate], [child_sex])
             child = registration.add_child(p.session, household_pk=household_pk, now=p.now, entry=entries[0])
         except (households.FormError, InvalidChild, DuplicateChild) as error:

@@ -15,6 +15,7 @@ from azukari.registration import service as registration
 from azukari.registration.service import DV_REASONS, InvalidContact, UnknownDvReason
 from azukari.staff import households
 from azukari.staff.console import CENTRE, Page, page
+from azukari.staff.forms import child_fields, guardian_fields, require_fits
 from azukari.staff.routes_bookings import CANCEL_REASONS
 
 router = APIRouter()
@@ -35,6 +36,8 @@ def search(request: Request, query: Text = "", csrf: Text = "") -> HTMLResponse:
     with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
         results = registry.find(p.session, query=query)
         p.audit("household.searched", results=len(results))
+        for shown in results:  # every household the results showed has the search in its own trail
+            p.audit("household.shown_in_search", household_pk=shown.id)
         response = p.render("households.html", results=results, query=query)
     return response
 
@@ -53,6 +56,7 @@ def register(request: Request, guardian_name: Text = "", guardian_kana: Text = "
              csrf: Text = "") -> HTMLResponse:
     with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
         try:
+            require_fits(*guardian_fields(guardian_name, guardian_kana, address), *child_fields(child_name, child_kana))
             children = households.child_entries(child_name, child_kana, child_birthdate, child_sex)
             household, pin = registration.register_household(
                 p.session, guardian_name=guardian_name, guardian_kana=guardian_kana, phone=phone, address=address,
@@ -95,10 +99,11 @@ def edit(request: Request, household_pk: int, guardian_name: Text = "", guardian
          address: Text = "", csrf: Text = "") -> Response:
     with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
         try:
+            require_fits(*guardian_fields(guardian_name, guardian_kana, address))
             changed = registration.update_contact(p.session, household_pk=household_pk, guardian_name=guardian_name,
                                                   guardian_kana=guardian_kana, phone=phone, address=address,
                                                   now=p.now)
-        except InvalidContact as error:
+        except (InvalidContact, households.FormError) as error:
             # The view of the household is audited even when the form is refused.
             failed = household_page(p, household_pk, error=households.message_for(error), status_code=422)
             return failed

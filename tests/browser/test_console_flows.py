@@ -11,17 +11,19 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pyotp
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from sqlalchemy import select
-from staff_support import MONDAY, PASSWORD, add_facilities, add_household, add_staff, clock
+from staff_support import MONDAY, PASSWORD, TOTP_SECRET, add_facilities, add_household, add_staff, clock
 
 from azukari import migrate
 from azukari.app import create_app
 from azukari.db import Database
 from azukari.oversight.escalations import open_escalation
 from azukari.settings import DEMO_SECRET_KEY, Settings
+from azukari.staff import second_factor
 from azukari.staff.models import StaffAccount
 
 # Screenshots land in the repo only when asked (AZUKARI_SCREENSHOTS=docs/screenshots), so a test run
@@ -30,6 +32,9 @@ SHOTS = Path(os.environ.get("AZUKARI_SCREENSHOTS") or tempfile.mkdtemp(prefix="a
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TUESDAY = (MONDAY + dt.timedelta(days=1)).date().isoformat()
+# The server's clock: each login moves it on 30 seconds, so every login has a fresh TOTP code.
+CLOCK = clock()
+RECOVERY: list[str] = []  # kato's recovery codes, as the enrolment page showed them
 
 # tests/conftest.py skips (or, in CI, fails) these when Chromium is absent. One worker runs them all, in
 # order, against one server: later flows use what earlier ones entered (scripts/test: --dist loadgroup).
@@ -50,6 +55,10 @@ def _seed(database: Database) -> None:
         add_staff(session, username="admin", role="admin", now=now)
         add_staff(session, username="sato", role="centre", now=now)
         add_staff(session, username="suzuki", role="centre", now=now)
+        for username in ("ito", "yamada"):
+            add_staff(session, username=username, role="centre", now=now)
+        kato = add_staff(session, username="kato", role="centre", now=now)
+        RECOVERY.extend(second_factor.enrol(session, kato, TOTP_SECRET, secret_key=DEMO_SECRET_KEY, now=now))
         known = add_household(session, now=now)
         dv_home = add_household(session, now=now, dv=True, phone="080-9876-5432")
         open_escalation(session, kind="dv_caller", channel="voice", now=now, household_pk=dv_home.id, dv=True)
@@ -70,7 +79,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Data
     _seed(database)
     port = _free_port()
     app = create_app(Settings(database_url=url, public_base_url=f"http://127.0.0.1:{port}"), database=database,
-                     clock=clock())
+                     clock=CLOCK)
     uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=uv.run, daemon=True)
     thread.start()
@@ -106,11 +115,16 @@ def new_page(browser: Browser, server: tuple[str, Database]) -> Iterator[Callabl
         context.close()
 
 
-def _log_in(page: Page, username: str) -> None:
+def _log_in(page: Page, username: str, password: str = PASSWORD) -> None:
+    """Both factors, as staff type them: the password, then the authenticator app's code."""
     page.goto("/staff/login")
     page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=password]", password)
     page.click("button:has-text('ログイン')")
+    page.wait_for_url("**/staff/login/code")
+    CLOCK.advance(seconds=30)
+    page.fill("input[name=code]", pyotp.TOTP(TOTP_SECRET).at(CLOCK.now()))
+    page.click("button:has-text('確認')")
 
 
 def _shot(page: Page, name: str) -> None:
@@ -202,6 +216,7 @@ def test_a_deactivated_accounts_open_session_ends_on_its_next_request(new_page: 
     staff.wait_for_url("**/staff/escalations")
     _log_in(admin, "admin")
     admin.click("nav >> text=職員アカウント")
+    admin.locator("tr[data-username=suzuki] summary").click()
     admin.locator("button[data-username=suzuki]").click()
     assert "無効" in admin.locator("tr", has_text="suzuki").inner_text()
     staff.click("nav >> text=世帯")
@@ -218,3 +233,93 @@ def test_an_admin_sees_the_audit_trail_with_its_chain_intact(new_page: Callable[
     assert "記録の連鎖は完全です" in page.inner_text("#chain-status")
     assert "household.viewed" in page.inner_text("table.audit")
     _shot(page, "audit")
+
+
+def test_a_new_member_enrols_by_qr_code_keeps_recovery_codes_and_replaces_the_admins_password(
+        new_page: Callable[[], Page]) -> None:
+    admin = new_page()
+    _log_in(admin, "admin")
+    admin.click("nav >> text=職員アカウント")
+    admin.fill("input[name=username]", "tanaka")
+    admin.fill("input[name=display_name]", "田中 一郎")
+    admin.fill("input[name=password]", "given out on paper at the desk")
+    admin.click("button:has-text('追加')")
+    assert "未登録" in admin.locator("tr[data-username=tanaka]").inner_text()
+    member = new_page()
+    member.goto("/staff/login")
+    member.fill("input[name=username]", "tanaka")
+    member.fill("input[name=password]", "given out on paper at the desk")
+    member.click("button:has-text('ログイン')")
+    member.wait_for_url("**/staff/login/enrol")
+    assert member.locator("#enrol-qr svg").count() == 1
+    _shot(member, "enrol")
+    secret = member.inner_text("#enrol-secret").replace(" ", "")
+    CLOCK.advance(seconds=30)
+    member.fill("input[name=code]", pyotp.TOTP(secret).at(CLOCK.now()))
+    member.click("button:has-text('登録する')")
+    assert member.locator("#recovery-codes li").count() == 10
+    _shot(member, "recovery-codes")
+    member.click("#continue")
+    member.wait_for_url("**/staff/login/password")
+    member.fill("input[name=new_password]", "my own long passphrase for the console")
+    member.fill("input[name=confirm]", "my own long passphrase for the console")
+    member.click("button:has-text('変更する')")
+    member.wait_for_url("**/staff/escalations")
+    assert "田中 一郎" in member.inner_text("header")
+
+
+def test_a_recovery_code_stands_in_for_the_authenticator_once(new_page: Callable[[], Page]) -> None:
+    def with_recovery_code() -> Page:
+        page = new_page()
+        page.goto("/staff/login")
+        page.fill("input[name=username]", "kato")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button:has-text('ログイン')")
+        page.wait_for_url("**/staff/login/code")
+        page.click("summary:has-text('認証アプリが使えないとき')")
+        page.fill("input[name=recovery]", RECOVERY[0])
+        page.click("button:has-text('確認')")
+        return page
+
+    first = with_recovery_code()
+    first.wait_for_url("**/staff/escalations")
+    again = with_recovery_code()
+    assert "コードが違います" in again.inner_text("[role=alert]") and again.url.endswith("/staff/login/code")
+
+
+def test_staff_change_their_own_password_with_the_current_one(new_page: Callable[[], Page]) -> None:
+    page = new_page()
+    _log_in(page, "ito")
+    page.click("header >> text=パスワード変更")
+    _shot(page, "password")
+    for current in ("not my password at all", PASSWORD):
+        page.fill("input[name=current]", current)
+        page.fill("input[name=new_password]", "a brand new passphrase, second edition")
+        page.fill("input[name=confirm]", "a brand new passphrase, second edition")
+        page.click("button:has-text('変更する')")
+    assert "パスワードを変更しました" in page.inner_text("#password-changed")
+    page.click("button:has-text('ログアウト')")
+    fresh = new_page()
+    _log_in(fresh, "ito", "a brand new passphrase, second edition")
+    fresh.wait_for_url("**/staff/escalations")
+
+
+def test_an_account_past_its_last_day_is_refused_mid_session(new_page: Callable[[], Page]) -> None:
+    # Last in the file: it moves the server's clock into the next day.
+    member, admin = new_page(), new_page()
+    _log_in(member, "yamada")
+    member.wait_for_url("**/staff/escalations")
+    _log_in(admin, "admin")
+    admin.click("nav >> text=職員アカウント")
+    admin.locator("tr[data-username=yamada] summary").click()
+    admin.locator("tr[data-username=yamada] input[name=last_day]").fill(MONDAY.date().isoformat())
+    admin.locator("tr[data-username=yamada] button:has-text('最終日を設定')").click()
+    member.click("nav >> text=世帯")
+    member.wait_for_url("**/staff/households")  # still the last day
+    CLOCK.advance(hours=15)  # past midnight, Asia/Tokyo
+    member.click("nav >> text=対応案件")
+    member.wait_for_url("**/staff/login")
+    member.fill("input[name=username]", "yamada")
+    member.fill("input[name=password]", PASSWORD)
+    member.click("button:has-text('ログイン')")
+    assert "ユーザー名またはパスワードが違います" in member.inner_text("[role=alert]")

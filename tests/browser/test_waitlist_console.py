@@ -10,11 +10,12 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyotp
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy import select
-from staff_support import MONDAY, PASSWORD, add_facilities, add_household, add_staff, clock
+from staff_support import MONDAY, PASSWORD, TOTP_SECRET, add_facilities, add_household, add_staff, clock
 
 from azukari import migrate
 from azukari.app import create_app
@@ -66,12 +67,16 @@ def _seed(database: Database, fixed: FixedClock) -> None:
         session.commit()
 
 
+SERVER_CLOCK: list[FixedClock] = []
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'waiting.db'}"
     database = Database(url, secret_key=DEMO_SECRET_KEY)
     migrate.upgrade(database.engine)
     fixed = clock()
+    SERVER_CLOCK.append(fixed)
     _seed(database, fixed)
     port = _free_port()
     app = create_app(Settings(database_url=url, public_base_url=f"http://127.0.0.1:{port}"), database=database,
@@ -98,6 +103,10 @@ def page(chromium_path: Path, server: str) -> Iterator[Page]:
         tab.fill("input[name=username]", "sato")
         tab.fill("input[name=password]", PASSWORD)
         tab.click("button:has-text('ログイン')")
+        tab.wait_for_url("**/staff/login/code")
+        SERVER_CLOCK[0].advance(seconds=30)  # a fresh code for each login: a TOTP code works once
+        tab.fill("input[name=code]", pyotp.TOTP(TOTP_SECRET).at(SERVER_CLOCK[0].now()))
+        tab.click("button:has-text('確認')")
         tab.wait_for_url("**/staff/escalations")
         yield tab
         context.close()
