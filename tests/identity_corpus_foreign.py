@@ -138,19 +138,40 @@ def foreign_attempts(rng: random.Random, registry: list[HouseholdRecord], count:
         h = rng.choice(registry)
         group, c = group_of(h), rng.choice(h.children)
         lang = _language(group)
-        address = romaji_address(rng, h) if group == "card" and rng.random() < 0.7 else spoken_address(rng, h)
-        yield Attempt(f"{group}:genuine", c.id, said_by(rng, group, c.name), c.birthdate, address,
+        yield Attempt(f"{group}:genuine", c.id, said_by(rng, group, c.name), c.birthdate, address_by(rng, group, h),
                       said_by(rng, group, h.guardian_name), lang)
+        if group == "chinese":
+            other_town = replace(h, town=rng.choice([t for t in TOWN_ROMAJI if t != h.town]))
+            yield Attempt("chinese:other_town", None, said_by(rng, group, c.name), c.birthdate,
+                          chinese_address(rng, other_town), said_by(rng, group, h.guardian_name), lang)
         others = [n for n in _given_pool(group, c.name) if n not in {x.name for x in h.children}]
         yield Attempt(f"{group}:other_given_name", None, said_by(rng, group, rng.choice(others)), c.birthdate,
-                      spoken_address(rng, h), said_by(rng, group, h.guardian_name), lang)
+                      address_by(rng, group, h), said_by(rng, group, h.guardian_name), lang)
         if len(h.children) > 1 and h.children[0].birthdate != h.children[1].birthdate:
             a, b = rng.sample(h.children, 2)
             yield Attempt(f"{group}:sibling_swapped", None, said_by(rng, group, a.name), b.birthdate,
-                          spoken_address(rng, h), said_by(rng, group, h.guardian_name), lang)
+                          address_by(rng, group, h), said_by(rng, group, h.guardian_name), lang)
         parents = [n for n in _adult_pool(group, h.guardian_name) if n != h.guardian_name]
-        yield Attempt(f"{group}:other_parent", None, said_by(rng, group, c.name), c.birthdate, spoken_address(rng, h),
-                      said_by(rng, group, rng.choice(parents)), lang)
+        yield Attempt(f"{group}:other_parent", None, said_by(rng, group, c.name), c.birthdate,
+                      address_by(rng, group, h), said_by(rng, group, rng.choice(parents)), lang)
+
+
+def address_by(rng: random.Random, group: str, h: HouseholdRecord) -> str:
+    """English callers mostly say the address in romaji, Chinese callers mostly in Chinese characters."""
+    if group == "card" and rng.random() < 0.7:
+        return romaji_address(rng, h)
+    if group == "chinese" and rng.random() < 0.7:
+        return chinese_address(rng, h)
+    return spoken_address(rng, h)
+
+
+def chinese_address(rng: random.Random, h: HouseholdRecord) -> str:
+    """练马区光之丘2丁目3番1号204室: simplified forms, the kana between kanji translated (之) or dropped."""
+    chome, ban, go, room = h.numbers
+    town = h.town.replace("が", rng.choice(["之", ""]))
+    text = rng.choice(["东京都练马区", "练马区", ""]) + _to_simplified[1].convert(_to_simplified[0].convert(town))
+    return text + rng.choice([f"{chome}丁目{ban}番{go}号" + (f"{room}室" if room else ""),
+                              f"{chome}-{ban}-{go}" + (f"-{room}" if room else "")])
 
 
 def _given_pool(group: str, name: str) -> list[str]:

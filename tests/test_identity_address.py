@@ -68,3 +68,14 @@ def test_leaving_out_a_town_suffix_fails_where_it_names_another_town_of_the_ward
     on_file = parse_address("東京都練馬区西大泉五丁目1番1号")
     assert grade_address(parse_address("Nishi-Oizumi 5-1-1"), on_file) == "match"
     assert grade_address(parse_address("Nishioizumi-machi 5-1-1"), on_file) == "fail"
+
+
+@pytest.mark.parametrize("spoken", ["东京都练马区光之丘2丁目3番1号204室", "练马区光丘2-3-1-204",
+                                    "練馬區光丘二丁目3-1-204"])
+def test_a_chinese_caller_may_say_the_address_in_simplified_or_traditional_forms(spoken: str) -> None:
+    assert grade_address(parse_address(spoken, language="zh"), ON_FILE) == "match"
+
+
+@pytest.mark.parametrize("spoken", ["练马区旭丘2-3-1-204", "杉并区光之丘2-3-1-204", "练马区光之丘2-3-2-204"])
+def test_a_chinese_caller_naming_another_town_ward_or_number_fails(spoken: str) -> None:
+    assert grade_address(parse_address(spoken, language="zh"), ON_FILE) == "fail"
