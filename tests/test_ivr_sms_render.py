@@ -7,7 +7,7 @@ import pytest
 
 from azukari.ivr.prompts import CATALOGUES
 from azukari.ivr.replies import Ask, Choice, Line, Reply
-from azukari.ivr.sms import question_key, render_sms, sms_twiml
+from azukari.ivr.sms import render_sms, sms_twiml
 
 # Entries of our own, so these tests do not depend on the wording of the live catalogues.
 ENTRIES = {
@@ -16,10 +16,10 @@ ENTRIES = {
            "t.unit": "{facility} {start}-{end}",
            "t.unit@voice": "{facility}、{start}から{end}は",
            "t.booked": "ご予約を承りました。予約番号 {number} をお送りします。",
-           question_key("t_confirm"): "予約しますか? はい/いいえ"},
+           "ask.t_confirm": "予約しますか? はい/いいえ"},
     "en": {"t.intro": "Reply with the number of the facility and time.",
            "t.unit": "{facility} {start}-{end}",
-           question_key("t_confirm") + "@sms": "Book it? yes/no"},
+           "ask.t_confirm" + "@sms": "Book it? yes/no"},
 }
 
 

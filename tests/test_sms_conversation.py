@@ -46,7 +46,7 @@ def test_the_first_message_whatever_it_says_is_answered_with_the_first_question(
 
 def test_a_parent_verified_by_text_gets_the_menu(client: TestClient, family: Family) -> None:
     thread = _verified(client, family)
-    assert "1 新しく予約する" in thread.replies[-1]
+    assert "1 予約する" in thread.replies[-1]
 
 
 def test_the_options_are_one_per_line_each_starting_with_its_number(client: TestClient, family: Family) -> None:
@@ -54,8 +54,8 @@ def test_the_options_are_one_per_line_each_starting_with_its_number(client: Test
     thread.send("1")
     options = thread.send(f"{TUESDAY.month}/{TUESDAY.day}")
     lines = OPTION_LINE.findall(options)
-    assert ("11", "光が丘子ども家庭支援センター", "09:00", "12:00") in lines
-    assert ("12", "光が丘子ども家庭支援センター", "13:00", "16:00") in lines
+    assert ("11", "光が丘", "09:00", "12:00") in lines
+    assert ("12", "光が丘", "13:00", "16:00") in lines
 
 
 def test_hai_books_and_the_confirmation_goes_only_to_the_number_on_file(
@@ -78,7 +78,7 @@ def test_iie_goes_back_and_books_nothing(client: TestClient, database: Database,
     thread.send(TUESDAY.strftime("%Y%m%d"))
     thread.send("11")
     back = thread.send("いいえ")
-    assert "日付" in back and outbox(database) == []
+    assert "ご希望の日" in back and outbox(database) == []
 
 
 def test_cancelling_by_text_needs_the_number_then_hai(client: TestClient, database: Database, family: Family) -> None:
@@ -143,7 +143,7 @@ def test_a_failed_verification_is_the_same_answer_whatever_was_wrong(client: Tes
 def test_a_dv_household_is_told_only_that_staff_will_contact_them(database: Database, clock: FixedClock) -> None:
     dv = seed(database, dv=True)
     thread = _verified(client_for(database, clock), dv)
-    assert "担当の職員から" in thread.replies[-1] and "1 新しく" not in thread.replies[-1]
+    assert "職員から、あらためてご連絡" in thread.replies[-1] and "1 予約する" not in thread.replies[-1]
     assert [(e.kind, e.dv) for e in escalations(database)] == [("dv_caller", True)]
     assert outbox(database) == []
 
@@ -157,7 +157,7 @@ def test_text_my_bookings_goes_to_the_number_on_file(client: TestClient, databas
 
 def test_a_birthdate_in_the_japanese_era_is_accepted(client: TestClient, family: Family) -> None:
     thread = _verified(client, family)
-    assert "1 新しく予約する" in thread.replies[-1]
+    assert "1 予約する" in thread.replies[-1]
     reiwa = Texter(client, sender="+819077776666")
     reiwa.send("予約")
     reiwa.send(family.child)
@@ -167,10 +167,10 @@ def test_a_birthdate_in_the_japanese_era_is_accepted(client: TestClient, family:
 def test_an_english_thread_books_in_english_and_the_confirmation_is_in_english(
         client: TestClient, database: Database, family: Family) -> None:
     thread = _verified(client, family, first="EN")
-    assert "1 Make a new booking" in thread.replies[-1]
+    assert "1 Make a booking" in thread.replies[-1]
     thread.send("1")
     options = thread.send(f"{TUESDAY.month}/{TUESDAY.day}")
-    assert "Availability on Tue 6/2" in options and "11 光が丘子ども家庭支援センター 09:00-12:00" in options
+    assert "Free on Tue 6/2" in options and "11 Hikarigaoka 09:00-12:00" in options
     thread.send("11")
-    assert "Your booking is made" in thread.send("yes")
+    assert "Booked" in thread.send("yes")
     assert [(m.kind, m.body.startswith("Childcare booked")) for m in outbox(database)] == [("confirmation", True)]

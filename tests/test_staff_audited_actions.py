@@ -265,6 +265,13 @@ def _escalation_step(step: str, **form: str) -> Callable[[Desk], Expect]:
     return act
 
 
+def queue_viewed(d: Desk) -> Expect:
+    d.escalation()
+    d.begin()
+    assert d.household_id in d.get("/staff/escalations").text
+    return Expect(d.household_pk)
+
+
 def staff_created(d: Desk) -> Expect:
     d.begin()
     d.post("/staff/accounts", username="tanaka", display_name="田中 職員", password="another long passphrase",
@@ -333,6 +340,7 @@ CASES: dict[str, tuple[str, str, Callable[[Desk], Expect]]] = {  # name: (action
     "cancelling for a parent": ("booking.cancelled_by_staff", CENTRE, cancelled_by_staff),
     "cancelling for a parent, as the service records it": ("booking.cancelled", CENTRE,
                                                            cancelled_on_the_staff_channel),
+    "opening the escalation queue": ("escalations.viewed", CENTRE, queue_viewed),
     "claiming a case": ("escalation.claimed", CENTRE, _escalation_step("claim")),
     "noting a case": ("escalation.noted", CENTRE, _escalation_step("note", text="折り返し済み")),
     "resolving a case": ("escalation.resolved", CENTRE, _escalation_step("resolve")),

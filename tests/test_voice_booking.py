@@ -6,7 +6,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from ivr_support import ELSEWHERE, MONDAY, PUBLIC, TUESDAY, Family, Phone, client_for, outbox, seed
+from ivr_support import ELSEWHERE, MONDAY, PUBLIC, STAFF, TUESDAY, Family, Phone, client_for, outbox, seed
 
 from azukari.clock import FixedClock
 from azukari.db import Database
@@ -78,7 +78,7 @@ def test_an_english_caller_hears_english_and_is_heard_in_en_us(client: TestClien
     phone.answer("language", digits="2")
     phone.answer("id_choice", digits="2")
     gather = phone.gather()
-    assert gather is not None and gather.get("language") == "en-US" and gather.get("input") == "speech"
+    assert gather is not None and gather.get("language") == "en-US" and gather.get("input") == "dtmf speech"
     assert "full name" in " ".join(phone.says)
 
 
@@ -146,7 +146,7 @@ def test_an_overlap_is_refused_at_confirm_in_the_common_words_and_its_reason_tex
     again = _verified(client, family, sid="CA" + "2" * 32)
     again.choose(TUESDAY, 2, 1)  # another facility, the same morning
     again.answer("confirm", digits="1")
-    assert again.step == "date" and "この時間はご予約できませんでした" in " ".join(again.says)
+    assert again.step == "date" and "この日時はご予約できませんでした" in " ".join(again.says)
     assert "すでに" not in " ".join(again.transcript)
     notice = outbox(database)[-1]
     assert (notice.kind, notice.to_number) == ("notice", family.phone)
@@ -167,7 +167,7 @@ def test_a_facility_key_not_offered_is_refused_saying_what_is_allowed(client: Te
     phone.answer("date", digits=TUESDAY.strftime("%Y%m%d"))
     phone.answer("facility", digits="9")
     spoken = " ".join(phone.says)
-    assert phone.step == "facility" and "お受けできません" in spoken and "1を" in spoken
+    assert phone.step == "facility" and "お受けできません" in spoken and "は1。" in spoken
 
 
 def test_menu_3_texts_the_bookings_to_the_number_on_file_and_says_only_that(
@@ -225,14 +225,14 @@ def test_star_repeats_the_menu(client: TestClient, family: Family) -> None:
     assert phone.step == "menu" and phone.says == [menu]
 
 
-def test_silence_reasks_twice_then_ends_the_call_politely(client: TestClient, family: Family) -> None:
+def test_a_silence_reasks_once_and_the_second_in_a_row_is_put_through_to_staff(
+        client: TestClient, family: Family) -> None:
     phone = Phone(client)
     phone.start()
     phone.silence()
-    phone.silence()
     assert phone.step == "language"
     phone.silence()
-    assert phone.hung_up and "おかけ直しください" in " ".join(phone.says)
+    assert phone.dialled() == [STAFF] and "職員におつなぎします" in " ".join(phone.says)
 
 
 def test_after_a_booking_9_ends_the_call(client: TestClient, family: Family) -> None:

@@ -29,6 +29,8 @@ class UnitOption:
     starts: str
     ends: str
     fee: int
+    short_name: str = ""   # what prompts say after the first mention (contract §4); "" when none
+    name_en: str = ""      # the English name; "" when none
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,8 @@ def options_for(session: Session, *, child_id: int, day: dt.date,
         if rules.has_room(booked=booked, infants=infants, capacity=facility.capacity,
                           infant_capacity=facility.infant_capacity, infant=infant):
             options.append(UnitOption(unit.id, facility.key, facility.name, facility.reading, unit.key,
-                                      unit.starts, unit.ends, fee))
+                                      unit.starts, unit.ends, fee, facility.short_name or "",
+                                      facility.name_en or ""))
     if not any_open:
         return BookingRefusal.CLOSED
     return options or BookingRefusal.FULL

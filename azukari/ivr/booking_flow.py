@@ -4,11 +4,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from azukari.ivr.handoff import to_staff
+from azukari.ivr.dates import relative_day
+from azukari.ivr.handoff import trouble
 from azukari.ivr.parsing import parse_number, parse_sms_date, parse_yes_no
 from azukari.ivr.ports import Ports
-from azukari.ivr.questions import ask, finish, wrong
+from azukari.ivr.questions import ask, finish
 from azukari.ivr.replies import Line, Reply
+from azukari.ivr.spoken import hours_words
 from azukari.ivr.state import State
 
 Handler = Callable[[State, str, Ports], Reply]
@@ -42,15 +44,17 @@ def _menu(state: State, answer: str, ports: Ports) -> Reply:
     if choice == "3":
         ports.text_my_bookings(household_pk=state.household_pk, language=state.language)
         return ask(state, "menu", Line("bookings_sent"))
-    if choice == "0" and state.channel == "voice":
-        return to_staff(state, ports, kind="staff_requested", household_pk=state.household_pk)
-    return wrong(state)
+    return trouble(state, ports)
 
 
 def _day(state: State, answer: str, ports: Ports) -> dt.date | None:
-    if state.channel == "voice":
-        return ports.day_from_keypad(answer.rstrip("#"))
-    parsed = parse_sms_date(answer)
+    digits = answer.rstrip("#")
+    if digits.isdigit():
+        return ports.day_from_keypad(digits)
+    relative = relative_day(answer, today=ports.today())
+    if relative is not None:
+        return relative
+    parsed = parse_sms_date(answer)  # 12月3日 said or texted, 12/3, 令和8年12月3日
     if isinstance(parsed, tuple):
         return ports.day_from_keypad(f"{parsed[0]:02d}{parsed[1]:02d}")
     return parsed
@@ -59,7 +63,7 @@ def _day(state: State, answer: str, ports: Ports) -> dt.date | None:
 def _date(state: State, answer: str, ports: Ports) -> Reply:
     day = _day(state, answer, ports)
     if day is None:
-        return wrong(state, Line("invalid_date"))
+        return trouble(state, ports, Line("invalid_date"))
     return offer(state, day, ports)
 
 
@@ -69,18 +73,23 @@ def offer(state: State, day: dt.date, ports: Ports) -> Reply:
     state.day, state.options, state.facility_key, state.unit_id = "", [], None, None
     found = ports.options(child_id=state.child_id, day=day)
     if isinstance(found, str):
-        reason = f"refusal.{found}" if found in _DAY_REFUSALS else "cannot_book"
-        return ask(state, "date", Line(reason))
+        if found in _DAY_REFUSALS:
+            return ask(state, "date", Line(f"refusal.{found}"))
+        return ask(state, "date", _cannot_book(state, ports))
     if not found:
         return ask(state, "date", Line("refusal.full"))
     state.day, state.options = day.isoformat(), found
     return ask(state, "facility" if state.channel == "voice" else "options")
 
 
+def _cannot_book(state: State, ports: Ports) -> Line:
+    return Line("cannot_book", {"hours": hours_words(ports.staff_hours(), state.language)})
+
+
 def _facility(state: State, answer: str, ports: Ports) -> Reply:
     key = _key(state, answer)
     if key is None or not any(str(o.facility_key) == key for o in state.options):
-        return wrong(state)
+        return trouble(state, ports)
     state.facility_key = int(key)
     return ask(state, "unit")
 
@@ -89,7 +98,7 @@ def _unit(state: State, answer: str, ports: Ports) -> Reply:
     key = _key(state, answer)
     chosen = next((o for o in state.options if o.facility_key == state.facility_key and str(o.unit_key) == key), None)
     if chosen is None:
-        return wrong(state)
+        return trouble(state, ports)
     state.unit_id = chosen.unit_id
     return ask(state, "confirm")
 
@@ -98,7 +107,7 @@ def _option(state: State, answer: str, ports: Ports) -> Reply:
     key = _key(state, answer)
     chosen = next((o for o in state.options if o.sms_number == key), None)
     if chosen is None:
-        return wrong(state)
+        return trouble(state, ports)
     state.facility_key, state.unit_id = chosen.facility_key, chosen.unit_id
     return ask(state, "confirm")
 
@@ -107,14 +116,16 @@ def _confirm(state: State, answer: str, ports: Ports) -> Reply:
     yes = _yes_no(state, answer)
     option, day = state.chosen_option(), state.chosen_day()
     if yes is None or option is None or day is None:
-        return wrong(state)
+        return trouble(state, ports)
     if not yes:
         return ask(state, "date", Line("choose_again"))
     assert state.child_id is not None
     refusal = ports.book(child_id=state.child_id, unit_id=option.unit_id, day=day, language=state.language)
     state.options, state.facility_key, state.unit_id, state.day = [], None, None, ""
     if refusal is not None:
-        return ask(state, "date", Line("cannot_book"))
+        # One sentence whatever the reason (the reason goes by SMS to the number on file), with when
+        # staff answer: 0 reaches them from the next question.
+        return ask(state, "date", _cannot_book(state, ports))
     # Booked: the booking number goes only by SMS to the number on file, never into the call.
     # A text thread shows the menu again (its 1 is "book another"); a call asks `next` (§5.1).
     return ask(state, "next" if state.channel == "voice" else "menu", Line("booked"))
@@ -126,13 +137,13 @@ def _next(state: State, answer: str, ports: Ports) -> Reply:
         return ask(state, "date")
     if key == "9" or (state.channel == "sms" and parse_yes_no(answer) is False):
         return finish(state, Line("goodbye"))
-    return wrong(state)
+    return trouble(state, ports)
 
 
 def _cancel_ref(state: State, answer: str, ports: Ports) -> Reply:
     number = _key(state, answer)
     if number is None or not number.isdigit() or not 6 <= len(number) <= 8:
-        return wrong(state, Line("invalid_booking_number"))
+        return trouble(state, ports, Line("invalid_booking_number"))
     # Whether the number is found is not said here: every number gets the same next question.
     state.sealed["booking_number"] = ports.seal("booking_number", number)
     return ask(state, "cancel_confirm")
@@ -141,7 +152,7 @@ def _cancel_ref(state: State, answer: str, ports: Ports) -> Reply:
 def _cancel_confirm(state: State, answer: str, ports: Ports) -> Reply:
     yes = _yes_no(state, answer)
     if yes is None:
-        return wrong(state)
+        return trouble(state, ports)
     token = state.sealed.pop("booking_number", "")
     number = ports.unseal("booking_number", token) if token else None
     if not yes:

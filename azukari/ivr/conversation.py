@@ -2,15 +2,23 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 
 from azukari.ivr import booking_flow, verify_flow
-from azukari.ivr.parsing import clean_digits, clean_speech, is_end_word, wants_english
+from azukari.ivr.handoff import staff_requested, trouble
+from azukari.ivr.parsing import (
+    clean_digits,
+    clean_speech,
+    is_end_word,
+    parse_cancel,
+    wants_english,
+    wants_menu,
+    wants_staff,
+)
 from azukari.ivr.ports import Ports
-from azukari.ivr.questions import STEPS, ask, finish, reask, wrong
+from azukari.ivr.questions import REPEAT_KEY, SLOWER_KEY, SPEECH_ONLY, STAFF_KEY, STEPS, ask, finish, reask
 from azukari.ivr.replies import Line, Reply
 from azukari.ivr.state import Event, State
-
-MAX_SILENCES = 2   # contract §5.1: no input re-asks twice, then the call ends politely
 
 
 def start(state: State, ports: Ports) -> tuple[State, Reply]:
@@ -22,7 +30,16 @@ def start(state: State, ports: Ports) -> tuple[State, Reply]:
 
 def step(state: State, event: Event, ports: Ports) -> tuple[State, Reply]:
     """Answer one input; `state` is not modified (the new state is returned)."""
-    state = copy.deepcopy(state)
+    state, reply = _step(copy.deepcopy(state), event, ports)
+    if state.channel == "voice" and reply.ask is not None and reply.ask.input != "dtmf":
+        # Words the ward's callers say (its towns, the facilities): boosts recognition of this answer.
+        hints = ports.speech_hints(reply.ask.step)
+        if hints:
+            reply = dataclasses.replace(reply, ask=dataclasses.replace(reply.ask, hints=hints))
+    return state, reply
+
+
+def _step(state: State, event: Event, ports: Ports) -> tuple[State, Reply]:
     state.turn += 1
     if state.ended:
         return state, Reply(state.language, end=True)
@@ -30,16 +47,27 @@ def step(state: State, event: Event, ports: Ports) -> tuple[State, Reply]:
         return state, _sms(state, event, ports)
     if state.step not in STEPS:
         return state, ask(state, "language", Line("welcome"))
-    if event.silence:
-        return state, _silence(state)
-    digits = clean_digits(event.digits)
-    speech = clean_speech(event.speech)
+    digits = "" if event.silence else clean_digits(event.digits)
+    speech = "" if event.silence else clean_speech(event.speech)
     if not digits and not speech:
         # Twilio posts an empty answer only where we asked for one; treat it as the silence it is.
-        return state, _silence(state)
-    if digits == "*" and state.step not in ("household_id", "pin", "cancel_ref"):
-        return state, reask(state)
-    return state, _dispatch(state, digits or speech, ports)
+        return state, trouble(state, ports, silence=True)
+    return state, _voice(state, digits, speech, ports)
+
+
+def _voice(state: State, digits: str, speech: str, ports: Ports) -> Reply:
+    key = digits.rstrip("#") or digits  # a lone key, with or without the # that may end it
+    if not speech and key == STAFF_KEY:
+        return staff_requested(state, ports)   # a person one key away, at every step (§5.1)
+    if not speech and key == REPEAT_KEY:
+        return reask(state)
+    if not speech and digits == SLOWER_KEY:
+        # "Slower, please": read again slowly and wait twice as long, for the rest of the call.
+        state.slow = True
+        return reask(state)
+    if state.step in SPEECH_ONLY and not speech:
+        return trouble(state, ports)  # a key where words were asked for: a name is never a digit
+    return _dispatch(state, digits or speech, ports)
 
 
 def _sms(state: State, event: Event, ports: Ports) -> Reply:
@@ -47,9 +75,18 @@ def _sms(state: State, event: Event, ports: Ports) -> Reply:
     if not state.step:
         # Contract §5.2: the first message, whatever it says, is answered with the first question.
         state.language = "en" if wants_english(body) else "ja"
+        _remember_cancel(state, body, ports)
         return ask(state, "child_name", Line("sms_welcome"))
     if is_end_word(body):
         return finish(state, Line("sms_ended"))
+    if wants_staff(body):
+        return staff_requested(state, ports)
+    if wants_menu(body) and state.verified:
+        state.menu_shown = False
+        return ask(state, "menu")
+    if _remember_cancel(state, body, ports):
+        # 取消 <番号>: straight to "cancel it?" once verified; before that, the questions go on.
+        return ask(state, "cancel_confirm") if state.verified else reask(state)
     if body.lower() in ("en", "english"):
         state.language = "en"
         return reask(state)
@@ -57,8 +94,17 @@ def _sms(state: State, event: Event, ports: Ports) -> Reply:
         state.language = "ja"
         return reask(state)
     if not body:
-        return wrong(state)
+        return trouble(state, ports)
     return _dispatch(state, body, ports)
+
+
+def _remember_cancel(state: State, body: str, ports: Ports) -> bool:
+    number = parse_cancel(body)
+    if number is None or not 6 <= len(number) <= 8:
+        return False
+    # Sealed like any booking number; whether it is the household's is never said (§5.2).
+    state.sealed["booking_number"] = ports.seal("booking_number", number)
+    return True
 
 
 def _dispatch(state: State, answer: str, ports: Ports) -> Reply:
@@ -69,14 +115,6 @@ def _dispatch(state: State, answer: str, ports: Ports) -> Reply:
         return ask(state, "language", Line("welcome")) if state.channel == "voice" else \
             ask(state, "child_name", Line("sms_welcome"))
     return booking_flow.HANDLERS[state.step](state, answer, ports)
-
-
-def _silence(state: State) -> Reply:
-    state.silences += 1
-    if state.silences > MAX_SILENCES:
-        return finish(state, Line("no_input_goodbye"))
-    return reask(state, Line("no_input"))
-
 
 
 def current(state: State) -> Reply:

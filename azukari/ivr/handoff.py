@@ -2,17 +2,21 @@
 from __future__ import annotations
 
 from azukari.ivr.ports import Ports
-from azukari.ivr.questions import finish
+from azukari.ivr.questions import finish, reask
 from azukari.ivr.replies import Line, Reply
+from azukari.ivr.spoken import hours_words
 from azukari.ivr.state import State
+
+TROUBLE_LIMIT = 2  # contract §5.1: a silence or unusable answer re-asks once; the second in a row reaches staff
 
 
 def to_staff(state: State, ports: Ports, *, kind: str, household_pk: int | None = None, dv: bool = False,
-             preface: tuple[Line, ...] = (), otherwise: str = "callback_goodbye") -> Reply:
+             preface: tuple[Line, ...] = (), otherwise: str = "callback") -> Reply:
     """Transfer (voice, within hours) or promise a call back, and open the case for staff.
 
     A DV household and a caller who pressed 0 take this same path with the same `preface`,
     so what they hear is word for word the same: nothing tells a listener the household is flagged.
+    Outside hours the caller is told when staff answer (STAFF_HOURS in words).
     """
     live = state.channel == "voice" and ports.staff_reachable()
     # A caller who asked for staff and cannot get them now becomes a callback request; a DV or
@@ -22,7 +26,26 @@ def to_staff(state: State, ports: Ports, *, kind: str, household_pk: int | None 
                    details={"outcome": "transfer" if live else "callback", "channel_step": state.step})
     if live:
         state.ended, state.step = True, ""
-        return Reply(state.language, lines=(*preface, Line("transfer")), transfer=True)
-    if state.channel == "sms" and otherwise == "callback_goodbye":
-        return finish(state, *preface, Line("staff_will_contact"))
-    return finish(state, *preface, Line(otherwise))
+        return Reply(state.language, lines=(*preface, Line("transfer")), transfer=True, slow=state.slow)
+    hours: dict[str, str | int] = {"hours": hours_words(ports.staff_hours(), state.language)}
+    return finish(state, *preface, Line(otherwise, hours))
+
+
+def staff_requested(state: State, ports: Ports) -> Reply:
+    """0 (or 職員 by text) at any step: where `menu 0` goes."""
+    return to_staff(state, ports, kind="staff_requested", household_pk=state.household_pk, dv=state.dv)
+
+
+def trouble(state: State, ports: Ports, *preface: Line, silence: bool = False) -> Reply:
+    """A silence or an unusable answer: ask again once; the second in a row reaches a person, never a bare goodbye."""
+    if silence:
+        state.silences += 1
+    else:
+        state.wrong += 1
+    if state.channel == "sms":
+        # A text thread has no clock running and costs the parent nothing to retry: it asks again.
+        return reask(state, *(preface or (Line("invalid"),)))
+    if state.silences + state.wrong >= TROUBLE_LIMIT:
+        return to_staff(state, ports, kind="caller_in_trouble", household_pk=state.household_pk,
+                        preface=(Line("trouble"),))
+    return reask(state, *(preface or (Line("no_input" if silence else "invalid"),)))

@@ -7,6 +7,8 @@ import unicodedata
 
 from japanera import ERA_DATA_GENERAL
 
+from azukari.ivr.dates import arabic_numerals
+
 # Era (和暦) start dates come from japanera (maintained; its table will gain the era after 令和),
 # limited to the eras of the Gregorian calendar that a parent or a child can be born in.
 _ERAS = {era.kanji: era for era in ERA_DATA_GENERAL if era.since.year >= 1912}
@@ -32,6 +34,8 @@ _WEEKDAY_SUFFIX = re.compile(r"[(（]?([月火水木金土日](曜日?)?|mon|tue
 _YES = {"はい", "ハイ", "はーい", "1", "yes", "y", "ok", "okay", "お願いします", "おねがいします"}
 _NO = {"いいえ", "イイエ", "いえ", "いや", "2", "no", "n", "nope"}
 _END = {"終了", "しゅうりょう", "おわり", "終わり", "終り", "オワリ", "end", "stop", "quit"}
+_STAFF = {"職員", "しょくいん", "スタッフ", "すたっふ", "staff", "0", "職員と話したい", "職員をお願いします"}
+_MENU = {"メニュ", "めにゅ", "menu"}  # the trailing ー is dropped with the punctuation (_TRAILING)
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
 
 
@@ -89,6 +93,25 @@ def is_end_word(text: str) -> bool:
     return _word(text) in _END
 
 
+def wants_staff(text: str) -> bool:
+    """職員, スタッフ, STAFF or 0 (contract §5.2): the parent asks for a person."""
+    return _word(text) in _STAFF
+
+
+def wants_menu(text: str) -> bool:
+    """メニュー or MENU: the menu is written out once, then again only when asked for."""
+    return _word(text) in _MENU
+
+
+_CANCEL = re.compile(r"(?:取消し?|取り消し|とりけし|キャンセル|cancel)[\s:：]*([0-9][0-9\s\-]*)", re.IGNORECASE)
+
+
+def parse_cancel(text: str) -> str | None:
+    """`取消 51369263` (or 取り消し/キャンセル/CANCEL): the booking number to cancel, else None."""
+    match = _CANCEL.fullmatch(_TRAILING.sub("", clean_speech(text, 60)))
+    return parse_number(match.group(1)) if match else None
+
+
 def wants_english(text: str) -> bool:
     """`EN`, or a message written mostly in ASCII letters with no Japanese in it."""
     cleaned = clean_speech(text, 200)
@@ -132,14 +155,20 @@ def _full_date(compact: str) -> dt.date | None:
 
 
 def parse_birthdate(text: str) -> dt.date | None:
-    """A full date: 20240501, 2024/5/1, 2024-05-01, 2024年5月1日, 令和6年5月1日, R6.5.1 (full-width too)."""
-    return _full_date(_compact(text))
+    """A full date: 20240501, 2024/5/1, 2024年5月1日, 令和6年5月1日, R6.5.1, 令和六年五月一日, にせんにじゅうよねん…"""
+    compact = _compact(text)
+    return _full_date(compact) or _full_date(_compact(arabic_numerals(compact)))
 
 
 def parse_sms_date(text: str) -> tuple[int, int] | dt.date | None:
-    """A day to book: (month, day) for 12/3, 12月3日 or 1203; a date for 20261203, 2026/12/3, 令和8年12月3日."""
+    """A day to book: (month, day) for 12/3, 12月3日, じゅうにがつみっか or 1203; a date for 20261203, 令和8年12月3日.
+
+    Relative days (あした, 来週の月曜日) need today: see `dates.relative_day`.
+    """
     compact = _compact(text)
-    for candidate in dict.fromkeys((compact, _WEEKDAY_SUFFIX.sub("", compact))):
+    spoken = _compact(arabic_numerals(compact))
+    for candidate in dict.fromkeys((compact, _WEEKDAY_SUFFIX.sub("", compact), spoken,
+                                    _WEEKDAY_SUFFIX.sub("", spoken))):
         full = _full_date(candidate)
         if full is not None:
             return full

@@ -1,28 +1,36 @@
 """Each step's question: how it is gathered, and what is offered, rebuilt from the state alone."""
 from __future__ import annotations
 
+import dataclasses
+
 from azukari.ivr.replies import Ask, Choice, Line, Reply
-from azukari.ivr.spoken import day_words, facility_words, fee_words, time_words
+from azukari.ivr.spoken import common_suffix, day_words, facility_words, fee_words, time_words
 from azukari.ivr.state import State
 
-# Recognition hints: the ward's town names and the words of an address (Google's phrase boost).
+# Recognition hints always given for an address: the words of one and the demo ward's towns (the
+# registry's own towns are added per call, see hints.py).
 ADDRESS_HINTS = ("東京都", "練馬区", "丁目", "番", "号", "旭丘", "旭町", "大泉学園町", "大泉町", "春日町",
                  "上石神井", "北町", "小竹町", "桜台", "石神井台", "石神井町", "下石神井", "関町北", "関町東",
                  "関町南", "高野台", "高松", "田柄", "立野町", "土支田", "豊玉上", "豊玉中", "豊玉南", "豊玉北",
                  "中村北", "中村南", "西大泉", "練馬", "貫井", "錦", "羽沢", "早宮", "光が丘", "氷川台",
                  "東大泉", "富士見台", "平和台", "南大泉", "南田中", "向山", "谷原")
 
+# Keys with a meaning at every voice step (contract §5.1 and issue 10): 0 staff, * again, # slower.
+STAFF_KEY, REPEAT_KEY, SLOWER_KEY = "0", "*", "#"
+
 _ASKS: dict[str, Ask] = {
     "language": Ask("language", num_digits=1),
     "id_choice": Ask("id_choice", num_digits=1),
     "household_id": Ask("household_id", finish_on_key="#"),
     "pin": Ask("pin", finish_on_key="#"),
-    "child_name": Ask("child_name", input="speech"),
-    "birthdate": Ask("birthdate", num_digits=8),
-    "address": Ask("address", input="speech", hints=ADDRESS_HINTS),
-    "guardian_name": Ask("guardian_name", input="speech"),
+    "child_name": Ask("child_name", input="speech", num_digits=1),
+    # Eight digits end the answer by themselves; spoken dates are understood too (parsing.py).
+    "birthdate": Ask("birthdate", input="dtmf speech", num_digits=8),
+    "address": Ask("address", input="speech", num_digits=1),  # hints from the registry: ports.speech_hints
+    "guardian_name": Ask("guardian_name", input="speech", num_digits=1),
     "menu": Ask("menu", num_digits=1),
-    "date": Ask("date", finish_on_key="#"),
+    # MMDD or YYYYMMDD with no #: eight digits end it at once, four end it at the short pause (voice.py).
+    "date": Ask("date", input="dtmf speech", num_digits=8),
     "facility": Ask("facility", num_digits=1),
     "unit": Ask("unit", num_digits=1),
     "options": Ask("options"),
@@ -32,16 +40,30 @@ _ASKS: dict[str, Ask] = {
     "cancel_confirm": Ask("cancel_confirm", num_digits=1),
 }
 STEPS = frozenset(_ASKS)
-MAX_WRONG = 6  # unusable answers in a row before a call is ended (a stuck caller, or a robot)
+SPEECH_ONLY = frozenset(step for step, spec in _ASKS.items() if spec.input == "speech")
 
 
 def _facility_choices(state: State) -> tuple[Choice, ...]:
     seen: dict[int, Choice] = {}
+    full = state.channel == "voice" and _suffix(state) is None
     for option in state.options:
-        label = facility_words(option, state.language, state.channel)
+        label = facility_words(option, state.language, state.channel,
+                               full=full and option.facility_key not in state.named)
         seen.setdefault(option.facility_key,
                         Choice(str(option.facility_key), Line("choice.facility", {"label": label})))
     return tuple(seen.values())
+
+
+def _suffix(state: State) -> str | None:
+    """The reading every offered facility ends with (こどもかていしえんせんたー), said once before their short names.
+
+    One sentence names each facility in full without repeating the common part five times.
+    """
+    if state.language != "ja" or not state.options:
+        return None
+    found = {common_suffix(o) for o in state.options}
+    suffix = found.pop() if len(found) == 1 else None
+    return suffix or None
 
 
 def _unit_choices(state: State) -> tuple[Choice, ...]:
@@ -61,7 +83,12 @@ def _content(state: State) -> tuple[tuple[Line, ...], tuple[Choice, ...]]:
     day = state.chosen_day()
     heading = (Line("day_heading", {"date": day_words(day, state.language, state.channel)}),) if day else ()
     if state.step == "facility":
-        return heading, _facility_choices(state)
+        choices = _facility_choices(state)
+        suffix = _suffix(state) if state.channel == "voice" else None
+        if suffix is not None and any(o.facility_key not in state.named for o in state.options):
+            heading = (*heading, Line("facility_group", {"suffix": suffix}))
+        state.named = sorted({*state.named, *(o.facility_key for o in state.options)})
+        return heading, choices
     if state.step == "unit":
         chosen = next((o for o in state.options if o.facility_key == state.facility_key), None)
         where = facility_words(chosen, state.language, state.channel) if chosen else ""
@@ -80,6 +107,10 @@ def _content(state: State) -> tuple[tuple[Line, ...], tuple[Choice, ...]]:
 
 def _gather(state: State) -> Ask:
     spec = _ASKS[state.step]
+    if state.channel == "sms" and state.step == "menu":
+        # The menu is written out once; after that a one-line question, and メニュー brings it back.
+        shown, state.menu_shown = state.menu_shown, True
+        return dataclasses.replace(spec, prompt="menu_again") if shown else spec
     if spec.num_digits is None or state.step not in ("facility", "unit"):
         return spec
     # Keys are digits a caller presses; a facility numbered 10 or more needs more than one.
@@ -95,21 +126,13 @@ def ask(state: State, step: str, *preface: Line) -> Reply:
 
 
 def reask(state: State, *preface: Line) -> Reply:
-    """The open question again (after `*`, silence or an unusable answer)."""
+    """The open question again (after `*`, `#`, silence or an unusable answer)."""
     lines, choices = _content(state)
-    return Reply(state.language, lines=(*preface, *lines), choices=choices, ask=_gather(state))
+    return Reply(state.language, lines=(*preface, *lines), choices=choices, ask=_gather(state), slow=state.slow)
 
 
 def finish(state: State, *lines: Line) -> Reply:
     """Say the lines and end the conversation."""
     state.ended = True
     state.step = ""
-    return Reply(state.language, lines=lines, end=True)
-
-
-def wrong(state: State, *preface: Line) -> Reply:
-    """An unusable answer: say so, and what is allowed (the question lists it), or end a stuck call."""
-    state.wrong += 1
-    if state.channel == "voice" and state.wrong >= MAX_WRONG:
-        return finish(state, Line("too_many_tries"))
-    return reask(state, *(preface or (Line("invalid"),)))
+    return Reply(state.language, lines=lines, end=True, slow=state.slow)

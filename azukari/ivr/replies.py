@@ -29,10 +29,16 @@ class Ask:
     """The next question. `step` is a contract §5.1 voice step name (also used for SMS state)."""
 
     step: str
-    input: Literal["dtmf", "speech"] = "dtmf"
+    # "speech": words, or one key (0, * or #); "dtmf speech": digits or words (a date, a birthdate).
+    input: Literal["dtmf", "speech", "dtmf speech"] = "dtmf"
     num_digits: int | None = None
     finish_on_key: str | None = None
     hints: tuple[str, ...] = ()
+    prompt: str = ""   # the catalogue key of the question, when it is not `ask.<step>`
+
+    @property
+    def question_key(self) -> str:
+        return self.prompt or f"ask.{self.step}"
 
 
 @dataclass(frozen=True)
@@ -45,3 +51,4 @@ class Reply:
     ask: Ask | None = None
     transfer: bool = False  # to staff: voice dials STAFF_NUMBER within STAFF_HOURS, else says goodbye
     end: bool = False
+    slow: bool = False      # said slowly, with longer waits (the caller pressed #)

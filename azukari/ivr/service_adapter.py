@@ -13,13 +13,15 @@ from azukari.booking.rules import BookingRefusal
 from azukari.clock import tokyo_date
 from azukari.identity import verification
 from azukari.identity.outcomes import AttemptContext, Outcome, Verified
+from azukari.ivr import hints
+from azukari.ivr.questions import ADDRESS_HINTS
 from azukari.ivr.sealing import Sealer
 from azukari.ivr.state import Option, Verdict
 from azukari.messaging import texts
 from azukari.messaging.outbox import enqueue
 from azukari.oversight.escalations import open_escalation
 from azukari.registration.models import Household
-from azukari.settings import Settings
+from azukari.settings import Settings, StaffHours
 
 
 @dataclass
@@ -103,6 +105,14 @@ class ServiceAdapter:
 
     def staff_reachable(self) -> bool:
         return bool(self.settings.staff_number) and self.settings.staff_hours.covers(self.now)
+
+    def staff_hours(self) -> StaffHours:
+        return self.settings.staff_hours
+
+    def speech_hints(self, step: str) -> tuple[str, ...]:
+        if step == "address":
+            return hints.address_hints(self.session, now=self.now, fixed=ADDRESS_HINTS)
+        return hints.DATE_HINTS if step == "date" else ()
 
     def escalate(self, *, kind: str, household_pk: int | None = None, dv: bool = False,
                  details: dict[str, object] | None = None) -> None:

@@ -16,11 +16,6 @@ log = logging.getLogger(__name__)
 _BOOKING_NUMBER = re.compile(r"(予約番号|[Bb]ooking (?:number|no\.?))(\s*[:：#]?\s*)[0-9]{6,8}")
 
 
-def question_key(step: str) -> str:
-    """The catalogue key of a step's question (`ask.<step>`), written after the lines and options."""
-    return f"ask.{step}"
-
-
 def render_sms(reply: Reply) -> str:
     """The lines, then one option per line starting with its number, then the step's question."""
     language = reply.language
@@ -31,7 +26,7 @@ def render_sms(reply: Reply) -> str:
     parts = [words(line) for line in reply.lines]
     parts += [f"{choice.number} {words(choice.line)}" for choice in reply.choices]
     if reply.ask is not None:
-        key = question_key(reply.ask.step)
+        key = reply.ask.question_key
         catalogue = CATALOGUES[language]
         # A step may have no question of its own (its options say it all).
         if key in catalogue or f"{key}@sms" in catalogue:

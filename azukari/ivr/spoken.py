@@ -7,6 +7,7 @@ import jaconv
 
 from azukari.ivr.replies import Channel, Language
 from azukari.ivr.state import Option
+from azukari.settings import StaffHours
 
 _WEEKDAYS_JA = ("月曜日", "火曜日", "水曜日", "木曜日", "金曜日", "土曜日", "日曜日")
 _WEEKDAYS_JA_SHORT = "月火水木金土日"
@@ -66,13 +67,55 @@ def fee_words(fee: int, language: Language) -> str:
     return f"{fee:,} yen" if language == "en" else f"{fee:,}円"
 
 
-def facility_words(option: Option, language: Language, channel: Channel) -> str:
-    """The full name in text; its reading on a Japanese call; a romanised place name in English."""
+def facility_words(option: Option, language: Language, channel: Channel, *, full: bool = False) -> str:
+    """How a facility is named: its short name (or, `full`, its whole name) — its reading on a Japanese call.
+
+    Contract §4: the short name after the first mention and in lists; English always `name_en`
+    (else a romanised reading), as English speech cannot read kanji.
+    """
+    if language == "en":
+        return option.name_en or english_place(option.facility_reading) or f"centre {option.facility_key}"
     if channel == "sms":
-        return option.facility_name
-    if language == "ja":
+        return option.facility_name if full or not option.short_name else option.short_name
+    if full or not option.short_name:
         return option.facility_reading or option.facility_name
-    return english_place(option.facility_reading) or f"facility {option.facility_key}"
+    return _short_reading(option)
+
+
+def common_suffix(option: Option) -> str:
+    """The generic tail of a facility's reading (こどもかていしえんせんたー) when its short name is the rest."""
+    if not option.short_name or not option.facility_name.startswith(option.short_name):
+        return ""
+    reading = option.facility_reading
+    return next((s for s in _READING_SUFFIXES if reading.endswith(s) and len(reading) > len(s)), "")
+
+
+def _short_reading(option: Option) -> str:
+    # 関町 alone may be read かんちょう by speech synthesis: where the name is the short name plus a
+    # common suffix, say the reading without that suffix (せきまち) instead of the kanji.
+    suffix = common_suffix(option)
+    return option.facility_reading[: -len(suffix)] if suffix else option.short_name
+
+
+def hours_words(hours: StaffHours, language: Language) -> str:
+    """STAFF_HOURS as said: 平日の午前8時30分から午後5時15分 / weekdays, 8:30 AM to 5:15 PM."""
+    days = (hours.first_day, hours.last_day)
+    whole_day = (hours.opens, hours.closes) == (0, 24 * 60)
+    if language == "en":
+        names = _WEEKDAYS_EN
+        when = ("every day" if (days[1] - days[0]) % 7 == 6 else "weekdays" if days == (0, 4)
+                else f"{names[days[0]]} to {names[days[1]]}")
+        if whole_day:
+            return f"{when}, at any hour"
+        opens, closes = divmod(hours.opens, 60), divmod(hours.closes, 60)
+        return f"{when}, {_en_clock(*opens)} to {_en_clock(*closes)}"
+    when = ("毎日" if (days[1] - days[0]) % 7 == 6 else "平日" if days == (0, 4)
+            else f"{_WEEKDAYS_JA[days[0]]}から{_WEEKDAYS_JA[days[1]]}")
+    if whole_day:
+        return f"{when}、24時間"
+    (h1, m1), (h2, m2) = divmod(hours.opens, 60), divmod(hours.closes, 60)
+    noon = (h2, m2) == (12, 0)  # 12時, not 午後12時 (that is midnight)
+    return f"{when}の{_ja_clock(h1, m1, half=_half(h1))}から{_ja_clock(h2, m2, half=None if noon else _half(h2))}"
 
 
 def english_place(reading: str) -> str:

@@ -54,6 +54,9 @@ class State:
     dv: bool = False         # a transferred DV household: its call-back case is marked DV too
     staff_accepted: bool = False  # staff pressed 1 at the whisper: the transfer was answered
     ended: bool = False
+    slow: bool = False       # the caller pressed # ("slower, please"): slow speech, longer waits from now on
+    named: list[int] = field(default_factory=list)  # facility keys already named in full in this call
+    menu_shown: bool = False  # SMS: the menu is written out once, then only on メニュー
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -75,6 +78,8 @@ class State:
         counters = (self.turn, self.silences, self.wrong, self.failures)
         ids = (self.household_pk, self.child_id, self.facility_key, self.unit_id)
         return (all(type(n) is int for n in counters) and all(i is None or type(i) is int for i in ids)
+                and type(self.slow) is bool and type(self.menu_shown) is bool
+                and isinstance(self.named, list) and all(type(k) is int for k in self.named)
                 and self.language in ("ja", "en") and isinstance(self.step, str) and isinstance(self.day, str)
                 and all(isinstance(d, dict) for d in (self.sealed, self.child_grades, self.address_grades,
                                                        self.guardian_grades)))

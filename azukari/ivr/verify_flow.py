@@ -4,10 +4,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from azukari.ivr.handoff import to_staff
+from azukari.ivr.handoff import to_staff, trouble
 from azukari.ivr.parsing import parse_birthdate
 from azukari.ivr.ports import Ports
-from azukari.ivr.questions import ask, wrong
+from azukari.ivr.questions import ask
 from azukari.ivr.replies import Line, Reply
 from azukari.ivr.state import State, Verdict
 
@@ -18,9 +18,10 @@ _NAME_LIMIT = 100  # no name or address is longer; the rest of a 10 kB "answer" 
 
 def _language(state: State, answer: str, ports: Ports) -> Reply:
     if answer not in ("1", "2"):
-        return wrong(state)
+        return trouble(state, ports)
     state.language = "ja" if answer == "1" else "en"
-    return ask(state, "id_choice")
+    # The keys that work everywhere are said once, here, not before every question.
+    return ask(state, "id_choice", Line("keys_help"))
 
 
 def _id_choice(state: State, answer: str, ports: Ports) -> Reply:
@@ -30,7 +31,7 @@ def _id_choice(state: State, answer: str, ports: Ports) -> Reply:
     if answer == "2":
         state.path = "knowledge"
         return ask(state, "child_name")
-    return wrong(state)
+    return trouble(state, ports)
 
 
 def _keyed(answer: str, low: int, high: int) -> str | None:
@@ -41,7 +42,7 @@ def _keyed(answer: str, low: int, high: int) -> str | None:
 def _household_id(state: State, answer: str, ports: Ports) -> Reply:
     household_id = _keyed(answer, 6, 10)
     if household_id is None:
-        return wrong(state)
+        return trouble(state, ports)
     # Sealed, not stored: with the PIN it is a credential, and both are needed only at the birthdate.
     state.sealed["household_id"] = ports.seal("household_id", household_id)
     return ask(state, "pin")
@@ -50,7 +51,7 @@ def _household_id(state: State, answer: str, ports: Ports) -> Reply:
 def _pin(state: State, answer: str, ports: Ports) -> Reply:
     pin = _keyed(answer, 4, 8)
     if pin is None:
-        return wrong(state)
+        return trouble(state, ports)
     state.sealed["pin"] = ports.seal("pin", pin)
     return ask(state, "birthdate")
 
@@ -62,11 +63,11 @@ def _child_name(state: State, answer: str, ports: Ports) -> Reply:
     return ask(state, "birthdate")
 
 
-def _birthdate_of(state: State, answer: str) -> dt.date | None:
-    if state.channel == "sms":
-        return parse_birthdate(answer)
+def _birthdate_of(answer: str) -> dt.date | None:
     digits = answer.rstrip("#")
-    return parse_birthdate(digits) if len(digits) == 8 and digits.isdigit() else None
+    if digits.isdigit():
+        return parse_birthdate(digits) if len(digits) == 8 else None
+    return parse_birthdate(answer)  # said (2024年5月1日, 令和6年5月1日) or texted
 
 
 def _unsealed(state: State, purpose: str, ports: Ports) -> str:
@@ -75,9 +76,9 @@ def _unsealed(state: State, purpose: str, ports: Ports) -> str:
 
 
 def _birthdate(state: State, answer: str, ports: Ports) -> Reply:
-    birthdate = _birthdate_of(state, answer)
+    birthdate = _birthdate_of(answer)
     if birthdate is None:
-        return wrong(state, Line("invalid_birthdate"))
+        return trouble(state, ports, Line("invalid_birthdate"))
     if state.path == "id":
         verdict = ports.verify_by_id(household_id=_unsealed(state, "household_id", ports),
                                      pin=_unsealed(state, "pin", ports), birthdate=birthdate)
@@ -117,6 +118,8 @@ def _decided(state: State, verdict: Verdict | None, ports: Ports) -> Reply:
         state.household_pk, state.dv = verdict.household_pk, True
         return to_staff(state, ports, kind="dv_caller", household_pk=verdict.household_pk, dv=True)
     state.household_pk, state.child_id = verdict.household_pk, verdict.child_id
+    if "booking_number" in state.sealed:
+        return ask(state, "cancel_confirm", Line("verified"))  # the text began 取消 <番号>
     return ask(state, "menu", Line("verified"))
 
 

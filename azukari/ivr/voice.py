@@ -14,6 +14,11 @@ _SPEAK = {"ja": ("ja-JP", "Polly.Mizuki"), "en": ("en-US", "Polly.Joanna")}
 SPEECH_MODEL = "googlev2_telephony"
 SPEECH_TIMEOUT = 2    # seconds of quiet that end an answer; an integer, as googlev2 needs
 INPUT_TIMEOUT = 6     # seconds to wait for a first key or word before the silence redirect
+# A date is MMDD or YYYYMMDD with no #: <Gather numDigits=8> ends at the eighth key, and Twilio's
+# `timeout` is also the wait between keys, so four keys then this pause end it too.
+DATE_TIMEOUT = 4
+SLOW = 2              # "slower, please" (#): every wait is this many times longer for the rest of the call
+SLOW_RATE = "75%"     # SSML prosody rate of a slowed call (Polly reads 20-200 %)
 DIAL_TIMEOUT = 20     # seconds staff phones ring before the caller is offered a call back
 
 
@@ -28,38 +33,45 @@ class CallContext:
 
 
 def said(reply: Reply) -> list[str]:
-    """Everything the reply says, in order: lines, 'press N' per choice, then the question."""
+    """Everything the reply says, in order: lines, the question, then 'N for …' per choice."""
     language = reply.language
 
     def words(line: Line) -> str:
         return text(line, language=language, channel="voice")
 
     out = [words(line) for line in reply.lines]
+    if reply.ask is not None and reply.ask.question_key in CATALOGUES[language]:
+        out.append(words(Line(reply.ask.question_key)))
     out += [words(Line("press", {"label": words(choice.line), "number": choice.number})) for choice in reply.choices]
-    if reply.ask is not None and f"ask.{reply.ask.step}" in CATALOGUES[language]:
-        out.append(words(Line(f"ask.{reply.ask.step}")))
     return [s for s in out if s]
 
 
-def _say_all(target: VoiceResponse | Gather, sentences: list[str], language: Language) -> None:
+def _say_all(target: VoiceResponse | Gather, sentences: list[str], language: Language, *, slow: bool = False) -> None:
     code, voice = _SPEAK[language]
     for sentence in sentences:
-        target.say(sentence, language=code, voice=voice)
+        if slow:
+            target.say(language=code, voice=voice).prosody(sentence, rate=SLOW_RATE)
+        else:
+            target.say(sentence, language=code, voice=voice)
 
 
-def _gather(response: VoiceResponse, ask: Ask, language: Language, action: str) -> Gather:
-    options: dict[str, object] = {"action": action, "method": "POST", "timeout": INPUT_TIMEOUT}
-    if ask.input == "speech":
-        options.update(input="speech", language=_SPEAK[language][0], speech_model=SPEECH_MODEL,
-                       speech_timeout=SPEECH_TIMEOUT, profanity_filter=False, action_on_empty_result=False)
+def _gather(response: VoiceResponse, ask: Ask, reply: Reply, action: str) -> Gather:
+    factor = SLOW if reply.slow else 1
+    wait = DATE_TIMEOUT if ask.step == "date" else INPUT_TIMEOUT
+    # Prompts are nested in the <Gather>, so a key or a word interrupts them (barge-in).
+    options: dict[str, object] = {"action": action, "method": "POST", "timeout": wait * factor}
+    # Keys are always heard, even where words are asked for: 0, * and # work at every step.
+    options["input"] = "dtmf speech" if ask.input != "dtmf" else "dtmf"
+    if ask.input != "dtmf":
+        options.update(language=_SPEAK[reply.language][0], speech_model=SPEECH_MODEL,
+                       speech_timeout=SPEECH_TIMEOUT * factor, profanity_filter=False, action_on_empty_result=False)
         if ask.hints:
             options["hints"] = ",".join(ask.hints)
-    else:
-        options["input"] = "dtmf"
-        if ask.num_digits is not None:
-            options["num_digits"] = ask.num_digits
-        if ask.finish_on_key is not None:
-            options["finish_on_key"] = ask.finish_on_key
+    if ask.num_digits is not None:
+        options["num_digits"] = ask.num_digits
+    # Where the length is known no key ends the answer, so # is a key like any other: alone, it is
+    # "slower, please" (with finishOnKey="#" a lone # may reach us as an empty answer).
+    options["finish_on_key"] = ask.finish_on_key if ask.finish_on_key is not None else ""
     return response.gather(**options)
 
 
@@ -69,20 +81,21 @@ def render_voice(reply: Reply, context: CallContext) -> str:
     if reply.ask is not None:
         step = reply.ask.step
         action = f"{context.base_url}/twilio/voice/{step}?t={context.turn}"
-        with _gather(response, reply.ask, reply.language, action) as gather:
-            _say_all(gather, sentences, reply.language)
+        with _gather(response, reply.ask, reply, action) as gather:
+            _say_all(gather, sentences, reply.language, slow=reply.slow)
             if step == "language" and reply.language == "ja":
-                _say_all(gather, [text(Line("language.english"), language="en", channel="voice")], "en")
+                _say_all(gather, [text(Line("language.english"), language="en", channel="voice")], "en",
+                         slow=reply.slow)
         # Silence falls through the <Gather>: come back to the same step, marked, to re-ask.
         response.redirect(f"{action}&silence=1", method="POST")
     elif reply.transfer and context.staff_number:
-        _say_all(response, sentences, reply.language)
+        _say_all(response, sentences, reply.language, slow=reply.slow)
         dial = response.dial(answer_on_bridge=True, caller_id=context.bot_number or None, timeout=DIAL_TIMEOUT,
                              action=f"{context.base_url}/twilio/voice/transfer_done", method="POST")
         # The whisper makes staff press 1 first, so a voicemail box never takes the call.
         dial.number(context.staff_number, url=f"{context.base_url}/twilio/voice/whisper", method="POST")
     else:
-        _say_all(response, sentences, reply.language)
+        _say_all(response, sentences, reply.language, slow=reply.slow)
         response.hangup()
     return str(response)
 

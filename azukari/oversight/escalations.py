@@ -17,6 +17,7 @@ KINDS = {
     "callback": "折り返し電話の依頼",
     "transfer_unanswered": "職員への転送に応答なし",
     "staff_requested": "職員との通話を希望",
+    "caller_in_trouble": "無回答や受け付けられない入力が2回続いた電話",
     "message_undelivered": "SMSが届かなかった",
     "erasure_failed": "Twilio上のメッセージの削除に失敗",
 }

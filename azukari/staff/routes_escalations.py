@@ -19,6 +19,9 @@ def escalations(request: Request) -> HTMLResponse:
         items = queue.open_items(p.session)
         resolved = queue.recently_resolved(p.session)
         names = queue.staff_names(p.session)
+        # The queue shows households' IDs and numbers on file: a view of each of them, audited as such.
+        for household_pk in sorted({i.household.id for i in [*items, *resolved] if i.household}):
+            p.audit("escalations.viewed", household_pk=household_pk)
         response = p.render("escalations.html", items=items, resolved=resolved, staff_names=names,
                             channels=queue.CHANNEL_LABELS, statuses=queue.STATUS_LABELS)
     return response

@@ -31,8 +31,9 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TUESDAY = (MONDAY + dt.timedelta(days=1)).date().isoformat()
 
-# tests/conftest.py skips (or, in CI, fails) these when Chromium is absent.
-pytestmark = pytest.mark.browser
+# tests/conftest.py skips (or, in CI, fails) these when Chromium is absent. One worker runs them all, in
+# order, against one server: later flows use what earlier ones entered (scripts/test: --dist loadgroup).
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 def _free_port() -> int:
