@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from azukari.clock import in_tokyo
+
 MAX_CHARS = 134
 # Room left for the facility in the longest template (an English confirmation); the place name
 # that parents know a facility by is far shorter than this.
@@ -129,3 +131,43 @@ def refused_booking(*, day: dt.date, starts: str, ends: str, facility_name: str,
     if lang == "en":
         return _fit(f"Not booked: {_day(day, 'en')} {starts}-{ends} at {where}. Reason: {why}")
     return _fit(f"{_day(day, 'ja')} {starts}-{ends} {where}のご予約はできませんでした。理由: {why}")
+
+
+def cancellation_past_deadline(booking_number: str, language: str) -> str:
+    """A parent's cancel after the ward's deadline: nothing changed, the facility can still help."""
+    if language == "en":
+        return _fit(f"Booking number {booking_number} was not cancelled: the cancellation deadline has passed. "
+                    "Please call the facility.")
+    return _fit(f"予約番号 {booking_number} のご予約は取消期限を過ぎたため取り消していません。施設へお電話ください。")
+
+
+@dataclass(frozen=True)
+class SeatFacts:
+    """A unit on a day, as a waiting-list text names it."""
+
+    day: dt.date
+    starts: str
+    ends: str
+    facility_name: str
+
+
+def waiting(seat: SeatFacts, language: str) -> str:
+    """On the waiting list: what is waited for, never the place in the queue."""
+    where = short_facility_name(seat.facility_name)
+    if language == "en":
+        return _fit(f"You are on the waiting list for childcare {_day(seat.day, 'en')} {seat.starts}-{seat.ends} "
+                    f"at {where}. If a seat frees up, we will text you an offer.")
+    return _fit(f"{_day(seat.day, 'ja')} {seat.starts}-{seat.ends} {where}のキャンセル待ちを承りました。"
+                "空きが出ましたらSMSでお知らせします。")
+
+
+def seat_offer(seat: SeatFacts, *, until: dt.datetime, code: str, language: str) -> str:
+    """A freed seat held for this family: reply with the code before `until` (Asia/Tokyo) to book it."""
+    where = short_facility_name(seat.facility_name)
+    local = in_tokyo(until)
+    if language == "en":
+        return _fit(f"A seat is free: {_day(seat.day, 'en')} {seat.starts}-{seat.ends} at {where}. To book it, "
+                    f"reply with code {code} by {local.month}/{local.day} {local:%H:%M}.")
+    return _fit(f"キャンセル待ちの枠が空きました。{_day(seat.day, 'ja')} {seat.starts}-{seat.ends} {where}。"
+                f"ご予約は{local.month}月{local.day}日{local:%H:%M}までに"
+                f"「コード {code}」の4桁の数字を返信してください。")
