@@ -21,8 +21,8 @@ from identity_corpus import (
     ChildRecord,
     HouseholdRecord,
     registered_address,
-    spoken_address,
 )
+from identity_corpus_places import TOWN_ROMAJI, address_by, chinese_address, korean_address, romaji_address
 
 Word = tuple[str, str]  # card spelling, katakana
 CARD_FAMILIES: list[list[Word]] = [
@@ -140,10 +140,11 @@ def foreign_attempts(rng: random.Random, registry: list[HouseholdRecord], count:
         lang = _language(group)
         yield Attempt(f"{group}:genuine", c.id, said_by(rng, group, c.name), c.birthdate, address_by(rng, group, h),
                       said_by(rng, group, h.guardian_name), lang)
-        if group == "chinese":
+        if group != "card":
             other_town = replace(h, town=rng.choice([t for t in TOWN_ROMAJI if t != h.town]))
-            yield Attempt("chinese:other_town", None, said_by(rng, group, c.name), c.birthdate,
-                          chinese_address(rng, other_town), said_by(rng, group, h.guardian_name), lang)
+            wrong = chinese_address(rng, other_town) if group == "chinese" else korean_address(rng, other_town)
+            yield Attempt(f"{group}:other_town", None, said_by(rng, group, c.name), c.birthdate, wrong,
+                          said_by(rng, group, h.guardian_name), lang)
         others = [n for n in _given_pool(group, c.name) if n not in {x.name for x in h.children}]
         yield Attempt(f"{group}:other_given_name", None, said_by(rng, group, rng.choice(others)), c.birthdate,
                       address_by(rng, group, h), said_by(rng, group, h.guardian_name), lang)
@@ -154,24 +155,6 @@ def foreign_attempts(rng: random.Random, registry: list[HouseholdRecord], count:
         parents = [n for n in _adult_pool(group, h.guardian_name) if n != h.guardian_name]
         yield Attempt(f"{group}:other_parent", None, said_by(rng, group, c.name), c.birthdate,
                       address_by(rng, group, h), said_by(rng, group, rng.choice(parents)), lang)
-
-
-def address_by(rng: random.Random, group: str, h: HouseholdRecord) -> str:
-    """English callers mostly say the address in romaji, Chinese callers mostly in Chinese characters."""
-    if group == "card" and rng.random() < 0.7:
-        return romaji_address(rng, h)
-    if group == "chinese" and rng.random() < 0.7:
-        return chinese_address(rng, h)
-    return spoken_address(rng, h)
-
-
-def chinese_address(rng: random.Random, h: HouseholdRecord) -> str:
-    """练马区光之丘2丁目3番1号204室: simplified forms, the kana between kanji translated (之) or dropped."""
-    chome, ban, go, room = h.numbers
-    town = h.town.replace("が", rng.choice(["之", ""]))
-    text = rng.choice(["东京都练马区", "练马区", ""]) + _to_simplified[1].convert(_to_simplified[0].convert(town))
-    return text + rng.choice([f"{chome}丁目{ban}番{go}号" + (f"{room}室" if room else ""),
-                              f"{chome}-{ban}-{go}" + (f"-{room}" if room else "")])
 
 
 def _given_pool(group: str, name: str) -> list[str]:
@@ -195,34 +178,6 @@ def _adult_pool(group: str, name: str) -> list[str]:
 
 
 _kakasi = pykakasi.kakasi()
-# How English speakers spell the corpus's towns (test data, written by hand; the matcher reads Japan Post's kana).
-TOWN_ROMAJI = {
-    "光が丘": ["Hikarigaoka", "Hikari-ga-oka"], "関町北": ["Sekimachi-kita", "Sekimachikita"],
-    "石神井町": ["Shakujii-machi", "Shakujiimachi", "Shakujii"], "大泉学園町": ["Oizumi-gakuen-cho", "Ōizumigakuenchō",
-                                                                           "Ooizumi Gakuen Machi"],
-    "貫井": ["Nukui"], "豊玉北": ["Toyotama-kita", "Toyotamakita"], "桜台": ["Sakuradai"], "氷川台": ["Hikawadai"],
-    "平和台": ["Heiwadai"], "早宮": ["Hayamiya"], "春日町": ["Kasuga-cho", "Kasugacho", "Kasuga"],
-    "高松": ["Takamatsu"], "田柄": ["Tagara"], "旭町": ["Asahi-cho", "Asahichou"], "土支田": ["Doshida"],
-    "谷原": ["Yahara"], "高野台": ["Takanodai"], "南田中": ["Minami-tanaka", "Minamitanaka"],
-    "富士見台": ["Fujimidai"], "中村北": ["Nakamura-kita"], "向山": ["Koyama", "Kōyama"], "小竹町": ["Kotake-cho"],
-    "羽沢": ["Hazawa"], "栄町": ["Sakae-cho", "Sakaecho"], "旭丘": ["Asahigaoka"], "北町": ["Kitamachi"],
-    "上石神井": ["Kami-shakujii", "Kamishakujii"], "下石神井": ["Shimo-shakujii"], "立野町": ["Tateno-cho"],
-    "西大泉": ["Nishi-oizumi", "Nishiōizumi"], "東大泉": ["Higashi-oizumi", "Higashi Ooizumi"],
-    "南大泉": ["Minami-oizumi", "Minamiōizumi"]}
-
-
-def romaji_address(rng: random.Random, h: HouseholdRecord, *, numbers: tuple[int, int, int, int | None] | None = None,
-                   drop_room: bool = False) -> str:
-    """The address as an English speaker says it: any order of blocks, with or without ward and city."""
-    chome, ban, go, room = numbers or h.numbers
-    room = None if drop_room else room
-    town = rng.choice(TOWN_ROMAJI[h.town])
-    dashed = f"{ban}-{go}" + (f"-{room}" if room else "")
-    tail = rng.choice(["", ", Nerima-ku", ", Nerima-ku, Tokyo", " Nerima City, Tokyo", ", Nerima, Tokyo 179-0072"])
-    return rng.choice([f"{chome}-{dashed} {town}{tail}", f"{town} {chome}-chome {dashed}{tail}",
-                       f"{dashed}, {chome}-chome {town}{tail}", f"{town} {chome}-{dashed}{tail}"])
-
-
 def romaji_attempts(rng: random.Random, registry: list[HouseholdRecord], count: int) -> Iterator[Attempt]:
     """Japanese families called in English: names in Hepburn, kunrei or passport spelling, Ohno-style or
     with macrons, in either order; impostors say another given name or the other parent in romaji."""

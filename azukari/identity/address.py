@@ -6,11 +6,19 @@ import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from azukari.identity.hangul import hangul_to_katakana, has_hangul
 from azukari.identity.hanzi import han_key, japanese_forms
 from azukari.identity.matching import Grade, compare_kana
 from azukari.identity.normalize import kana_key
-from azukari.identity.readings import has_latin, reading
-from azukari.identity.romaji_address import RomajiAddress, parse_romaji, registered_keys, said_town, town_agrees
+from azukari.identity.readings import has_latin, reading, romanised
+from azukari.identity.romaji_address import (
+    RomajiAddress,
+    korean_town_agrees,
+    parse_romaji,
+    registered_keys,
+    said_town,
+    town_agrees,
+)
 
 _SELECTORS_AND_GAPS = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef\\s]+")
 _KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -64,7 +72,11 @@ class Address:
 
 
 def parse_address(text: str, *, language: str = "ja") -> Address:
-    """`language` is the caller's: a Chinese caller's 练马区光之丘 is read as 練馬区光ノ丘."""
+    """`language` is the caller's: a Chinese caller's 练马区光之丘 is read as 練馬区光ノ丘, a Korean caller's
+    네리마구 히카리가오카 through its katakana as nerimagu hikarigaoka."""
+    if has_hangul(text):
+        said = parse_romaji(romanised(hangul_to_katakana(text, one_breath=False)))
+        return Address("", "", "", "", said.numbers, replace(said, korean=True))
     if has_latin(text):
         said = parse_romaji(text)
         return Address("", "", "", "", said.numbers, said)
@@ -109,6 +121,10 @@ def _places_agree(said: Address, registered: Address) -> Grade:
     if said.romaji is not None:
         prefecture, ward, town, others = registered_keys(registered.prefecture, registered.city, registered.ward,
                                                          registered.town)
+        if said.romaji.korean:
+            agrees = korean_town_agrees(said.romaji.places, prefecture=prefecture, ward=ward, town=town,
+                                        others=others)
+            return "match" if agrees else "fail"
         for mine, theirs in ((said.romaji.prefecture, prefecture), (said.romaji.ward, ward)):
             if mine and theirs and mine != theirs:
                 return "fail"
