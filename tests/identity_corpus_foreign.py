@@ -21,8 +21,8 @@ from identity_corpus import (
     ChildRecord,
     HouseholdRecord,
     registered_address,
-    spoken_address,
 )
+from identity_corpus_places import TOWN_ROMAJI, address_by, chinese_address, korean_address, romaji_address
 
 Word = tuple[str, str]  # card spelling, katakana
 CARD_FAMILIES: list[list[Word]] = [
@@ -138,19 +138,23 @@ def foreign_attempts(rng: random.Random, registry: list[HouseholdRecord], count:
         h = rng.choice(registry)
         group, c = group_of(h), rng.choice(h.children)
         lang = _language(group)
-        address = romaji_address(rng, h) if group == "card" and rng.random() < 0.7 else spoken_address(rng, h)
-        yield Attempt(f"{group}:genuine", c.id, said_by(rng, group, c.name), c.birthdate, address,
+        yield Attempt(f"{group}:genuine", c.id, said_by(rng, group, c.name), c.birthdate, address_by(rng, group, h),
                       said_by(rng, group, h.guardian_name), lang)
+        if group != "card":
+            other_town = replace(h, town=rng.choice([t for t in TOWN_ROMAJI if t != h.town]))
+            wrong = chinese_address(rng, other_town) if group == "chinese" else korean_address(rng, other_town)
+            yield Attempt(f"{group}:other_town", None, said_by(rng, group, c.name), c.birthdate, wrong,
+                          said_by(rng, group, h.guardian_name), lang)
         others = [n for n in _given_pool(group, c.name) if n not in {x.name for x in h.children}]
         yield Attempt(f"{group}:other_given_name", None, said_by(rng, group, rng.choice(others)), c.birthdate,
-                      spoken_address(rng, h), said_by(rng, group, h.guardian_name), lang)
+                      address_by(rng, group, h), said_by(rng, group, h.guardian_name), lang)
         if len(h.children) > 1 and h.children[0].birthdate != h.children[1].birthdate:
             a, b = rng.sample(h.children, 2)
             yield Attempt(f"{group}:sibling_swapped", None, said_by(rng, group, a.name), b.birthdate,
-                          spoken_address(rng, h), said_by(rng, group, h.guardian_name), lang)
+                          address_by(rng, group, h), said_by(rng, group, h.guardian_name), lang)
         parents = [n for n in _adult_pool(group, h.guardian_name) if n != h.guardian_name]
-        yield Attempt(f"{group}:other_parent", None, said_by(rng, group, c.name), c.birthdate, spoken_address(rng, h),
-                      said_by(rng, group, rng.choice(parents)), lang)
+        yield Attempt(f"{group}:other_parent", None, said_by(rng, group, c.name), c.birthdate,
+                      address_by(rng, group, h), said_by(rng, group, rng.choice(parents)), lang)
 
 
 def _given_pool(group: str, name: str) -> list[str]:
@@ -174,34 +178,6 @@ def _adult_pool(group: str, name: str) -> list[str]:
 
 
 _kakasi = pykakasi.kakasi()
-# How English speakers spell the corpus's towns (test data, written by hand; the matcher reads Japan Post's kana).
-TOWN_ROMAJI = {
-    "光が丘": ["Hikarigaoka", "Hikari-ga-oka"], "関町北": ["Sekimachi-kita", "Sekimachikita"],
-    "石神井町": ["Shakujii-machi", "Shakujiimachi", "Shakujii"], "大泉学園町": ["Oizumi-gakuen-cho", "Ōizumigakuenchō",
-                                                                           "Ooizumi Gakuen Machi"],
-    "貫井": ["Nukui"], "豊玉北": ["Toyotama-kita", "Toyotamakita"], "桜台": ["Sakuradai"], "氷川台": ["Hikawadai"],
-    "平和台": ["Heiwadai"], "早宮": ["Hayamiya"], "春日町": ["Kasuga-cho", "Kasugacho", "Kasuga"],
-    "高松": ["Takamatsu"], "田柄": ["Tagara"], "旭町": ["Asahi-cho", "Asahichou"], "土支田": ["Doshida"],
-    "谷原": ["Yahara"], "高野台": ["Takanodai"], "南田中": ["Minami-tanaka", "Minamitanaka"],
-    "富士見台": ["Fujimidai"], "中村北": ["Nakamura-kita"], "向山": ["Koyama", "Kōyama"], "小竹町": ["Kotake-cho"],
-    "羽沢": ["Hazawa"], "栄町": ["Sakae-cho", "Sakaecho"], "旭丘": ["Asahigaoka"], "北町": ["Kitamachi"],
-    "上石神井": ["Kami-shakujii", "Kamishakujii"], "下石神井": ["Shimo-shakujii"], "立野町": ["Tateno-cho"],
-    "西大泉": ["Nishi-oizumi", "Nishiōizumi"], "東大泉": ["Higashi-oizumi", "Higashi Ooizumi"],
-    "南大泉": ["Minami-oizumi", "Minamiōizumi"]}
-
-
-def romaji_address(rng: random.Random, h: HouseholdRecord, *, numbers: tuple[int, int, int, int | None] | None = None,
-                   drop_room: bool = False) -> str:
-    """The address as an English speaker says it: any order of blocks, with or without ward and city."""
-    chome, ban, go, room = numbers or h.numbers
-    room = None if drop_room else room
-    town = rng.choice(TOWN_ROMAJI[h.town])
-    dashed = f"{ban}-{go}" + (f"-{room}" if room else "")
-    tail = rng.choice(["", ", Nerima-ku", ", Nerima-ku, Tokyo", " Nerima City, Tokyo", ", Nerima, Tokyo 179-0072"])
-    return rng.choice([f"{chome}-{dashed} {town}{tail}", f"{town} {chome}-chome {dashed}{tail}",
-                       f"{dashed}, {chome}-chome {town}{tail}", f"{town} {chome}-{dashed}{tail}"])
-
-
 def romaji_attempts(rng: random.Random, registry: list[HouseholdRecord], count: int) -> Iterator[Attempt]:
     """Japanese families called in English: names in Hepburn, kunrei or passport spelling, Ohno-style or
     with macrons, in either order; impostors say another given name or the other parent in romaji."""

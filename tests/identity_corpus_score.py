@@ -19,7 +19,7 @@ def accepted(attempt: Attempt, candidates: list[Candidate]) -> int | None:
     """The child the rule verifies for this attempt, or None: exactly what verify_by_knowledge decides."""
     name = prepare_name(attempt.child_name, language=attempt.language)
     guardian = prepare_name(attempt.guardian_name, language=attempt.language)
-    address = parse_address(attempt.address)
+    address = parse_address(attempt.address, language=attempt.language)
     return decide({cid: grade_name(name, name=cn, kana=ck) for _, cid, cn, ck in candidates},
                   {cid: grade_address(address, parse_registered(h.address)) for h, cid, _, _ in candidates},
                   {cid: grade_name(guardian, name=h.guardian_name, kana=h.guardian_kana)

@@ -68,3 +68,34 @@ def test_leaving_out_a_town_suffix_fails_where_it_names_another_town_of_the_ward
     on_file = parse_address("東京都練馬区西大泉五丁目1番1号")
     assert grade_address(parse_address("Nishi-Oizumi 5-1-1"), on_file) == "match"
     assert grade_address(parse_address("Nishioizumi-machi 5-1-1"), on_file) == "fail"
+
+
+@pytest.mark.parametrize("spoken", ["东京都练马区光之丘2丁目3番1号204室", "练马区光丘2-3-1-204",
+                                    "練馬區光丘二丁目3-1-204"])
+def test_a_chinese_caller_may_say_the_address_in_simplified_or_traditional_forms(spoken: str) -> None:
+    assert grade_address(parse_address(spoken, language="zh"), ON_FILE) == "match"
+
+
+@pytest.mark.parametrize("spoken", ["练马区旭丘2-3-1-204", "杉并区光之丘2-3-1-204", "练马区光之丘2-3-2-204"])
+def test_a_chinese_caller_naming_another_town_ward_or_number_fails(spoken: str) -> None:
+    assert grade_address(parse_address(spoken, language="zh"), ON_FILE) == "fail"
+
+
+@pytest.mark.parametrize("spoken", ["도쿄도 네리마구 히카리가오카 2초메 3-1-204", "네리마구히카리가오카 2-3-1-204",
+                                    "히카리가오카 네리마구 2-3-1-204"])
+def test_a_korean_caller_may_say_the_address_in_hangul(spoken: str) -> None:
+    assert grade_address(parse_address(spoken, language="ko"), ON_FILE) == "match"
+
+
+@pytest.mark.parametrize("spoken", ["아사히가오카 2-3-1-204", "스기나미구 히카리가오카 2-3-1-204",
+                                    "히카리가오카 2-3-2-204"])
+def test_a_korean_caller_naming_another_town_ward_or_number_fails(spoken: str) -> None:
+    assert grade_address(parse_address(spoken, language="ko"), ON_FILE) == "fail"
+
+
+def test_hangul_spellings_of_japanese_sounds_korean_lacks_still_match() -> None:
+    # 土支田 is 도시다 (no voiced start in Korean), 高松 다카마쓰 (ツ as 쓰), 羽沢 하자와 (ザ as 자).
+    for spoken, on_file in (("도시다 9초메 18-17", "東京都練馬区土支田九丁目18番17号"),
+                            ("다카마쓰 3-1-1", "東京都練馬区高松三丁目1番1号"),
+                            ("하자와 2-1-1", "東京都練馬区羽沢二丁目1番1号")):
+        assert grade_address(parse_address(spoken, language="ko"), parse_address(on_file)) == "match"

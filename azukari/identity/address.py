@@ -3,13 +3,22 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from azukari.identity.hangul import hangul_to_katakana, has_hangul
+from azukari.identity.hanzi import han_key, japanese_forms
 from azukari.identity.matching import Grade, compare_kana
 from azukari.identity.normalize import kana_key
-from azukari.identity.readings import has_latin, reading
-from azukari.identity.romaji_address import RomajiAddress, parse_romaji, registered_keys, said_town, town_agrees
+from azukari.identity.readings import has_latin, reading, romanised
+from azukari.identity.romaji_address import (
+    RomajiAddress,
+    korean_town_agrees,
+    parse_romaji,
+    registered_keys,
+    said_town,
+    town_agrees,
+)
 
 _SELECTORS_AND_GAPS = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef\\s]+")
 _KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -23,6 +32,7 @@ _MARKERS = re.compile(r"(?<=\d)(?:丁目|丁|番地|番(?!町)|号|の|ノ)")
 # 光が丘 / 光ヶ丘 / 光ケ丘, 花の木 / 花ノ木: one spelling when the kana sits between two kanji.
 _GA = re.compile(r"(?<=[\u4e00-\u9fff])[がガヶヵケか](?=[\u4e00-\u9fff])")
 _NO = re.compile(r"(?<=[\u4e00-\u9fff])[のノ乃之](?=[\u4e00-\u9fff])")
+_CONNECTORS = re.compile("[ケノ之]")
 _PREFECTURE = re.compile(r"^(東京都|北海道|京都府|大阪府|[^\d\-都道府県]{2,3}県)")
 _CITY = re.compile(r"^([^\d\-区]{1,6}?郡[^\d\-]{1,4}?[町村]|[^\d\-区]{1,6}?市)")
 _WARD = re.compile(r"^([^\d\-]{1,5}?区)")
@@ -58,12 +68,24 @@ class Address:
     town: str
     numbers: tuple[str, ...]
     romaji: RomajiAddress | None = None  # said in Latin letters: place names as reading keys
+    chinese: bool = False  # said by a Chinese caller: place names compared in any Chinese form
 
 
-def parse_address(text: str) -> Address:
+def parse_address(text: str, *, language: str = "ja") -> Address:
+    """`language` is the caller's: a Chinese caller's 练马区光之丘 is read as 練馬区光ノ丘, a Korean caller's
+    네리마구 히카리가오카 through its katakana as nerimagu hikarigaoka."""
+    if has_hangul(text):
+        said = parse_romaji(romanised(hangul_to_katakana(text, one_breath=False)))
+        return Address("", "", "", "", said.numbers, replace(said, korean=True))
     if has_latin(text):
         said = parse_romaji(text)
         return Address("", "", "", "", said.numbers, said)
+    if language == "zh":
+        return replace(_parse(japanese_forms(text)), chinese=True)
+    return _parse(text)
+
+
+def _parse(text: str) -> Address:
     rest = normalize_address(text)
     parts = []
     for pattern in (_PREFECTURE, _CITY, _WARD):
@@ -99,6 +121,10 @@ def _places_agree(said: Address, registered: Address) -> Grade:
     if said.romaji is not None:
         prefecture, ward, town, others = registered_keys(registered.prefecture, registered.city, registered.ward,
                                                          registered.town)
+        if said.romaji.korean:
+            agrees = korean_town_agrees(said.romaji.places, prefecture=prefecture, ward=ward, town=town,
+                                        others=others)
+            return "match" if agrees else "fail"
         for mine, theirs in ((said.romaji.prefecture, prefecture), (said.romaji.ward, ward)):
             if mine and theirs and mine != theirs:
                 return "fail"
@@ -106,9 +132,15 @@ def _places_agree(said: Address, registered: Address) -> Grade:
         return "match" if town_agrees(spoken_town, town, others) else "fail"
     for mine, theirs in ((said.prefecture, registered.prefecture), (said.city, registered.city),
                          (said.ward, registered.ward)):
-        if mine and theirs and mine != theirs:
+        if mine and theirs and (han_key(mine) != han_key(theirs) if said.chinese else mine != theirs):
             return "fail"
+    if said.chinese and _han_town(said.town) == _han_town(registered.town):
+        return "match"  # 光之丘 / 光丘 for 光が丘: Chinese writes the kanji and drops or translates the kana
     return _town_grade(said.town, registered.town)
+
+
+def _han_town(town: str) -> str:
+    return han_key(_CONNECTORS.sub("", town))
 
 
 def grade_address(said: Address, registered: Address) -> Grade:

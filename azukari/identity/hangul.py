@@ -67,11 +67,12 @@ def _word(word: str, flip: int = -1) -> str:
     return "".join(out)
 
 
-def hangul_to_katakana(text: str, *, flip: int = -1) -> str:
-    """The Hangul in `text` as katakana, said in one breath (a space between family and given name is a
-    recogniser's, not a pause); anything else is left as it is."""
-    joined = re.sub("(?<=[\uac00-\ud7a3])\\s+(?=[\uac00-\ud7a3])", "", text)
-    return re.sub("[\uac00-\ud7a3]+", lambda m: _word(m.group(), flip), joined)
+def hangul_to_katakana(text: str, *, flip: int = -1, one_breath: bool = True) -> str:
+    """The Hangul in `text` as katakana, a name said in one breath (a space between family and given name
+    is a recogniser's, not a pause) unless `one_breath` is off (an address); anything else is left as it is."""
+    if one_breath:
+        text = re.sub("(?<=[\uac00-\ud7a3])\\s+(?=[\uac00-\ud7a3])", "", text)
+    return re.sub("[\uac00-\ud7a3]+", lambda m: _word(m.group(), flip), text)
 
 
 def hangul_readings(text: str) -> tuple[str, ...]:

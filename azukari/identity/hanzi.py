@@ -11,12 +11,13 @@ _lock = threading.Lock()
 
 
 @cache
-def _converters() -> tuple[Any, Any]:
-    # OpenCC's own tables (opencc on PyPI, Apache-2.0): Japanese shinjitai to traditional (暁 → 曉), then
-    # traditional to simplified (曉 → 晓). Built on first use.
+def _converters() -> tuple[Any, Any, Any, Any]:
+    # OpenCC's own tables (opencc on PyPI, Apache-2.0): Japanese shinjitai to traditional (暁 → 曉) and
+    # traditional to simplified (曉 → 晓); back: simplified to traditional, traditional to Japanese forms.
+    # Built on first use.
     import opencc
 
-    return opencc.OpenCC("jp2t"), opencc.OpenCC("t2s")
+    return opencc.OpenCC("jp2t"), opencc.OpenCC("t2s"), opencc.OpenCC("s2t"), opencc.OpenCC("t2jp")
 
 
 def han_key(text: str) -> str:
@@ -24,10 +25,17 @@ def han_key(text: str) -> str:
     folded = normalize_text(text)
     if not folded:
         return ""
-    to_traditional, to_simplified = _converters()
+    to_traditional, to_simplified, _, _ = _converters()
     # The converters hold native state; one at a time is cheap (a name is a few characters).
     with _lock:
         return str(to_simplified.convert(to_traditional.convert(folded)))
+
+
+def japanese_forms(text: str) -> str:
+    """Chinese text in the forms a Japanese address is written in: 东京都练马区丰玉北 → 東京都練馬区豊玉北."""
+    _, _, from_simplified, to_japanese = _converters()
+    with _lock:
+        return str(to_japanese.convert(from_simplified.convert(text)))
 
 
 def han_sound(key: str) -> tuple[frozenset[str], ...]:

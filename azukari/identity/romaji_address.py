@@ -37,6 +37,7 @@ class RomajiAddress:
     ward: str
     places: tuple[str, ...]  # the other words, as said: the town, perhaps with a ward or city said bare
     numbers: tuple[str, ...]
+    korean: bool = False  # said in Hangul and romanised through its katakana
 
 
 def parse_romaji(text: str) -> RomajiAddress:
@@ -118,3 +119,30 @@ def town_agrees(said: str, registered: str, others: frozenset[str]) -> bool:
     if not said or base != _TOWN_SUFFIX.sub("", registered):
         return False
     return not any(_TOWN_SUFFIX.sub("", other) == base for other in others)
+
+
+# Korean writes Japanese place names with the sounds it has (ツ 쓰/츠, ズ 즈, ザ and ジャ both 자, no
+# voicing contrast where a word starts: 도시다 for 土支田): both sides lose those distinctions before a
+# Hangul address is compared.
+_KOREAN_FOLDS = ((re.compile(r"(?:tyu|zyu|tu|zu)"), "su"), (re.compile(r"zy"), "z"), (re.compile(r"g"), "k"),
+                 (re.compile(r"d"), "t"), (re.compile(r"b"), "p"), (re.compile(r"z"), "s"))
+
+
+def korean_fold(key: str) -> str:
+    for pattern, replacement in _KOREAN_FOLDS:
+        key = pattern.sub(replacement, key)
+    return key
+
+
+def korean_town_agrees(places: tuple[str, ...], *, prefecture: str, ward: str, town: str,
+                       others: frozenset[str]) -> bool:
+    """A Hangul address's words, run together as a recogniser may give them (네리마구히카리가오카): the registered
+    prefecture and ward are taken off either end, and what is left must be the town."""
+    said = korean_fold(romaji_key("".join(places)))
+    for part in (korean_fold(p) for p in (f"{prefecture}to", prefecture, f"{ward}ku", ward) if p != "to"
+                 and p != "ku" and p):
+        if said.startswith(part) and len(said) > len(part):
+            said = said[len(part):]
+        if said.endswith(part) and len(said) > len(part):
+            said = said[:-len(part)]
+    return town_agrees(said, korean_fold(town), frozenset(korean_fold(o) for o in others))

@@ -35,10 +35,11 @@ def grade_child_names(session: Session, *, birthdate: dt.date, spoken: str, lang
     return {cid: grade_name(said, name=name, kana=kana) for cid, name, kana in rows}
 
 
-def grade_addresses(session: Session, *, child_ids: Collection[int], spoken: str) -> dict[int, Grade]:
+def grade_addresses(session: Session, *, child_ids: Collection[int], spoken: str, language: str = "ja"
+                    ) -> dict[int, Grade]:
     if not child_ids:
         return {}
-    said = parse_address(spoken)
+    said = parse_address(spoken, language=language)
     rows = session.execute(select(Child.id, Household.address).join(Household)
                            .where(Child.id.in_([int(c) for c in child_ids])))
     return {cid: grade_address(said, parse_registered(address)) for cid, address in rows}
@@ -78,7 +79,8 @@ def verify_by_knowledge(session: Session, *, child_name: str, birthdate: dt.date
     """The four steps at once, as the conversation layer runs them one webhook at a time."""
     children = grade_child_names(session, birthdate=birthdate, spoken=child_name, language=language)
     return decide_by_knowledge(
-        session, child_grades=children, address_grades=grade_addresses(session, child_ids=children, spoken=address),
+        session, child_grades=children,
+        address_grades=grade_addresses(session, child_ids=children, spoken=address, language=language),
         guardian_grades=grade_guardians(session, child_ids=children, spoken=guardian_name, language=language),
         context=context, now=now)
 
