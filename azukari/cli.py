@@ -147,7 +147,7 @@ def _backup(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _check(args: argparse.Namespace, settings: Settings) -> None:
-    from azukari.operations.check import problems
+    from azukari.operations.check import audit_head, problems
 
     anchor = args.anchor
     if anchor and Path(anchor).is_file():
@@ -158,11 +158,12 @@ def _check(args: argparse.Namespace, settings: Settings) -> None:
                              anchor=anchor)
         except ValueError as error:  # an anchor that is not count:hash
             raise CommandError(str(error)) from error
-    for line in found:
-        print(line)
-    if found:
-        raise CommandError(f"{len(found)} problems found")
-    print("the database is sound: schema at head, counters, bookings, audit chain and outbox agree")
+        for line in found:
+            print(line)
+        if found:
+            raise CommandError(f"{len(found)} problems found")
+        print("the database is sound: schema at head, counters, bookings, audit chain and outbox agree")
+        print(f"audit head {audit_head(runtime.database)} (keep it apart; pass it as --anchor next time)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,9 +13,10 @@ from typing import Any
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, and_, case, create_engine, event, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
+from azukari.booking import consistency
 from azukari.booking.models import Facility, Reservation, Unit, UnitDay
 from azukari.db import Database
 from azukari.messaging.models import OutboxMessage
@@ -34,9 +35,16 @@ def problems(database: Database, *, secret_key: str, now: dt.datetime, anchor: s
             return found  # the other checks read tables a missing migration may not have made yet
         found += _counters(session)
         found += _overlaps(session)
+        found += consistency.month_counter_problems(session) + consistency.held_seat_problems(session)
         found += [f"the audit log: {line}" for line in audit.verify_chain(session, secret_key, anchor)]
         found += _outbox(session, now)
     return found
+
+
+def audit_head(database: Database) -> str:
+    """The audit chain's head now (count:hash), to keep apart and pass as `--anchor` later."""
+    with _snapshot(database) as session:
+        return str(audit.head(session))
 
 
 @contextmanager
@@ -103,16 +111,20 @@ def _counters(session: Session) -> list[str]:
 
 
 def _overlaps(session: Session) -> list[str]:
-    other = aliased(Reservation)
-    rows = session.execute(
-        select(Reservation.child_id, Reservation.day, Reservation.id, other.id)
-        .join(other, and_(other.child_id == Reservation.child_id, other.day == Reservation.day,
-                          other.id > Reservation.id, other.status == LIVE,
-                          other.starts_at < Reservation.ends_at, Reservation.starts_at < other.ends_at))
-        .where(Reservation.status == LIVE).order_by(Reservation.day, Reservation.id))
-    # Internal keys only: the operator looks the child up in the console, the log holds no name.
-    return [f"child #{child} is booked in two places at once on {day.isoformat()} (bookings #{a} and #{b})"
-            for child, day, a, b in rows]
+    # One sort per child and day instead of a self-join: a booking that starts before the latest
+    # end among the child's earlier bookings that day overlaps one of them.
+    earlier_end = func.max(Reservation.ends_at).over(
+        partition_by=(Reservation.child_id, Reservation.day), order_by=(Reservation.starts_at, Reservation.id),
+        rows=(None, -1))
+    ordered = (select(Reservation.id, Reservation.child_id, Reservation.day, Reservation.starts_at,
+                      earlier_end.label("earlier_end"))
+               .where(Reservation.status == LIVE).subquery())
+    rows = session.execute(select(ordered.c.child_id, ordered.c.day, ordered.c.id)
+                           .where(ordered.c.earlier_end > ordered.c.starts_at)
+                           .order_by(ordered.c.day, ordered.c.id))
+    # Internal keys only: the operator looks the child up in the console, the output holds no name.
+    return [f"child #{child} is booked in two places at once on {day.isoformat()} "
+            f"(booking #{booking} overlaps an earlier one that day)" for child, day, booking in rows]
 
 
 def _outbox(session: Session, now: dt.datetime) -> list[str]:
