@@ -114,3 +114,9 @@ def test_a_text_asking_for_staff_opens_a_callback_case_at_any_point(words: str) 
 def test_start_greets_and_asks_the_language() -> None:
     _state, reply = start(State(channel="voice"), FakePorts())
     assert reply.ask is not None and reply.ask.step == "language" and not reply.slow
+
+
+def test_a_lone_pound_where_pound_ends_the_number_is_slower_please_not_a_silence() -> None:
+    ports = FakePorts()
+    state, reply = step(_at("pin", ports), Event(step="pin", digits=""), ports)
+    assert reply.slow and reply.ask is not None and reply.ask.step == "pin" and state.silences == 0

@@ -4,15 +4,19 @@ from __future__ import annotations
 import datetime as dt
 import xml.etree.ElementTree as ET
 
+import pytest
 from ivr_support import MONDAY, Phone, client_for, seed
 
 from azukari.clock import FixedClock
 from azukari.db import Database
-from azukari.ivr.questions import ask
-from azukari.ivr.state import State
-from azukari.ivr.voice import DATE_TIMEOUT, INPUT_TIMEOUT, SPEECH_MODEL, CallContext, render_voice
+from azukari.ivr.questions import STEPS, ask
+from azukari.ivr.sms import render_sms
+from azukari.ivr.state import Option, State
+from azukari.ivr.voice import DATE_TIMEOUT, INPUT_TIMEOUT, SPEECH_MODEL, CallContext, render_voice, said
 from azukari.registration.service import ChildEntry, register_household
 
+OPTION = Option(11, 1, "光が丘子ども家庭支援センター", "ひかりがおかこどもかていしえんせんたー", 1, "09:00", "12:00",
+                1500, "光が丘", "Hikarigaoka")
 CONTEXT = CallContext("https://azukari.example.jp", 3, "+81333334444", "+815012345678")
 
 
@@ -79,3 +83,14 @@ def test_the_address_is_heard_with_the_registrys_own_towns_as_hints(database: Da
     assert gather is not None and phone.step == "address"
     hints = (gather.get("hints") or "").split(",")
     assert "緑ケ丘" in hints and "関町" in hints  # a town on file (normalised, in no fixed list), a short name
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+@pytest.mark.parametrize("step", sorted(STEPS))
+def test_every_question_has_words_on_a_call_and_in_a_text(step: str, language: str) -> None:
+    for channel in ("voice", "sms"):
+        state = State(channel=channel, language="en" if language == "en" else "ja", day="2026-06-02",
+                      options=[OPTION], facility_key=1, unit_id=OPTION.unit_id)
+        reply = ask(state, step)
+        words = said(reply) if channel == "voice" else [render_sms(reply)]
+        assert words and all(words), (step, channel)

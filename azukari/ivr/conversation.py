@@ -16,7 +16,7 @@ from azukari.ivr.parsing import (
     wants_staff,
 )
 from azukari.ivr.ports import Ports
-from azukari.ivr.questions import REPEAT_KEY, SLOWER_KEY, SPEECH_ONLY, STAFF_KEY, STEPS, ask, finish, reask
+from azukari.ivr.questions import POUND_ENDED, REPEAT_KEY, SLOWER_KEY, SPEECH_ONLY, STAFF_KEY, STEPS, ask, finish, reask
 from azukari.ivr.replies import Line, Reply
 from azukari.ivr.state import Event, State
 
@@ -50,8 +50,12 @@ def _step(state: State, event: Event, ports: Ports) -> tuple[State, Reply]:
     digits = "" if event.silence else clean_digits(event.digits)
     speech = "" if event.silence else clean_speech(event.speech)
     if not digits and not speech:
-        # Twilio posts an empty answer only where we asked for one; treat it as the silence it is.
-        return state, trouble(state, ports, silence=True)
+        if not event.silence and event.digits == "" and state.step in POUND_ENDED:
+            # Where # ends the number, a lone # reaches the action as an empty Digits (a timeout
+            # goes to the <Redirect> instead): the caller pressed "slower, please".
+            digits = SLOWER_KEY
+        else:
+            return state, trouble(state, ports, silence=True)
     return state, _voice(state, digits, speech, ports)
 
 

@@ -91,6 +91,8 @@ def _listen(gather: ET.Element) -> dict[str, str] | None:
     # A keypad sends only its keys; Twilio leaves out the finishing key and stops at numDigits.
     digits = "".join(ch for ch in typed if ch in _KEYPAD)
     finish = gather.get("finishOnKey", "#")
+    if finish and digits.startswith(finish):
+        return {"Digits": ""}  # the finishing key alone: Twilio posts the action with no digits
     if finish and finish in digits:
         digits = digits.split(finish, 1)[0]
     if (num := gather.get("numDigits", "")).isdigit():

@@ -42,6 +42,7 @@ _ASKS: dict[str, Ask] = {
     "waitlist_confirm": Ask("waitlist_confirm", num_digits=1),
 }
 STEPS = frozenset(_ASKS)
+POUND_ENDED = frozenset(step for step, spec in _ASKS.items() if spec.finish_on_key == "#")
 SPEECH_ONLY = frozenset(step for step, spec in _ASKS.items() if spec.input == "speech")
 
 
