@@ -136,6 +136,36 @@ def _erase_all(args: argparse.Namespace, settings: Settings) -> None:
     _erasure(settings, lambda runtime: run_erase_all(runtime, confirm=args.confirm))
 
 
+def _backup(args: argparse.Namespace, settings: Settings) -> None:
+    from azukari.operations.backup import BackupError, backup
+
+    with _runtime(settings) as runtime:
+        try:
+            print(backup(runtime.database, Path(args.file)))
+        except (BackupError, OSError) as error:
+            raise CommandError(str(error)) from error
+
+
+def _check(args: argparse.Namespace, settings: Settings) -> None:
+    from azukari.operations.check import audit_head, problems
+
+    anchor = args.anchor
+    if anchor and Path(anchor).is_file():
+        anchor = Path(anchor).read_text(encoding="utf-8").strip()  # a head exported to a file
+    with _runtime(settings) as runtime:
+        try:
+            found = problems(runtime.database, secret_key=settings.azukari_secret_key, now=runtime.clock.now(),
+                             anchor=anchor)
+        except ValueError as error:  # an anchor that is not count:hash
+            raise CommandError(str(error)) from error
+        for line in found:
+            print(line)
+        if found:
+            raise CommandError(f"{len(found)} problems found")
+        print("the database is sound: schema at head, counters, bookings, audit chain and outbox agree")
+        print(f"audit head {audit_head(runtime.database)} (keep it apart; pass it as --anchor next time)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="azukari", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -175,6 +205,10 @@ def build_parser() -> argparse.ArgumentParser:
         ).add_argument("directory")
     add("erase-all", _erase_all, "erase everything, Twilio's copies of our messages included, with a certificate"
         ).add_argument("--confirm", action="store_true", help="required: nothing is erased without it")
+    add("backup", _backup, "write a consistent copy of the database to FILE while the service runs").add_argument(
+        "file")
+    add("check", _check, "check that counters, bookings, the audit chain and the outbox agree").add_argument(
+        "--anchor", default=None, help="an audit head (count:hash) exported earlier, or a file holding one")
     return parser
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy.orm import Session
 
+from azukari.booking import offers
 from azukari.booking.reminders import queue_reminders
 from azukari.clock import Clock
 from azukari.ivr.store import forget_stale
@@ -25,10 +26,15 @@ def _queue_reminders(session: Session, clock: Clock) -> int:
     return queue_reminders(session, now=clock.now())
 
 
+def _pass_on_offers(session: Session, clock: Clock) -> int:
+    return offers.pass_on_lapsed(session, now=clock.now())
+
+
 # (what is logged, the job): each runs in its own unit of work, so one failing leaves the others be.
 JOBS: tuple[tuple[str, Callable[[Session, Clock], int]], ...] = (
     ("stale conversation rows removed", _forget_stale),
     ("day-before reminders queued", _queue_reminders),
+    ("lapsed seat offers passed on", _pass_on_offers),
 )
 
 

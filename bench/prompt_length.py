@@ -32,7 +32,7 @@ from azukari.booking.facilities_file import import_facilities
 from azukari.clock import TOKYO, FixedClock
 from azukari.db import Database
 from azukari.registration.service import ChildEntry, register_household
-from azukari.settings import Settings
+from azukari.settings import DEMO_SECRET_KEY, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FACILITIES = ROOT / "azukari" / "registration" / "demo" / "facilities.toml"
@@ -117,7 +117,7 @@ def _booking(client: TestClient, sid: str, *, language: str, path: str, househol
 
 def _measure_one(language: str, path: str, scratch: str) -> list[str]:
     # A fresh database per call: the child's earlier booking must not change the next call.
-    database = Database(f"sqlite:///{scratch}/{language}-{path}.db")
+    database = Database(f"sqlite:///{scratch}/{language}-{path}.db", secret_key=DEMO_SECRET_KEY)
     migrate.upgrade(database.engine)
     household = _seed(database)
     settings = Settings(database_url=database.url, twilio_auth_token=TOKEN, public_base_url=PUBLIC,

@@ -71,6 +71,15 @@ class FakePorts:
     def cancel(self, *, household_pk: int, booking_number: str, language: str) -> None:
         self.cases.append(f"cancel {booking_number}")
 
+    def full_units(self, *, child_id: int, day: dt.date) -> list[Option]:
+        return []  # no waiting list here: tests/test_waitlist_channels.py has one
+
+    def wait(self, *, child_id: int, unit_id: int, day: dt.date, language: str) -> None:
+        self.cases.append(f"wait {unit_id}")
+
+    def accept_offer(self, text: str) -> bool:
+        return False
+
     def text_my_bookings(self, *, household_pk: int, language: str) -> None:
         self.cases.append("listing")
 

@@ -213,3 +213,70 @@ def test_processes_racing_on_postgresql_book_exactly_the_capacity(pg_database: D
     live, infants, counter, counter_infants = _counts(pg_database, unit)
     assert (live, counter) == (6, 6)
     assert infants == counter_infants <= 2
+
+
+# The rest of November after NOW, without the 23rd (a public holiday): nine days in one month.
+NOVEMBER = [dt.date(2026, 11, d) for d in (21, 22, 24, 25, 26, 27, 28, 29, 30)]
+MONTHLY_LIMIT = "\n[rules]\nmonthly_units_per_child = 3\n"
+
+
+def _book_on(database: Database, child_id: int, unit: int, day: dt.date) -> Callable[[], object]:
+    def job() -> object:
+        with database.unit_of_work() as session:
+            outcome = service.book(session, child_id=child_id, unit_id=unit, day=day, channel="voice",
+                                   language="ja", now=NOW)
+            session.commit()
+            return outcome
+    return job
+
+
+def _prepare_limited(database: Database, tmp_path: Path) -> tuple[int, int]:
+    with database.unit_of_work() as session:
+        seed_facilities(session, tmp_path, RACE_FACILITY + MONTHLY_LIMIT)
+        child = add_child(session, born=OLDER).id
+        session.commit()
+    return child, _unit(database, 1)
+
+
+def _live_in_november(database: Database, child: int) -> int:
+    with database.unit_of_work() as session:
+        return session.scalar(select(func.count(Reservation.id)).where(
+            Reservation.child_id == child, Reservation.status == "booked")) or 0
+
+
+def test_one_child_racing_onto_nine_days_gets_exactly_the_months_limit(database: Database, tmp_path: Path) -> None:
+    child, unit = _prepare_limited(database, tmp_path)
+    results = _race([_book_on(database, child, unit, day) for day in NOVEMBER * 2])
+    assert not [r for r in results if isinstance(r, Exception)]
+    assert sum(isinstance(r, service.Booked) for r in results) == 3
+    assert {r for r in results if not isinstance(r, service.Booked)} <= {BookingRefusal.MONTHLY_LIMIT,
+                                                                         BookingRefusal.OVERLAPPING}
+    assert _live_in_november(database, child) == 3
+
+
+def _process_month_booker(url: str, child_id: int, unit: int, days: list[dt.date],
+                          start: multiprocessing.synchronize.Barrier) -> None:
+    database = Database(url, pool_size=2, secret_key=DEMO_SECRET_KEY)
+    try:
+        start.wait()
+        for day in days:
+            _book_on(database, child_id, unit, day)()
+    finally:
+        database.dispose()
+
+
+def test_processes_racing_on_postgresql_for_the_last_unit_of_the_month_book_one(pg_database: Database,
+                                                                                tmp_path: Path) -> None:
+    child, unit = _prepare_limited(pg_database, tmp_path)
+    assert isinstance(_book_on(pg_database, child, unit, NOVEMBER[0])(), service.Booked)
+    assert isinstance(_book_on(pg_database, child, unit, NOVEMBER[1])(), service.Booked)
+    context = multiprocessing.get_context("spawn")
+    start = context.Barrier(7)
+    processes = [context.Process(target=_process_month_booker,
+                                 args=(pg_database.url, child, unit, [NOVEMBER[2 + i]], start)) for i in range(7)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=180)
+    assert [p.exitcode for p in processes] == [0] * 7
+    assert _live_in_november(pg_database, child) == 3

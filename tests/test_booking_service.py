@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from azukari.booking import service
+from azukari.booking import roster, service
 from azukari.booking.facilities_file import import_facilities
 from azukari.booking.models import ChildDay, Facility, Reservation, Unit, UnitDay
 from azukari.booking.rules import BookingRefusal
@@ -388,7 +388,7 @@ def test_the_roster_shows_live_reservations_with_age_and_fee(session: Session) -
                    channel="staff", language="ja", now=NOW)
     facility_id = session.scalar(select(Facility.id).where(Facility.key == 1))
     assert facility_id is not None
-    lines = service.roster(session, facility_id=facility_id, day=DAY)
+    lines = roster.roster(session, facility_id=facility_id, day=DAY)
     assert [(line.child_id, line.unit_key, line.age, line.infant, line.fee) for line in lines] == [
         (older.id, 1, 3, False, 1500), (infant.id, 2, 0, True, 2000)]
 

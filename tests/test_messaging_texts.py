@@ -10,6 +10,7 @@ from azukari.messaging.texts import (
     MAX_CHARS,
     BookingFacts,
     cancellation,
+    cancellation_past_deadline,
     cancellation_refused,
     confirmation,
     listing,
@@ -48,7 +49,7 @@ def _every_text(language: str) -> list[str]:
             *(refused_booking(day=DAY, starts="09:00", ends="12:00", facility_name=LONGEST_NAME, reason=reason,
                               language=language, name_en=LONGEST_NAME_EN) for reason in REASONS),
             cancellation_refused("98765432", language),
-            reminder(FACTS, language)]
+            reminder(FACTS, language), cancellation_past_deadline("98765432", language)]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

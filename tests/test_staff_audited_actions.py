@@ -38,7 +38,10 @@ TUESDAY = (MONDAY + dt.timedelta(days=1)).date()
 SOURCE = Path(__file__).resolve().parents[1] / "azukari"
 # Audited, but never by staff: a caller's verification is the bot's. Every other action is below.
 # Audited by the bot, or by an operator's command with no console page (erase-all: tests/test_erasure.py).
-NOT_STAFF_ACTIONS = {"verification", "data.erased_all"}
+# Joining a waiting list is the parent's, offering a freed seat the system's.
+NOT_STAFF_ACTIONS = {"verification", "data.erased_all", "waitlist.joined", "waitlist.offered",
+                     # Console pages for these land next (rules, issue 12); their cases come with them.
+                     "waitlist.removed", "attendance.marked"}
 
 
 @dataclass

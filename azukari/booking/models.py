@@ -83,6 +83,7 @@ class UnitDay(Base):
     __table_args__ = (
         UniqueConstraint("unit_id", "day"),
         CheckConstraint("booked >= 0 AND infants >= 0 AND infants <= booked", name="seats_sane"),
+        CheckConstraint("held >= 0 AND held_infants >= 0 AND held_infants <= held", name="holds_sane"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,6 +91,10 @@ class UnitDay(Base):
     day: Mapped[dt.date] = mapped_column(Date)
     booked: Mapped[int] = mapped_column(Integer, default=0)
     infants: Mapped[int] = mapped_column(Integer, default=0)
+    # Seats held for a family that was offered them from the waiting list (booking/waitlist.py):
+    # they count against capacity for everyone else until the offer is taken or lapses.
+    held: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    held_infants: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
 class ChildDay(Base):
@@ -102,6 +107,22 @@ class ChildDay(Base):
     child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
     day: Mapped[dt.date] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ChildMonth(Base):
+    """Live bookings of one child in one calendar month of the day of care: the monthly limit's row.
+
+    Booking increments `booked` with a conditional UPDATE guarded by the ward's limit, as
+    `unit_days` does for capacity, so two bookings racing for the last allowed unit cannot both pass.
+    """
+
+    __tablename__ = "child_months"
+    __table_args__ = (UniqueConstraint("child_id", "month"), CheckConstraint("booked >= 0", name="month_sane"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
+    month: Mapped[dt.date] = mapped_column(Date)  # the first day of the month
+    booked: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Reservation(Base):
@@ -133,6 +154,62 @@ class Reservation(Base):
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # Set by the instance that won the claim to queue the day-before reminder (booking/reminders.py).
     reminder_queued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Marked by facility staff on the roster: present | absent | no_show (booking/roster.py). No penalty
+    # follows from it automatically: the counter decides.
+    attendance: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    attendance_marked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     facility: Mapped[Facility] = relationship()
     unit: Mapped[Unit] = relationship()
+
+
+# A waiting entry is live while waiting or offered: one live entry per child, unit and day.
+LIVE_ENTRY = text("status IN ('waiting', 'offered')")
+
+
+class WaitlistEntry(Base):
+    """A child waiting for a seat in one unit on one day (キャンセル待ち); first come, first served."""
+
+    __tablename__ = "waitlist_entries"
+    __table_args__ = (
+        Index("ix_waitlist_entries_unit_day", "unit_id", "day", "status"),
+        Index("uq_waitlist_entries_live_child_unit_day", "child_id", "unit_id", "day", unique=True,
+              sqlite_where=LIVE_ENTRY, postgresql_where=LIVE_ENTRY),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_pk: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
+    day: Mapped[dt.date] = mapped_column(Date)
+    # waiting | offered | booked | lapsed (offer not taken) | removed (by staff) | past (the day went by)
+    status: Mapped[str] = mapped_column(String(10), default="waiting")
+    channel: Mapped[str] = mapped_column(String(10))
+    language: Mapped[str] = mapped_column(String(2), default="ja")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    unit: Mapped[Unit] = relationship()
+
+
+class SeatOffer(Base):
+    """A freed seat offered to one waiting family, held for it until `expires_at`; taken by its code."""
+
+    __tablename__ = "seat_offers"
+    __table_args__ = (
+        Index("ix_seat_offers_status_expires_at", "status", "expires_at"),
+        Index("ix_seat_offers_household_status", "household_pk", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("waitlist_entries.id", ondelete="CASCADE"))
+    household_pk: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"))
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
+    day: Mapped[dt.date] = mapped_column(Date)
+    infant: Mapped[bool] = mapped_column(Boolean)  # which hold it keeps: an infant seat or not
+    code: Mapped[str] = mapped_column(String(4))
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open | accepted | expired | withdrawn
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    settled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -8,7 +8,7 @@ from sqlalchemy import CursorResult, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
 
-from azukari.booking.models import BookingPolicy, ChildDay, Facility, Reservation, Unit, UnitDay
+from azukari.booking.models import BookingPolicy, ChildDay, ChildMonth, Facility, Reservation, Unit, UnitDay
 from azukari.registration.models import Child
 
 LIVE = "booked"
@@ -73,14 +73,79 @@ def take_seat(session: Session, *, unit_id: int, day: dt.date, infant: bool, cap
     """
     _insert_if_missing(session, cast(Table, UnitDay.__table__),
                        {"unit_id": unit_id, "day": day, "booked": 0, "infants": 0}, ["unit_id", "day"])
-    guard = [UnitDay.unit_id == unit_id, UnitDay.day == day, UnitDay.booked < capacity]
+    # Seats held for an offered family count as taken (booking/waitlist.py).
+    guard = [UnitDay.unit_id == unit_id, UnitDay.day == day, UnitDay.booked + UnitDay.held < capacity]
     values: dict[str, Any] = {"booked": UnitDay.booked + 1}
     if infant:
-        guard.append(UnitDay.infants < infant_capacity)
+        guard.append(UnitDay.infants + UnitDay.held_infants < infant_capacity)
         values["infants"] = UnitDay.infants + 1
     result = session.execute(update(UnitDay).where(*guard).values(**values)
                              .execution_options(synchronize_session=False))
     return _rowcount(result) == 1
+
+
+def count_in_month(session: Session, *, child_id: int, month: dt.date, limit: int | None) -> bool:
+    """Count one more live booking against the child's month, if the ward's limit allows; False at the limit.
+
+    The same pattern as `take_seat`: the guard `booked < limit` is evaluated by the database on the
+    row as it is when the UPDATE runs, so of two bookings racing for the last allowed unit of a
+    month (on different days, so the child's day lock does not serialise them) exactly one passes.
+    With no limit the row is still counted, so a limit set later starts from the truth.
+    """
+    _insert_if_missing(session, cast(Table, ChildMonth.__table__),
+                       {"child_id": child_id, "month": month, "booked": 0}, ["child_id", "month"])
+    guard = [ChildMonth.child_id == child_id, ChildMonth.month == month]
+    if limit is not None:
+        guard.append(ChildMonth.booked < limit)
+    result = session.execute(update(ChildMonth).where(*guard).values(booked=ChildMonth.booked + 1)
+                             .execution_options(synchronize_session=False))
+    return _rowcount(result) == 1
+
+
+def uncount_in_month(session: Session, *, child_id: int, month: dt.date) -> None:
+    session.execute(update(ChildMonth).where(ChildMonth.child_id == child_id, ChildMonth.month == month,
+                                             ChildMonth.booked > 0)
+                    .values(booked=ChildMonth.booked - 1).execution_options(synchronize_session=False))
+
+
+def take_hold(session: Session, *, unit_id: int, day: dt.date, infant: bool, capacity: int,
+              infant_capacity: int) -> bool:
+    """Hold one seat for an offered family, under the same guard as `take_seat`; False means full."""
+    _insert_if_missing(session, cast(Table, UnitDay.__table__),
+                       {"unit_id": unit_id, "day": day, "booked": 0, "infants": 0}, ["unit_id", "day"])
+    guard = [UnitDay.unit_id == unit_id, UnitDay.day == day, UnitDay.booked + UnitDay.held < capacity]
+    values: dict[str, Any] = {"held": UnitDay.held + 1}
+    if infant:
+        guard.append(UnitDay.infants + UnitDay.held_infants < infant_capacity)
+        values["held_infants"] = UnitDay.held_infants + 1
+    result = session.execute(update(UnitDay).where(*guard).values(**values)
+                             .execution_options(synchronize_session=False))
+    return _rowcount(result) == 1
+
+
+def release_hold(session: Session, *, unit_id: int, day: dt.date, infant: bool) -> None:
+    values: dict[str, Any] = {"held": UnitDay.held - 1}
+    if infant:
+        values["held_infants"] = UnitDay.held_infants - 1
+    session.execute(update(UnitDay).where(UnitDay.unit_id == unit_id, UnitDay.day == day).values(**values)
+                    .execution_options(synchronize_session=False))
+
+
+def book_held_seat(session: Session, *, unit_id: int, day: dt.date, infant: bool) -> bool:
+    """Turn a held seat into a booked one in one UPDATE: capacity is not re-checked, the hold was it."""
+    guard = [UnitDay.unit_id == unit_id, UnitDay.day == day, UnitDay.held > 0]
+    values: dict[str, Any] = {"held": UnitDay.held - 1, "booked": UnitDay.booked + 1}
+    if infant:
+        guard.append(UnitDay.held_infants > 0)
+        values.update(held_infants=UnitDay.held_infants - 1, infants=UnitDay.infants + 1)
+    result = session.execute(update(UnitDay).where(*guard).values(**values)
+                             .execution_options(synchronize_session=False))
+    return _rowcount(result) == 1
+
+
+def booked_in_month(session: Session, *, child_id: int, month: dt.date) -> int:
+    found = session.scalar(select(ChildMonth.booked).where(ChildMonth.child_id == child_id, ChildMonth.month == month))
+    return found or 0
 
 
 def free_seat(session: Session, *, unit_id: int, day: dt.date, infant: bool) -> None:
@@ -101,9 +166,10 @@ def mark_cancelled(session: Session, *, reservation_id: int, now: dt.datetime) -
 
 
 def counters_for(session: Session, *, day: dt.date) -> dict[int, tuple[int, int]]:
-    """unit_id → (booked, infants) on `day`, for the units that have a counter row."""
-    rows = session.execute(select(UnitDay.unit_id, UnitDay.booked, UnitDay.infants).where(UnitDay.day == day))
-    return {unit_id: (booked, infants) for unit_id, booked, infants in rows}
+    """unit_id → (seats, infant seats) taken or held on `day`, for the units that have a counter row."""
+    rows = session.execute(select(UnitDay.unit_id, UnitDay.booked + UnitDay.held,
+                                  UnitDay.infants + UnitDay.held_infants).where(UnitDay.day == day))
+    return {unit_id: (taken, infants) for unit_id, taken, infants in rows}
 
 
 def child_with_household(session: Session, child_id: int) -> Child | None:

@@ -25,11 +25,14 @@ class BookingRefusal(StrEnum):
     EXPIRED_REGISTRATION = "expired_registration"
     NOT_FOUND = "not_found"
     TOO_LATE = "too_late"
+    PAST_DEADLINE = "past_deadline"    # the ward's cancel deadline (§7): parents must call the facility
+    MONTHLY_LIMIT = "monthly_limit"    # the child's live bookings in that calendar month are at the limit
 
 
 # Refusals of a booking whose reason is about the child or the registration: the conversation says
 # only the common "cannot be booked", and the reason goes by text to the number on file.
-REASON_BY_TEXT = frozenset({BookingRefusal.OVERLAPPING, BookingRefusal.EXPIRED_REGISTRATION})
+REASON_BY_TEXT = frozenset({BookingRefusal.OVERLAPPING, BookingRefusal.EXPIRED_REGISTRATION,
+                            BookingRefusal.MONTHLY_LIMIT})
 
 
 def age_in_years(birthdate: dt.date, on: dt.date) -> int:
@@ -144,3 +147,36 @@ def has_room(*, booked: int, infants: int, capacity: int, infant_capacity: int, 
     """The same test as the conditional UPDATE that really takes the seat (service.book)."""
     return booked < capacity and (not infant or infants < infant_capacity)
 
+
+def cancel_deadline(day: dt.date, *, days_before: int, time: str) -> dt.datetime:
+    """The last moment a parent may cancel a booking of `day` themselves (Asia/Tokyo)."""
+    at = parse_hhmm(time)
+    if at is None:
+        raise ValueError(f"cancel time must be HH:MM, not {time!r}")
+    return tokyo_at(day - dt.timedelta(days=days_before), at)
+
+
+def past_cancel_deadline(day: dt.date, *, now: dt.datetime, days_before: int | None, time: str | None) -> bool:
+    """Is a parent's cancel of `day` too late under the ward's rule? No rule, never too late."""
+    if days_before is None or time is None:
+        return False
+    return now > cancel_deadline(day, days_before=days_before, time=time)
+
+
+def month_of(day: dt.date) -> dt.date:
+    """The calendar month a day of care counts in, as its first day (the monthly limit's key)."""
+    return day.replace(day=1)
+
+
+def within_monthly_limit(*, booked_in_month: int, limit: int | None) -> bool:
+    """The same test as the conditional UPDATE that counts a booking against the month."""
+    return limit is None or booked_in_month < limit
+
+
+# With the waiting list on and no `offer_hours` in the file, a freed seat is held this long.
+DEFAULT_OFFER_HOURS = 12
+
+
+def offer_expiry(now: dt.datetime, *, offer_hours: int | None, starts_at: dt.datetime) -> dt.datetime:
+    """Until when an offered seat is held: `offer_hours` from now, never past the unit's start."""
+    return min(now + dt.timedelta(hours=offer_hours or DEFAULT_OFFER_HOURS), starts_at)

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from azukari.booking import listings, refusals, rules
+from azukari.booking import listings, offers, refusals, rules
 from azukari.booking import repository as repo
 from azukari.booking.facility_names import english_name
-from azukari.booking.models import BookingPolicy, Facility, Reservation, Unit
+from azukari.booking.models import BookingPolicy, Facility, Reservation
 from azukari.booking.rules import BookingRefusal
 from azukari.clock import tokyo_date, tokyo_hhmm
 from azukari.messaging import outbox, texts
@@ -92,7 +92,7 @@ def options_for(session: Session, *, child_id: int, day: dt.date,
 
 
 def book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel: str, language: str,
-         now: dt.datetime) -> Booked | BookingRefusal:
+         now: dt.datetime, from_hold: bool = False) -> Booked | BookingRefusal:
     """Book one unit for one child, with its confirmation queued and audited, or refuse cleanly.
 
     Everything happens inside a SAVEPOINT: a refusal rolls back the lock and counter rows it
@@ -101,7 +101,7 @@ def book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel
     savepoint = session.begin_nested()
     try:
         outcome = _book(session, child_id=child_id, unit_id=unit_id, day=day, channel=channel,
-                        language=language, now=now)
+                        language=language, now=now, from_hold=from_hold)
     except BaseException:
         savepoint.rollback()
         raise
@@ -116,7 +116,7 @@ def book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel
 
 
 def _book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel: str, language: str,
-          now: dt.datetime) -> Booked | BookingRefusal:
+          now: dt.datetime, from_hold: bool) -> Booked | BookingRefusal:
     child = repo.child_with_household(session, child_id)
     unit = repo.unit_with_facility(session, unit_id)
     if child is None or unit is None or not unit.active or not unit.facility.active:
@@ -134,9 +134,16 @@ def _book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channe
     repo.lock_child_day(session, child_id=child_id, day=day)
     if repo.live_overlap_exists(session, child_id=child_id, starts_at=starts_at, ends_at=ends_at):
         return BookingRefusal.OVERLAPPING
+    # The child's month before the unit's seat: cancel takes the two rows in the same order.
+    if not repo.count_in_month(session, child_id=child_id, month=rules.month_of(day),
+                               limit=policy.monthly_units_per_child):
+        return BookingRefusal.MONTHLY_LIMIT
     infant = rules.is_infant(child.birthdate, day)
-    if not repo.take_seat(session, unit_id=unit_id, day=day, infant=infant, capacity=facility.capacity,
-                          infant_capacity=facility.infant_capacity):
+    # An accepted seat offer books the seat held for it (booking/waitlist.py); anyone else takes a free one.
+    seated = repo.book_held_seat(session, unit_id=unit_id, day=day, infant=infant) if from_hold else \
+        repo.take_seat(session, unit_id=unit_id, day=day, infant=infant, capacity=facility.capacity,
+                       infant_capacity=facility.infant_capacity)
+    if not seated:
         return BookingRefusal.FULL
     fee = rules.fee_for(child.birthdate, day, under_1=policy.fee_under_1, from_1=policy.fee_from_1)
     values = {"household_pk": child.household_pk, "child_id": child_id, "facility_id": facility.id,
@@ -167,9 +174,12 @@ def _insert_reservation(session: Session, values: dict[str, object]) -> tuple[in
     raise RuntimeError("could not draw a free booking number in 10 tries")
 
 
-def find_cancellable(session: Session, *, household_pk: int, booking_number: str,
-                     now: dt.datetime) -> int | BookingRefusal:
-    """The live reservation of this household with this number, if its unit has not started."""
+def find_cancellable(session: Session, *, household_pk: int, booking_number: str, now: dt.datetime,
+                     by_parent: bool = True) -> int | BookingRefusal:
+    """The live reservation of this household with this number, if its unit has not started.
+
+    A parent (phone or SMS) is held to the ward's cancel deadline as well; staff are not.
+    """
     reservation = session.scalar(select(Reservation).where(
         Reservation.booking_number == booking_number.strip(), Reservation.household_pk == household_pk,
         Reservation.status == repo.LIVE))
@@ -177,13 +187,19 @@ def find_cancellable(session: Session, *, household_pk: int, booking_number: str
         return BookingRefusal.NOT_FOUND
     if now >= reservation.starts_at:
         return BookingRefusal.TOO_LATE
+    policy = repo.policy(session)
+    if by_parent and rules.past_cancel_deadline(reservation.day, now=now, days_before=policy.cancel_days_before,
+                                                time=policy.cancel_time):
+        return BookingRefusal.PAST_DEADLINE
     return reservation.id
 
 
 def cancel(session: Session, *, household_pk: int, booking_number: str, channel: str, language: str,
            now: dt.datetime) -> Cancelled | BookingRefusal:
     """Cancel and free the seat at once; the cancellation text goes to the number on file."""
-    found = find_cancellable(session, household_pk=household_pk, booking_number=booking_number, now=now)
+    # The console is the staff's channel: the ward's deadline binds parents, not the counter.
+    found = find_cancellable(session, household_pk=household_pk, booking_number=booking_number, now=now,
+                             by_parent=channel != "staff")
     if isinstance(found, BookingRefusal):
         return found
     # The status flip is the arbiter between two cancellations of one booking: only the one
@@ -193,7 +209,11 @@ def cancel(session: Session, *, household_pk: int, booking_number: str, channel:
     reservation = session.get(Reservation, found)
     assert reservation is not None
     session.refresh(reservation)
+    repo.uncount_in_month(session, child_id=reservation.child_id, month=rules.month_of(reservation.day))
     repo.free_seat(session, unit_id=reservation.unit_id, day=reservation.day, infant=reservation.infant)
+    # The freed seat goes to the waiting list first, in this same transaction, so no one books it
+    # between the cancel and the offer (whoever cancelled: parent or staff).
+    offers.fill(session, unit_id=reservation.unit_id, day=reservation.day, now=now)
     household = session.get(Household, household_pk)
     assert household is not None
     outbox.withdraw(session, reservation_id=reservation.id, kind="reminder", now=now)
@@ -211,19 +231,14 @@ def upcoming(session: Session, *, household_pk: int, now: dt.datetime) -> list[B
 
 
 def facts_of(reservation: Reservation, facility: Facility) -> BookingFacts:
-    """What a text may say about a stored booking (listings, reminders)."""
-    return BookingFacts(reservation.booking_number, reservation.day, _hhmm(reservation.starts_at),
-                        _hhmm(reservation.ends_at), facility.name, reservation.fee, latin_name(facility))
+    """What a text may say about a stored booking (listings, reminders), at the times it was booked for."""
+    return BookingFacts(reservation.booking_number, reservation.day, tokyo_hhmm(reservation.starts_at),
+                        tokyo_hhmm(reservation.ends_at), facility.name, reservation.fee, latin_name(facility))
 
 
 def latin_name(facility: Facility) -> str:
     """What English (and Korean) prompts and texts call the facility (`facility_names.english_name`)."""
     return english_name(name_en=facility.name_en, reading=facility.reading)
-
-
-def _hhmm(at: dt.datetime) -> str:
-    # The times the parent booked, even if the facility's unit times change later.
-    return tokyo_hhmm(at)
 
 
 def text_my_bookings(session: Session, *, household_pk: int, language: str, now: dt.datetime) -> int:
@@ -235,35 +250,3 @@ def text_my_bookings(session: Session, *, household_pk: int, language: str, now:
     for body in bodies:
         outbox.enqueue(session, household=household, kind="listing", body=body, now=now)
     return len(bodies)
-
-
-@dataclass(frozen=True)
-class RosterLine:
-    """One child in a facility's day, for the staff console (staff views are audited there)."""
-
-    reservation_id: int
-    booking_number: str
-    unit_id: int
-    unit_key: int
-    starts: str
-    ends: str
-    child_id: int
-    child_name: str
-    child_kana: str
-    household_id: str
-    age: int
-    infant: bool
-    fee: int
-    channel: str
-
-
-def roster(session: Session, *, facility_id: int, day: dt.date) -> list[RosterLine]:
-    """Live reservations at one facility on one day, by unit then by booking time."""
-    rows = session.execute(
-        select(Reservation, Unit, Child, Household).join(Unit, Reservation.unit_id == Unit.id)
-        .join(Child, Reservation.child_id == Child.id).join(Household, Reservation.household_pk == Household.id)
-        .where(Reservation.facility_id == facility_id, Reservation.day == day, Reservation.status == repo.LIVE)
-        .order_by(Unit.key, Reservation.id))
-    return [RosterLine(r.id, r.booking_number, u.id, u.key, _hhmm(r.starts_at), _hhmm(r.ends_at), c.id, c.name,
-                       c.kana, h.household_id, rules.age_in_years(c.birthdate, day), r.infant, r.fee, r.channel)
-            for r, u, c, h in rows]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from azukari.ivr import waitlist_flow
 from azukari.ivr.dates import relative_day
 from azukari.ivr.handoff import trouble
 from azukari.ivr.parsing import parse_number, parse_sms_date, parse_yes_no
@@ -70,8 +71,14 @@ def _date(state: State, answer: str, ports: Ports) -> Reply:
 def offer(state: State, day: dt.date, ports: Ports) -> Reply:
     """The units with room for this child that day, or why there are none."""
     assert state.child_id is not None
-    state.day, state.options, state.facility_key, state.unit_id = "", [], None, None
+    state.day, state.options, state.full, state.facility_key, state.unit_id = "", [], [], None, None
     found = ports.options(child_id=state.child_id, day=day)
+    if found in ([], "full"):
+        # No room at all: with the ward's waiting list, straight to it (§5.1); a text lists the 8 lines.
+        state.full = ports.full_units(child_id=state.child_id, day=day)
+        if state.full:
+            state.day = day.isoformat()
+            return ask(state, "waitlist" if state.channel == "voice" else "options", Line("refusal.full_wait"))
     if isinstance(found, str):
         if found in _DAY_REFUSALS:
             return ask(state, "date", Line(f"refusal.{found}"))
@@ -79,6 +86,7 @@ def offer(state: State, day: dt.date, ports: Ports) -> Reply:
     if not found:
         return ask(state, "date", Line("refusal.full"))
     state.day, state.options = day.isoformat(), found
+    state.full = ports.full_units(child_id=state.child_id, day=day)
     return ask(state, "facility" if state.channel == "voice" else "options")
 
 
@@ -87,6 +95,9 @@ def _cannot_book(state: State, ports: Ports) -> Line:
 
 
 def _facility(state: State, answer: str, ports: Ports) -> Reply:
+    waiting = waitlist_flow.to_waitlist(state, answer)
+    if waiting is not None:
+        return waiting
     key = _key(state, answer)
     if key is None or not any(str(o.facility_key) == key for o in state.options):
         return trouble(state, ports)
@@ -95,6 +106,9 @@ def _facility(state: State, answer: str, ports: Ports) -> Reply:
 
 
 def _unit(state: State, answer: str, ports: Ports) -> Reply:
+    waiting = waitlist_flow.to_waitlist(state, answer)
+    if waiting is not None:
+        return waiting
     key = _key(state, answer)
     chosen = next((o for o in state.options if o.facility_key == state.facility_key and str(o.unit_key) == key), None)
     if chosen is None:
@@ -107,7 +121,7 @@ def _option(state: State, answer: str, ports: Ports) -> Reply:
     key = _key(state, answer)
     chosen = next((o for o in state.options if o.sms_number == key), None)
     if chosen is None:
-        return trouble(state, ports)
+        return waitlist_flow.chosen_by_text(state, answer) or trouble(state, ports)
     state.facility_key, state.unit_id = chosen.facility_key, chosen.unit_id
     return ask(state, "confirm")
 
@@ -165,6 +179,6 @@ def _cancel_confirm(state: State, answer: str, ports: Ports) -> Reply:
 
 
 HANDLERS: dict[str, Handler] = {
-    "menu": _menu, "date": _date, "facility": _facility, "unit": _unit, "options": _option,
+    **waitlist_flow.HANDLERS, "menu": _menu, "date": _date, "facility": _facility, "unit": _unit, "options": _option,
     "confirm": _confirm, "next": _next, "cancel_ref": _cancel_ref, "cancel_confirm": _cancel_confirm,
 }

@@ -73,6 +73,10 @@ def _voice(state: State, digits: str, speech: str, ports: Ports) -> Reply:
 
 def _sms(state: State, event: Event, ports: Ports) -> Reply:
     body = clean_speech(event.text, limit=300)
+    if ports.accept_offer(body):
+        # Contract §5.2: a seat offer's code from the number it went to is an acceptance whatever the
+        # conversation was doing, even as its first message; the open question (if any) stays open.
+        return reask(state, Line("booked")) if state.step else Reply(state.language, lines=(Line("booked"),))
     if not state.step:
         # Contract §5.2: the first message, whatever it says, is answered with the first question.
         state.language = first_language(body)

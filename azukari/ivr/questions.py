@@ -38,6 +38,8 @@ _ASKS: dict[str, Ask] = {
     "next": Ask("next", num_digits=1),
     "cancel_ref": Ask("cancel_ref", finish_on_key="#"),
     "cancel_confirm": Ask("cancel_confirm", num_digits=1),
+    "waitlist": Ask("waitlist", num_digits=2),
+    "waitlist_confirm": Ask("waitlist_confirm", num_digits=1),
 }
 STEPS = frozenset(_ASKS)
 SPEECH_ONLY = frozenset(step for step, spec in _ASKS.items() if spec.input == "speech")
@@ -73,9 +75,24 @@ def _unit_choices(state: State) -> tuple[Choice, ...]:
 
 
 def _option_choices(state: State) -> tuple[Choice, ...]:
-    return tuple(Choice(o.sms_number, Line("choice.option", {
+    free = tuple(Choice(o.sms_number, Line("choice.option", {
         "facility": facility_words(o, state.language, state.channel), "starts": o.starts, "ends": o.ends}))
         for o in state.options)
+    # Contract §5.2: the full units after the free ones, each line `8FU … キャンセル待ち`.
+    return free + tuple(Choice(f"8{o.sms_number}", Line("choice.full_option", {
+        "facility": facility_words(o, state.language, state.channel), "starts": o.starts, "ends": o.ends}))
+        for o in state.full)
+
+
+def _waitlist_choices(state: State) -> tuple[Choice, ...]:
+    # The question itself says that 9 picks another day.
+    return tuple(Choice(o.sms_number, Line("choice.full", {
+        "facility": facility_words(o, state.language, state.channel),
+        "time": time_words(o.starts, o.ends, state.language, state.channel)})) for o in state.full)
+
+
+def _wait_choice(state: State) -> tuple[Choice, ...]:
+    return (Choice("8", Line("choice.wait")),) if state.full else ()
 
 
 def _content(state: State) -> tuple[tuple[Line, ...], tuple[Choice, ...]]:
@@ -88,13 +105,21 @@ def _content(state: State) -> tuple[tuple[Line, ...], tuple[Choice, ...]]:
         if suffix is not None and any(o.facility_key not in state.named for o in state.options):
             heading = (*heading, Line("facility_group", {"suffix": suffix}))
         state.named = sorted({*state.named, *(o.facility_key for o in state.options)})
-        return heading, choices
+        return heading, choices + _wait_choice(state)
     if state.step == "unit":
         chosen = next((o for o in state.options if o.facility_key == state.facility_key), None)
         where = facility_words(chosen, state.language, state.channel) if chosen else ""
-        return (Line("unit_heading", {"facility": where}),), _unit_choices(state)
+        return (Line("unit_heading", {"facility": where}),), _unit_choices(state) + _wait_choice(state)
     if state.step == "options":
         return heading, _option_choices(state)
+    if state.step == "waitlist":
+        return (Line("waitlist_heading"),), _waitlist_choices(state)
+    full = state.chosen_full()
+    if state.step == "waitlist_confirm" and day is not None and full is not None:
+        return (Line("waitlist_summary", {
+            "date": day_words(day, state.language, state.channel),
+            "time": time_words(full.starts, full.ends, state.language, state.channel),
+            "facility": facility_words(full, state.language, state.channel)}),), ()
     option = state.chosen_option()
     if state.step == "confirm" and day is not None and option is not None:
         return (Line("confirm_summary", {

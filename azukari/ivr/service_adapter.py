@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from azukari.booking import repository, rules
+from azukari.booking import repository, rules, waitlist
 from azukari.booking import service as booking
 from azukari.booking.rules import BookingRefusal
 from azukari.clock import tokyo_date
@@ -90,6 +90,21 @@ class ServiceAdapter:
                                language=language, now=self.now)
         return outcome.value if isinstance(outcome, BookingRefusal) else None
 
+    def full_units(self, *, child_id: int, day: dt.date) -> list[Option]:
+        found = waitlist.full_units(self.session, child_id=child_id, day=day, now=self.now)
+        return [Option(**dataclasses.asdict(o)) for o in found]
+
+    def wait(self, *, child_id: int, unit_id: int, day: dt.date, language: str) -> None:
+        # Whatever the outcome, the conversation says the same; the text to the number on file tells.
+        waitlist.join(self.session, child_id=child_id, unit_id=unit_id, day=day, channel=self.channel,
+                      language=language, now=self.now)
+
+    def accept_offer(self, text: str) -> bool:
+        # Only a text can carry a code, and only from the number the offer went to (the sender's, as keyed).
+        if self.channel != "sms":
+            return False
+        return waitlist.accept(self.session, sender=self.calling_number, code=text, now=self.now) is not None
+
     def cancel(self, *, household_pk: int, booking_number: str, language: str) -> None:
         outcome = booking.cancel(self.session, household_pk=household_pk, booking_number=booking_number,
                                  channel=self.channel, language=language, now=self.now)
@@ -97,8 +112,9 @@ class ServiceAdapter:
             # The call says the same either way; whether it worked goes only to the number on file.
             household = self.session.get(Household, household_pk)
             if household is not None:
-                enqueue(self.session, household=household, kind="notice", now=self.now,
-                        body=texts.cancellation_refused(booking_number, language))
+                body = texts.cancellation_past_deadline(booking_number, language) \
+                    if outcome is BookingRefusal.PAST_DEADLINE else texts.cancellation_refused(booking_number, language)
+                enqueue(self.session, household=household, kind="notice", now=self.now, body=body)
 
     def text_my_bookings(self, *, household_pk: int, language: str) -> None:
         booking.text_my_bookings(self.session, household_pk=household_pk, language=language, now=self.now)

@@ -49,6 +49,7 @@ class State:
     child_id: int | None = None
     day: str = ""            # ISO date being booked
     options: list[Option] = field(default_factory=list)
+    full: list[Option] = field(default_factory=list)  # units of that day to wait for (the waiting list)
     facility_key: int | None = None
     unit_id: int | None = None
     dv: bool = False         # a transferred DV household: its call-back case is marked DV too
@@ -68,6 +69,7 @@ class State:
             known = {f.name for f in dataclasses.fields(cls)}
             values = {k: v for k, v in data.items() if k in known}
             values["options"] = [Option(**o) for o in values.get("options", [])]
+            values["full"] = [Option(**o) for o in values.get("full", [])]
             values["channel"] = channel
             state = cls(**values)
         except (TypeError, ValueError):
@@ -93,6 +95,10 @@ class State:
 
     def chosen_option(self) -> Option | None:
         return next((o for o in self.options if o.unit_id == self.unit_id), None)
+
+    def chosen_full(self) -> Option | None:
+        """The full unit chosen to wait for (`waitlist_confirm`)."""
+        return next((o for o in self.full if o.unit_id == self.unit_id), None)
 
     def forget_verification_inputs(self) -> None:
         """Once verification is decided nothing said on the way is kept, not even sealed."""

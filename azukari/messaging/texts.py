@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from azukari.clock import in_tokyo
+
 MAX_CHARS = 134
 # Room left for the facility in the longest template (an English confirmation); the place name
 # that parents know a facility by is far shorter than this.
@@ -183,3 +185,64 @@ def refused_booking(*, day: dt.date, starts: str, ends: str, facility_name: str,
     lang = _lang(language)
     return _fit(_REFUSED[lang].format(day=_day(day, lang), time=f"{starts}-{ends}", why=_REFUSAL_REASONS[reason][lang],
                                       where=facility_label(facility_name, name_en, lang)))
+
+
+_PAST_DEADLINE = {
+    "ja": "予約番号 {n} のご予約は取消期限を過ぎたため取り消していません。施設へお電話ください。",
+    "en": "Booking number {n} was not cancelled: the cancellation deadline has passed. Please call the facility.",
+    "zh": "预约号 {n} 的预约已过取消期限，没有取消。请直接打电话给该中心。",
+    "ko": "예약번호 {n} 예약은 취소 기한이 지나 취소되지 않았습니다. 센터로 전화해 주세요.",
+}
+
+
+def cancellation_past_deadline(booking_number: str, language: str) -> str:
+    """A parent's cancel after the ward's deadline: nothing changed, the facility can still help."""
+    return _fit(_PAST_DEADLINE[_lang(language)].format(n=booking_number))
+
+
+@dataclass(frozen=True)
+class SeatFacts:
+    """A unit on a day, as a waiting-list text names it."""
+
+    day: dt.date
+    starts: str
+    ends: str
+    facility_name: str
+    name_en: str = ""  # the facility in Latin letters, for English and Korean texts
+
+
+_WAITING = {
+    "ja": "{day} {time} {where}のキャンセル待ちを承りました。空きが出ましたらSMSでお知らせします。",
+    "en": "You are on the waiting list for childcare {day} {time} at {where}. If a seat frees up, we will text you "
+          "an offer.",
+    "zh": "已为您登记{day} {time} {where}的候补。有空位时会用短信通知您。",
+    "ko": "{day} {time} {where} 대기 신청이 접수되었습니다. 자리가 나면 문자로 알려 드립니다.",
+}
+# Contract §6: the code is written `コード 1234`, `code 1234`, `代码 1234`, `코드 1234`.
+_OFFER = {
+    "ja": ("キャンセル待ちの枠が空きました。{day} {time} {where}。"
+           "ご予約は{until_ja}までに「コード {code}」の4桁の数字を返信してください。"),
+    "en": "A seat is free: {day} {time} at {where}. To book it, reply with code {code} by {until}.",
+    "zh": "候补的名额空出来了：{day} {time} {where}。如需预约，请在{until_zh}前回复代码 {code}。",
+    "ko": ("대기하신 자리가 났습니다: {day} {time} {where}. 예약하시려면 {until_ko}까지 숫자 4자리를 답장해 주세요: "
+           "코드 {code}"),
+}
+
+
+def _seat(seat: SeatFacts, language: str) -> dict[str, str]:
+    return {"day": _day(seat.day, language), "time": f"{seat.starts}-{seat.ends}",
+            "where": facility_label(seat.facility_name, seat.name_en, language)}
+
+
+def waiting(seat: SeatFacts, language: str) -> str:
+    """On the waiting list: what is waited for, never the place in the queue."""
+    return _fit(_WAITING[_lang(language)].format(**_seat(seat, language)))
+
+
+def seat_offer(seat: SeatFacts, *, until: dt.datetime, code: str, language: str) -> str:
+    """A freed seat held for this family: reply with the code before `until` (Asia/Tokyo) to book it."""
+    local = in_tokyo(until)
+    return _fit(_OFFER[_lang(language)].format(
+        **_seat(seat, language), code=code, until=f"{local.month}/{local.day} {local:%H:%M}",
+        until_ja=f"{local.month}月{local.day}日{local:%H:%M}", until_zh=f"{local.month}月{local.day}日{local:%H:%M}",
+        until_ko=f"{local.month}월 {local.day}일 {local:%H:%M}"))

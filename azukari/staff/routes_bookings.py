@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from azukari.booking import listings
+from azukari.booking import roster as rosters
 from azukari.booking import service as booking
 from azukari.booking.models import Facility
 from azukari.booking.rules import BookingRefusal
@@ -26,6 +27,8 @@ REFUSALS = {
     BookingRefusal.EXPIRED_REGISTRATION: "その日は登録の有効期限を過ぎています。更新してください。",
     BookingRefusal.NOT_FOUND: "予約が見つかりません。",
     BookingRefusal.TOO_LATE: "開始時刻を過ぎた予約は取り消せません。",
+    BookingRefusal.PAST_DEADLINE: "取消期限を過ぎています（窓口からは取り消せます）。",
+    BookingRefusal.MONTHLY_LIMIT: "この子は今月の利用上限に達しています。",
 }
 
 
@@ -46,7 +49,7 @@ def roster(request: Request, facility: int | None = None, day: str | None = None
             facilities = [f for f in facilities if f.id == p.account.facility_id]
         chosen = next((f for f in facilities if f.id == facility), facilities[0] if facilities else None)
         on = _day(day, p.today + dt.timedelta(days=1))
-        lines = booking.roster(p.session, facility_id=chosen.id, day=on) if chosen else []
+        lines = rosters.roster(p.session, facility_id=chosen.id, day=on) if chosen else []
         homes = registration.by_household_ids(p.session, (line.household_id for line in lines))
         if chosen:
             p.audit("roster.viewed", facility_id=chosen.id, day=on.isoformat(), children=len(lines))

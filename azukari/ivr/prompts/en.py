@@ -39,6 +39,17 @@ MESSAGES: dict[str, str] = {
     "booked": "Booked. Details will come by text to your number on file.",
     "ask.next": "To book again, press 1. To end, press 9.",
     "ask.next@sms": "Reply 1 to make another booking, or 9 to finish.",
+    "choice.wait": "To wait for a full time",
+    "refusal.full_wait": "Sorry, that day is full. You can join the waiting list.",
+    "waitlist_heading": "These times are full and can be waited for.",
+    "choice.full": "{facility}, {time}",
+    "choice.full_option": "{facility} {starts}-{ends} waiting list",
+    "ask.waitlist": "Please press the number of the time you would like to wait for, or 9 for another day.",
+    "waitlist_summary": "The waiting list for {date}, {time}, at {facility}.",
+    "ask.waitlist_confirm": "To join this waiting list, press 1. To choose again, press 2.",
+    "ask.waitlist_confirm@sms": "Reply YES to join this waiting list, or NO to choose again.",
+    "waiting_taken": ("You are on the waiting list. If a seat frees up, we will text an offer to the phone "
+                      "number we have on file; reply with its code to book it."),
     "choose_again": "Of course.",
     "cannot_book": ("We are sorry, this time could not be booked. Choose another day, or press 0 for staff. "
                     "Staff answer {hours}."),

@@ -54,6 +54,17 @@ MESSAGES: dict[str, str] = {
     "refusal.full": "申し訳ありません。その日は空きがありません。",
     "refusal.expired_registration": ("申し訳ありません。その日はご登録の有効期間を過ぎています。"
                                      "登録の更新は、各施設の窓口で承ります。"),
+    "choice.wait": "満員の時間のキャンセル待ち",
+    "refusal.full_wait": "申し訳ありません。その日は満員です。キャンセル待ちをお受けできます。",
+    "waitlist_heading": "キャンセル待ちができる時間をご案内します。",
+    "choice.full": "{facility}、{time}",
+    "choice.full_option": "{facility} {starts}-{ends} キャンセル待ち",
+    "ask.waitlist": "キャンセル待ちをする時間の番号を押してください。別の日は9です。",
+    "waitlist_summary": "{date}、{time}、{facility}のキャンセル待ちです。",
+    "ask.waitlist_confirm": "キャンセル待ちは1、選び直しは2を押してください。",
+    "ask.waitlist_confirm@sms": "キャンセル待ちをする場合は「はい」、選び直す場合は「いいえ」と送ってください。",
+    "waiting_taken": ("キャンセル待ちを承りました。空きが出ましたら、ご登録の電話番号へSMSでお知らせします。"
+                      "お知らせに記載のコードを返信されると、ご予約になります。"),
     "ask.cancel_ref": "取り消す予約番号と、最後にシャープを押してください。予約番号は確認のSMSにあります。",
     "ask.cancel_ref@sms": "取り消すご予約の予約番号を送ってください。",
     "ask.cancel_confirm": "取り消すなら1、取り消さないなら2を押してください。",

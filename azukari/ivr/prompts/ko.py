@@ -57,6 +57,18 @@ MESSAGES: dict[str, str] = {
     "refusal.full": "죄송합니다. 그날은 빈자리가 없습니다.",
     "refusal.expired_registration": ("죄송합니다. 그날은 등록 유효 기간이 지나 있습니다. "
                                      "등록 갱신은 각 센터 창구에서 하실 수 있습니다."),
+    # The waiting list (contract §7): 대기 신청, as Korean booking services say it.
+    "choice.wait": "마감된 시간 대기 신청",
+    "refusal.full_wait": "죄송합니다. 그날은 자리가 모두 찼습니다. 대기 신청은 하실 수 있습니다.",
+    "waitlist_heading": "다음 시간은 자리가 찼지만 대기 신청을 하실 수 있습니다.",
+    "choice.full": "{facility}, {time}",
+    "choice.full_option": "{facility} {starts}-{ends} 대기",
+    "ask.waitlist": "대기 신청하실 시간의 번호를 누르세요. 다른 날짜는 9번입니다.",
+    "waitlist_summary": "{date}, {time}, {facility} 대기 신청입니다.",
+    "ask.waitlist_confirm": "대기 신청하시려면 1번, 다시 선택하시려면 2번을 누르세요.",
+    "ask.waitlist_confirm@sms": "대기 신청하시려면 \"네\", 다시 선택하시려면 \"아니요\"를 보내 주세요.",
+    "waiting_taken": ("대기 신청이 접수되었습니다. 자리가 나면 등록된 전화번호로 문자를 보내 드립니다. "
+                      "문자에 있는 코드를 답장하시면 예약됩니다."),
     "ask.cancel_ref": "취소하실 예약번호를 입력하시고 마지막에 우물 정자를 누르세요. 예약번호는 확인 문자에 있습니다.",
     "ask.cancel_ref@sms": "취소하실 예약의 예약번호를 보내 주세요.",
     "ask.cancel_confirm": "취소하시려면 1번, 취소하지 않으시려면 2번을 누르세요.",

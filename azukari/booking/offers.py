@@ -1,0 +1,157 @@
+"""Seat offers: a freed seat held for the first waiting family that could take it, and passed on when
+an offer lapses (contract §7). Never commits.
+
+Every change to the seats of one unit and day goes through that unit-day's counter row (`unit_days`):
+a cancel frees the seat with an UPDATE of it, a hold and its release are UPDATEs of it, and booking a
+held seat is one too. On PostgreSQL the first UPDATE row-locks it to commit, so two transactions
+offering seats of one unit and day run one after the other, and the second reads the waiting list
+as the first left it (READ COMMITTED: each statement sees what committed before it). On SQLite
+BEGIN IMMEDIATE serialises every writer anyway. Offer and entry states change only by conditional
+UPDATEs, so an offer is accepted or expired once, and an entry is offered once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.orm import Session
+
+from azukari.booking import repository as repo
+from azukari.booking import rules
+from azukari.booking.facility_names import english_name
+from azukari.booking.models import BookingPolicy, SeatOffer, Unit, WaitlistEntry
+from azukari.clock import tokyo_date
+from azukari.messaging import outbox, texts
+from azukari.oversight import audit
+from azukari.registration.models import Child
+
+OPEN = "open"
+
+
+def _changed(result: Any) -> bool:
+    return cast(CursorResult[Any], result).rowcount == 1
+
+
+def settle(session: Session, *, offer_id: int, status: str, now: dt.datetime) -> bool:
+    """Close an open offer as accepted (only before it expires) or expired (only after); False if it was not open.
+
+    The arbiter of "an offer accepted while its hold expires": both sides run this UPDATE on the
+    offer's row, the second waits for the first and then matches nothing.
+    """
+    guard = [SeatOffer.id == offer_id, SeatOffer.status == OPEN]
+    if status == "accepted":
+        guard.append(SeatOffer.expires_at > now)
+    elif status == "expired":
+        guard.append(SeatOffer.expires_at <= now)
+    result = session.execute(update(SeatOffer).where(*guard).values(status=status, settled_at=now)
+                             .execution_options(synchronize_session=False))
+    return _changed(result)
+
+
+def end_entry(session: Session, *, entry_id: int, status: str, now: dt.datetime, was: tuple[str, ...]) -> bool:
+    result = session.execute(update(WaitlistEntry)
+                             .where(WaitlistEntry.id == entry_id, WaitlistEntry.status.in_(was))
+                             .values(status=status, ended_at=None if status == "offered" else now)
+                             .execution_options(synchronize_session=False))
+    return _changed(result)
+
+
+def _could_book(session: Session, policy: BookingPolicy, child: Child, unit: Unit, day: dt.date) -> bool:
+    """What `service.book` would refuse for this child, looked at before holding a seat for it.
+
+    Only a hint: acceptance books through `service.book`, which checks everything again under its
+    locks, and a refusal then passes the seat on.
+    """
+    if not rules.registration_covers(child.household.valid_until(), day):
+        return False
+    starts_at, ends_at = rules.unit_period(day, unit.starts, unit.ends)
+    if repo.live_overlap_exists(session, child_id=child.id, starts_at=starts_at, ends_at=ends_at):
+        return False
+    month = repo.booked_in_month(session, child_id=child.id, month=rules.month_of(day))
+    return rules.within_monthly_limit(booked_in_month=month, limit=policy.monthly_units_per_child)
+
+
+def _new_code(session: Session, household_pk: int) -> str:
+    # Four digits (contract §6), distinct among the family's open offers so a code names one offer.
+    taken = set(session.scalars(select(SeatOffer.code).where(SeatOffer.household_pk == household_pk,
+                                                            SeatOffer.status == OPEN)))
+    while True:
+        code = f"{secrets.randbelow(10_000):04d}"
+        if code not in taken:
+            return code
+
+
+def fill(session: Session, *, unit_id: int, day: dt.date, now: dt.datetime) -> int:
+    """Offer the unit's free seats on `day` to its waiting list, first come first served; how many offered."""
+    policy = repo.policy(session)
+    unit = repo.unit_with_facility(session, unit_id)
+    if not policy.waitlist or unit is None or not unit.active or not unit.facility.active:
+        return 0
+    if day <= tokyo_date(now):  # only days that can still be booked (from tomorrow)
+        return 0
+    facility = unit.facility
+    waiting = session.scalars(select(WaitlistEntry).where(
+        WaitlistEntry.unit_id == unit_id, WaitlistEntry.day == day, WaitlistEntry.status == "waiting")
+        .order_by(WaitlistEntry.id)).all()
+    made = 0
+    for entry in waiting:
+        child = repo.child_with_household(session, entry.child_id)
+        if child is None or child.household.dv_flag or not _could_book(session, policy, child, unit, day):
+            continue
+        infant = rules.is_infant(child.birthdate, day)
+        if not repo.take_hold(session, unit_id=unit_id, day=day, infant=infant, capacity=facility.capacity,
+                              infant_capacity=facility.infant_capacity):
+            if infant:
+                continue  # the infant seats are gone; an older child may still fit
+            break
+        if not end_entry(session, entry_id=entry.id, status="offered", now=now, was=("waiting",)):
+            repo.release_hold(session, unit_id=unit_id, day=day, infant=infant)  # removed meanwhile
+            continue
+        starts_at, _ends = rules.unit_period(day, unit.starts, unit.ends)
+        offer = SeatOffer(entry_id=entry.id, household_pk=entry.household_pk, child_id=entry.child_id,
+                          unit_id=unit_id, day=day, infant=infant, code=_new_code(session, entry.household_pk),
+                          status=OPEN, created_at=now,
+                          expires_at=rules.offer_expiry(now, offer_hours=policy.offer_hours, starts_at=starts_at))
+        session.add(offer)
+        session.flush()
+        seat = texts.SeatFacts(day, unit.starts, unit.ends, facility.name,
+                               english_name(name_en=facility.name_en, reading=facility.reading))
+        outbox.enqueue(session, household=child.household, kind="offer", now=now,
+                       body=texts.seat_offer(seat, until=offer.expires_at, code=offer.code, language=entry.language))
+        audit.record(session, actor="system", action="waitlist.offered", now=now, household_pk=entry.household_pk,
+                     detail={"entry_id": entry.id, "offer_id": offer.id, "unit_id": unit_id})
+        made += 1
+    return made
+
+
+def release(session: Session, offer: SeatOffer, *, entry_status: str, now: dt.datetime) -> None:
+    """After an offer was settled without a booking: end its entry, free its hold, offer the seat on."""
+    # The unit-day's row before the entry's, as everywhere (see the module's docstring).
+    repo.release_hold(session, unit_id=offer.unit_id, day=offer.day, infant=offer.infant)
+    end_entry(session, entry_id=offer.entry_id, status=entry_status, now=now, was=("offered",))
+    fill(session, unit_id=offer.unit_id, day=offer.day, now=now)
+
+
+def pass_on_lapsed(session: Session, *, now: dt.datetime, limit: int = 200) -> int:
+    """The periodic job: lapsed offers pass on, past days leave the list, free seats reach the waiting.
+
+    Run by `serve` and `worker` on every instance: each offer is expired by the one instance whose
+    conditional UPDATE matched it. Returns the number of offers that lapsed.
+    """
+    due = session.scalars(select(SeatOffer).where(SeatOffer.status == OPEN, SeatOffer.expires_at <= now)
+                          .order_by(SeatOffer.expires_at).limit(limit)).all()
+    lapsed = 0
+    for offer in due:
+        if settle(session, offer_id=offer.id, status="expired", now=now):
+            release(session, offer, entry_status="lapsed", now=now)
+            lapsed += 1
+    today = tokyo_date(now)
+    session.execute(update(WaitlistEntry).where(WaitlistEntry.status == "waiting", WaitlistEntry.day <= today)
+                    .values(status="past", ended_at=now).execution_options(synchronize_session=False))
+    # A seat may be free with families waiting: a capacity raised by re-import, a join that raced a cancel.
+    for unit_id, day in session.execute(select(WaitlistEntry.unit_id, WaitlistEntry.day)
+                                        .where(WaitlistEntry.status == "waiting").distinct().limit(limit)).all():
+        fill(session, unit_id=unit_id, day=day, now=now)
+    return lapsed

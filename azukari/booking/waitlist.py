@@ -1,0 +1,144 @@
+"""The waiting list (キャンセル待ち): joining it, taking an offered seat by its code, staff removing an entry.
+
+Never commits. Offers themselves are made and passed on in `booking/offers.py`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import cast
+
+from sqlalchemy import Table, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from azukari.booking import offers, rules, service
+from azukari.booking import repository as repo
+from azukari.booking.facility_names import english_name
+from azukari.booking.models import LIVE_ENTRY, SeatOffer, WaitlistEntry
+from azukari.booking.rules import BookingRefusal
+from azukari.clock import tokyo_date
+from azukari.messaging import outbox, texts
+from azukari.oversight import audit
+from azukari.registration.models import Household
+
+
+@dataclass(frozen=True)
+class Waiting:
+    entry_id: int
+    new: bool  # False: the child was already waiting for that unit and day
+
+
+def full_units(session: Session, *, child_id: int, day: dt.date, now: dt.datetime) -> list[service.UnitOption]:
+    """Units open on `day` with no room for a child of this age, to wait for; none without the rule.
+
+    Like `service.options_for`, it looks at the seats and the child's age only, never at the child's
+    own bookings (invariant 10): whoever asks about that day hears the same full units.
+    """
+    policy = repo.policy(session)
+    child = repo.child_with_household(session, child_id)
+    if not policy.waitlist or child is None:
+        return []
+    if not rules.in_window(day, today=tokyo_date(now), horizon_days=policy.horizon_days) \
+            or not rules.registration_covers(child.household.valid_until(), day):
+        return []
+    infant = rules.is_infant(child.birthdate, day)
+    fee = rules.fee_for(child.birthdate, day, under_1=policy.fee_under_1, from_1=policy.fee_from_1)
+    counters = repo.counters_for(session, day=day)
+    full: list[service.UnitOption] = []
+    for facility, unit in repo.active_units(session):
+        if not rules.is_open(facility.closed_weekdays, day, closed_on_public_holidays=policy.closed_on_public_holidays):
+            continue
+        taken, infants = counters.get(unit.id, (0, 0))
+        if not rules.has_room(booked=taken, infants=infants, capacity=facility.capacity,
+                              infant_capacity=facility.infant_capacity, infant=infant):
+            full.append(service.UnitOption(unit.id, facility.key, facility.name, facility.reading, unit.key,
+                                           unit.starts, unit.ends, fee))
+    return full
+
+
+def join(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel: str, language: str,
+         now: dt.datetime) -> Waiting | BookingRefusal:
+    """Put a child on the waiting list of one unit and day; the text goes to the number on file."""
+    policy = repo.policy(session)
+    child = repo.child_with_household(session, child_id)
+    unit = repo.unit_with_facility(session, unit_id)
+    if not policy.waitlist or child is None or unit is None or not unit.active or not unit.facility.active:
+        return BookingRefusal.NOT_FOUND
+    if not rules.in_window(day, today=tokyo_date(now), horizon_days=policy.horizon_days):
+        return BookingRefusal.OUTSIDE_WINDOW
+    if not rules.registration_covers(child.household.valid_until(), day):
+        return BookingRefusal.EXPIRED_REGISTRATION
+    if not rules.is_open(unit.facility.closed_weekdays, day,
+                         closed_on_public_holidays=policy.closed_on_public_holidays):
+        return BookingRefusal.CLOSED
+    # One live entry per child, unit and day, kept by a partial unique index: a second join (or two
+    # at once) finds the first one instead.
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    values = {"household_pk": child.household_pk, "child_id": child_id, "unit_id": unit_id, "day": day,
+              "status": "waiting", "channel": channel, "language": language, "created_at": now}
+    statement = insert(cast(Table, WaitlistEntry.__table__)).values(**values).on_conflict_do_nothing(
+        index_elements=["child_id", "unit_id", "day"], index_where=LIVE_ENTRY)
+    entry_id = session.execute(statement.returning(WaitlistEntry.id)).scalar_one_or_none()
+    if entry_id is None:
+        existing = session.scalar(select(WaitlistEntry.id).where(
+            WaitlistEntry.child_id == child_id, WaitlistEntry.unit_id == unit_id, WaitlistEntry.day == day,
+            WaitlistEntry.status.in_(("waiting", "offered"))))
+        return Waiting(existing or 0, new=False)
+    seat = texts.SeatFacts(day, unit.starts, unit.ends, unit.facility.name,
+                           english_name(name_en=unit.facility.name_en, reading=unit.facility.reading))
+    outbox.enqueue(session, household=child.household, kind="waiting", body=texts.waiting(seat, language), now=now)
+    audit.record(session, actor=channel, action="waitlist.joined", now=now, household_pk=child.household_pk,
+                 detail={"entry_id": entry_id, "unit_id": unit_id})
+    # A seat may have freed while the caller was choosing: offer it now rather than at the next job.
+    offers.fill(session, unit_id=unit_id, day=day, now=now)
+    return Waiting(entry_id, new=True)
+
+
+# The code alone, or as the offer wrote it ("コード 1234"), full-width digits included.
+_CODE = re.compile(r"^(?:コード|code|代码|코드)?\s*[:：]?\s*([0-9]{4})$", re.IGNORECASE)
+
+
+def accept(session: Session, *, sender: str, code: str, now: dt.datetime) -> service.Booked | None:
+    """A texted code from `sender`: if it is an open offer's to that number on file, book the held seat.
+
+    None for anything else (a wrong code, the code from another number, a lapsed offer): the caller
+    then goes on as if no code had been sent, so nothing is revealed.
+    """
+    typed = _CODE.match(unicodedata.normalize("NFKC", code).strip())
+    if typed is None:
+        return None
+    code = typed.group(1)
+    offer = session.scalar(select(SeatOffer).join(Household, SeatOffer.household_pk == Household.id).where(
+        Household.phone == sender, SeatOffer.code == code, SeatOffer.status == offers.OPEN,
+        SeatOffer.expires_at > now).order_by(SeatOffer.id).limit(1))
+    if offer is None or not offers.settle(session, offer_id=offer.id, status="accepted", now=now):
+        return None
+    entry = session.get(WaitlistEntry, offer.entry_id)
+    language = entry.language if entry is not None else "ja"
+    outcome = service.book(session, child_id=offer.child_id, unit_id=offer.unit_id, day=offer.day, channel="sms",
+                           language=language, now=now, from_hold=True)
+    if isinstance(outcome, service.Booked):
+        offers.end_entry(session, entry_id=offer.entry_id, status="booked", now=now, was=("offered",))
+        return outcome
+    # Refused after all (the child was booked elsewhere meanwhile: the reason went by text): pass it on.
+    offers.release(session, offer, entry_status="lapsed", now=now)
+    return None
+
+
+def remove(session: Session, *, entry_id: int, actor: str, now: dt.datetime) -> bool:
+    """Staff take an entry off the list (audited); an open offer of it is withdrawn and its seat passed on."""
+    entry = session.get(WaitlistEntry, entry_id)
+    if entry is None or entry.status not in ("waiting", "offered"):
+        return False
+    offer = session.scalar(select(SeatOffer).where(SeatOffer.entry_id == entry_id, SeatOffer.status == offers.OPEN))
+    if offer is not None and offers.settle(session, offer_id=offer.id, status="withdrawn", now=now):
+        offers.release(session, offer, entry_status="removed", now=now)
+    elif not offers.end_entry(session, entry_id=entry_id, status="removed", now=now, was=("waiting",)):
+        return False
+    audit.record(session, actor=actor, action="waitlist.removed", now=now, household_pk=entry.household_pk,
+                 detail={"entry_id": entry_id, "unit_id": entry.unit_id})
+    return True
