@@ -31,6 +31,7 @@ class HouseholdBooking:
     fee: int
     live: bool
     channel: str
+    attendance: str | None = None  # the facility's mark (booking/roster.py), None until marked
     name_en: str = ""  # the facility in Latin letters, for English and Korean texts
 
     @property
@@ -48,7 +49,7 @@ def _row(reservation: Reservation, facility: Facility, child: Child) -> Househol
     return HouseholdBooking(reservation.id, reservation.booking_number, reservation.day,
                             tokyo_hhmm(reservation.starts_at), tokyo_hhmm(reservation.ends_at), facility.name,
                             child.name, reservation.fee, reservation.status == repo.LIVE, reservation.channel,
-                            english_name(name_en=facility.name_en, reading=facility.reading))
+                            reservation.attendance, english_name(name_en=facility.name_en, reading=facility.reading))
 
 
 def upcoming(session: Session, *, household_pk: int, now: dt.datetime) -> list[HouseholdBooking]:

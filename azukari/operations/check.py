@@ -16,6 +16,7 @@ from sqlalchemy import Connection, and_, case, create_engine, event, func, selec
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
+from azukari.booking import consistency
 from azukari.booking.models import Facility, Reservation, Unit, UnitDay
 from azukari.db import Database
 from azukari.messaging.models import OutboxMessage
@@ -34,6 +35,7 @@ def problems(database: Database, *, secret_key: str, now: dt.datetime, anchor: s
             return found  # the other checks read tables a missing migration may not have made yet
         found += _counters(session)
         found += _overlaps(session)
+        found += consistency.month_counter_problems(session) + consistency.held_seat_problems(session)
         found += [f"the audit log: {line}" for line in audit.verify_chain(session, secret_key, anchor)]
         found += _outbox(session, now)
     return found
