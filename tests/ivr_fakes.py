@@ -23,6 +23,7 @@ class FakePorts:
     booked: list[int] = field(default_factory=list)
     cases: list[str] = field(default_factory=list)
     reachable: bool = True
+    graded_in: list[str] = field(default_factory=list)  # the language each name was graded in
 
     def today(self) -> dt.date:
         return dt.date(2026, 6, 1)
@@ -33,7 +34,8 @@ class FakePorts:
     def unseal(self, purpose: str, token: str) -> str | None:
         return token.removeprefix("sealed:")[::-1]
 
-    def grade_child_names(self, *, birthdate: dt.date, spoken: str) -> dict[str, str]:
+    def grade_child_names(self, *, birthdate: dt.date, spoken: str, language: str) -> dict[str, str]:
+        self.graded_in.append(language)
         if birthdate != dt.date(2024, 3, 1):
             return {}
         return {str(CHILD): "match" if "陽翔" in spoken else "fail"}
@@ -41,7 +43,8 @@ class FakePorts:
     def grade_addresses(self, *, child_ids: list[int], spoken: str) -> dict[str, str]:
         return {str(c): "match" if "光が丘" in spoken else "fail" for c in child_ids}
 
-    def grade_guardians(self, *, child_ids: list[int], spoken: str) -> dict[str, str]:
+    def grade_guardians(self, *, child_ids: list[int], spoken: str, language: str) -> dict[str, str]:
+        self.graded_in.append(language)
         return {str(c): "match" if "美咲" in spoken else "fail" for c in child_ids}
 
     def decide_by_knowledge(self, *, child_grades: dict[str, str], address_grades: dict[str, str],

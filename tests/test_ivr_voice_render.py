@@ -57,10 +57,15 @@ def test_a_slowed_call_is_read_with_prosody_and_waits_twice_as_long() -> None:
     assert gather.get("timeout") == str(2 * INPUT_TIMEOUT)
 
 
-def test_the_question_comes_before_its_options() -> None:
+def test_the_language_menu_is_one_line_per_language_each_in_its_own_voice_inside_the_gather() -> None:
     root = ET.fromstring(render_voice(ask(State(channel="voice"), "language"), CONTEXT))
-    says = ["".join(s.itertext()) for s in root.iter("Say")]
-    assert says[-2].startswith("日本語は1") and says[-1] == "For English, press 2."
+    gather = root.find("Gather")
+    assert gather is not None and gather.get("numDigits") == "1"
+    lines = [("".join(s.itertext()), s.get("language"), s.get("voice")) for s in gather.iter("Say")]
+    assert lines[-4:] == [("日本語は1を押してください。", "ja-JP", "Polly.Mizuki"),
+                         ("For English, press 2.", "en-US", "Polly.Joanna"),
+                         ("中文服务请按3。", "cmn-CN", "Polly.Zhiyu"),
+                         ("한국어는 4번을 누르세요.", "ko-KR", "Polly.Seoyeon")]
 
 
 def test_the_address_is_heard_with_the_registrys_own_towns_as_hints(database: Database) -> None:

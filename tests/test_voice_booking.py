@@ -38,12 +38,12 @@ def _numbers(database: Database) -> list[str]:
     return [n for m in outbox(database) for g in BOOKING_NUMBER.findall(m.body) for n in g if n]
 
 
-def test_a_call_is_greeted_and_asked_for_its_language_in_japanese_and_english(client: TestClient) -> None:
+def test_a_call_is_greeted_and_asked_for_its_language_in_each_of_the_four(client: TestClient) -> None:
     phone = Phone(client)
     phone.start()
     assert phone.step == "language"
     languages = {say.get("language") for say in phone.current.iter("Say")}  # type: ignore[union-attr]
-    assert languages == {"ja-JP", "en-US"}
+    assert languages == {"ja-JP", "en-US", "cmn-CN", "ko-KR"}
 
 
 def test_a_caller_from_another_number_books_and_the_confirmation_goes_to_the_number_on_file(

@@ -8,6 +8,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from azukari.booking import repository as repo
+from azukari.booking.facility_names import english_name
 from azukari.booking.models import Facility, Reservation
 from azukari.clock import tokyo_date, tokyo_hhmm
 from azukari.messaging.texts import BookingFacts
@@ -31,10 +32,12 @@ class HouseholdBooking:
     live: bool
     channel: str
     attendance: str | None = None  # the facility's mark (booking/roster.py), None until marked
+    name_en: str = ""  # the facility in Latin letters, for English and Korean texts
 
     @property
     def facts(self) -> BookingFacts:
-        return BookingFacts(self.booking_number, self.day, self.starts, self.ends, self.facility_name, self.fee)
+        return BookingFacts(self.booking_number, self.day, self.starts, self.ends, self.facility_name, self.fee,
+                            self.name_en)
 
 
 def _bookings(household_pk: int) -> Select[Reservation, Facility, Child]:
@@ -46,7 +49,7 @@ def _row(reservation: Reservation, facility: Facility, child: Child) -> Househol
     return HouseholdBooking(reservation.id, reservation.booking_number, reservation.day,
                             tokyo_hhmm(reservation.starts_at), tokyo_hhmm(reservation.ends_at), facility.name,
                             child.name, reservation.fee, reservation.status == repo.LIVE, reservation.channel,
-                            reservation.attendance)
+                            reservation.attendance, english_name(name_en=facility.name_en, reading=facility.reading))
 
 
 def upcoming(session: Session, *, household_pk: int, now: dt.datetime) -> list[HouseholdBooking]:

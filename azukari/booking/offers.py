@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from azukari.booking import repository as repo
 from azukari.booking import rules
+from azukari.booking.facility_names import english_name
 from azukari.booking.models import BookingPolicy, SeatOffer, Unit, WaitlistEntry
 from azukari.clock import tokyo_date
 from azukari.messaging import outbox, texts
@@ -138,7 +139,8 @@ def fill(session: Session, *, unit_id: int, day: dt.date, now: dt.datetime) -> l
                           expires_at=rules.offer_expiry(now, offer_hours=policy.offer_hours, starts_at=starts_at))
         session.add(offer)
         session.flush()
-        seat = texts.SeatFacts(day, unit.starts, unit.ends, facility.name)
+        seat = texts.SeatFacts(day, unit.starts, unit.ends, facility.name,
+                               english_name(name_en=facility.name_en, reading=facility.reading))
         outbox.enqueue(session, household=child.household, kind="offer", now=now,
                        body=texts.seat_offer(seat, until=offer.expires_at, code=offer.code, language=entry.language))
         made.append(Offered(entry.household_pk, entry.id, offer.id, unit_id))

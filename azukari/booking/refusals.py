@@ -11,6 +11,7 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from azukari.booking import repository as repo
+from azukari.booking.facility_names import english_name
 from azukari.booking.rules import REASON_BY_TEXT, BookingRefusal
 from azukari.messaging import outbox, texts
 
@@ -25,6 +26,7 @@ def text_reason(session: Session, *, refusal: BookingRefusal, child_id: int, uni
     if child is None or unit is None:
         return False
     body = texts.refused_booking(day=day, starts=unit.starts, ends=unit.ends, facility_name=unit.facility.name,
-                                 reason=refusal.value, language=language)
+                                 reason=refusal.value, language=language,
+                                 name_en=english_name(name_en=unit.facility.name_en, reading=unit.facility.reading))
     outbox.enqueue(session, household=child.household, kind="notice", body=body, now=now)
     return True

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from azukari.booking import listings, offers, refusals, rules
 from azukari.booking import repository as repo
+from azukari.booking.facility_names import english_name
 from azukari.booking.models import BookingPolicy, Facility, Reservation
 from azukari.booking.rules import BookingRefusal
 from azukari.clock import tokyo_date, tokyo_hhmm
@@ -30,7 +31,7 @@ class UnitOption:
     ends: str
     fee: int
     short_name: str = ""   # what prompts say after the first mention (contract §4); "" when none
-    name_en: str = ""      # the English name; "" when none
+    name_en: str = ""      # the name in Latin letters: `name_en`, else the romanised reading (latin_name)
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def options_for(session: Session, *, child_id: int, day: dt.date,
                           infant_capacity=facility.infant_capacity, infant=infant):
             options.append(UnitOption(unit.id, facility.key, facility.name, facility.reading, unit.key,
                                       unit.starts, unit.ends, fee, facility.short_name or "",
-                                      facility.name_en or ""))
+                                      latin_name(facility)))
     if not any_open:
         return BookingRefusal.CLOSED
     return options or BookingRefusal.FULL
@@ -149,7 +150,7 @@ def _book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channe
               "unit_id": unit_id, "day": day, "starts_at": starts_at, "ends_at": ends_at, "infant": infant,
               "fee": fee, "status": repo.LIVE, "channel": channel, "language": language, "created_at": now}
     reservation_id, number = _insert_reservation(session, values)
-    facts = BookingFacts(number, day, unit.starts, unit.ends, facility.name, fee)
+    facts = BookingFacts(number, day, unit.starts, unit.ends, facility.name, fee, latin_name(facility))
     outbox.enqueue(session, household=child.household, kind="confirmation",
                    body=texts.confirmation(facts, language), now=now, reservation_id=reservation_id)
     audit.record(session, actor=channel, action="booking.created", now=now, household_pk=child.household_pk,
@@ -233,7 +234,12 @@ def upcoming(session: Session, *, household_pk: int, now: dt.datetime) -> list[B
 def facts_of(reservation: Reservation, facility: Facility) -> BookingFacts:
     """What a text may say about a stored booking (listings, reminders), at the times it was booked for."""
     return BookingFacts(reservation.booking_number, reservation.day, tokyo_hhmm(reservation.starts_at),
-                        tokyo_hhmm(reservation.ends_at), facility.name, reservation.fee)
+                        tokyo_hhmm(reservation.ends_at), facility.name, reservation.fee, latin_name(facility))
+
+
+def latin_name(facility: Facility) -> str:
+    """What English (and Korean) prompts and texts call the facility (`facility_names.english_name`)."""
+    return english_name(name_en=facility.name_en, reading=facility.reading)
 
 
 def text_my_bookings(session: Session, *, household_pk: int, language: str, now: dt.datetime) -> int:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from azukari.booking import offers, rules, service
 from azukari.booking import repository as repo
+from azukari.booking.facility_names import english_name
 from azukari.booking.models import LIVE_ENTRY, SeatOffer, WaitlistEntry
 from azukari.booking.rules import BookingRefusal
 from azukari.clock import tokyo_date
@@ -87,7 +88,8 @@ def join(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel
             WaitlistEntry.child_id == child_id, WaitlistEntry.unit_id == unit_id, WaitlistEntry.day == day,
             WaitlistEntry.status.in_(("waiting", "offered"))))
         return Waiting(existing or 0, new=False)
-    seat = texts.SeatFacts(day, unit.starts, unit.ends, unit.facility.name)
+    seat = texts.SeatFacts(day, unit.starts, unit.ends, unit.facility.name,
+                           english_name(name_en=unit.facility.name_en, reading=unit.facility.reading))
     outbox.enqueue(session, household=child.household, kind="waiting", body=texts.waiting(seat, language), now=now)
     # A seat may have freed while the caller was choosing: offer it now rather than at the next job.
     made = offers.fill(session, unit_id=unit_id, day=day, now=now)

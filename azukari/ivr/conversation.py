@@ -7,11 +7,12 @@ import dataclasses
 from azukari.ivr import booking_flow, verify_flow
 from azukari.ivr.handoff import staff_requested, trouble
 from azukari.ivr.parsing import (
+    chosen_language,
     clean_digits,
     clean_speech,
+    first_language,
     is_end_word,
     parse_cancel,
-    wants_english,
     wants_menu,
     wants_staff,
 )
@@ -82,7 +83,7 @@ def _sms(state: State, event: Event, ports: Ports) -> Reply:
         return reask(state, Line("booked")) if state.step else Reply(state.language, lines=(Line("booked"),))
     if not state.step:
         # Contract §5.2: the first message, whatever it says, is answered with the first question.
-        state.language = "en" if wants_english(body) else "ja"
+        state.language = first_language(body)
         _remember_cancel(state, body, ports)
         return ask(state, "child_name", Line("sms_welcome"))
     if is_end_word(body):
@@ -95,11 +96,9 @@ def _sms(state: State, event: Event, ports: Ports) -> Reply:
     if _remember_cancel(state, body, ports):
         # 取消 <番号>: straight to "cancel it?" once verified; before that, the questions go on.
         return ask(state, "cancel_confirm") if state.verified else reask(state)
-    if body.lower() in ("en", "english"):
-        state.language = "en"
-        return reask(state)
-    if body in ("日本語", "JA", "ja"):
-        state.language = "ja"
+    language = chosen_language(body)
+    if language is not None:
+        state.language = language  # EN, 中文/ZH, 한국어/KO, 日本語/JA: the same question, in that language
         return reask(state)
     if not body:
         return trouble(state, ports)

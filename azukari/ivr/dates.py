@@ -28,7 +28,8 @@ _KANJI_NUMERAL = re.compile(r"[〇一二三四五六七八九十百千]+")
 _WEEKDAYS_JA = "月火水木金土日"
 _WEEKDAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _RELATIVE = {"あした": 1, "明日": 1, "あす": 1, "tomorrow": 1, "あさって": 2, "明後日": 2,
-             "dayaftertomorrow": 2, "thedayaftertomorrow": 2, "きょう": 0, "今日": 0, "today": 0}
+             "dayaftertomorrow": 2, "thedayaftertomorrow": 2, "きょう": 0, "今日": 0, "today": 0,
+             "明天": 1, "后天": 2, "今天": 0, "내일": 1, "모레": 2, "오늘": 0}
 _WEEKDAY_JA = re.compile(r"(来週|今週|今度)?(の)?([月火水木金土日])(曜日?)?(に|で)?")
 _WEEKDAY_EN = re.compile(r"(next|this)?(mon|tue|wed|thu|fri|sat|sun)[a-z]*")
 _WEEKDAY_KANA = {"げつ": "月", "か": "火", "すい": "水", "もく": "木", "きん": "金", "ど": "土", "にち": "日"}

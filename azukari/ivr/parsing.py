@@ -8,6 +8,7 @@ import unicodedata
 from japanera import ERA_DATA_GENERAL
 
 from azukari.ivr.dates import arabic_numerals
+from azukari.ivr.replies import Language
 
 # Era (和暦) start dates come from japanera (maintained; its table will gain the era after 令和),
 # limited to the eras of the Gregorian calendar that a parent or a child can be born in.
@@ -31,11 +32,20 @@ _MD_COMPACT = re.compile(r"(\d{2})(\d{2})")
 _WEEKDAY_SUFFIX = re.compile(r"[(（]?([月火水木金土日](曜日?)?|mon|tue|wed|thu|fri|sat|sun)[a-z]*[)）]?$",
                              re.IGNORECASE)
 
-_YES = {"はい", "ハイ", "はーい", "1", "yes", "y", "ok", "okay", "お願いします", "おねがいします"}
-_NO = {"いいえ", "イイエ", "いえ", "いや", "2", "no", "n", "nope"}
-_END = {"終了", "しゅうりょう", "おわり", "終わり", "終り", "オワリ", "end", "stop", "quit"}
-_STAFF = {"職員", "しょくいん", "スタッフ", "すたっふ", "staff", "0", "職員と話したい", "職員をお願いします"}
-_MENU = {"メニュ", "めにゅ", "menu"}  # the trailing ー is dropped with the punctuation (_TRAILING)
+# Each set holds the words of every language a conversation may be in (ja, en, zh, ko).
+_YES = {"はい", "ハイ", "はーい", "1", "yes", "y", "ok", "okay", "お願いします", "おねがいします",
+        "是", "是的", "好", "好的", "确认", "네", "예", "좋아요"}
+_NO = {"いいえ", "イイエ", "いえ", "いや", "2", "no", "n", "nope", "否", "不", "不是", "不要",
+       "아니요", "아니오", "아뇨"}
+_END = {"終了", "しゅうりょう", "おわり", "終わり", "終り", "オワリ", "end", "stop", "quit", "结束", "종료"}
+_STAFF = {"職員", "しょくいん", "スタッフ", "すたっふ", "staff", "0", "職員と話したい", "職員をお願いします",
+          "工作人员", "직원"}
+_MENU = {"メニュ", "めにゅ", "menu", "菜单", "메뉴"}  # the trailing ー is dropped with the punctuation (_TRAILING)
+# Contract §5.2 has EN; the other languages are chosen the same way, by their name or code.
+_LANGUAGE_WORDS: dict[str, Language] = {
+    "ja": "ja", "日本語": "ja", "にほんご": "ja", "en": "en", "english": "en", "zh": "zh", "中文": "zh",
+    "汉语": "zh", "普通话": "zh", "chinese": "zh", "ko": "ko", "한국어": "ko", "한국말": "ko", "korean": "ko"}
+_HANGUL = re.compile("[\uac00-\ud7a3]")
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
 
 
@@ -103,13 +113,29 @@ def wants_menu(text: str) -> bool:
     return _word(text) in _MENU
 
 
-_CANCEL = re.compile(r"(?:取消し?|取り消し|とりけし|キャンセル|cancel)[\s:：]*([0-9][0-9\s\-]*)", re.IGNORECASE)
+_CANCEL = re.compile(r"(?:取消し?|取り消し|とりけし|キャンセル|cancel|취소)[\s:：]*([0-9][0-9\s\-]*)", re.IGNORECASE)
 
 
 def parse_cancel(text: str) -> str | None:
     """`取消 51369263` (or 取り消し/キャンセル/CANCEL): the booking number to cancel, else None."""
     match = _CANCEL.fullmatch(_TRAILING.sub("", clean_speech(text, 60)))
     return parse_number(match.group(1)) if match else None
+
+
+def chosen_language(text: str) -> Language | None:
+    """`EN`, `中文`/`ZH`, `한국어`/`KO`, `日本語`/`JA` alone: the language the parent asks for; else None."""
+    return _LANGUAGE_WORDS.get(_word(text))
+
+
+def first_language(text: str) -> Language:
+    """The language of a conversation's first text: one asked for by name, else Korean for Hangul, English
+    for mostly Latin letters, else Japanese (Chinese characters alone cannot be told from Japanese)."""
+    chosen = chosen_language(text)
+    if chosen is not None:
+        return chosen
+    if _HANGUL.search(text):
+        return "ko"
+    return "en" if wants_english(text) else "ja"
 
 
 def wants_english(text: str) -> bool:
@@ -154,9 +180,18 @@ def _full_date(compact: str) -> dt.date | None:
     return None
 
 
+# Korean writes 2024년 5월 1일 and Mandarin says 5月1号: after a number these are 年, 月 and 日.
+_DATE_UNITS = re.compile(r"(\d)\s*(년|월|일|号|號)")
+_AS_KANJI_UNIT = {"년": "年", "월": "月", "일": "日", "号": "日", "號": "日"}
+
+
+def _date_text(text: str) -> str:
+    return _compact(_DATE_UNITS.sub(lambda m: m.group(1) + _AS_KANJI_UNIT[m.group(2)], clean_speech(text, 40)))
+
+
 def parse_birthdate(text: str) -> dt.date | None:
-    """A full date: 20240501, 2024/5/1, 2024年5月1日, 令和6年5月1日, R6.5.1, 令和六年五月一日, にせんにじゅうよねん…"""
-    compact = _compact(text)
+    """A full date: 20240501, 2024/5/1, 2024年5月1日, 令和6年5月1日, R6.5.1, 令和六年五月一日, 2024년 5월 1일…"""
+    compact = _date_text(text)
     return _full_date(compact) or _full_date(_compact(arabic_numerals(compact)))
 
 
@@ -165,7 +200,7 @@ def parse_sms_date(text: str) -> tuple[int, int] | dt.date | None:
 
     Relative days (あした, 来週の月曜日) need today: see `dates.relative_day`.
     """
-    compact = _compact(text)
+    compact = _date_text(text)
     spoken = _compact(arabic_numerals(compact))
     for candidate in dict.fromkeys((compact, _WEEKDAY_SUFFIX.sub("", compact), spoken,
                                     _WEEKDAY_SUFFIX.sub("", spoken))):

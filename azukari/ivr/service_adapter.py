@@ -51,16 +51,16 @@ class ServiceAdapter:
     def unseal(self, purpose: str, token: str) -> str | None:
         return self.sealer.unseal(purpose, token)
 
-    def grade_child_names(self, *, birthdate: dt.date, spoken: str) -> dict[str, str]:
-        grades = verification.grade_child_names(self.session, birthdate=birthdate, spoken=spoken)
+    def grade_child_names(self, *, birthdate: dt.date, spoken: str, language: str) -> dict[str, str]:
+        grades = verification.grade_child_names(self.session, birthdate=birthdate, spoken=spoken, language=language)
         return {str(k): v for k, v in grades.items()}
 
     def grade_addresses(self, *, child_ids: list[int], spoken: str) -> dict[str, str]:
         grades = verification.grade_addresses(self.session, child_ids=child_ids, spoken=spoken)
         return {str(k): v for k, v in grades.items()}
 
-    def grade_guardians(self, *, child_ids: list[int], spoken: str) -> dict[str, str]:
-        grades = verification.grade_guardians(self.session, child_ids=child_ids, spoken=spoken)
+    def grade_guardians(self, *, child_ids: list[int], spoken: str, language: str) -> dict[str, str]:
+        grades = verification.grade_guardians(self.session, child_ids=child_ids, spoken=spoken, language=language)
         return {str(k): v for k, v in grades.items()}
 
     def decide_by_knowledge(self, *, child_grades: dict[str, str], address_grades: dict[str, str],

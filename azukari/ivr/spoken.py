@@ -1,10 +1,9 @@
-"""Dates, times, fees and facility names as a caller hears them (or a parent reads them)."""
+"""Dates, times, fees and facility names as a caller hears them (or a parent reads them), in four languages."""
 from __future__ import annotations
 
 import datetime as dt
 
-import jaconv
-
+from azukari.booking.facility_names import GENERIC_READINGS
 from azukari.ivr.replies import Channel, Language
 from azukari.ivr.state import Option
 from azukari.settings import StaffHours
@@ -14,11 +13,19 @@ _WEEKDAYS_JA_SHORT = "月火水木金土日"
 _WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
               "October", "November", "December")
-_READING_SUFFIXES = ("こどもかていしえんせんたー", "こそだてしえんせんたー", "ほいくえん", "せんたー")
+_WEEKDAYS_ZH = "一二三四五六日"   # 星期一 said, 周一 written
+_WEEKDAYS_KO = "월화수목금토일"   # 월요일 said, (월) written
 
 
 def day_words(day: dt.date, language: Language, channel: Channel) -> str:
-    """12月3日 木曜日 (spoken) or 12月3日(木) (text); Thursday, December 3 / Thu 12/3."""
+    """12月3日 木曜日 / 12月3日(木) (text); Thursday, December 3 / Thu 12/3; 12月3日 星期四; 12월 3일 목요일."""
+    weekday = day.weekday()
+    if language == "zh":
+        return f"{day.month}月{day.day}日(周{_WEEKDAYS_ZH[weekday]})" if channel == "sms" else \
+            f"{day.month}月{day.day}日 星期{_WEEKDAYS_ZH[weekday]}"
+    if language == "ko":
+        return f"{day.month}월 {day.day}일({_WEEKDAYS_KO[weekday]})" if channel == "sms" else \
+            f"{day.month}월 {day.day}일 {_WEEKDAYS_KO[weekday]}요일"
     if language == "en":
         if channel == "sms":
             return f"{_WEEKDAYS_EN[day.weekday()][:3]} {day.month}/{day.day}"
@@ -44,17 +51,44 @@ def _half(hour: int) -> str:
     return "午前" if hour < 12 else "午後"
 
 
+# Each Asian language's clock: (morning, afternoon, hour word, minute word, noon said as).
+_CLOCKS = {"ja": ("午前", "午後", "時", "分", ""), "zh": ("上午", "下午", "点", "分", "中午"),
+           "ko": ("오전 ", "오후 ", "시", "분", "낮 ")}
+
+
+def _clock(hour: int, minute: int, language: Language, *, with_half: bool) -> str:
+    """午前9時30分 / 上午9点30分 / 오전 9시 30분; 12:00 is noon (12時, 中午12点), 24:00 the night's 12."""
+    morning, afternoon, hour_word, minute_word, noon = _CLOCKS[language]
+    if not with_half:
+        half = ""
+    elif (hour, minute) == (12, 0) and noon:
+        half = noon
+    else:
+        half = morning if hour < 12 else afternoon
+    shown = hour if hour <= 12 else hour - 12
+    minutes = (" " if language == "ko" else "") + f"{minute}{minute_word}" if minute else ""
+    return f"{half}{shown}{hour_word}{minutes}"
+
+
+def _span(h1: int, m1: int, h2: int, m2: int, language: Language, *, noon_bare: bool = True) -> str:
+    """From one time to another; the end names its half of the day only where it differs from the start's."""
+    same_half = _half(h1) == _half(h2) or ((h2, m2) == (12, 0) and noon_bare)
+    start, end = _clock(h1, m1, language, with_half=True), _clock(h2, m2, language, with_half=not same_half)
+    if language == "zh":
+        return f"{start}到{end}"
+    if language == "ko":
+        return f"{start}부터 {end}까지"
+    return f"{start}から{end}"
+
+
 def time_words(starts: str, ends: str, language: Language, channel: Channel) -> str:
-    """09:00-12:00 as 午前9時から12時, 13:00-16:00 as 午後1時から4時; 9 AM to 12 PM in English."""
+    """09:00-12:00 as 午前9時から12時, 13:00-16:00 as 午後1時から4時; 9 AM to 12 PM; 上午9点到12点; 오전 9시부터…"""
     if channel == "sms":
         return f"{starts}-{ends}"
     (h1, m1), (h2, m2) = _hm(starts), _hm(ends)
     if language == "en":
         return f"{_en_clock(h1, m1)} to {_en_clock(h2, m2)}"
-    start = _ja_clock(h1, m1, half=_half(h1))
-    same_half = _half(h1) == _half(h2) or (h2, m2) == (12, 0)
-    end = _ja_clock(h2, m2, half=None if same_half else _half(h2))
-    return f"{start}から{end}"
+    return _span(h1, m1, h2, m2, language)
 
 
 def _en_clock(hour: int, minute: int) -> str:
@@ -64,17 +98,20 @@ def _en_clock(hour: int, minute: int) -> str:
 
 
 def fee_words(fee: int, language: Language) -> str:
-    return f"{fee:,} yen" if language == "en" else f"{fee:,}円"
+    return {"en": f"{fee:,} yen", "zh": f"{fee:,}日元", "ko": f"{fee:,}엔"}.get(language, f"{fee:,}円")
 
 
 def facility_words(option: Option, language: Language, channel: Channel, *, full: bool = False) -> str:
     """How a facility is named: its short name (or, `full`, its whole name) — its reading on a Japanese call.
 
     Contract §4: the short name after the first mention and in lists; English always `name_en`
-    (else a romanised reading), as English speech cannot read kanji.
+    (else a romanised reading), as English speech cannot read kanji. Chinese and Korean calls say
+    the Latin name too: Mandarin and Korean voices cannot read kana, and the place is known by its
+    Japanese sound (Hikarigaoka), not by a Chinese reading of its characters. A Chinese text
+    writes the Japanese name, as it stands on the sign; a Korean text the Latin one.
     """
-    if language == "en":
-        return option.name_en or english_place(option.facility_reading) or f"centre {option.facility_key}"
+    if language in ("en", "ko") or (language == "zh" and channel == "voice"):
+        return option.name_en or option.short_name or option.facility_name
     if channel == "sms":
         return option.facility_name if full or not option.short_name else option.short_name
     if full or not option.short_name:
@@ -87,7 +124,7 @@ def common_suffix(option: Option) -> str:
     if not option.short_name or not option.facility_name.startswith(option.short_name):
         return ""
     reading = option.facility_reading
-    return next((s for s in _READING_SUFFIXES if reading.endswith(s) and len(reading) > len(s)), "")
+    return next((s for s in GENERIC_READINGS if reading.endswith(s) and len(reading) > len(s)), "")
 
 
 def _short_reading(option: Option) -> str:
@@ -98,34 +135,27 @@ def _short_reading(option: Option) -> str:
 
 
 def hours_words(hours: StaffHours, language: Language) -> str:
-    """STAFF_HOURS as said: 平日の午前8時30分から午後5時15分 / weekdays, 8:30 AM to 5:15 PM."""
+    """STAFF_HOURS as said: 平日の午前8時30分から午後5時15分 / weekdays, 8:30 AM to 5:15 PM / 工作日… / 평일…."""
     days = (hours.first_day, hours.last_day)
+    every_day, weekdays = (days[1] - days[0]) % 7 == 6, days == (0, 4)
     whole_day = (hours.opens, hours.closes) == (0, 24 * 60)
+    (h1, m1), (h2, m2) = divmod(hours.opens, 60), divmod(hours.closes, 60)
     if language == "en":
         names = _WEEKDAYS_EN
-        when = ("every day" if (days[1] - days[0]) % 7 == 6 else "weekdays" if days == (0, 4)
-                else f"{names[days[0]]} to {names[days[1]]}")
+        when = "every day" if every_day else "weekdays" if weekdays else f"{names[days[0]]} to {names[days[1]]}"
         if whole_day:
             return f"{when}, at any hour"
-        opens, closes = divmod(hours.opens, 60), divmod(hours.closes, 60)
-        return f"{when}, {_en_clock(*opens)} to {_en_clock(*closes)}"
-    when = ("毎日" if (days[1] - days[0]) % 7 == 6 else "平日" if days == (0, 4)
-            else f"{_WEEKDAYS_JA[days[0]]}から{_WEEKDAYS_JA[days[1]]}")
+        return f"{when}, {_en_clock(h1, m1)} to {_en_clock(h2, m2)}"
+    if language == "zh":
+        when = ("每天" if every_day else "工作日" if weekdays
+                else f"星期{_WEEKDAYS_ZH[days[0]]}到星期{_WEEKDAYS_ZH[days[1]]}")
+        return f"{when}24小时" if whole_day else f"{when}{_span(h1, m1, h2, m2, 'zh', noon_bare=False)}"
+    if language == "ko":
+        when = ("매일" if every_day else "평일" if weekdays
+                else f"{_WEEKDAYS_KO[days[0]]}요일부터 {_WEEKDAYS_KO[days[1]]}요일까지")
+        return f"{when} 24시간" if whole_day else f"{when} {_span(h1, m1, h2, m2, 'ko', noon_bare=False)}"
+    when = ("毎日" if every_day else "平日" if weekdays else f"{_WEEKDAYS_JA[days[0]]}から{_WEEKDAYS_JA[days[1]]}")
     if whole_day:
         return f"{when}、24時間"
-    (h1, m1), (h2, m2) = divmod(hours.opens, 60), divmod(hours.closes, 60)
     noon = (h2, m2) == (12, 0)  # 12時, not 午後12時 (that is midnight)
     return f"{when}の{_ja_clock(h1, m1, half=_half(h1))}から{_ja_clock(h2, m2, half=None if noon else _half(h2))}"
-
-
-def english_place(reading: str) -> str:
-    """ひかりがおかこどもかていしえんせんたー → Hikarigaoka centre (English TTS cannot read kanji)."""
-    place = reading
-    for suffix in _READING_SUFFIXES:
-        if place.endswith(suffix) and len(place) > len(suffix):
-            place = place[: -len(suffix)]
-            break
-    romaji = str(jaconv.kana2alphabet(jaconv.kata2hira(place))).replace("-", "")
-    if not romaji.isascii() or not romaji:
-        return ""
-    return f"{romaji.capitalize()} centre"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from azukari.booking.service import UnitOption
-from azukari.ivr.replies import Channel, Language
+from azukari.ivr.replies import LANGUAGE_KEYS, Channel, Language
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class State:
         return (all(type(n) is int for n in counters) and all(i is None or type(i) is int for i in ids)
                 and type(self.slow) is bool and type(self.menu_shown) is bool
                 and isinstance(self.named, list) and all(type(k) is int for k in self.named)
-                and self.language in ("ja", "en") and isinstance(self.step, str) and isinstance(self.day, str)
+                and self.language in LANGUAGE_KEYS.values() and isinstance(self.step, str) and isinstance(self.day, str)
                 and all(isinstance(d, dict) for d in (self.sealed, self.child_grades, self.address_grades,
                                                        self.guardian_grades)))
 

@@ -8,7 +8,7 @@ from azukari.ivr.handoff import to_staff, trouble
 from azukari.ivr.parsing import parse_birthdate
 from azukari.ivr.ports import Ports
 from azukari.ivr.questions import ask
-from azukari.ivr.replies import Line, Reply
+from azukari.ivr.replies import LANGUAGE_KEYS, Line, Reply
 from azukari.ivr.state import State, Verdict
 
 Handler = Callable[[State, str, Ports], Reply]
@@ -17,9 +17,9 @@ _NAME_LIMIT = 100  # no name or address is longer; the rest of a 10 kB "answer" 
 
 
 def _language(state: State, answer: str, ports: Ports) -> Reply:
-    if answer not in ("1", "2"):
+    if answer not in LANGUAGE_KEYS:
         return trouble(state, ports)
-    state.language = "ja" if answer == "1" else "en"
+    state.language = LANGUAGE_KEYS[answer]
     # The keys that work everywhere are said once, here, not before every question.
     return ask(state, "id_choice", Line("keys_help"))
 
@@ -86,7 +86,8 @@ def _birthdate(state: State, answer: str, ports: Ports) -> Reply:
                                      pin=_unsealed(state, "pin", ports), birthdate=birthdate)
         return _decided(state, verdict, ports)
     state.child_grades = ports.grade_child_names(birthdate=birthdate,
-                                                 spoken=_unsealed(state, "child_name", ports))
+                                                 spoken=_unsealed(state, "child_name", ports),
+                                                 language=state.language)
     return ask(state, "address")
 
 
@@ -111,7 +112,8 @@ def _address(state: State, answer: str, ports: Ports) -> Reply:
 
 
 def _guardian_name(state: State, answer: str, ports: Ports) -> Reply:
-    state.guardian_grades = ports.grade_guardians(child_ids=_candidates(state), spoken=answer[:_NAME_LIMIT])
+    state.guardian_grades = ports.grade_guardians(child_ids=_candidates(state), spoken=answer[:_NAME_LIMIT],
+                                                  language=state.language)
     verdict = ports.decide_by_knowledge(child_grades=state.child_grades, address_grades=state.address_grades,
                                         guardian_grades=state.guardian_grades)
     return _decided(state, verdict, ports)

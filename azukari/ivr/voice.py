@@ -6,10 +6,18 @@ from dataclasses import dataclass
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from azukari.ivr.prompts import CATALOGUES, text
-from azukari.ivr.replies import Ask, Language, Line, Reply
+from azukari.ivr.replies import LANGUAGE_KEYS, Ask, Language, Line, Reply
 
-# Twilio <Say> voices and recognition languages. Amazon Polly's Mizuki reads Japanese well.
-_SPEAK = {"ja": ("ja-JP", "Polly.Mizuki"), "en": ("en-US", "Polly.Joanna")}
+# Twilio <Say> language and Amazon Polly voice per language. Mizuki reads Japanese well; Zhiyu is
+# Polly's Mandarin voice (cmn-CN), Seoyeon its Korean one (ko-KR).
+_SPEAK = {"ja": ("ja-JP", "Polly.Mizuki"), "en": ("en-US", "Polly.Joanna"), "zh": ("cmn-CN", "Polly.Zhiyu"),
+          "ko": ("ko-KR", "Polly.Seoyeon")}
+# What speech is recognised as (Google's BCP-47 codes, which <Gather language> takes): Mandarin in
+# simplified characters is cmn-Hans-CN, the form identity/hanzi.py compares in any of its scripts.
+_HEAR = {"ja": "ja-JP", "en": "en-US", "zh": "cmn-Hans-CN", "ko": "ko-KR"}
+# A registered address is matched in Japanese script or romaji only (docs/benchmarks.md): Chinese and
+# Korean callers are asked to say it in Japanese, and it is heard as Japanese.
+_HEARD_IN_JAPANESE = frozenset({("zh", "address"), ("ko", "address")})
 # Google's v2 telephony model recognises ja-JP on 8 kHz phone audio (Twilio's `speechModel`).
 SPEECH_MODEL = "googlev2_telephony"
 SPEECH_TIMEOUT = 2    # seconds of quiet that end an answer; an integer, as googlev2 needs
@@ -63,7 +71,8 @@ def _gather(response: VoiceResponse, ask: Ask, reply: Reply, action: str) -> Gat
     # Keys are always heard, even where words are asked for: 0, * and # work at every step.
     options["input"] = "dtmf speech" if ask.input != "dtmf" else "dtmf"
     if ask.input != "dtmf":
-        options.update(language=_SPEAK[reply.language][0], speech_model=SPEECH_MODEL,
+        heard = "ja" if (reply.language, ask.step) in _HEARD_IN_JAPANESE else reply.language
+        options.update(language=_HEAR[heard], speech_model=SPEECH_MODEL,
                        speech_timeout=SPEECH_TIMEOUT * factor, profanity_filter=False, action_on_empty_result=False)
         if ask.hints:
             options["hints"] = ",".join(ask.hints)
@@ -83,9 +92,12 @@ def render_voice(reply: Reply, context: CallContext) -> str:
         action = f"{context.base_url}/twilio/voice/{step}?t={context.turn}"
         with _gather(response, reply.ask, reply, action) as gather:
             _say_all(gather, sentences, reply.language, slow=reply.slow)
-            if step == "language" and reply.language == "ja":
-                _say_all(gather, [text(Line("language.english"), language="en", channel="voice")], "en",
-                         slow=reply.slow)
+            if step == "language":
+                # One short line per language, each in its own language and voice (§5.1), after the
+                # Japanese greeting: a Japanese caller can press 1 at once, as the prompts are in the <Gather>.
+                for language in LANGUAGE_KEYS.values():
+                    _say_all(gather, [text(Line("language.self"), language=language, channel="voice")], language,
+                             slow=reply.slow)
         # Silence falls through the <Gather>: come back to the same step, marked, to re-ask.
         response.redirect(f"{action}&silence=1", method="POST")
     elif reply.transfer and context.staff_number:

@@ -1,7 +1,10 @@
-"""The texts of outbound SMS (contract §6), within Japanese carriers' rules.
+"""The texts of outbound SMS (contract §6), within Japanese carriers' rules, in the conversation's language.
 
 Carriers refuse phone numbers in the text, and a message may be at most 134 characters
 (two UCS-2 segments of 67). Facility names are shortened to fit, never the booking number.
+English and Korean texts name a facility in Latin letters (`name_en`, else its romanised reading:
+`booking.facility_names`), so an English text carries no Japanese script; Japanese and Chinese
+texts use its Japanese name, which a Chinese reader reads as it stands on the facility's sign.
 """
 from __future__ import annotations
 
@@ -14,8 +17,9 @@ MAX_CHARS = 134
 # Room left for the facility in the longest template (an English confirmation); the place name
 # that parents know a facility by is far shorter than this.
 FACILITY_MAX_CHARS = 20
-_WEEKDAYS_JA = "月火水木金土日"
+_WEEKDAYS = {"ja": "月火水木金土日", "zh": "一二三四五六日", "ko": "월화수목금토일"}
 _WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_LATIN_NAMED = ("en", "ko")
 
 
 @dataclass(frozen=True)
@@ -28,12 +32,22 @@ class BookingFacts:
     ends: str
     facility_name: str
     fee: int
+    name_en: str = ""  # the facility in Latin letters (`facility_names.english_name`); "" when it has none
+
+
+def _lang(language: str) -> str:
+    return language if language in ("en", "zh", "ko") else "ja"
 
 
 def _day(day: dt.date, language: str) -> str:
-    if language == "en":
+    lang = _lang(language)
+    if lang == "en":
         return f"{_WEEKDAYS_EN[day.weekday()]} {day.month}/{day.day}"
-    return f"{day.month}月{day.day}日({_WEEKDAYS_JA[day.weekday()]})"
+    if lang == "zh":
+        return f"{day.month}月{day.day}日(周{_WEEKDAYS['zh'][day.weekday()]})"
+    if lang == "ko":
+        return f"{day.month}월 {day.day}일({_WEEKDAYS['ko'][day.weekday()]})"
+    return f"{day.month}月{day.day}日({_WEEKDAYS['ja'][day.weekday()]})"
 
 
 def short_facility_name(name: str) -> str:
@@ -43,7 +57,18 @@ def short_facility_name(name: str) -> str:
         if name.endswith(suffix) and len(name) > len(suffix):
             name = name[: -len(suffix)]
             break
+    return _cut(name)
+
+
+def _cut(name: str) -> str:
     return name if len(name) <= FACILITY_MAX_CHARS else name[: FACILITY_MAX_CHARS - 1] + "…"
+
+
+def facility_label(facility_name: str, name_en: str, language: str) -> str:
+    """The facility as a text in `language` names it (see the module docstring)."""
+    if _lang(language) in _LATIN_NAMED:
+        return _cut(name_en) if name_en else "the centre"
+    return short_facility_name(facility_name)
 
 
 def _fit(text: str) -> str:
@@ -52,53 +77,73 @@ def _fit(text: str) -> str:
     return text
 
 
+_CONFIRMATION = {
+    "ja": ("一時預かりのご予約を承りました。予約番号 {n} {day} {time} {where} 料金{fee}円。"
+           "取消の際はこの番号をお知らせください。"),
+    "en": "Childcare booked. Booking number {n}, {day} {time}, {where}, fee {fee} yen. Keep this number to cancel.",
+    "zh": "临时托儿已预约。预约号 {n} {day} {time} {where} 费用{fee}日元。取消时需要此号码，请保留。",
+    "ko": ("일시보육 예약이 완료되었습니다. 예약번호 {n} {day} {time} {where} 요금 {fee}엔. "
+           "취소하실 때 이 번호가 필요합니다."),
+}
+_REMINDER = {
+    "ja": "明日{day} {time} {where}で一時預かりのご予約があります。予約番号 {n} 料金{fee}円。",
+    "en": "Reminder: childcare booked for tomorrow, {day} {time} at {where}. Booking number {n}, fee {fee} yen.",
+    "zh": "提醒：明天{day} {time}在{where}有临时托儿预约。预约号 {n} 费用{fee}日元。",
+    "ko": "알림: 내일 {day} {time} {where} 일시보육 예약이 있습니다. 예약번호 {n} 요금 {fee}엔.",
+}
+_CANCELLATION = {
+    "ja": "一時預かりのご予約を取り消しました。予約番号 {n} {day}。",
+    "en": "Your childcare booking was cancelled. Booking number {n}: {day}.",
+    "zh": "临时托儿预约已取消。预约号 {n} {day}。",
+    "ko": "일시보육 예약이 취소되었습니다. 예약번호 {n} {day}.",
+}
+_CANCEL_REFUSED = {
+    "ja": ("番号 {n} のご予約は取り消しできませんでした。開始済み・取消済み、または番号違いの可能性があります。"
+           "変更はしていません。"),
+    "en": ("Booking {n} could not be cancelled: it has started, was already cancelled, or the number is wrong. "
+           "Nothing was changed."),
+    "zh": "号码 {n} 的预约未能取消：可能已开始、已取消或号码有误。预约没有任何变更。",
+    "ko": ("번호 {n} 예약은 취소되지 않았습니다. 이미 시작·취소되었거나 번호가 틀렸을 수 있습니다. "
+           "변경된 내용은 없습니다."),
+}
+_NONE_UPCOMING = {"ja": "今後の一時預かりのご予約はありません。", "en": "You have no upcoming childcare bookings.",
+                  "zh": "您目前没有今后的临时托儿预约。", "ko": "앞으로 예정된 일시보육 예약이 없습니다."}
+_LISTING_HEADER = {"ja": "ご予約一覧:", "en": "Your bookings:", "zh": "您的预约：", "ko": "예약 목록:"}
+# Contract §6: the label before a booking number in each language.
+BOOKING_LABEL = {"ja": "予約番号", "en": "Booking number", "zh": "预约号", "ko": "예약번호"}
+
+
+def _facts(facts: BookingFacts, language: str) -> dict[str, str]:
+    return {"n": facts.booking_number, "day": _day(facts.day, language), "time": f"{facts.starts}-{facts.ends}",
+            "where": facility_label(facts.facility_name, facts.name_en, language), "fee": f"{facts.fee:,}"}
+
+
 def confirmation(facts: BookingFacts, language: str) -> str:
-    where = short_facility_name(facts.facility_name)
-    if language == "en":
-        return _fit(f"Childcare booked. Booking number {facts.booking_number}, {_day(facts.day, 'en')} "
-                    f"{facts.starts}-{facts.ends}, {where}, fee {facts.fee:,} yen. "
-                    "Keep this number to cancel.")
-    return _fit(f"一時預かりのご予約を承りました。予約番号 {facts.booking_number} "
-                f"{_day(facts.day, 'ja')} {facts.starts}-{facts.ends} {where} 料金{facts.fee:,}円。"
-                "取消の際はこの番号をお知らせください。")
+    return _fit(_CONFIRMATION[_lang(language)].format(**_facts(facts, language)))
 
 
 def reminder(facts: BookingFacts, language: str) -> str:
     """The day-before reminder; it goes out the afternoon before, so the day is 'tomorrow'."""
-    where = short_facility_name(facts.facility_name)
-    if language == "en":
-        return _fit(f"Reminder: childcare booked for tomorrow, {_day(facts.day, 'en')} "
-                    f"{facts.starts}-{facts.ends} at {where}. Booking number {facts.booking_number}, "
-                    f"fee {facts.fee:,} yen.")
-    return _fit(f"明日{_day(facts.day, 'ja')} {facts.starts}-{facts.ends} {where}で一時預かりのご予約があります。"
-                f"予約番号 {facts.booking_number} 料金{facts.fee:,}円。")
+    return _fit(_REMINDER[_lang(language)].format(**_facts(facts, language)))
 
 
 def cancellation(booking_number: str, day: dt.date, language: str) -> str:
-    if language == "en":
-        return _fit(f"Your childcare booking was cancelled. Booking number {booking_number}: "
-                    f"{_day(day, 'en')}.")
-    return _fit(f"一時預かりのご予約を取り消しました。予約番号 {booking_number} {_day(day, 'ja')}。")
+    return _fit(_CANCELLATION[_lang(language)].format(n=booking_number, day=_day(day, language)))
 
 
 def cancellation_refused(typed_number: str, language: str) -> str:
     """A cancellation asked by phone or text that could not be done; the call only says 'see SMS'."""
-    if language == "en":
-        return _fit(f"Booking {typed_number} could not be cancelled: it has started, was already "
-                    "cancelled, or the number is wrong. Nothing was changed.")
-    return _fit(f"番号 {typed_number} のご予約は取り消しできませんでした。開始済み・取消済み、"
-                "または番号違いの可能性があります。変更はしていません。")
+    return _fit(_CANCEL_REFUSED[_lang(language)].format(n=typed_number))
 
 
 def listing(bookings: list[BookingFacts], language: str) -> list[str]:
     """'Text my bookings': one message per few bookings, each under the limit."""
+    lang = _lang(language)
     if not bookings:
-        return [_fit("You have no upcoming childcare bookings." if language == "en"
-                     else "今後の一時預かりのご予約はありません。")]
-    header = "Your bookings:" if language == "en" else "ご予約一覧:"
-    lines = [(f"Booking number {b.booking_number} " if language == "en" else f"予約番号 {b.booking_number} ")
-             + f"{_day(b.day, language)} {b.starts}-{b.ends} {short_facility_name(b.facility_name)}"
-             for b in bookings]
+        return [_fit(_NONE_UPCOMING[lang])]
+    header = _LISTING_HEADER[lang]
+    lines = [f"{BOOKING_LABEL[lang]} {b.booking_number} {_day(b.day, lang)} {b.starts}-{b.ends} "
+             f"{facility_label(b.facility_name, b.name_en, lang)}" for b in bookings]
     messages: list[str] = []
     current = header
     for line in lines:
@@ -114,23 +159,40 @@ def listing(bookings: list[BookingFacts], language: str) -> list[str]:
 # reasons about the child or the registration are here: they go to the number on file alone.
 _REFUSAL_REASONS: dict[str, dict[str, str]] = {
     "overlapping": {"ja": "お子さまはその時間にすでにご予約があります。",
-                    "en": "this child already has care booked at that time."},
+                    "en": "this child already has care booked at that time.",
+                    "zh": "孩子在该时间已有预约。", "ko": "아이가 그 시간에 이미 예약되어 있습니다."},
     "monthly_limit": {"ja": "お子さまのその月のご利用が上限に達しています。",
-                      "en": "this child has reached that month's limit of bookings."},
+                      "en": "this child has reached that month's limit of bookings.",
+                      "zh": "孩子当月的使用次数已达上限。", "ko": "아이의 그달 이용 한도에 도달했습니다."},
     "expired_registration": {"ja": "その日には事前登録の有効期限が切れています。",
-                             "en": "your registration will have expired by that day."},
+                             "en": "your registration will have expired by that day.",
+                             "zh": "到该日期时您的登记已过期。",
+                             "ko": "그날에는 사전 등록의 유효 기간이 지나 있습니다."},
+}
+
+
+_REFUSED = {
+    "ja": "{day} {time} {where}のご予約はできませんでした。理由: {why}",
+    "en": "Not booked: {day} {time} at {where}. Reason: {why}",
+    "zh": "{day} {time} {where}未能预约。原因：{why}",
+    "ko": "{day} {time} {where} 예약이 되지 않았습니다. 이유: {why}",
 }
 
 
 def refused_booking(*, day: dt.date, starts: str, ends: str, facility_name: str, reason: str,
-                    language: str) -> str:
+                    language: str, name_en: str = "") -> str:
     """A booking refused for a reason the call never says: what was asked for, and why not."""
-    where = short_facility_name(facility_name)
-    lang = "en" if language == "en" else "ja"
-    why = _REFUSAL_REASONS[reason][lang]
-    if lang == "en":
-        return _fit(f"Not booked: {_day(day, 'en')} {starts}-{ends} at {where}. Reason: {why}")
-    return _fit(f"{_day(day, 'ja')} {starts}-{ends} {where}のご予約はできませんでした。理由: {why}")
+    lang = _lang(language)
+    return _fit(_REFUSED[lang].format(day=_day(day, lang), time=f"{starts}-{ends}", why=_REFUSAL_REASONS[reason][lang],
+                                      where=facility_label(facility_name, name_en, lang)))
+
+
+_PAST_DEADLINE = {
+    "ja": "予約番号 {n} のご予約は取消期限を過ぎたため取り消していません。施設へお電話ください。",
+    "en": "Booking number {n} was not cancelled: the cancellation deadline has passed. Please call the facility.",
+    "zh": "预约号 {n} 的预约已过取消期限，没有取消。请直接打电话给该中心。",
+    "ko": "예약번호 {n} 예약은 취소 기한이 지나 취소되지 않았습니다. 센터로 전화해 주세요.",
+}
 
 
 def expiry_notice(valid_until: dt.date, language: str) -> str:
@@ -144,10 +206,7 @@ def expiry_notice(valid_until: dt.date, language: str) -> str:
 
 def cancellation_past_deadline(booking_number: str, language: str) -> str:
     """A parent's cancel after the ward's deadline: nothing changed, the facility can still help."""
-    if language == "en":
-        return _fit(f"Booking number {booking_number} was not cancelled: the cancellation deadline has passed. "
-                    "Please call the facility.")
-    return _fit(f"予約番号 {booking_number} のご予約は取消期限を過ぎたため取り消していません。施設へお電話ください。")
+    return _fit(_PAST_DEADLINE[_lang(language)].format(n=booking_number))
 
 
 @dataclass(frozen=True)
@@ -158,25 +217,41 @@ class SeatFacts:
     starts: str
     ends: str
     facility_name: str
+    name_en: str = ""  # the facility in Latin letters, for English and Korean texts
+
+
+_WAITING = {
+    "ja": "{day} {time} {where}のキャンセル待ちを承りました。空きが出ましたらSMSでお知らせします。",
+    "en": "You are on the waiting list for childcare {day} {time} at {where}. If a seat frees up, we will text you "
+          "an offer.",
+    "zh": "已为您登记{day} {time} {where}的候补。有空位时会用短信通知您。",
+    "ko": "{day} {time} {where} 대기 신청이 접수되었습니다. 자리가 나면 문자로 알려 드립니다.",
+}
+# Contract §6: the code is written `コード 1234`, `code 1234`, `代码 1234`, `코드 1234`.
+_OFFER = {
+    "ja": ("キャンセル待ちの枠が空きました。{day} {time} {where}。"
+           "ご予約は{until_ja}までに「コード {code}」の4桁の数字を返信してください。"),
+    "en": "A seat is free: {day} {time} at {where}. To book it, reply with code {code} by {until}.",
+    "zh": "候补的名额空出来了：{day} {time} {where}。如需预约，请在{until_zh}前回复代码 {code}。",
+    "ko": ("대기하신 자리가 났습니다: {day} {time} {where}. 예약하시려면 {until_ko}까지 숫자 4자리를 답장해 주세요: "
+           "코드 {code}"),
+}
+
+
+def _seat(seat: SeatFacts, language: str) -> dict[str, str]:
+    return {"day": _day(seat.day, language), "time": f"{seat.starts}-{seat.ends}",
+            "where": facility_label(seat.facility_name, seat.name_en, language)}
 
 
 def waiting(seat: SeatFacts, language: str) -> str:
     """On the waiting list: what is waited for, never the place in the queue."""
-    where = short_facility_name(seat.facility_name)
-    if language == "en":
-        return _fit(f"You are on the waiting list for childcare {_day(seat.day, 'en')} {seat.starts}-{seat.ends} "
-                    f"at {where}. If a seat frees up, we will text you an offer.")
-    return _fit(f"{_day(seat.day, 'ja')} {seat.starts}-{seat.ends} {where}のキャンセル待ちを承りました。"
-                "空きが出ましたらSMSでお知らせします。")
+    return _fit(_WAITING[_lang(language)].format(**_seat(seat, language)))
 
 
 def seat_offer(seat: SeatFacts, *, until: dt.datetime, code: str, language: str) -> str:
     """A freed seat held for this family: reply with the code before `until` (Asia/Tokyo) to book it."""
-    where = short_facility_name(seat.facility_name)
     local = in_tokyo(until)
-    if language == "en":
-        return _fit(f"A seat is free: {_day(seat.day, 'en')} {seat.starts}-{seat.ends} at {where}. To book it, "
-                    f"reply with code {code} by {local.month}/{local.day} {local:%H:%M}.")
-    return _fit(f"キャンセル待ちの枠が空きました。{_day(seat.day, 'ja')} {seat.starts}-{seat.ends} {where}。"
-                f"ご予約は{local.month}月{local.day}日{local:%H:%M}までに"
-                f"「コード {code}」の4桁の数字を返信してください。")
+    return _fit(_OFFER[_lang(language)].format(
+        **_seat(seat, language), code=code, until=f"{local.month}/{local.day} {local:%H:%M}",
+        until_ja=f"{local.month}月{local.day}日{local:%H:%M}", until_zh=f"{local.month}月{local.day}日{local:%H:%M}",
+        until_ko=f"{local.month}월 {local.day}일 {local:%H:%M}"))

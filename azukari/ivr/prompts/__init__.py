@@ -1,10 +1,11 @@
 """The prompt catalogues, one per language; a key may have an SMS variant `key@sms`."""
 from __future__ import annotations
 
-from azukari.ivr.prompts import en, ja
+from azukari.ivr.prompts import en, ja, ko, zh
 from azukari.ivr.replies import Channel, Language, Line
 
-CATALOGUES: dict[str, dict[str, str]] = {"ja": ja.MESSAGES, "en": en.MESSAGES}
+# Japanese is the reference: every other catalogue has exactly its keys (tests/test_ivr_catalogues.py).
+CATALOGUES: dict[str, dict[str, str]] = {"ja": ja.MESSAGES, "en": en.MESSAGES, "zh": zh.MESSAGES, "ko": ko.MESSAGES}
 
 
 def text(line: Line, *, language: Language, channel: Channel) -> str:

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 MESSAGES: dict[str, str] = {
     "welcome": "Thank you for calling the temporary childcare booking line.",
-    "language.english": "For English, press 2.",
-    "ask.language": "For Japanese, press 1. For English, press 2.",
+    "language.self": "For English, press 2.",
     "keys_help": "Any time: 0 for staff, star to repeat, pound for slower.",
     "ask.id_choice": "Have your household ID and PIN? Press 1. If not, press 2.",
     "ask.household_id": "Please enter your household ID, then pound.",

@@ -7,8 +7,8 @@ from __future__ import annotations
 # (0 職員, * くり返し, # ゆっくり) are said once, after the language (`keys_help`).
 MESSAGES: dict[str, str] = {
     "welcome": "一時預かりの予約受付です。",
-    "ask.language": "日本語は1を押してください。",
-    "language.english": "For English, press 2.",  # said in English by voice.py
+    # The language menu (§5.1): each catalogue's own line, said by voice.py in that language's voice.
+    "language.self": "日本語は1を押してください。",
     "keys_help": "職員は0、くり返しは米印、ゆっくりはシャープを、いつでも押せます。",
     "ask.id_choice": "世帯IDと暗証番号をお持ちなら1、なければ2を押してください。",
     "ask.household_id": "世帯IDと、最後にシャープを押してください。",
@@ -97,7 +97,7 @@ MESSAGES: dict[str, str] = {
     "goodbye": "お電話ありがとうございました。",
     "goodbye@sms": "ご利用ありがとうございました。",
     "sms_welcome": ("一時預かりのご予約をSMSで承ります。終わるときは「終了」、職員へは「職員」と送ってください。"
-                    "For English, reply EN."),
+                    "For English, reply EN. 中文请回复ZH。한국어는 KO를 보내 주세요."),
     "sms_ended": "終了しました。ご利用ありがとうございました。",
     # The line is busy (an opening-day rush): said before the language menu, so short and in both languages.
     "busy.offer": "ただいま電話が大変混み合っております。職員からの折り返しをご希望のかたは、1を押してください。",

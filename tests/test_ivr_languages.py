@@ -1,0 +1,106 @@
+"""The conversation in Chinese and Korean (and the language choice), with the hand-written fake ports."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from ivr_fakes import OPTIONS, FakePorts, call
+
+from azukari.ivr.conversation import step
+from azukari.ivr.parsing import first_language, parse_birthdate, parse_sms_date, parse_yes_no
+from azukari.ivr.prompts import text
+from azukari.ivr.replies import Language, Line
+from azukari.ivr.spoken import day_words, facility_words, fee_words, hours_words, time_words
+from azukari.ivr.state import Event, Option, State
+from azukari.settings import StaffHours
+
+ID_PATH = (("id_choice", "1"), ("household_id", "10000001#"), ("pin", "4821#"), ("birthdate", "20240301"))
+HIKARIGAOKA = Option(11, 1, "光が丘子ども家庭支援センター", "ひかりがおかこどもかていしえんせんたー", 1,
+                     "09:00", "12:00", 1500, "光が丘", "Hikarigaoka")
+OFFICE_HOURS = StaffHours.parse("mon-fri 08:30-17:15")
+
+
+@pytest.mark.parametrize(("key", "language"), [("1", "ja"), ("2", "en"), ("3", "zh"), ("4", "ko")])
+def test_the_language_key_sets_the_language_of_the_rest_of_the_call(key: str, language: str) -> None:
+    state, reply = call(FakePorts(), ("language", key))
+    assert state.language == language and reply.language == language
+    assert reply.ask is not None and reply.ask.step == "id_choice"
+
+
+def test_a_key_with_no_language_asks_again() -> None:
+    state, reply = call(FakePorts(), ("language", "5"))
+    assert state.language == "ja" and reply.ask is not None and reply.ask.step == "language"
+
+
+@pytest.mark.parametrize("key", ["3", "4"])
+def test_the_household_id_path_reaches_the_menu_and_books_in_chinese_and_korean(key: str) -> None:
+    ports = FakePorts()
+    state, reply = call(ports, ("language", key), *ID_PATH, ("menu", "1"), ("date", "0602"), ("facility", "1"),
+                        ("unit", "1"), ("confirm", "1"))
+    assert ports.booked == [OPTIONS[0].unit_id] and reply.ask is not None and reply.ask.step == "next"
+    assert reply.language == state.language == {"3": "zh", "4": "ko"}[key]
+
+
+@pytest.mark.parametrize(("key", "language"), [("3", "zh"), ("4", "ko")])
+def test_names_said_by_chinese_and_korean_callers_are_graded_as_their_language(key: str, language: str) -> None:
+    ports = FakePorts()
+    call(ports, ("language", key), ("id_choice", "2"), ("child_name", "x"), ("birthdate", "20240301"),
+         ("address", "東京都練馬区光が丘二丁目"), ("guardian_name", "x"))
+    assert ports.graded_in == [language, language]
+
+
+def test_a_first_text_in_hangul_is_answered_in_korean() -> None:
+    _state, reply = step(State(channel="sms"), Event(text="안녕하세요"), FakePorts())
+    assert reply.language == "ko"
+
+
+@pytest.mark.parametrize(("word", "language"), [("中文", "zh"), ("ZH", "zh"), ("한국어", "ko"), ("ko", "ko"),
+                                                ("EN", "en"), ("日本語", "ja")])
+def test_a_text_naming_a_language_switches_the_conversation_and_asks_the_same_question(word: str,
+                                                                                       language: str) -> None:
+    state, first = step(State(channel="sms"), Event(text="予約"), FakePorts())
+    state, reply = step(state, Event(text=word), FakePorts())
+    assert state.language == language and reply.ask == first.ask
+
+
+def test_chinese_characters_alone_are_not_taken_for_chinese() -> None:
+    assert first_language("高橋陽翔") == "ja"
+
+
+@pytest.mark.parametrize(("word", "answer"), [("是", True), ("好的", True), ("否", False), ("네", True),
+                                              ("아니요", False)])
+def test_yes_and_no_are_understood_in_chinese_and_korean(word: str, answer: bool) -> None:
+    assert parse_yes_no(word) is answer
+
+
+def test_dates_are_understood_as_korean_writes_and_mandarin_says_them() -> None:
+    assert parse_birthdate("2024년 3월 1일") == dt.date(2024, 3, 1)
+    assert parse_sms_date("6월 2일") == (6, 2) and parse_sms_date("6月2号") == (6, 2)
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("zh", "6月2日 星期二，上午9点到12点，Hikarigaoka，费用是1,500日元。"),
+    ("ko", "6월 2일 화요일, 오전 9시부터 12시까지, Hikarigaoka, 요금은 1,500엔입니다."),
+])
+def test_the_confirm_summary_reads_date_time_facility_and_fee_in_the_callers_language(language: Language,
+                                                                                      said: str) -> None:
+    day = dt.date(2026, 6, 2)
+    line = Line("confirm_summary", {"date": day_words(day, language, "voice"),
+                                    "time": time_words("09:00", "12:00", language, "voice"),
+                                    "facility": facility_words(HIKARIGAOKA, language, "voice"),
+                                    "fee": fee_words(1500, language)})
+    assert text(line, language=language, channel="voice") == said
+
+
+def test_afternoon_times_and_staff_hours_are_said_in_mandarin_and_korean() -> None:
+    assert time_words("13:00", "16:00", "zh", "voice") == "下午1点到4点"
+    assert time_words("13:00", "16:00", "ko", "voice") == "오후 1시부터 4시까지"
+    assert hours_words(OFFICE_HOURS, "zh") == "工作日上午8点30分到下午5点15分"
+    assert hours_words(OFFICE_HOURS, "ko") == "평일 오전 8시 30분부터 오후 5시 15분까지"
+
+
+def test_a_chinese_text_names_the_facility_as_its_sign_and_a_korean_one_in_latin_letters() -> None:
+    assert facility_words(HIKARIGAOKA, "zh", "sms") == "光が丘"
+    assert facility_words(HIKARIGAOKA, "ko", "sms") == "Hikarigaoka"
+    assert day_words(dt.date(2026, 6, 2), "zh", "sms") == "6月2日(周二)"
+    assert day_words(dt.date(2026, 6, 2), "ko", "sms") == "6월 2일(화)"
