@@ -1,7 +1,7 @@
 """messages by call: how each message went out, and the call it waits for
 
 Revision ID: lead_2
-Revises: harden_1
+Revises: staffsec_1
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'lead_2'
-down_revision: str | None = 'harden_1'
+down_revision: str | None = 'staffsec_1'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
