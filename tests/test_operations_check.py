@@ -84,6 +84,19 @@ def test_an_edited_counter_is_found(database: Database, booked: int) -> None:
     assert len(found) == 2 and all("the counter says 3 seats" in line for line in found)
 
 
+def test_a_seat_held_for_no_open_offer_is_found(database: Database, booked: int) -> None:
+    with database.unit_of_work() as session:
+        unit_id = session.get_one(Reservation, booked).unit_id
+        session.execute(update(UnitDay).where(UnitDay.unit_id == unit_id).values(held=1).execution_options(
+            synchronize_session=False))
+        session.commit()
+
+    found = _problems(database)
+
+    assert len(found) == 1
+    assert "the counter holds 1 seats (0 infants) for the waiting list, but 0 open offers (0 infants)" in found[0]
+
+
 def test_a_rewritten_audit_entry_is_found(database: Database, booked: int) -> None:
     with database.unit_of_work() as session:
         first = session.scalar(select(AuditEntry.id).order_by(AuditEntry.id).limit(1))
