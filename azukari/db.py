@@ -75,7 +75,25 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
                                pool_size=pool_size, max_overflow=20, hide_parameters=True)
         _sqlite_takes_the_write_lock_up_front(engine)
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True, hide_parameters=True)
+    # hide_parameters: a failed statement's message (logged by whoever catches it) never carries the
+    # values bound to it, which are names, addresses, numbers on file and PIN hashes.
+    engine = create_engine(url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True, hide_parameters=True)
+    event.listen(engine, "handle_error", _primary_message_only)
+    return engine
+
+
+def _primary_message_only(context: Any) -> None:
+    # PostgreSQL's DETAIL quotes the row's values ("Key (phone)=(+8190…) already exists"): keep only
+    # the primary message, so the error stays the same type for whoever catches it but tells no values.
+    error = context.original_exception
+    primary = getattr(getattr(error, "diag", None), "message_primary", None)
+    if not primary:
+        return
+    told = str(error)
+    error.args = (primary,)
+    wrapped = context.sqlalchemy_exception  # its message was built from the DBAPI error already
+    if wrapped is not None and wrapped.args and isinstance(wrapped.args[0], str):
+        wrapped.args = (wrapped.args[0].replace(told, primary), *wrapped.args[1:])
 
 
 _HOLDS_WRITER = "azukari.holds_writer_lock"

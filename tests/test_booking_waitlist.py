@@ -246,3 +246,12 @@ def test_without_the_rule_nobody_can_wait(database: Database, tmp_path: Path) ->
         child = add_child(session)
         assert waitlist.join(session, child_id=child.id, unit_id=unit_id(session, 1, 1), day=DAY, channel="voice",
                              language="ja", now=NOW) is BookingRefusal.NOT_FOUND
+
+
+def test_the_full_units_to_wait_for_are_the_same_whoever_asks(session: Session) -> None:
+    holder = add_child(session)
+    booked(session, holder)  # the one seat of the morning: the holder's own booking
+    stranger = add_child(session)
+    mine = waitlist.full_units(session, child_id=holder.id, day=DAY, now=NOW)
+    theirs = waitlist.full_units(session, child_id=stranger.id, day=DAY, now=NOW)
+    assert [(o.facility_key, o.unit_key) for o in mine] == [(o.facility_key, o.unit_key) for o in theirs] == [(1, 1)]

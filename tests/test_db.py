@@ -4,7 +4,9 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from azukari.db import Database
 
@@ -69,3 +71,12 @@ def test_a_connection_returned_to_the_pool_mid_transaction_gives_the_writer_back
         again.execute(text("UPDATE bump SET n = n + 1"))
     assert time.monotonic() - started < 1.0
     database.dispose()
+
+
+def test_a_failed_statement_never_carries_the_values_bound_to_it(database: Database) -> None:
+    secret = "東京都練馬区光が丘二丁目3番1-204号 090-1234-5678"
+    with database.engine.begin() as connection:
+        connection.execute(text("CREATE TABLE IF NOT EXISTS once (v VARCHAR(200) UNIQUE)"))
+    with pytest.raises(DBAPIError) as raised, database.engine.begin() as connection:
+        connection.execute(text("INSERT INTO once (v) VALUES (:v)"), [{"v": secret}, {"v": secret}])
+    assert secret not in str(raised.value) and "090-1234-5678" not in repr(raised.value)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from azukari.clock import FixedClock
 from azukari.db import Database
 from azukari.ivr import store
-from azukari.ivr.models import ConversationRecord, WebhookReceipt
+from azukari.ivr.models import ConversationRecord, SpentSid, WebhookReceipt
 
 
 @pytest.fixture
@@ -40,6 +40,8 @@ def test_a_finished_call_leaves_no_state_or_receipts_behind(database: Database, 
     assert _rows(database)[0] == 1 and _rows(database)[1] > 0
     phone.post("/twilio/voice/status", phone.params(CallStatus="completed"))
     assert _rows(database) == (0, 0)
+    with database.unit_of_work() as session:  # only that it ended: a replay of it must change nothing
+        assert [(s.channel, s.sid) for s in session.scalars(select(SpentSid))] == [("voice", phone.sid)]
 
 
 def test_a_status_callback_for_a_call_still_ringing_changes_nothing(database: Database, family: Family) -> None:

@@ -10,7 +10,7 @@ from ivr_support import MONDAY, TUESDAY, seed
 from sqlalchemy import delete, insert, select, update
 
 from azukari.booking import service as booking
-from azukari.booking.models import Reservation, Unit, UnitDay
+from azukari.booking.models import ChildMonth, Reservation, Unit, UnitDay
 from azukari.cli import main
 from azukari.db import Database
 from azukari.messaging.models import OutboxMessage
@@ -69,8 +69,28 @@ def test_a_booking_row_deleted_behind_the_services_back_is_found(database: Datab
 
     found = _problems(database)
 
-    assert len(found) == 1
+    assert len(found) == 2  # the unit's counter, and the child's month counter (the monthly limit)
     assert f"on {TUESDAY.isoformat()}: the counter says 1 seats" in found[0] and "but 0 live bookings" in found[0]
+    assert "the month counter says 2 bookings, but 1 are live" in found[1]
+
+
+def test_an_edited_month_counter_is_found(database: Database, booked: int) -> None:
+    with database.unit_of_work() as session:
+        session.execute(update(ChildMonth).values(booked=0))
+        session.commit()
+
+    assert [line for line in _problems(database) if "month counter says 0 bookings, but 2 are live" in line]
+
+
+def test_a_seat_held_with_no_open_offer_is_found(database: Database, booked: int) -> None:
+    with database.unit_of_work() as session:
+        session.execute(update(UnitDay).where(UnitDay.booked == 1).values(held=1).execution_options(
+            synchronize_session=False))
+        session.commit()
+
+    found = _problems(database)
+
+    assert len(found) == 2 and all("1 seats are held, but 0 open offers hold them" in line for line in found)
 
 
 def test_an_edited_counter_is_found(database: Database, booked: int) -> None:
@@ -82,19 +102,6 @@ def test_an_edited_counter_is_found(database: Database, booked: int) -> None:
     found = _problems(database)
 
     assert len(found) == 2 and all("the counter says 3 seats" in line for line in found)
-
-
-def test_a_seat_held_for_no_open_offer_is_found(database: Database, booked: int) -> None:
-    with database.unit_of_work() as session:
-        unit_id = session.get_one(Reservation, booked).unit_id
-        session.execute(update(UnitDay).where(UnitDay.unit_id == unit_id).values(held=1).execution_options(
-            synchronize_session=False))
-        session.commit()
-
-    found = _problems(database)
-
-    assert len(found) == 1
-    assert "the counter holds 1 seats (0 infants) for the waiting list, but 0 open offers (0 infants)" in found[0]
 
 
 def test_a_rewritten_audit_entry_is_found(database: Database, booked: int) -> None:
@@ -124,6 +131,7 @@ def test_a_child_in_two_places_at_once_is_found(database: Database, booked: int)
         values = {c.name: getattr(original, c.name) for c in Reservation.__table__.columns if c.name != "id"}
         session.execute(insert(Reservation).values({**values, "unit_id": other_unit, "booking_number": "99999999"}))
         session.execute(insert(UnitDay).values(unit_id=other_unit, day=TUESDAY, booked=1, infants=int(original.infant)))
+        session.execute(update(ChildMonth).values(booked=ChildMonth.booked + 1))  # counted, like the rest
         session.commit()
 
     found = _problems(database)

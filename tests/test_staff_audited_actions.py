@@ -23,7 +23,7 @@ from staff_support import MONDAY, add_facilities, add_household, add_staff, clie
 from test_staff_household_lock import WRONG, _verify
 
 from azukari.booking import service as booking
-from azukari.booking.models import Facility, Reservation, Unit
+from azukari.booking.models import Facility, Reservation, Unit, WaitlistEntry
 from azukari.clock import FixedClock
 from azukari.db import Database
 from azukari.erasure import retention
@@ -39,9 +39,7 @@ SOURCE = Path(__file__).resolve().parents[1] / "azukari"
 # Audited, but never by staff: a caller's verification is the bot's. Every other action is below.
 # Audited by the bot, or by an operator's command with no console page (erase-all: tests/test_erasure.py).
 # Joining a waiting list is the parent's, offering a freed seat the system's.
-NOT_STAFF_ACTIONS = {"verification", "data.erased_all", "waitlist.joined", "waitlist.offered",
-                     # Console pages for these land next (rules, issue 12); their cases come with them.
-                     "waitlist.removed", "attendance.marked"}
+NOT_STAFF_ACTIONS = {"verification", "data.erased_all", "waitlist.joined", "waitlist.offered"}
 
 
 @dataclass
@@ -247,16 +245,51 @@ def created_on_the_staff_channel(d: Desk) -> Expect:
 def _cancelled_by_staff(d: Desk) -> int:
     reservation_id = d.book_for_the_parent()
     d.begin()
-    d.post(f"/staff/households/{d.household_pk}/cancel", reservation_id=reservation_id)
+    d.post(f"/staff/households/{d.household_pk}/cancel", reservation_id=reservation_id, reason="illness")
     return reservation_id
 
 
 def cancelled_by_staff(d: Desk) -> Expect:
-    return Expect(d.household_pk, {"reservation_id": _cancelled_by_staff(d)})
+    return Expect(d.household_pk, {"reservation_id": _cancelled_by_staff(d), "reason": "illness"})
 
 
 def cancelled_on_the_staff_channel(d: Desk) -> Expect:
     return Expect(d.household_pk, {"reservation_id": _cancelled_by_staff(d)}, actor="staff")
+
+
+def _waiting_entry(d: Desk) -> int:
+    """The household's child waiting for facility 1's morning on Tuesday (as a join leaves it)."""
+    with d.database.unit_of_work() as session:
+        entry = WaitlistEntry(household_pk=d.household_pk, child_id=d.child_id, unit_id=d.unit_id, day=TUESDAY,
+                              status="waiting", channel="voice", language="ja", created_at=d.fixed.now())
+        session.add(entry)
+        session.commit()
+        return entry.id
+
+
+def waiting_viewed(d: Desk) -> Expect:
+    _waiting_entry(d)
+    facility_id = d.scalar(select(Facility.id).where(Facility.key == 1))
+    d.begin()
+    d.get(f"/staff/waiting?facility={facility_id}&day={TUESDAY.isoformat()}")
+    return Expect(None, {"facility_id": facility_id, "day": TUESDAY.isoformat(), "children": 1})
+
+
+def waiting_removed(d: Desk) -> Expect:
+    entry = _waiting_entry(d)
+    d.begin()
+    d.post(f"/staff/waiting/{entry}/remove")
+    return Expect(d.household_pk, {"entry_id": entry})
+
+
+def attendance_marked(d: Desk) -> Expect:
+    reservation_id = d.book_for_the_parent()
+    d.fixed.advance(days=1)  # Tuesday, the day of care: a new day at the desk, a new sign-in
+    log_in(d.client, "sato")
+    d.csrf = csrf_of(d.client)
+    d.begin()
+    d.post("/staff/roster/attendance", reservation_id=reservation_id, mark="present")
+    return Expect(d.household_pk, {"reservation_id": reservation_id, "mark": "present"})
 
 
 def _escalation_step(step: str, **form: str) -> Callable[[Desk], Expect]:
@@ -343,6 +376,9 @@ CASES: dict[str, tuple[str, str, Callable[[Desk], Expect]]] = {  # name: (action
     "cancelling for a parent": ("booking.cancelled_by_staff", CENTRE, cancelled_by_staff),
     "cancelling for a parent, as the service records it": ("booking.cancelled", CENTRE,
                                                            cancelled_on_the_staff_channel),
+    "viewing a waiting list": ("waitlist.viewed", CENTRE, waiting_viewed),
+    "taking a child off a waiting list": ("waitlist.removed", CENTRE, waiting_removed),
+    "marking attendance on the roster": ("attendance.marked", CENTRE, attendance_marked),
     "opening the escalation queue": ("escalations.viewed", CENTRE, queue_viewed),
     "claiming a case": ("escalation.claimed", CENTRE, _escalation_step("claim")),
     "noting a case": ("escalation.noted", CENTRE, _escalation_step("note", text="折り返し済み")),

@@ -148,7 +148,8 @@ def test_cancelling_for_a_parent_frees_the_booking_through_the_booking_service(d
                 data={"csrf": csrf, "child_id": child_id, "unit_id": unit_id, "day": TUESDAY})
     with database.unit_of_work() as session:
         reservation_id = session.scalar(select(Reservation.id))
-    client.post(f"/staff/households/{household_pk}/cancel", data={"csrf": csrf, "reservation_id": reservation_id})
+    client.post(f"/staff/households/{household_pk}/cancel", data={"csrf": csrf, "reservation_id": reservation_id,
+                                                                        "reason": "parent_called"})
     with database.unit_of_work() as session:
         status = session.scalar(select(Reservation.status))
         kinds = sorted(session.scalars(select(OutboxMessage.kind)))

@@ -30,6 +30,7 @@ class HouseholdBooking:
     fee: int
     live: bool
     channel: str
+    attendance: str | None = None  # the facility's mark (booking/roster.py), None until marked
 
     @property
     def facts(self) -> BookingFacts:
@@ -44,7 +45,8 @@ def _bookings(household_pk: int) -> Select[Reservation, Facility, Child]:
 def _row(reservation: Reservation, facility: Facility, child: Child) -> HouseholdBooking:
     return HouseholdBooking(reservation.id, reservation.booking_number, reservation.day,
                             tokyo_hhmm(reservation.starts_at), tokyo_hhmm(reservation.ends_at), facility.name,
-                            child.name, reservation.fee, reservation.status == repo.LIVE, reservation.channel)
+                            child.name, reservation.fee, reservation.status == repo.LIVE, reservation.channel,
+                            reservation.attendance)
 
 
 def upcoming(session: Session, *, household_pk: int, now: dt.datetime) -> list[HouseholdBooking]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, update
@@ -82,19 +83,41 @@ def _new_code(session: Session, household_pk: int) -> str:
             return code
 
 
-def fill(session: Session, *, unit_id: int, day: dt.date, now: dt.datetime) -> int:
-    """Offer the unit's free seats on `day` to its waiting list, first come first served; how many offered."""
+@dataclass(frozen=True)
+class Offered:
+    """An offer made, for the audit log: written by `audit_offers` once the use case holds all its row locks."""
+
+    household_pk: int
+    entry_id: int
+    offer_id: int
+    unit_id: int
+
+
+def audit_offers(session: Session, made: list[Offered], *, now: dt.datetime) -> None:
+    # Last in the transaction, like every audit append: on PostgreSQL it takes the chain's advisory
+    # lock to commit, and a row lock taken after it (another unit-day's seats) could deadlock with a
+    # cancel that holds that row and waits for the chain.
+    for offered in made:
+        audit.record(session, actor="system", action="waitlist.offered", now=now, household_pk=offered.household_pk,
+                     detail={"entry_id": offered.entry_id, "offer_id": offered.offer_id, "unit_id": offered.unit_id})
+
+
+def fill(session: Session, *, unit_id: int, day: dt.date, now: dt.datetime) -> list[Offered]:
+    """Offer the unit's free seats on `day` to its waiting list, first come first served; the offers made.
+
+    The caller audits them with `audit_offers` at the end of its use case.
+    """
     policy = repo.policy(session)
     unit = repo.unit_with_facility(session, unit_id)
     if not policy.waitlist or unit is None or not unit.active or not unit.facility.active:
-        return 0
+        return []
     if day <= tokyo_date(now):  # only days that can still be booked (from tomorrow)
-        return 0
+        return []
     facility = unit.facility
     waiting = session.scalars(select(WaitlistEntry).where(
         WaitlistEntry.unit_id == unit_id, WaitlistEntry.day == day, WaitlistEntry.status == "waiting")
         .order_by(WaitlistEntry.id)).all()
-    made = 0
+    made: list[Offered] = []
     for entry in waiting:
         child = repo.child_with_household(session, entry.child_id)
         if child is None or child.household.dv_flag or not _could_book(session, policy, child, unit, day):
@@ -118,18 +141,16 @@ def fill(session: Session, *, unit_id: int, day: dt.date, now: dt.datetime) -> i
         seat = texts.SeatFacts(day, unit.starts, unit.ends, facility.name)
         outbox.enqueue(session, household=child.household, kind="offer", now=now,
                        body=texts.seat_offer(seat, until=offer.expires_at, code=offer.code, language=entry.language))
-        audit.record(session, actor="system", action="waitlist.offered", now=now, household_pk=entry.household_pk,
-                     detail={"entry_id": entry.id, "offer_id": offer.id, "unit_id": unit_id})
-        made += 1
+        made.append(Offered(entry.household_pk, entry.id, offer.id, unit_id))
     return made
 
 
-def release(session: Session, offer: SeatOffer, *, entry_status: str, now: dt.datetime) -> None:
+def release(session: Session, offer: SeatOffer, *, entry_status: str, now: dt.datetime) -> list[Offered]:
     """After an offer was settled without a booking: end its entry, free its hold, offer the seat on."""
     # The unit-day's row before the entry's, as everywhere (see the module's docstring).
     repo.release_hold(session, unit_id=offer.unit_id, day=offer.day, infant=offer.infant)
     end_entry(session, entry_id=offer.entry_id, status=entry_status, now=now, was=("offered",))
-    fill(session, unit_id=offer.unit_id, day=offer.day, now=now)
+    return fill(session, unit_id=offer.unit_id, day=offer.day, now=now)
 
 
 def pass_on_lapsed(session: Session, *, now: dt.datetime, limit: int = 200) -> int:
@@ -140,10 +161,10 @@ def pass_on_lapsed(session: Session, *, now: dt.datetime, limit: int = 200) -> i
     """
     due = session.scalars(select(SeatOffer).where(SeatOffer.status == OPEN, SeatOffer.expires_at <= now)
                           .order_by(SeatOffer.expires_at).limit(limit)).all()
-    lapsed = 0
+    lapsed, made = 0, []
     for offer in due:
         if settle(session, offer_id=offer.id, status="expired", now=now):
-            release(session, offer, entry_status="lapsed", now=now)
+            made += release(session, offer, entry_status="lapsed", now=now)
             lapsed += 1
     today = tokyo_date(now)
     session.execute(update(WaitlistEntry).where(WaitlistEntry.status == "waiting", WaitlistEntry.day <= today)
@@ -151,5 +172,6 @@ def pass_on_lapsed(session: Session, *, now: dt.datetime, limit: int = 200) -> i
     # A seat may be free with families waiting: a capacity raised by re-import, a join that raced a cancel.
     for unit_id, day in session.execute(select(WaitlistEntry.unit_id, WaitlistEntry.day)
                                         .where(WaitlistEntry.status == "waiting").distinct().limit(limit)).all():
-        fill(session, unit_id=unit_id, day=day, now=now)
+        made += fill(session, unit_id=unit_id, day=day, now=now)
+    audit_offers(session, made, now=now)
     return lapsed

@@ -212,13 +212,14 @@ def cancel(session: Session, *, household_pk: int, booking_number: str, channel:
     repo.free_seat(session, unit_id=reservation.unit_id, day=reservation.day, infant=reservation.infant)
     # The freed seat goes to the waiting list first, in this same transaction, so no one books it
     # between the cancel and the offer (whoever cancelled: parent or staff).
-    offers.fill(session, unit_id=reservation.unit_id, day=reservation.day, now=now)
+    offered = offers.fill(session, unit_id=reservation.unit_id, day=reservation.day, now=now)
     household = session.get(Household, household_pk)
     assert household is not None
     outbox.withdraw(session, reservation_id=reservation.id, kind="reminder", now=now)
     outbox.enqueue(session, household=household, kind="cancellation",
                    body=texts.cancellation(reservation.booking_number, reservation.day, language), now=now,
                    reservation_id=reservation.id)
+    offers.audit_offers(session, offered, now=now)
     audit.record(session, actor=channel, action="booking.cancelled", now=now, household_pk=household_pk,
                  detail={"reservation_id": reservation.id, "unit_id": reservation.unit_id})
     return Cancelled(reservation.id, reservation.day)

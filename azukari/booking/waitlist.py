@@ -89,10 +89,11 @@ def join(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel
         return Waiting(existing or 0, new=False)
     seat = texts.SeatFacts(day, unit.starts, unit.ends, unit.facility.name)
     outbox.enqueue(session, household=child.household, kind="waiting", body=texts.waiting(seat, language), now=now)
+    # A seat may have freed while the caller was choosing: offer it now rather than at the next job.
+    made = offers.fill(session, unit_id=unit_id, day=day, now=now)
     audit.record(session, actor=channel, action="waitlist.joined", now=now, household_pk=child.household_pk,
                  detail={"entry_id": entry_id, "unit_id": unit_id})
-    # A seat may have freed while the caller was choosing: offer it now rather than at the next job.
-    offers.fill(session, unit_id=unit_id, day=day, now=now)
+    offers.audit_offers(session, made, now=now)
     return Waiting(entry_id, new=True)
 
 
@@ -123,7 +124,7 @@ def accept(session: Session, *, sender: str, code: str, now: dt.datetime) -> ser
         offers.end_entry(session, entry_id=offer.entry_id, status="booked", now=now, was=("offered",))
         return outcome
     # Refused after all (the child was booked elsewhere meanwhile: the reason went by text): pass it on.
-    offers.release(session, offer, entry_status="lapsed", now=now)
+    offers.audit_offers(session, offers.release(session, offer, entry_status="lapsed", now=now), now=now)
     return None
 
 
@@ -133,10 +134,12 @@ def remove(session: Session, *, entry_id: int, actor: str, now: dt.datetime) -> 
     if entry is None or entry.status not in ("waiting", "offered"):
         return False
     offer = session.scalar(select(SeatOffer).where(SeatOffer.entry_id == entry_id, SeatOffer.status == offers.OPEN))
+    made: list[offers.Offered] = []
     if offer is not None and offers.settle(session, offer_id=offer.id, status="withdrawn", now=now):
-        offers.release(session, offer, entry_status="removed", now=now)
+        made = offers.release(session, offer, entry_status="removed", now=now)
     elif not offers.end_entry(session, entry_id=entry_id, status="removed", now=now, was=("waiting",)):
         return False
     audit.record(session, actor=actor, action="waitlist.removed", now=now, household_pk=entry.household_pk,
                  detail={"entry_id": entry_id, "unit_id": entry.unit_id})
+    offers.audit_offers(session, made, now=now)
     return True

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from azukari.db import Base, UTCDateTime, utcnow
@@ -37,3 +37,18 @@ class WebhookReceipt(Base):
     input_hash: Mapped[str] = mapped_column(String(64))
     response: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SpentSid(Base):
+    """A call that ended or a text that was answered: its signed webhooks are never acted on again.
+
+    Twilio's signatures carry no time, so captured requests stay valid for ever; a CallSid or
+    MessageSid is never reused, so remembering it (and nothing else) makes a replay harmless.
+    """
+
+    __tablename__ = "spent_sids"
+    __table_args__ = (Index("ix_spent_sids_spent_at", "spent_at"),)
+
+    channel: Mapped[str] = mapped_column(String(10), primary_key=True)
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    spent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

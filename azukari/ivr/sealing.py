@@ -1,4 +1,4 @@
-"""Sealing what a caller said between two webhooks: AES-GCM under a key derived from the auth token.
+"""Sealing what a caller said between two webhooks: AES-GCM under a key derived from AZUKARI_SECRET_KEY.
 
 Why seal rather than store: the child's name is said before the birthdate, and names are
 graded only among the children born that day (grading against every child at 1,000,000 is
@@ -6,6 +6,8 @@ neither fast nor private). So the name must outlive one webhook. Stored in plain
 be raw speech in the conversation table; sealed, the database holds only ciphertext whose key
 is not in the database, bound to one conversation (associated data), and it is deleted as soon
 as it has been graded. The same goes for a household ID + PIN and a booking number being keyed in.
+The key is the service's own secret, never the Twilio token: rotating that token (it only checks
+signatures) must not make live calls unreadable.
 """
 from __future__ import annotations
 
@@ -38,7 +40,7 @@ class Sealer:
         return base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
 
     def unseal(self, purpose: str, token: str) -> str | None:
-        """The value, or None if the token is damaged, foreign or sealed under another auth token."""
+        """The value, or None if the token is damaged, foreign or sealed under another secret key."""
         try:
             raw = base64.urlsafe_b64decode(token.encode("ascii"))
             return self._aead.decrypt(raw[:12], raw[12:], self._aad(purpose)).decode()

@@ -36,7 +36,7 @@ class CallInput:
 
 def _ports(runtime: Runtime, session: Session, *, channel: str, caller: str, key: str,
            now: dt.datetime) -> ServiceAdapter:
-    sealer = Sealer(runtime.settings.twilio_auth_token, conversation=f"{channel}:{key}")
+    sealer = Sealer(runtime.settings.azukari_secret_key, conversation=f"{channel}:{key}")
     return ServiceAdapter(session=session, settings=runtime.settings, now=now, channel=channel,
                         calling_number=caller, conversation_key=key[:64], sealer=sealer)
 
@@ -54,8 +54,12 @@ def answer_call(runtime: Runtime, *, step: str | None, turn: str, silence: bool,
         return hang_up(Line("too_many_tries"))
     now = runtime.clock.now()
     name = step or "start"
-    digest = store.input_hash(turn, "silence" if silence else "", call.digits, call.speech)
+    digest = store.input_hash(runtime.settings.azukari_secret_key, turn, "silence" if silence else "",
+                              call.digits, call.speech)
     with runtime.database.unit_of_work() as session:
+        if store.spent(session, channel="voice", sid=key):
+            log.info("voice %s %s: the call has ended; a replay changes nothing", key, name)
+            return hang_up()
         record = store.conversation(session, channel="voice", key=key, now=now)
         done = store.receipt(session, channel="voice", key=key, step=name, digest=digest)
         if done is not None:
@@ -86,12 +90,15 @@ def answer_text(runtime: Runtime, *, message_sid: str, sender: str | None, body:
     if key == ANONYMOUS or not message_sid or len(message_sid) > 64:
         return sms_twiml("")
     now = runtime.clock.now()
-    digest = store.input_hash(message_sid)
+    digest = store.input_hash(runtime.settings.azukari_secret_key, message_sid)
     with runtime.database.unit_of_work() as session:
         record = store.conversation(session, channel="sms", key=key, now=now)
         done = store.receipt(session, channel="sms", key=key, step="sms", digest=digest)
         if done is not None:
             return done
+        if store.spent(session, channel="sms", sid=message_sid):
+            return sms_twiml("")  # answered long ago (its receipt is gone): a replay changes nothing
+        store.spend(session, channel="sms", sid=message_sid, now=now)
         state = State.from_json(record.state, channel="sms")
         if state.ended or now - record.updated_at > SMS_IDLE:
             state, record.created_at = State(channel="sms"), now  # 30 minutes of silence: a new conversation
@@ -110,7 +117,7 @@ def call_status(runtime: Runtime, *, call_sid: str, status: str) -> None:
     if status.strip().lower() not in _CALL_OVER or not call_sid or len(call_sid) > 64:
         return
     with runtime.database.unit_of_work() as session:
-        store.forget(session, channel="voice", key=call_sid)
+        store.forget(session, channel="voice", key=call_sid, now=runtime.clock.now())
         session.commit()
 
 
@@ -128,6 +135,8 @@ def staff_answered(runtime: Runtime, *, parent_call_sid: str, digits: str | None
     if digits != "1" or not parent_call_sid or len(parent_call_sid) > 64:
         return hang_up()
     with runtime.database.unit_of_work() as session:
+        if store.spent(session, channel="voice", sid=parent_call_sid):
+            return hang_up()
         record = store.conversation(session, channel="voice", key=parent_call_sid, now=runtime.clock.now())
         state = State.from_json(record.state, channel="voice")
         state.staff_accepted = True
@@ -142,6 +151,8 @@ def transfer_over(runtime: Runtime, *, call_sid: str, caller: str | None) -> str
         return hang_up()
     now = runtime.clock.now()
     with runtime.database.unit_of_work() as session:
+        if store.spent(session, channel="voice", sid=call_sid):
+            return hang_up()
         record = store.conversation(session, channel="voice", key=call_sid, now=now)
         state = State.from_json(record.state, channel="voice")
         if state.staff_accepted:

@@ -3,22 +3,44 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from azukari.ivr.models import ConversationRecord, WebhookReceipt
+from azukari.ivr.models import ConversationRecord, SpentSid, WebhookReceipt
 
 # How long call and text state outlives its last webhook. Long enough for Twilio's redeliveries
 # and a 30-minute SMS thread; short, because it names a household and a child (product.md: minimum data).
 STATE_KEPT = dt.timedelta(hours=2)
+# How long an ended call's or an answered text's sid is remembered. A captured signed request never
+# expires, so this is the ward's retention period for records (product.md: erased after 3 years);
+# a row holds a Twilio id and a time, nothing about a person.
+SPENT_KEPT = dt.timedelta(days=3 * 366)
 
 
-def input_hash(*parts: str | None) -> str:
-    """A digest of what was posted: receipts never hold what a caller said."""
+def input_hash(secret: str, *parts: str | None) -> str:
+    """A keyed digest of what was posted: receipts never hold what a caller said, and without
+    AZUKARI_SECRET_KEY no one holding the table can test guesses (a PIN is only 10,000 of them)."""
     joined = "\x1f".join("" if p is None else p for p in parts)
-    return hashlib.sha256(joined.encode("utf-8", "replace")).hexdigest()
+    key = hashlib.sha256(b"azukari webhook receipts v2\x00" + secret.encode()).digest()
+    return hmac.new(key, joined.encode("utf-8", "replace"), hashlib.sha256).hexdigest()
+
+
+def spent(session: Session, *, channel: str, sid: str) -> bool:
+    """Whether this call ended or this text was answered already: a replay of it does nothing."""
+    return session.get(SpentSid, (channel, sid)) is not None
+
+
+def spend(session: Session, *, channel: str, sid: str, now: dt.datetime) -> None:
+    if spent(session, channel=channel, sid=sid):
+        return
+    try:
+        with session.begin_nested():
+            session.add(SpentSid(channel=channel, sid=sid, spent_at=now))
+    except IntegrityError:
+        pass  # another instance spent it a moment ago (two status callbacks of one call)
 
 
 def _locked(session: Session, channel: str, key: str) -> ConversationRecord | None:
@@ -57,16 +79,25 @@ def keep_receipt(session: Session, *, channel: str, key: str, step: str, digest:
                                created_at=now))
 
 
-def forget(session: Session, *, channel: str, key: str) -> None:
-    """Drop a finished conversation and its receipts (a call's status callback says it is over)."""
+def forget(session: Session, *, channel: str, key: str, now: dt.datetime) -> None:
+    """Drop a finished call's state and receipts, remembering only that it ended."""
+    if channel == "voice":
+        spend(session, channel=channel, sid=key, now=now)
     session.execute(delete(WebhookReceipt).where(WebhookReceipt.channel == channel, WebhookReceipt.key == key))
     session.execute(delete(ConversationRecord).where(ConversationRecord.channel == channel,
                                                      ConversationRecord.key == key))
 
 
 def forget_stale(session: Session, *, now: dt.datetime) -> int:
-    """Drop every conversation and receipt idle for longer than STATE_KEPT; returns rows removed."""
+    """Drop every conversation and receipt idle for longer than STATE_KEPT; returns rows removed.
+
+    A call idle that long is over even if its status callback never came: it is spent like one that did.
+    """
     cutoff = now - STATE_KEPT
+    for key in session.scalars(select(ConversationRecord.key).where(ConversationRecord.channel == "voice",
+                                                                     ConversationRecord.updated_at < cutoff)):
+        spend(session, channel="voice", sid=key, now=now)
+    session.execute(delete(SpentSid).where(SpentSid.spent_at < now - SPENT_KEPT))
     receipts = session.execute(delete(WebhookReceipt).where(WebhookReceipt.created_at < cutoff))
     conversations = session.execute(delete(ConversationRecord).where(ConversationRecord.updated_at < cutoff))
     return int(getattr(receipts, "rowcount", 0) or 0) + int(getattr(conversations, "rowcount", 0) or 0)

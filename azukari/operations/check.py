@@ -16,7 +16,8 @@ from sqlalchemy import Connection, and_, case, create_engine, event, func, selec
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
-from azukari.booking.models import Facility, Reservation, SeatOffer, Unit, UnitDay
+from azukari.booking import consistency
+from azukari.booking.models import Facility, Reservation, Unit, UnitDay
 from azukari.db import Database
 from azukari.messaging.models import OutboxMessage
 from azukari.migrate import alembic_config
@@ -33,8 +34,8 @@ def problems(database: Database, *, secret_key: str, now: dt.datetime, anchor: s
         if found:
             return found  # the other checks read tables a missing migration may not have made yet
         found += _counters(session)
-        found += _holds(session)
         found += _overlaps(session)
+        found += consistency.month_counter_problems(session) + consistency.held_seat_problems(session)
         found += [f"the audit log: {line}" for line in audit.verify_chain(session, secret_key, anchor)]
         found += _outbox(session, now)
     return found
@@ -106,33 +107,6 @@ def _counters(session: Session) -> list[str]:
         .where(UnitDay.id.is_(None)))
     found += [f"{_unit(name, starts, ends, day)}: {seats} live bookings hold seats no counter has counted"
               for name, starts, ends, day, seats in orphans]
-    return found
-
-
-def _holds(session: Session) -> list[str]:
-    """Each seat held on a counter belongs to an open offer from the waiting list, and each open offer holds one."""
-    open_offers = (select(SeatOffer.unit_id, SeatOffer.day, func.count().label("offers"),
-                          func.sum(case((SeatOffer.infant, 1), else_=0)).label("infants"))
-                   .where(SeatOffer.status == "open").group_by(SeatOffer.unit_id, SeatOffer.day).subquery())
-    offers = func.coalesce(open_offers.c.offers, 0)
-    infants = func.coalesce(open_offers.c.infants, 0)
-    rows = session.execute(
-        select(Facility.name, Unit.starts, Unit.ends, UnitDay.day, UnitDay.held, UnitDay.held_infants, offers, infants)
-        .join(Unit, Unit.id == UnitDay.unit_id).join(Facility, Facility.id == Unit.facility_id)
-        .outerjoin(open_offers, and_(open_offers.c.unit_id == UnitDay.unit_id, open_offers.c.day == UnitDay.day))
-        .where((UnitDay.held != offers) | (UnitDay.held_infants != infants))
-        .order_by(UnitDay.day, Facility.key, Unit.key))
-    found = [f"{_unit(name, starts, ends, day)}: the counter holds {held} seats ({baby} infants) for the waiting "
-             f"list, but {count} open offers ({babies} infants) hold them"
-             for name, starts, ends, day, held, baby, count, babies in rows]
-    orphans = session.execute(
-        select(Facility.name, Unit.starts, Unit.ends, open_offers.c.day, open_offers.c.offers)
-        .select_from(open_offers).join(Unit, Unit.id == open_offers.c.unit_id)
-        .join(Facility, Facility.id == Unit.facility_id)
-        .outerjoin(UnitDay, and_(UnitDay.unit_id == open_offers.c.unit_id, UnitDay.day == open_offers.c.day))
-        .where(UnitDay.id.is_(None)))
-    found += [f"{_unit(name, starts, ends, day)}: {count} open offers hold seats no counter has counted"
-              for name, starts, ends, day, count in orphans]
     return found
 
 

@@ -32,6 +32,11 @@ REFUSALS = {
 }
 
 
+# Why staff cancelled (audited): a fixed list, so the audit log never holds free text about a family.
+CANCEL_REASONS = {"parent_called": "保護者からの連絡", "illness": "体調不良", "facility": "施設の都合",
+                  "after_deadline": "取消期限後の申し出", "other": "その他"}
+
+
 def _day(text: str | None, default: dt.date) -> dt.date:
     try:
         return dt.date.fromisoformat(text) if text else default
@@ -53,7 +58,8 @@ def roster(request: Request, facility: int | None = None, day: str | None = None
         homes = registration.by_household_ids(p.session, (line.household_id for line in lines))
         if chosen:
             p.audit("roster.viewed", facility_id=chosen.id, day=on.isoformat(), children=len(lines))
-        response = p.render("roster.html", facilities=facilities, chosen=chosen, day=on, lines=lines, homes=homes)
+        response = p.render("roster.html", facilities=facilities, chosen=chosen, day=on, lines=lines, homes=homes,
+                            today=p.today, marks=rosters.ATTENDANCE, done=request.query_params.get("done", ""))
     return response
 
 
@@ -97,8 +103,10 @@ def book(request: Request, household_pk: int, child_id: Annotated[int, Form()], 
 
 @router.post("/households/{household_pk}/cancel", response_model=None)
 def cancel(request: Request, household_pk: int, reservation_id: Annotated[int, Form()],
-           csrf: Text = "") -> Response:
+           csrf: Text = "", reason: Text = "") -> Response:
     with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
+        if reason not in CANCEL_REASONS:
+            raise Forbidden("a staff cancel needs one of the listed reasons")
         number = listings.booking_number_of(p.session, household_pk=household_pk, reservation_id=reservation_id)
         outcome = booking.cancel(p.session, household_pk=household_pk, booking_number=number or "", channel="staff",
                                  language="ja", now=p.now) if number else BookingRefusal.NOT_FOUND
@@ -106,6 +114,7 @@ def cancel(request: Request, household_pk: int, reservation_id: Annotated[int, F
             response: Response = RedirectResponse(f"/staff/households/{household_pk}?done={outcome.value}",
                                                   status_code=303)
         else:
-            p.audit("booking.cancelled_by_staff", household_pk=household_pk, reservation_id=reservation_id)
+            p.audit("booking.cancelled_by_staff", household_pk=household_pk, reservation_id=reservation_id,
+                    reason=reason)
             response = RedirectResponse(f"/staff/households/{household_pk}?done=cancelled", status_code=303)
     return response

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from azukari.booking import listings
+from azukari.booking import listings, roster, waitlist_views
 from azukari.identity import throttling
 from azukari.identity.lifting import NotLocked, lift_household_lock
 from azukari.registration import search as registry
@@ -15,6 +15,7 @@ from azukari.registration import service as registration
 from azukari.registration.service import DV_REASONS, InvalidContact, UnknownDvReason
 from azukari.staff import households
 from azukari.staff.console import CENTRE, Page, page
+from azukari.staff.routes_bookings import CANCEL_REASONS
 
 router = APIRouter()
 Text = Annotated[str, Form()]
@@ -76,6 +77,8 @@ def household_page(p: Page, household_pk: int, *, error: str = "", status_code: 
     return p.render("household.html", status_code=status_code, household=household, error=error,
                     upcoming=listings.upcoming(p.session, household_pk=household.id, now=p.now),
                     history=listings.past_year(p.session, household_pk=household.id, now=p.now),
+                    waiting=waitlist_views.for_household(p.session, household_pk=household.id, now=p.now),
+                    waiting_words=waitlist_views.STATUS_WORDS, marks=roster.ATTENDANCE, cancel_reasons=CANCEL_REASONS,
                     lock_failures=failures if failures >= throttling.HOUSEHOLD_LIMIT else None,
                     dv_reasons=DV_REASONS, today=p.today, done=p.request.query_params.get("done", ""), **context)
 

@@ -18,6 +18,7 @@ from azukari.staff import (
     routes_escalations,
     routes_households,
     routes_retention,
+    routes_waitlist,
 )
 from azukari.staff.console import Forbidden, LoginRequired, templates
 
@@ -28,7 +29,7 @@ _CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'
 
 def install_staff_console(app: FastAPI) -> None:
     for module in (routes_auth, routes_escalations, routes_households, routes_counter, routes_bookings, routes_audit,
-                   routes_accounts, routes_retention):
+                   routes_accounts, routes_retention, routes_waitlist):
         app.include_router(module.router, prefix=PREFIX)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=str(Path(__file__).parent / "static")),
               name="staff-static")
