@@ -130,6 +130,7 @@ def test_the_outbox_backlog_its_oldest_age_and_the_open_cases_are_read_from_the_
     assert _value(text, "azukari_outbox_backlog") == 1
     assert _value(text, "azukari_outbox_oldest_unsent_seconds") == 90 * 60
     assert _value(text, "azukari_escalations_open", kind="callback") == 1
+    assert "azukari_seat_offers_open 0.0" in text
 
 
 def test_a_job_run_is_counted_by_job_and_result(database: Database, clock: FixedClock) -> None:

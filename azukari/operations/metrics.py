@@ -15,6 +15,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
+from azukari.booking.models import SeatOffer
 from azukari.clock import Clock
 from azukari.db import Database
 from azukari.identity.models import VerificationAttempt
@@ -133,14 +134,5 @@ def _escalations(session: Session) -> Iterator[GaugeMetricFamily]:
 
 
 def _seat_offers(session: Session) -> Iterator[GaugeMetricFamily]:
-    offers = _offer_table()
-    if offers is None:
-        return
-    count = session.scalar(select(func.count()).select_from(offers).where(offers.c.status == "open")) or 0
+    count = session.scalar(select(func.count()).select_from(SeatOffer).where(SeatOffer.status == "open")) or 0
     yield GaugeMetricFamily("azukari_seat_offers_open", "Freed seats held for a waiting family", value=count)
-
-
-def _offer_table() -> Any:
-    from azukari.db import Base
-
-    return Base.metadata.tables.get("seat_offers")
