@@ -78,7 +78,8 @@ def app(database: Database, clock: FixedClock, family: Family, logs: pytest.LogC
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     # log_config=None: uvicorn's records go to the root logger (and the capture), not its own handlers.
-    server = uvicorn.Server(uvicorn.Config(create_app(settings_for(database), database=database, clock=clock),
+    web = create_app(settings_for(database), database=database, clock=clock)
+    server = uvicorn.Server(uvicorn.Config(web,
                                            host="127.0.0.1", port=port, log_config=None, log_level="debug",
                                            access_log=True))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -87,6 +88,7 @@ def app(database: Database, clock: FixedClock, family: Family, logs: pytest.LogC
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
     with httpx.Client(transport=_ToLocal(port), base_url=PUBLIC, follow_redirects=False, timeout=30) as http:
+        http.app = web  # type: ignore[attr-defined]  # the second factor's code is computed at the app's clock
         yield Running(PUBLIC, http)
     server.should_exit = True
     thread.join(timeout=10)
