@@ -79,7 +79,7 @@ def purge(session: Session, *, now: dt.datetime, dry_run: bool, actor: str = "sy
         # Twilio keeps its own copy of every message we sent: the SIDs outlive the household
         # (and nothing else of it) so those copies are deleted there too, with retries.
         sids = list(session.execute(select(OutboxMessage.message_sid, OutboxMessage.channel).where(
-            OutboxMessage.household_pk == household.id, OutboxMessage.message_sid.is_not(None))).tuples())
+            OutboxMessage.household_pk == household.id, OutboxMessage.message_sid.is_not(None))))
         counts["provider_messages"] = len(sids)
         counts["sms_conversations"] = session.scalar(select(func.count()).select_from(ConversationRecord).where(
             ConversationRecord.channel == "sms", ConversationRecord.key == household.phone)) or 0
