@@ -65,6 +65,18 @@ def _end_call(phone: Phone, sid: str | None = None, status: str = "completed") -
     assert phone.post(PUBLIC + "/twilio/voice/status", params).status_code == 200
 
 
+def _booked_on_a_landline(database: Database, api: respx.MockRouter, *, at: dt.datetime = MONDAY,
+                          call_ended: bool = True) -> tuple[Family, FixedClock, respx.Route, Phone]:
+    """A landline household that has just booked by phone (its call ended unless told otherwise)."""
+    family = seed(database, phone=LANDLINE)
+    clock = FixedClock(at.astimezone(dt.UTC))
+    calls = _calls(api)
+    phone = _book(database, clock, family)
+    if call_ended:
+        _end_call(phone)
+    return family, clock, calls, phone
+
+
 def _form(route: respx.Route) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(route.calls.last.request.content.decode()).items()}
 
@@ -76,10 +88,7 @@ def test_fixed_lines_and_ip_phones_cannot_take_sms_but_mobiles_can() -> None:
 
 def test_a_landline_hears_its_confirmation_by_call_once_the_parents_call_has_ended(
         database: Database, api: respx.MockRouter) -> None:
-    family = seed(database, phone=LANDLINE)
-    clock = FixedClock(MONDAY.astimezone(dt.UTC))
-    calls = _calls(api)
-    phone = _book(database, clock, family)
+    family, clock, calls, phone = _booked_on_a_landline(database, api, call_ended=False)
     sender = _sender(database, clock)
     sender.send_due()
     assert calls.call_count == 0  # the parent is still on that line
@@ -97,11 +106,7 @@ def test_a_landline_hears_its_confirmation_by_call_once_the_parents_call_has_end
 
 def test_pressing_one_reads_the_message_again_from_a_signed_webhook(database: Database,
                                                                      api: respx.MockRouter) -> None:
-    family = seed(database, phone=LANDLINE)
-    clock = FixedClock(MONDAY.astimezone(dt.UTC))
-    calls = _calls(api)
-    phone = _book(database, clock, family)
-    _end_call(phone)
+    _family, clock, calls, phone = _booked_on_a_landline(database, api)
     _sender(database, clock).send_due()
     action = re.search(r'action="([^"]+)"', _form(calls)["Twiml"])
     assert action is not None
@@ -113,11 +118,7 @@ def test_pressing_one_reads_the_message_again_from_a_signed_webhook(database: Da
 
 def test_without_a_voice_number_a_landline_message_becomes_a_staff_callback_case(
         database: Database, api: respx.MockRouter) -> None:
-    family = seed(database, phone=LANDLINE)
-    clock = FixedClock(MONDAY.astimezone(dt.UTC))
-    calls = _calls(api)
-    phone = _book(database, clock, family)
-    _end_call(phone)
+    _family, clock, calls, _phone = _booked_on_a_landline(database, api)
     _sender(database, clock, twilio_voice_from="").send_due()
     assert calls.call_count == 0 and not api.routes[0].called
     with database.unit_of_work() as session:
@@ -127,11 +128,7 @@ def test_without_a_voice_number_a_landline_message_becomes_a_staff_callback_case
 
 def test_an_unanswered_call_is_tried_three_times_then_raised_to_staff(database: Database,
                                                                       api: respx.MockRouter) -> None:
-    family = seed(database, phone=LANDLINE)
-    clock = FixedClock(MONDAY.astimezone(dt.UTC))
-    calls = _calls(api)
-    phone = _book(database, clock, family)
-    _end_call(phone)
+    _family, clock, calls, phone = _booked_on_a_landline(database, api)
     sender = _sender(database, clock)
     for attempt in range(1, 4):
         assert sender.send_due() == 1 and calls.call_count == attempt
@@ -146,11 +143,7 @@ def test_an_unanswered_call_is_tried_three_times_then_raised_to_staff(database: 
 
 
 def test_an_answered_call_is_recorded_as_delivered(database: Database, api: respx.MockRouter) -> None:
-    family = seed(database, phone=LANDLINE)
-    clock = FixedClock(MONDAY.astimezone(dt.UTC))
-    calls = _calls(api)
-    phone = _book(database, clock, family)
-    _end_call(phone)
+    _family, clock, calls, phone = _booked_on_a_landline(database, api)
     _sender(database, clock).send_due()
     _end_call(phone, calls.calls.last.response.json()["sid"], status="completed")
     with database.unit_of_work() as session:
@@ -160,12 +153,8 @@ def test_an_answered_call_is_recorded_as_delivered(database: Database, api: resp
 
 def test_a_retry_that_falls_at_night_waits_until_eight_in_the_morning(database: Database,
                                                                       api: respx.MockRouter) -> None:
-    family = seed(database, phone=LANDLINE)
-    evening = dt.datetime(2026, 6, 1, 20, 30, tzinfo=TOKYO)
-    clock = FixedClock(evening.astimezone(dt.UTC))
-    calls = _calls(api)
-    phone = _book(database, clock, family)
-    _end_call(phone)
+    _family, clock, calls, phone = _booked_on_a_landline(database, api,
+                                                         at=dt.datetime(2026, 6, 1, 20, 30, tzinfo=TOKYO))
     sender = _sender(database, clock)
     sender.send_due()
     _end_call(phone, calls.calls.last.response.json()["sid"], status="busy")
