@@ -45,7 +45,7 @@ def test_editing_an_audit_row_with_sql_shows_as_tampering(database: Database) ->
 def test_the_audit_log_filters_by_household(database: Database) -> None:
     client, household_id = _admin(database)
     page = client.post("/staff/audit", data={"csrf": csrf_of(client, "/staff/audit"), "household_id": household_id})
-    assert page.text.count("<td>household.viewed</td>") == 2 and "verification.refused" not in page.text
+    assert page.text.count("<td>世帯の表示</td>") == 2 and "verification.refused" not in page.text
 
 
 def test_an_admin_exports_the_filtered_audit_log_as_csv_with_its_hashes(database: Database) -> None:
@@ -54,8 +54,8 @@ def test_an_admin_exports_the_filtered_audit_log_as_csv_with_its_hashes(database
                                                         "household_id": household_id})
     rows = list(csv.DictReader(io.StringIO(response.text.lstrip("\ufeff"))))[:-1]
     assert response.headers["content-type"].startswith("text/csv")
-    assert [r["action"] for r in rows] == ["household.viewed", "booking.created", "household.viewed"]
-    assert all(len(r["hash"]) == 64 for r in rows)
+    assert [r["操作コード"] for r in rows] == ["household.viewed", "booking.created", "household.viewed"]
+    assert all(len(r["ハッシュ"]) == 64 for r in rows)
 
 
 def test_the_export_ends_with_the_chain_head_so_a_later_truncation_shows(database: Database) -> None:
@@ -64,7 +64,8 @@ def test_the_export_ends_with_the_chain_head_so_a_later_truncation_shows(databas
     last = list(csv.DictReader(io.StringIO(response.text.lstrip("\ufeff"))))[-1]
     with database.unit_of_work() as session:
         head = audit.head(session)
-    assert last["id"] == "chain_head" and (last["prev_hash"], last["hash"]) == (str(head.count), head.hash)
+    assert last["操作コード"] == "chain_head"
+    assert (last["前の記録のハッシュ"], last["ハッシュ"]) == (str(head.count), head.hash)
     assert response.headers["x-audit-head"] == str(head)
 
 
