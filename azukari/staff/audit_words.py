@@ -71,6 +71,7 @@ DETAIL_LABELS = {
     "reservation_id": "予約", "resolution": "完了の区分", "results": "該当件数", "role": "権限",
     "second_factor": "第2要素", "staff_filter": "職員で絞り込み", "staff_id": "職員", "step": "段階",
     "unit_id": "枠", "valid_until": "有効期限", "event_filter": "操作で絞り込み", "since": "から", "until": "まで",
+    "printed": "印刷用",
 }
 
 VALUE_WORDS = {
