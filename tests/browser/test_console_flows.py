@@ -231,7 +231,7 @@ def test_an_admin_sees_the_audit_trail_with_its_chain_intact(new_page: Callable[
     _log_in(page, "admin")
     page.click("nav >> text=監査ログ")
     assert "記録の連鎖は完全です" in page.inner_text("#chain-status")
-    assert "household.viewed" in page.inner_text("table.audit")
+    assert "世帯の表示" in page.inner_text("table.audit")
     _shot(page, "audit")
 
 
