@@ -40,6 +40,7 @@ def test_editing_an_audit_row_with_sql_shows_as_tampering(database: Database) ->
                                 "(SELECT MIN(id) + 1 FROM audit_log)"))
     page = client.get("/staff/audit").text
     assert "ハッシュが一致しません" in page and "記録の連鎖は完全です" not in page
+    assert "鍵付きハッシュと一致しません（書き換えられています）" in page
 
 
 def test_the_audit_log_filters_by_household(database: Database) -> None:
@@ -78,4 +79,4 @@ def test_the_audit_page_shows_deleted_newest_entries_against_a_head_copied_from_
         connection.execute(text("DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)"))
     checked = client.post("/staff/audit/verify", data={"csrf": csrf_of(client, "/staff/audit"),
                                                       "anchor": found.group(1)}).text
-    assert "newest entries were deleted" in checked and "記録の連鎖は完全です" not in checked
+    assert "新しい記録が削除されています" in checked and "記録の連鎖は完全です" not in checked

@@ -6,6 +6,8 @@ the export say them in Japanese.
 """
 from __future__ import annotations
 
+import re
+
 from azukari.booking.roster import ATTENDANCE
 from azukari.registration.service import DV_REASONS
 from azukari.staff.accounts import ROLE_LABELS
@@ -110,3 +112,24 @@ def _value(value: object) -> str:
 def describe(detail: dict[str, object]) -> str:
     """The detail of an entry as `label: value` phrases, in the order recorded."""
     return "／".join(f"{DETAIL_LABELS.get(key, key)}: {_value(value)}" for key, value in detail.items())
+
+
+_PROBLEMS = (
+    (re.compile(r"entry #(\d+) does not link to the entry before it"),
+     "記録 #{0} が前の記録とつながっていません（記録が削除または挿入されています）"),
+    (re.compile(r"entry #(\d+) does not match its keyed hash"),
+     "記録 #{0} が鍵付きハッシュと一致しません（書き換えられています）"),
+    (re.compile(r"the chain has (\d+) entries but the anchor counts (\d+)"),
+     "記録は {0} 件ですが、控えは {1} 件です（新しい記録が削除されています）"),
+    (re.compile(r"entry (\d+) of the chain is not the one the anchor names"),
+     "{0} 件目の記録が控えと違います（記録が置き換えられています）"),
+)
+
+
+def problem_words(problem: str) -> str:
+    """A finding of the chain check (oversight/audit.py, in English for `azukari check`) as the page says it."""
+    for pattern, words in _PROBLEMS:
+        found = pattern.match(problem)
+        if found:
+            return words.format(*found.groups())
+    return problem

@@ -11,7 +11,7 @@ from azukari.clock import in_tokyo
 from azukari.oversight import audit
 from azukari.staff import audit_view
 from azukari.staff.audit_view import AuditFilter
-from azukari.staff.audit_words import EVENT_NAMES
+from azukari.staff.audit_words import EVENT_NAMES, problem_words
 from azukari.staff.console import ADMIN, page
 
 router = APIRouter()
@@ -34,7 +34,8 @@ def _render(request: Request, wanted: AuditFilter, csrf: str | None, post: bool,
     with page(request, roles=ADMIN, csrf=csrf, post=post) as p:
         rows = audit_view.entries(p.session, wanted)
         try:
-            problems = audit.verify_chain(p.session, p.runtime.settings.azukari_secret_key, anchor.strip() or None)
+            problems = [problem_words(found) for found in
+                        audit.verify_chain(p.session, p.runtime.settings.azukari_secret_key, anchor.strip() or None)]
         except ValueError:
             problems = ["控えの形式が違います（件数:ハッシュ）"]
         response = p.render("audit.html", rows=rows, wanted=wanted, problems=problems, anchor=anchor.strip(),
