@@ -59,6 +59,12 @@ def _seed(database: Database) -> None:
         add_facilities(session)
         add_staff(session, username="admin", role="admin", now=now)
         add_staff(session, username="sato", role="centre", now=now)
+        hikarigaoka = session.scalars(select(Facility.id).where(Facility.key == 1)).one()
+        add_staff(session, username="hoiku1", role="facility", now=now, facility_id=hikarigaoka)
+        moved = add_staff(session, username="kimura", role="centre", now=a_month_ago)
+        moved.ends_at = now - dt.timedelta(days=1)  # transferred yesterday: the review shows the account ended
+        retired = add_staff(session, username="retired", role="centre", now=a_month_ago)
+        retired.active, retired.deactivated_at = False, now - dt.timedelta(days=10)
         home = add_household(session, now=a_month_ago)
         FOUND["takahashi"] = home.household_id
         dv_home, _pin = register_household(
