@@ -70,7 +70,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
     from azukari.server import serve
 
     _refuse_demo_secrets(settings, demo=args.demo)
-    serve(settings, host=args.host, port=args.port, demo=args.demo)
+    if args.console_port is not None and args.console_port == args.port:
+        raise CommandError(f"--console-port must differ from --port ({args.port})")
+    serve(settings, host=args.host, port=args.port, demo=args.demo, console_port=args.console_port)
 
 
 def _worker(args: argparse.Namespace, settings: Settings) -> None:
@@ -193,7 +195,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve = add("serve", _serve, "run the web service (migrates first)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--demo", action="store_true", help="load demo data into an empty database")
+    serve.add_argument("--demo", action="store_true",
+                       help="load demo data into an empty database; texts and calls go to a local sink, "
+                            "not to Twilio, unless TWILIO_API_BASE_URL is set")
+    serve.add_argument("--console-port", type=int, default=None, metavar="P",
+                       help="serve the staff console on this port only (the webhooks stay on --port)")
     for name, handler, what in (("call", _call, "a phone in the terminal"),
                                 ("sms", _sms, "an SMS conversation in the terminal")):
         sub = add(name, handler, what)

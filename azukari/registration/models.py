@@ -62,3 +62,12 @@ class ExpiryNotice(Base):
     valid_until: Mapped[dt.date] = mapped_column(Date)  # a renewal moves it, and the notices start again
     days_before: Mapped[int] = mapped_column(Integer)
     queued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DemoMark(Base):
+    """One row in a database made as a demo: only such a database ever takes the demo's made-up households."""
+
+    __tablename__ = "demo_marks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    made_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
