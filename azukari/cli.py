@@ -45,14 +45,21 @@ def _import_facilities(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _import_households(args: argparse.Namespace, settings: Settings) -> None:
+    from azukari.clock import tokyo_today
+    from azukari.progress import ProgressReport
     from azukari.registration.importer import HouseholdImportError, import_households
 
     with _runtime(settings) as runtime:
         try:
-            with runtime.database.unit_of_work() as session:
-                summary = import_households(session, Path(args.file))
+            with runtime.database.unit_of_work() as session, ProgressReport("households") as progress:
+                summary = import_households(session, Path(args.file), today=tokyo_today(runtime.clock),
+                                            progress=progress)
                 session.commit()
-        except (HouseholdImportError, OSError) as error:
+        except HouseholdImportError as error:
+            for line in error.errors:  # every problem, one per line; stderr keeps its one-line reason
+                print(line)
+            raise CommandError(f"{error} (listed above)") from error
+        except OSError as error:
             raise CommandError(str(error)) from error
     print(summary)
 
