@@ -106,6 +106,17 @@ def load_demo(session: Session, *, today: dt.date) -> str:
     return f"demo: {facilities}; {len(households)} households, {children} children (try household {DEMO_HOUSEHOLD_ID})"
 
 
+def made_up_households(count: int, *, today: dt.date, seed: int = _SEED) -> list[Household]:
+    """`count` invented households made as the demo's are, unsaved and without a PIN hash (benchmarks)."""
+    rng = random.Random(seed)
+    households: dict[str, Household] = {}
+    while len(households) < count:
+        household_id = str(rng.randrange(10_000_002, 99_999_999))
+        if household_id not in households:
+            households[household_id] = _generated(rng, household_id, today, "")
+    return list(households.values())
+
+
 def _fixed_household(today: dt.date, pin_hash: str) -> Household:
     return Household(household_id=DEMO_HOUSEHOLD_ID, pin_hash=pin_hash, guardian_name="髙橋 美咲",
                      guardian_kana="タカハシ ミサキ", phone=to_e164("090-1234-5678"),
