@@ -13,6 +13,7 @@ from azukari.messaging.texts import (
     cancellation_past_deadline,
     cancellation_refused,
     confirmation,
+    expiry_notice,
     listing,
     refused_booking,
     reminder,
@@ -117,3 +118,17 @@ def test_no_korean_text_carries_japanese_script() -> None:
                                                  ("ko", "예약번호 98765432"), ("ja", "予約番号 98765432")])
 def test_a_confirmation_labels_the_booking_number_in_the_conversations_language(language: str, label: str) -> None:
     assert label in confirmation(FACTS, language)
+
+
+@pytest.mark.parametrize(("language", "words"), [("zh", "临时托育"), ("ko", "일시보육"), ("en", "registration"),
+                                                 ("ja", "事前登録")])
+def test_a_registration_expiry_notice_is_in_the_households_language_with_the_last_day(language: str,
+                                                                                   words: str) -> None:
+    text = expiry_notice(DAY, language)
+    assert words in text and DATE_AS[language] in text and len(text) <= MAX_CHARS
+
+
+def test_no_chinese_or_korean_text_says_tuoer_or_a_japanese_calque() -> None:
+    # 托儿 also means a shill; 今后的 and 지나 있습니다 are Japanese word for word (今後の, 過ぎています).
+    said = [*_every_text("zh"), *_every_text("ko"), expiry_notice(DAY, "zh"), expiry_notice(DAY, "ko")]
+    assert [text for text in said if any(w in text for w in ("托儿", "今后的", "지나 있"))] == []
