@@ -1,6 +1,7 @@
 """The conversation in Chinese and Korean (and the language choice), with the hand-written fake ports."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -10,7 +11,7 @@ from azukari.ivr.conversation import step
 from azukari.ivr.dates import relative_day
 from azukari.ivr.parsing import first_language, parse_birthdate, parse_sms_date, parse_yes_no
 from azukari.ivr.prompts import text
-from azukari.ivr.replies import Language, Line
+from azukari.ivr.replies import Channel, Language, Line
 from azukari.ivr.spoken import day_words, facility_words, fee_words, hours_words, time_words
 from azukari.ivr.state import Event, Option, State
 from azukari.settings import StaffHours
@@ -80,8 +81,8 @@ def test_dates_are_understood_as_korean_writes_and_mandarin_says_them() -> None:
 
 
 @pytest.mark.parametrize(("language", "said"), [
-    ("zh", "6月2日 星期二，上午9点到12点，Hikarigaoka，费用是1,500日元。"),
-    ("ko", "6월 2일 화요일, 오전 9시부터 12시까지, Hikarigaoka, 요금은 1,500엔입니다."),
+    ("zh", "6月2日 星期二，上午9点到12点，光丘中心，费用是1,500日元。"),
+    ("ko", "6월 2일 화요일, 오전 9시부터 12시까지, 히카리가오카 센터, 요금은 1,500엔입니다."),
 ])
 def test_the_confirm_summary_reads_date_time_facility_and_fee_in_the_callers_language(language: Language,
                                                                                       said: str) -> None:
@@ -100,9 +101,18 @@ def test_afternoon_times_and_staff_hours_are_said_in_mandarin_and_korean() -> No
     assert hours_words(OFFICE_HOURS, "ko") == "평일 오전 8시 30분부터 오후 5시 15분까지"
 
 
-def test_a_chinese_text_names_the_facility_as_its_sign_and_a_korean_one_in_latin_letters() -> None:
-    assert facility_words(HIKARIGAOKA, "zh", "sms") == "光が丘"
-    assert facility_words(HIKARIGAOKA, "ko", "sms") == "Hikarigaoka"
+@pytest.mark.parametrize("channel", ["voice", "sms"])
+def test_a_facility_is_named_in_chinese_characters_and_in_hangul_alike_on_calls_and_texts(channel: Channel) -> None:
+    assert facility_words(HIKARIGAOKA, "zh", channel) == "光丘中心"
+    assert facility_words(HIKARIGAOKA, "ko", channel) == "히카리가오카 센터"
+
+
+def test_a_facility_whose_name_chinese_cannot_say_is_named_in_latin_letters() -> None:
+    kids = dataclasses.replace(HIKARIGAOKA, facility_name="キッズひろば光が丘", short_name="", name_en="Kids Plaza")
+    assert facility_words(kids, "zh", "voice") == "Kids Plaza"
+
+
+def test_dates_in_chinese_and_korean_texts_carry_their_weekday() -> None:
     assert day_words(dt.date(2026, 6, 2), "zh", "sms") == "6月2日(周二)"
     assert day_words(dt.date(2026, 6, 2), "ko", "sms") == "6월 2일(화)"
 

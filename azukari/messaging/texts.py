@@ -2,15 +2,17 @@
 
 Carriers refuse phone numbers in the text, and a message may be at most 134 characters
 (two UCS-2 segments of 67). Facility names are shortened to fit, never the booking number.
-English and Korean texts name a facility in Latin letters (`name_en`, else its romanised reading:
-`booking.facility_names`), so an English text carries no Japanese script; Japanese and Chinese
-texts use its Japanese name, which a Chinese reader reads as it stands on the facility's sign.
+Each language names a facility in its own script, as its calls say it (`booking.facility_names`):
+Japanese by its Japanese name, English in Latin letters (`name_en`, else its romanised reading) so
+an English text carries no Japanese script, Chinese by its characters in simplified form (光丘中心),
+Korean in Hangul by its reading (히카리가오카 센터).
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
+from azukari.booking.facility_names import chinese_name, korean_name
 from azukari.clock import in_tokyo
 
 MAX_CHARS = 134
@@ -19,7 +21,6 @@ MAX_CHARS = 134
 FACILITY_MAX_CHARS = 20
 _WEEKDAYS = {"ja": "月火水木金土日", "zh": "一二三四五六日", "ko": "월화수목금토일"}
 _WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_LATIN_NAMED = ("en", "ko")
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class BookingFacts:
     facility_name: str
     fee: int
     name_en: str = ""  # the facility in Latin letters (`facility_names.english_name`); "" when it has none
+    reading: str = ""  # the facility's reading in kana, which a Korean text writes in Hangul
 
 
 def _lang(language: str) -> str:
@@ -64,10 +66,15 @@ def _cut(name: str) -> str:
     return name if len(name) <= FACILITY_MAX_CHARS else name[: FACILITY_MAX_CHARS - 1] + "…"
 
 
-def facility_label(facility_name: str, name_en: str, language: str) -> str:
+def facility_label(facility_name: str, name_en: str, language: str, reading: str = "") -> str:
     """The facility as a text in `language` names it (see the module docstring)."""
-    if _lang(language) in _LATIN_NAMED:
+    lang = _lang(language)
+    if lang == "en":
         return _cut(name_en) if name_en else "the centre"
+    if lang == "zh":
+        return _cut(chinese_name(name=facility_name, latin=name_en or short_facility_name(facility_name)))
+    if lang == "ko":
+        return _cut(korean_name(name=facility_name, reading=reading, latin=name_en or "센터"))
     return short_facility_name(facility_name)
 
 
@@ -115,7 +122,8 @@ BOOKING_LABEL = {"ja": "予約番号", "en": "Booking number", "zh": "预约号"
 
 def _facts(facts: BookingFacts, language: str) -> dict[str, str]:
     return {"n": facts.booking_number, "day": _day(facts.day, language), "time": f"{facts.starts}-{facts.ends}",
-            "where": facility_label(facts.facility_name, facts.name_en, language), "fee": f"{facts.fee:,}"}
+            "where": facility_label(facts.facility_name, facts.name_en, language, facts.reading),
+            "fee": f"{facts.fee:,}"}
 
 
 def confirmation(facts: BookingFacts, language: str) -> str:
@@ -143,7 +151,7 @@ def listing(bookings: list[BookingFacts], language: str) -> list[str]:
         return [_fit(_NONE_UPCOMING[lang])]
     header = _LISTING_HEADER[lang]
     lines = [f"{BOOKING_LABEL[lang]} {b.booking_number} {_day(b.day, lang)} {b.starts}-{b.ends} "
-             f"{facility_label(b.facility_name, b.name_en, lang)}" for b in bookings]
+             f"{facility_label(b.facility_name, b.name_en, lang, b.reading)}" for b in bookings]
     messages: list[str] = []
     current = header
     for line in lines:
@@ -180,11 +188,11 @@ _REFUSED = {
 
 
 def refused_booking(*, day: dt.date, starts: str, ends: str, facility_name: str, reason: str,
-                    language: str, name_en: str = "") -> str:
+                    language: str, name_en: str = "", reading: str = "") -> str:
     """A booking refused for a reason the call never says: what was asked for, and why not."""
     lang = _lang(language)
     return _fit(_REFUSED[lang].format(day=_day(day, lang), time=f"{starts}-{ends}", why=_REFUSAL_REASONS[reason][lang],
-                                      where=facility_label(facility_name, name_en, lang)))
+                                      where=facility_label(facility_name, name_en, lang, reading)))
 
 
 _PAST_DEADLINE = {
@@ -222,7 +230,8 @@ class SeatFacts:
     starts: str
     ends: str
     facility_name: str
-    name_en: str = ""  # the facility in Latin letters, for English and Korean texts
+    name_en: str = ""  # the facility in Latin letters, for English texts
+    reading: str = ""  # its reading in kana, for Korean texts
 
 
 _WAITING = {
@@ -245,7 +254,7 @@ _OFFER = {
 
 def _seat(seat: SeatFacts, language: str) -> dict[str, str]:
     return {"day": _day(seat.day, language), "time": f"{seat.starts}-{seat.ends}",
-            "where": facility_label(seat.facility_name, seat.name_en, language)}
+            "where": facility_label(seat.facility_name, seat.name_en, language, seat.reading)}
 
 
 def waiting(seat: SeatFacts, language: str) -> str:
