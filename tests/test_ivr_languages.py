@@ -10,8 +10,9 @@ from ivr_fakes import OPTIONS, FakePorts, call
 from azukari.ivr.conversation import step
 from azukari.ivr.dates import relative_day
 from azukari.ivr.parsing import first_language, parse_birthdate, parse_sms_date, parse_yes_no
-from azukari.ivr.prompts import text
-from azukari.ivr.replies import Channel, Language, Line
+from azukari.ivr.prompts import CATALOGUES, text
+from azukari.ivr.replies import Channel, Language, Line, Reply
+from azukari.ivr.sms import render_sms
 from azukari.ivr.spoken import day_words, facility_words, fee_words, hours_words, time_words
 from azukari.ivr.state import Event, Option, State
 from azukari.settings import StaffHours
@@ -155,3 +156,11 @@ def test_the_date_is_heard_with_the_callers_own_words_for_days_as_hints(key: str
                                                  ("6월 2일 화요일", (6, 2)), ("6월 2일(화)", (6, 2))])
 def test_a_date_with_its_weekday_in_mandarin_or_korean_is_understood(text: str, month_day: tuple[int, int]) -> None:
     assert parse_sms_date(text) == month_day
+
+
+@pytest.mark.parametrize(("language", "label"), [("zh", "预约号"), ("ko", "예약번호")])
+def test_a_booking_number_labelled_in_chinese_or_korean_never_reaches_the_conversation(
+        monkeypatch: pytest.MonkeyPatch, language: Language, label: str) -> None:
+    monkeypatch.setitem(CATALOGUES[language], "t.booked", label + " {number}")
+    body = render_sms(Reply(language=language, lines=(Line("t.booked", {"number": "12345678"}),)))
+    assert "12345678" not in body and body.startswith(label)

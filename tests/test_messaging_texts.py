@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from azukari.messaging.spoken_messages import language_of
 from azukari.messaging.texts import (
     MAX_CHARS,
     BookingFacts,
@@ -192,3 +193,13 @@ def test_no_chinese_text_carries_kana() -> None:
     said = [*_every_text("zh"), confirmation(facts, "zh"), waiting(_seat(HIKARIGAOKA), "zh"),
             seat_offer(_seat(HIKARIGAOKA), until=UNTIL, code="4821", language="zh")]
     assert [text for text in said if re.search(r"[\u3040-\u30ff]", text)] == []
+
+
+@pytest.mark.parametrize("language", ["zh", "ko"])
+def test_a_landline_hears_chinese_and_korean_texts_in_their_own_voice(language: str) -> None:
+    # A Chinese text that carried 光が丘 was told apart as Japanese and read by the Japanese voice.
+    name, reading, name_en = HIKARIGAOKA
+    facts = BookingFacts("98765432", DAY, "13:00", "16:00", name, 1500, name_en, reading)
+    said = [confirmation(facts, language), reminder(facts, language), waiting(_seat(HIKARIGAOKA), language),
+            seat_offer(_seat(HIKARIGAOKA), until=UNTIL, code="4821", language=language), *_every_text(language)]
+    assert {language_of(text) for text in said} == {language}
