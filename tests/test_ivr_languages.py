@@ -1,15 +1,18 @@
 """The conversation in Chinese and Korean (and the language choice), with the hand-written fake ports."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 from ivr_fakes import OPTIONS, FakePorts, call
 
 from azukari.ivr.conversation import step
+from azukari.ivr.dates import relative_day
 from azukari.ivr.parsing import first_language, parse_birthdate, parse_sms_date, parse_yes_no
-from azukari.ivr.prompts import text
-from azukari.ivr.replies import Language, Line
+from azukari.ivr.prompts import CATALOGUES, text
+from azukari.ivr.replies import Channel, Language, Line, Reply
+from azukari.ivr.sms import render_sms
 from azukari.ivr.spoken import day_words, facility_words, fee_words, hours_words, time_words
 from azukari.ivr.state import Event, Option, State
 from azukari.settings import StaffHours
@@ -79,8 +82,8 @@ def test_dates_are_understood_as_korean_writes_and_mandarin_says_them() -> None:
 
 
 @pytest.mark.parametrize(("language", "said"), [
-    ("zh", "6月2日 星期二，上午9点到12点，Hikarigaoka，费用是1,500日元。"),
-    ("ko", "6월 2일 화요일, 오전 9시부터 12시까지, Hikarigaoka, 요금은 1,500엔입니다."),
+    ("zh", "6月2日 星期二，上午9点到12点，光丘中心，费用是1,500日元。"),
+    ("ko", "6월 2일 화요일, 오전 9시부터 12시까지, 히카리가오카 센터, 요금은 1,500엔입니다."),
 ])
 def test_the_confirm_summary_reads_date_time_facility_and_fee_in_the_callers_language(language: Language,
                                                                                       said: str) -> None:
@@ -99,8 +102,65 @@ def test_afternoon_times_and_staff_hours_are_said_in_mandarin_and_korean() -> No
     assert hours_words(OFFICE_HOURS, "ko") == "평일 오전 8시 30분부터 오후 5시 15분까지"
 
 
-def test_a_chinese_text_names_the_facility_as_its_sign_and_a_korean_one_in_latin_letters() -> None:
-    assert facility_words(HIKARIGAOKA, "zh", "sms") == "光が丘"
-    assert facility_words(HIKARIGAOKA, "ko", "sms") == "Hikarigaoka"
+@pytest.mark.parametrize("channel", ["voice", "sms"])
+def test_a_facility_is_named_in_chinese_characters_and_in_hangul_alike_on_calls_and_texts(channel: Channel) -> None:
+    assert facility_words(HIKARIGAOKA, "zh", channel) == "光丘中心"
+    assert facility_words(HIKARIGAOKA, "ko", channel) == "히카리가오카 센터"
+
+
+def test_a_facility_whose_name_chinese_cannot_say_is_named_in_latin_letters() -> None:
+    kids = dataclasses.replace(HIKARIGAOKA, facility_name="キッズひろば光が丘", short_name="", name_en="Kids Plaza")
+    assert facility_words(kids, "zh", "voice") == "Kids Plaza"
+
+
+def test_dates_in_chinese_and_korean_texts_carry_their_weekday() -> None:
     assert day_words(dt.date(2026, 6, 2), "zh", "sms") == "6月2日(周二)"
     assert day_words(dt.date(2026, 6, 2), "ko", "sms") == "6월 2일(화)"
+
+
+@pytest.mark.parametrize(("said", "day"), [
+    ("今天", 1), ("明天", 2), ("明天吧", 2), ("后天", 3), ("後天", 3), ("大后天", 4), ("星期三", 3), ("周五", 5),
+    ("礼拜天", 7), ("星期3", 3), ("下周三", 10), ("下个星期一", 8), ("这周五", 5), ("我想预约下周二", 9),
+    ("오늘", 1), ("내일", 2), ("내일이요", 2), ("내일로 해 주세요", 2), ("모레", 3), ("글피", 4), ("수요일", 3),
+    ("금요일에", 5), ("다음 주 수요일", 10), ("다음주 월요일", 8), ("이번 주 금요일", 5), ("일요일", 7),
+])
+def test_relative_days_and_weekdays_are_understood_in_mandarin_and_korean(said: str, day: int) -> None:
+    assert relative_day(said, today=dt.date(2026, 6, 1)) == dt.date(2026, 6, day)  # a Monday
+
+
+@pytest.mark.parametrize("said", ["下周", "星期八", "周", "다음 주", "요일", "光丘", "히카리가오카"])
+def test_words_that_name_no_day_are_not_taken_for_one(said: str) -> None:
+    assert relative_day(said, today=dt.date(2026, 6, 1)) is None
+
+
+@pytest.mark.parametrize(("said", "key"), [("明天", "3"), ("下周三", "3"), ("내일", "4"), ("다음 주 수요일", "4")])
+def test_a_chinese_or_korean_caller_may_say_the_day_instead_of_keying_it(said: str, key: str) -> None:
+    ports = FakePorts()
+    state, reply = call(ports, ("language", key), *ID_PATH, ("menu", "1"))
+    assert reply.ask is not None and reply.ask.step == "date"
+    state, reply = step(state, Event(step="date", speech=said), ports)
+    assert state.day == relative_day(said, today=ports.today()).isoformat()  # type: ignore[union-attr]
+    assert reply.ask is not None and reply.ask.step == "facility"
+
+
+@pytest.mark.parametrize(("key", "words"), [("3", ("明天", "星期三")), ("4", ("내일", "수요일")),
+                                            ("1", ("あした", "水曜日")), ("2", ("tomorrow", "Wednesday"))])
+def test_the_date_is_heard_with_the_callers_own_words_for_days_as_hints(key: str, words: tuple[str, ...]) -> None:
+    _state, reply = call(FakePorts(), ("language", key), *ID_PATH, ("menu", "1"))
+    assert reply.ask is not None and all(word in reply.ask.hints for word in words)
+    others = {"3": "あした", "4": "あした", "1": "明天", "2": "あした"}[key]
+    assert others not in reply.ask.hints
+
+
+@pytest.mark.parametrize(("text", "month_day"), [("6月2号星期二", (6, 2)), ("6月2日(周二)", (6, 2)),
+                                                 ("6월 2일 화요일", (6, 2)), ("6월 2일(화)", (6, 2))])
+def test_a_date_with_its_weekday_in_mandarin_or_korean_is_understood(text: str, month_day: tuple[int, int]) -> None:
+    assert parse_sms_date(text) == month_day
+
+
+@pytest.mark.parametrize(("language", "label"), [("zh", "预约号"), ("ko", "예약번호")])
+def test_a_booking_number_labelled_in_chinese_or_korean_never_reaches_the_conversation(
+        monkeypatch: pytest.MonkeyPatch, language: Language, label: str) -> None:
+    monkeypatch.setitem(CATALOGUES[language], "t.booked", label + " {number}")
+    body = render_sms(Reply(language=language, lines=(Line("t.booked", {"number": "12345678"}),)))
+    assert "12345678" not in body and body.startswith(label)

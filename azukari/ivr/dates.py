@@ -1,4 +1,4 @@
-"""Dates as parents say or text them: kana and kanji numerals, あした/あさって, 来週の月曜日, tomorrow."""
+"""Dates as parents say or text them: kana and kanji numerals, あした, 来週の月曜日, tomorrow, 明天, 내일."""
 from __future__ import annotations
 
 import datetime as dt
@@ -27,13 +27,40 @@ _KANJI_NUMERAL = re.compile(r"[〇一二三四五六七八九十百千]+")
 
 _WEEKDAYS_JA = "月火水木金土日"
 _WEEKDAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# Relative days in every language a conversation may be in. Mandarin is recognised in simplified
+# characters (cmn-Hans-CN); a text may come in traditional ones (後天).
 _RELATIVE = {"あした": 1, "明日": 1, "あす": 1, "tomorrow": 1, "あさって": 2, "明後日": 2,
              "dayaftertomorrow": 2, "thedayaftertomorrow": 2, "きょう": 0, "今日": 0, "today": 0,
-             "明天": 1, "后天": 2, "今天": 0, "내일": 1, "모레": 2, "오늘": 0}
+             "今天": 0, "明天": 1, "后天": 2, "後天": 2, "大后天": 3, "大後天": 3,
+             "오늘": 0, "내일": 1, "모레": 2, "글피": 3}
 _WEEKDAY_JA = re.compile(r"(来週|今週|今度)?(の)?([月火水木金土日])(曜日?)?(に|で)?")
 _WEEKDAY_EN = re.compile(r"(next|this)?(mon|tue|wed|thu|fri|sat|sun)[a-z]*")
 _WEEKDAY_KANA = {"げつ": "月", "か": "火", "すい": "水", "もく": "木", "きん": "金", "ど": "土", "にち": "日"}
 _WEEKDAY_KANA_RE = re.compile(r"(らいしゅう|こんしゅう|こんど)?(の)?(げつ|か|すい|もく|きん|ど|にち)(ようび|よう)")
+# 下周三, 下个星期三, 这周三, 礼拜天, 星期3 (recognition may write the number as a digit); 下 is next week.
+_WEEKDAY_ZH = re.compile(r"(下个?|下個?|这个?|這個?|本)?(星期|礼拜|禮拜|周|週)([一二三四五六日天1-7])")
+_WEEKDAY_ZH_INDEX = {**{c: i for i, c in enumerate("一二三四五六")}, **{str(i + 1): i for i in range(7)},
+                     "日": 6, "天": 6}
+# 수요일, 다음 주 수요일 (spaces are dropped first), 이번 주 수요일; 다음 주 is next week.
+_WEEKDAY_KO = re.compile(r"(다음주|담주|이번주|이번|다음)?(의)?([월화수목금토일])요일")
+_WEEKDAYS_KO = "월화수목금토일"
+# What a parent says around the day (明天吧, 내일로 해 주세요, 来週の月曜でお願いします), tried off one by one.
+_PREFIXES = ("我想预约", "我要预约", "我想要", "我想", "我要", "预约")
+_SUFFIXES = ("でお願いします", "です", "please", "可以吗", "行吗", "好吗", "吧", "的", "으로해주세요", "로해주세요",
+             "으로부탁합니다", "로부탁합니다", "으로부탁드립니다", "로부탁드립니다", "해주세요", "부탁합니다",
+             "부탁드립니다", "입니다", "이에요", "예요", "에요", "이요", "으로", "로", "에", "요")
+
+# Words a date is said with, per language: Google's phrase boost favours them over similar sounds.
+DATE_HINTS: dict[str, tuple[str, ...]] = {
+    "ja": ("あした", "あさって", "来週", "今週", "月曜日", "火曜日", "水曜日", "木曜日", "金曜日", "土曜日",
+           "日曜日", "月", "日"),
+    "en": ("tomorrow", "the day after tomorrow", "next", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+           "Saturday", "Sunday"),
+    "zh": ("今天", "明天", "后天", "大后天", "下周", "这周", "星期一", "星期二", "星期三", "星期四", "星期五",
+           "星期六", "星期天", "月", "号"),
+    "ko": ("오늘", "내일", "모레", "다음 주", "이번 주", "월요일", "화요일", "수요일", "목요일", "금요일", "토요일",
+           "일요일", "월", "일"),
+}
 
 
 def _kana_to_kanji(run: str) -> str:
@@ -62,9 +89,23 @@ def arabic_numerals(text: str) -> str:
 
 
 def relative_day(text: str, *, today: dt.date) -> dt.date | None:
-    """あした, あさって, 来週の月曜日, 水曜, tomorrow, next Wednesday: the day meant, from `today`; else None."""
-    word = re.sub(r"[\s、。,.!！?？]", "", str(jaconv.kata2hira(text))).lower()
-    word = word.removesuffix("です").removesuffix("でお願いします").removesuffix("please")
+    """あした, 来週の月曜日, tomorrow, next Wednesday, 明天, 下周三, 내일, 다음 주 수요일: the day meant; else None."""
+    word = re.sub(r"[\s、。,.!！?？，]", "", str(jaconv.kata2hira(text))).lower()
+    for core in _cores(word):
+        day = _relative(core, today)
+        if day is not None:
+            return day
+    return None
+
+
+def _cores(word: str) -> list[str]:
+    """The word, then without one polite frame around it (明天吧 → 明天, 내일로해주세요 → 내일)."""
+    starts = [word, *(word[len(p):] for p in _PREFIXES if word.startswith(p) and len(word) > len(p))]
+    return [*starts, *(start[: -len(s)] for start in starts for s in _SUFFIXES
+                       if start.endswith(s) and len(start) > len(s))]
+
+
+def _relative(word: str, today: dt.date) -> dt.date | None:
     if word in _RELATIVE:
         return today + dt.timedelta(days=_RELATIVE[word])
     if match := _WEEKDAY_KANA_RE.fullmatch(word):
@@ -75,6 +116,10 @@ def relative_day(text: str, *, today: dt.date) -> dt.date | None:
     if match := _WEEKDAY_EN.fullmatch(word):
         index = next(i for i, name in enumerate(_WEEKDAYS_EN) if name.startswith(match.group(2)))
         return _weekday(today, index, next_week=match.group(1) == "next")
+    if match := _WEEKDAY_ZH.fullmatch(word):
+        return _weekday(today, _WEEKDAY_ZH_INDEX[match.group(3)], next_week=(match.group(1) or "").startswith("下"))
+    if match := _WEEKDAY_KO.fullmatch(word):
+        return _weekday(today, _WEEKDAYS_KO.index(match.group(3)), next_week=match.group(1) in ("다음주", "담주"))
     return None
 
 

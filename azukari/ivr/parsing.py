@@ -28,9 +28,9 @@ _ERA_YMD = re.compile(rf"({_ERA_NAMES})(元|\d{{1,2}})[/\-.年](\d{{1,2}})[/\-.�
 _MD = re.compile(r"(\d{1,2})[/\-.月](\d{1,2})日?")
 _GROUPED_DIGITS = re.compile(r"[0-9]+(?:-[0-9]+)*")
 _MD_COMPACT = re.compile(r"(\d{2})(\d{2})")
-# A weekday the parent may add after a date: 12/3(水), 12月3日 水曜日, 12/3 wed
-_WEEKDAY_SUFFIX = re.compile(r"[(（]?([月火水木金土日](曜日?)?|mon|tue|wed|thu|fri|sat|sun)[a-z]*[)）]?$",
-                             re.IGNORECASE)
+# A weekday the parent may add after a date: 12/3(水), 12月3日 水曜日, 12/3 wed, 12月3号星期四, 12월 3일 목요일
+_WEEKDAY_SUFFIX = re.compile(r"[(（]?([月火水木金土日](曜日?)?|mon|tue|wed|thu|fri|sat|sun"
+                             r"|(星期|周|礼拜)[一二三四五六日天]|[월화수목금토일](요일)?)[a-z]*[)）]?$", re.IGNORECASE)
 
 # Each set holds the words of every language a conversation may be in (ja, en, zh, ko).
 _YES = {"はい", "ハイ", "はーい", "1", "yes", "y", "ok", "okay", "お願いします", "おねがいします",
