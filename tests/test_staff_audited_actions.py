@@ -312,6 +312,16 @@ def _escalation_step(step: str, **form: str) -> Callable[[Desk], Expect]:
     return act
 
 
+def case_linked(d: Desk) -> Expect:
+    with d.database.unit_of_work() as session:  # a withheld caller's case: no household until staff link one
+        case = open_escalation(session, kind="staff_requested", channel="voice", now=d.fixed.now(),
+                               calling_number="anonymous").id
+        session.commit()
+    d.begin()
+    d.post(f"/staff/escalations/{case}/link", household_id=d.household_id)
+    return Expect(d.household_pk, {"escalation_id": case})
+
+
 def queue_viewed(d: Desk) -> Expect:
     d.escalation()
     d.begin()
@@ -477,6 +487,7 @@ CASES: dict[str, tuple[str, str, Callable[[Desk], Expect]]] = {  # name: (action
     "claiming a case": ("escalation.claimed", CENTRE, _escalation_step("claim")),
     "noting a case": ("escalation.noted", CENTRE, _escalation_step("note", text="折り返し済み")),
     "resolving a case": ("escalation.resolved", CENTRE, _escalation_step("resolve")),
+    "linking a withheld caller's case to a household": ("escalation.linked", CENTRE, case_linked),
     "creating a staff account": ("staff.created", ADMIN, staff_created),
     "deactivating a staff account": ("staff.deactivated", ADMIN, staff_deactivated),
     "exporting the audit log": ("audit.exported", ADMIN, audit_exported),

@@ -73,3 +73,11 @@ def booking_number_of(session: Session, *, household_pk: int, reservation_id: in
     """The number the booking service cancels by, for a booking of this household only."""
     return session.scalar(select(Reservation.booking_number).where(
         Reservation.id == reservation_id, Reservation.household_pk == household_pk))
+
+
+def booking_of(session: Session, *, reservation_id: int) -> HouseholdBooking | None:
+    """One booking by its key, for a staff case that names it (a message that did not arrive)."""
+    found = session.execute(select(Reservation, Facility, Child).join(Facility, Reservation.facility_id == Facility.id)
+                            .join(Child, Reservation.child_id == Child.id)
+                            .where(Reservation.id == reservation_id)).first()
+    return _row(*found) if found is not None else None
