@@ -183,6 +183,7 @@ class OutboxSender:
             session.commit()
 
     def _record_sent(self, claim: _Claim, sid: str, *, channel: str = "sms") -> None:
+        self._counted("sent")  # Twilio took it, whether or not the row is still ours to record
         with self.database.unit_of_work() as session:
             now = self.clock.now()
             message = session.scalar(select(OutboxMessage).where(self._still_ours(claim)))
@@ -196,7 +197,6 @@ class OutboxSender:
                    detail={"outbox_id": message.id, "kind": message.kind, "reservation_id": message.reservation_id,
                            "message_sid": sid, "attempts": message.attempts})
             session.commit()
-        self._counted("sent")
         _logger.info("outbox %s sent as %s", claim.id, sid)
 
     def _record_failure(self, claim: _Claim, failure: SendFailure) -> None:
