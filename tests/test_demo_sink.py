@@ -79,10 +79,12 @@ class _Lines(logging.Handler):
 @pytest.fixture
 def log_lines() -> Iterator[_Lines]:
     # On the "azukari" logger, not the root: `serve` replaces the root's handlers with its own.
-    handler, logger = _Lines(), logging.getLogger("azukari")
+    handler, logger, root = _Lines(), logging.getLogger("azukari"), logging.getLogger()
+    before = (list(root.handlers), root.level)
     logger.addHandler(handler)
     yield handler
     logger.removeHandler(handler)
+    root.handlers[:], root.level = before  # as pytest left them, for the tests after this one
 
 
 def _log_in_as_the_demo(client: httpx.Client) -> None:
@@ -143,6 +145,7 @@ def test_serve_demo_without_a_twilio_base_url_sends_texts_and_calls_to_the_sink_
     sunk = [line for line in log_lines.lines if line.startswith("demo sink:")]
     assert sunk == [f"demo sink: sms {sent[0][1]} kept here, not sent (see /staff/demo/messages)",
                     f"demo sink: call {sent[1][1]} kept here, not sent (see /staff/demo/messages)"]
+    assert f"outbox 1 (confirmation) sent as {sent[0][1]}" in log_lines.lines  # its kind beside its SID
     everything = "\n".join(log_lines.lines)
     assert "4455667" not in everything and "7788990" not in everything and "3993" not in everything
 

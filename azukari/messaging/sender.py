@@ -197,7 +197,7 @@ class OutboxSender:
                    detail={"outbox_id": message.id, "kind": message.kind, "reservation_id": message.reservation_id,
                            "message_sid": sid, "attempts": message.attempts})
             session.commit()
-        _logger.info("outbox %s sent as %s", claim.id, sid)
+        _logger.info("outbox %s (%s) sent as %s", claim.id, claim.kind, sid)  # the kind is a word of ours
 
     def _record_failure(self, claim: _Claim, failure: SendFailure) -> None:
         with self.database.unit_of_work() as session:
