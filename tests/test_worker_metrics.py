@@ -129,3 +129,9 @@ def test_job_runs_are_counted_in_the_worker_runtime_as_in_serve(database: Databa
     jobs.run_once(runtime)
     text = runtime.metrics.exposition().decode()
     assert _value(text, "azukari_job_runs_total", job="day-before reminders queued", result="ok") == 1
+
+
+def test_every_send_result_is_exported_at_zero_before_the_first_send_so_alerts_can_compare_it() -> None:
+    text = Metrics().exposition().decode()
+    for result in ("sent", "retry", "failed"):
+        assert f'azukari_outbox_sends_total{{result="{result}"}} 0.0' in text

@@ -52,6 +52,8 @@ class Metrics:
         self.job_runs = Counter("azukari_job_runs", "Periodic job runs", ["job", "result"], registry=self.registry)
         self.outbox_sends = Counter("azukari_outbox_sends", "Tries to send a text or make a call, by result",
                                     ["result"], registry=self.registry)
+        for result in ("sent", "retry", "failed"):  # present at 0 from the start, so rate() and alerts see them
+            self.outbox_sends.labels(result)
 
     def count_send(self, result: str) -> None:
         """One try of the outbox sender in this process: sent, retry (later) or failed (raised to staff)."""
