@@ -90,6 +90,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> None:
     from azukari.erasure.tasks import erasure_tasks
     from azukari.messaging.worker import run_worker
     from azukari.operations import logs
+    from azukari.operations.metrics_http import MetricsServer
 
     _refuse_demo_secrets(settings, demo=False)
     logs.configure(settings)
@@ -101,11 +102,21 @@ def _worker(args: argparse.Namespace, settings: Settings) -> None:
             jobs.run_tasks(runtime, tasks)
             run_worker(runtime, once=True)
             return
+        metrics = None
+        if args.metrics_port is not None:
+            try:
+                metrics = MetricsServer(runtime.metrics, token=settings.metrics_token, host=args.metrics_host,
+                                        port=args.metrics_port).start()
+            except OSError as error:
+                raise CommandError(f"cannot serve metrics on {args.metrics_host}:{args.metrics_port}: "
+                                   f"{error.strerror or error}") from error
         stop_jobs = jobs.start(runtime, tasks=tasks)
         try:
             run_worker(runtime)
         finally:
             stop_jobs.set()
+            if metrics is not None:
+                metrics.stop()
 
 
 def _call(args: argparse.Namespace, settings: Settings) -> None:
@@ -233,8 +244,12 @@ def build_parser() -> argparse.ArgumentParser:
         sub = add(name, handler, what)
         sub.add_argument("--from", dest="from_number", default=None, help="the calling number (default: withheld)")
         sub.add_argument("--url", default=None, help="a running service (default: an app in this process)")
-    add("worker", _worker, "run the outbox sender and the periodic jobs").add_argument("--once", action="store_true",
-                                                                 help="run the jobs and send what is due, then exit")
+    worker = add("worker", _worker, "run the outbox sender and the periodic jobs")
+    worker.add_argument("--once", action="store_true", help="run the jobs and send what is due, then exit")
+    worker.add_argument("--metrics-port", type=int, default=None, metavar="P",
+                        help="answer GET /metrics on this port (METRICS_TOKEN bearer, as serve's /metrics)")
+    worker.add_argument("--metrics-host", default="127.0.0.1", metavar="H",
+                        help="the address the metrics port listens on (default 127.0.0.1)")
     staff = add("staff", _staff, "manage staff accounts of the console")
     staff_commands = staff.add_subparsers(dest="staff_command", required=True, metavar="ACTION")
     staff_add = staff_commands.add_parser("add", help="create a staff account (asks for the password)",

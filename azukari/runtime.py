@@ -48,7 +48,7 @@ class Runtime:
     def outbox_sender(self) -> OutboxSender:
         """A sender over this runtime's database and its one Twilio client."""
         return OutboxSender(database=self.database, settings=self.settings, clock=self.clock,
-                            client=self.twilio_client())
+                            client=self.twilio_client(), counted=self.metrics.count_send)
 
     def close(self) -> None:
         if self._http is not None:

@@ -134,6 +134,8 @@ def serve(settings: Settings, *, host: str, port: int, demo: bool, console_port:
         stop_jobs = jobs.start(runtime, tasks=tasks)  # stale state, reminders, the daily erasure
         try:
             listeners = Listeners(app_for(runtime), host=host, port=port, console_port=console_port)
+            if console_port is not None:
+                log.info("staff console on port %d only; webhooks on port %d only", console_port, port)
             if listening is not None:
                 listening.append(listeners)
             listeners.run()

@@ -31,7 +31,7 @@ from azukari.messaging.twilio_http import HttpxTwilioClient
 from azukari.oversight.models import AuditEntry
 from azukari.registration.models import Household
 from azukari.runtime import build
-from azukari.server import Listeners, prepare, serve
+from azukari.server import Listeners, prepare, serve, sinks_texts
 from azukari.settings import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, Settings
 from azukari.staff.demo import DEMO_PASSWORD as DEMO_STAFF_PASSWORD
 from azukari.staff.demo import DEMO_TOTP_SECRET, DEMO_USERNAME
@@ -79,10 +79,12 @@ class _Lines(logging.Handler):
 @pytest.fixture
 def log_lines() -> Iterator[_Lines]:
     # On the "azukari" logger, not the root: `serve` replaces the root's handlers with its own.
-    handler, logger = _Lines(), logging.getLogger("azukari")
+    handler, logger, root = _Lines(), logging.getLogger("azukari"), logging.getLogger()
+    before = (list(root.handlers), root.level)
     logger.addHandler(handler)
     yield handler
     logger.removeHandler(handler)
+    root.handlers[:], root.level = before  # as pytest left them, for the tests after this one
 
 
 def _log_in_as_the_demo(client: httpx.Client) -> None:
@@ -143,6 +145,7 @@ def test_serve_demo_without_a_twilio_base_url_sends_texts_and_calls_to_the_sink_
     sunk = [line for line in log_lines.lines if line.startswith("demo sink:")]
     assert sunk == [f"demo sink: sms {sent[0][1]} kept here, not sent (see /staff/demo/messages)",
                     f"demo sink: call {sent[1][1]} kept here, not sent (see /staff/demo/messages)"]
+    assert f"outbox 1 (confirmation) sent as {sent[0][1]}" in log_lines.lines  # its kind beside its SID
     everything = "\n".join(log_lines.lines)
     assert "4455667" not in everything and "7788990" not in everything and "3993" not in everything
 
@@ -236,3 +239,19 @@ def test_without_the_sink_there_is_no_demo_messages_page_and_no_link_to_it(datab
     assert "/staff/demo/messages" not in client.get("/staff/roster").text
     assert client.get("/staff/demo/messages").status_code == 404
     assert csrf_of(client)  # still signed in: the 404 is the page's absence, not a refusal
+
+
+@pytest.mark.parametrize("demo, environment, sinks", [
+    (True, {}, True),
+    (True, {"TWILIO_ACCOUNT_SID": "AC" + "7" * 32, "TWILIO_AUTH_TOKEN": "a-real-looking-token"}, True),
+    (True, {"TWILIO_API_BASE_URL": "http://127.0.0.1:4010"}, False),
+    (True, {"TWILIO_API_BASE_URL": "https://api.twilio.com"}, False),  # the default, but asked for
+    (False, {}, False),
+])
+def test_the_demo_sinks_its_messages_unless_a_twilio_base_url_is_set_in_the_environment(
+        monkeypatch: pytest.MonkeyPatch, demo: bool, environment: dict[str, str], sinks: bool) -> None:
+    for name in ("TWILIO_API_BASE_URL", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert sinks_texts(Settings(), demo=demo) is sinks

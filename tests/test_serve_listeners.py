@@ -97,3 +97,18 @@ def test_the_console_listener_keeps_to_console_allow_and_believes_forwarded_addr
 def test_serve_refuses_a_console_port_that_is_its_own_port(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["serve", "--port", "8123", "--console-port", "8123"]) == 1
     assert "--console-port must differ from --port" in capsys.readouterr().err
+
+
+def test_serve_stops_whole_when_its_console_port_is_taken(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port, console = _free_port(), taken.getsockname()[1]
+        environment = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'taken.db'}",
+                           PUBLIC_BASE_URL=f"http://127.0.0.1:{port}", TWILIO_API_BASE_URL="http://127.0.0.1:9")
+        done = subprocess.run([sys.executable, "-m", "azukari.cli", "serve", "--port", str(port),
+                               "--console-port", str(console)], env=environment, cwd=tmp_path,
+                              capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    assert "address already in use" in done.stderr.lower()
+    assert not _up(f"http://127.0.0.1:{port}/healthz")  # the public listener did not stay up alone

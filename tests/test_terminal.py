@@ -205,3 +205,16 @@ def test_the_terminal_in_the_project_keeps_the_demo_under_var_as_serve_does(
     assert in_process_settings(Settings()).database_url == f"sqlite:///{tmp_path / 'cache' / 'azukari' / 'demo.db'}"
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'mine.db'}")
     assert in_process_settings(Settings()).database_url == f"sqlite:///{tmp_path / 'mine.db'}"
+
+
+def test_the_call_command_on_a_ward_database_exits_with_one_line_naming_what_to_do(
+        database: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from azukari.cli import main
+
+    before = _rows(database)
+    monkeypatch.setenv("DATABASE_URL", database.url)
+    typing(monkeypatch, "1")
+    assert main(["sms"]) == 1
+    err = capsys.readouterr().err
+    assert err == f"azukari sms: {NOT_A_DEMO}\n"
+    assert _rows(database) == before
