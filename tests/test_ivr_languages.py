@@ -164,3 +164,23 @@ def test_a_booking_number_labelled_in_chinese_or_korean_never_reaches_the_conver
     monkeypatch.setitem(CATALOGUES[language], "t.booked", label + " {number}")
     body = render_sms(Reply(language=language, lines=(Line("t.booked", {"number": "12345678"}),)))
     assert "12345678" not in body and body.startswith(label)
+
+
+@pytest.mark.parametrize("said", ["二零二四年三月一号", "两千零二十四年三月一号", "2024年3月1号",
+                                  "이천이십사년 삼월 일일", "2024년 3월 1일이요", "2024년3월1일입니다"])
+def test_a_birthdate_said_in_mandarin_or_korean_numbers_or_with_polite_words_is_understood(said: str) -> None:
+    assert parse_birthdate(said) == dt.date(2024, 3, 1)
+
+
+@pytest.mark.parametrize(("said", "month_day"), [
+    ("十二月三号", (12, 3)), ("6月2号吧", (6, 2)), ("我想预约6月2号", (6, 2)), ("12월 3일이요", (12, 3)),
+    ("십이월 삼일", (12, 3)), ("유월 이일", (6, 2)), ("시월 이십일일", (10, 21)), ("6월 2일로 해 주세요", (6, 2)),
+])
+def test_a_day_said_in_mandarin_or_korean_numbers_or_with_polite_words_is_understood(
+        said: str, month_day: tuple[int, int]) -> None:
+    assert parse_sms_date(said) == month_day
+
+
+@pytest.mark.parametrize("said", ["내일", "수요일", "오늘", "일요일", "생일"])
+def test_korean_words_with_the_sound_of_a_number_are_not_taken_for_a_date(said: str) -> None:
+    assert parse_sms_date(said) is None

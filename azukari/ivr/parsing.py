@@ -7,7 +7,7 @@ import unicodedata
 
 from japanera import ERA_DATA_GENERAL
 
-from azukari.ivr.dates import arabic_numerals
+from azukari.ivr.dates import arabic_numerals, unframed
 from azukari.ivr.replies import Language
 
 # Era (和暦) start dates come from japanera (maintained; its table will gain the era after 令和),
@@ -186,7 +186,8 @@ _AS_KANJI_UNIT = {"년": "年", "월": "月", "일": "日", "号": "日", "號":
 
 
 def _date_text(text: str) -> str:
-    return _compact(_DATE_UNITS.sub(lambda m: m.group(1) + _AS_KANJI_UNIT[m.group(2)], clean_speech(text, 40)))
+    # 3월 1일이요, 6月2号吧: the date without the words said around it.
+    return _DATE_UNITS.sub(lambda m: m.group(1) + _AS_KANJI_UNIT[m.group(2)], unframed(_compact(text)))
 
 
 def parse_birthdate(text: str) -> dt.date | None:
