@@ -71,8 +71,9 @@ def test_chinese_characters_alone_are_not_taken_for_chinese() -> None:
     assert first_language("高橋陽翔") == "ja"
 
 
-@pytest.mark.parametrize(("word", "answer"), [("是", True), ("好的", True), ("否", False), ("네", True),
-                                              ("아니요", False)])
+@pytest.mark.parametrize(("word", "answer"), [("是", True), ("好的", True), ("对", True), ("可以", True), ("否", False),
+                                              ("不对", False), ("네", True), ("맞아요", True), ("아니요", False),
+                                              ("아니에요", False)])
 def test_yes_and_no_are_understood_in_chinese_and_korean(word: str, answer: bool) -> None:
     assert parse_yes_no(word) is answer
 
