@@ -8,7 +8,7 @@ write them (おおいずみ → Oizumi, こうや → Koya), and "centre" after 
 A Chinese reader reads the kanji of a place as they stand, and a Mandarin voice says them in Mandarin,
 as Chinese residents name Tokyo's places (练马, 池袋); the kana between them is what it cannot read. So
 Chinese calls and texts name a facility by the place part of its Japanese name without the kana
-joining its characters (光が丘 → 光丘, as Chinese maps and the station's Chinese sign write it), in
+joining its characters (光が丘 → 光丘, as Chinese writes the place and its station, 光丘站), in
 simplified characters (練馬 → 练马, 豊玉 → 丰玉); a name with other kana or Latin letters in it falls
 back to the Latin name. As Japanese says 光が丘 after the first mention and in lists (contract §4),
 only a call's first mention adds the kind of place (光丘中心).
