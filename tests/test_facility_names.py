@@ -30,7 +30,8 @@ def test_a_reading_with_what_the_rules_do_not_cover_has_no_hangul() -> None:
 ])
 def test_chinese_names_the_place_by_its_characters_simplified_without_the_joining_kana(name: str,
                                                                                       chinese: str) -> None:
-    assert chinese_name(name=name, latin="x") == chinese
+    assert chinese_name(name=name, latin="x", with_kind=True) == chinese
+    assert chinese_name(name=name, latin="x") == chinese.removesuffix("中心").removesuffix("保育园")
 
 
 def test_a_name_with_other_kana_is_named_in_latin_letters_in_chinese() -> None:
@@ -38,7 +39,10 @@ def test_a_name_with_other_kana_is_named_in_latin_letters_in_chinese() -> None:
 
 
 def test_korean_names_the_place_by_its_reading_and_the_kind_of_place_in_korean() -> None:
-    hikarigaoka = korean_name(name=f"光が丘{CENTRE}", reading=f"ひかりがおか{CENTRE_READING}", latin="x")
+    hikarigaoka = korean_name(name=f"光が丘{CENTRE}", reading=f"ひかりがおか{CENTRE_READING}", latin="x",
+                              with_kind=True)
     assert hikarigaoka == "히카리가오카 센터"
-    assert korean_name(name="大泉保育園", reading="おおいずみほいくえん", latin="x") == "오이즈미 보육원"
+    oizumi = {kind: korean_name(name="大泉保育園", reading="おおいずみほいくえん", latin="x", with_kind=kind)
+              for kind in (True, False)}
+    assert oizumi == {True: "오이즈미 보육원", False: "오이즈미"}
     assert korean_name(name="ひろば", reading="", latin="Hiroba centre") == "Hiroba centre"

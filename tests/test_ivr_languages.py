@@ -15,6 +15,7 @@ from azukari.ivr.replies import Channel, Language, Line, Reply
 from azukari.ivr.sms import render_sms
 from azukari.ivr.spoken import day_words, facility_words, fee_words, hours_words, time_words
 from azukari.ivr.state import Event, Option, State
+from azukari.ivr.voice import said
 from azukari.settings import StaffHours
 
 ID_PATH = (("id_choice", "1"), ("household_id", "10000001#"), ("pin", "4821#"), ("birthdate", "20240301"))
@@ -70,8 +71,9 @@ def test_chinese_characters_alone_are_not_taken_for_chinese() -> None:
     assert first_language("高橋陽翔") == "ja"
 
 
-@pytest.mark.parametrize(("word", "answer"), [("是", True), ("好的", True), ("否", False), ("네", True),
-                                              ("아니요", False)])
+@pytest.mark.parametrize(("word", "answer"), [("是", True), ("好的", True), ("对", True), ("可以", True), ("否", False),
+                                              ("不对", False), ("네", True), ("맞아요", True), ("아니요", False),
+                                              ("아니에요", False)])
 def test_yes_and_no_are_understood_in_chinese_and_korean(word: str, answer: bool) -> None:
     assert parse_yes_no(word) is answer
 
@@ -82,8 +84,8 @@ def test_dates_are_understood_as_korean_writes_and_mandarin_says_them() -> None:
 
 
 @pytest.mark.parametrize(("language", "said"), [
-    ("zh", "6月2日 星期二，上午9点到12点，光丘中心，费用是1,500日元。"),
-    ("ko", "6월 2일 화요일, 오전 9시부터 12시까지, 히카리가오카 센터, 요금은 1,500엔입니다."),
+    ("zh", "6月2日 星期二，上午9点到12点，光丘，费用是1,500日元。"),
+    ("ko", "6월 2일 화요일, 오전 9시부터 12시까지, 히카리가오카, 요금은 1,500엔입니다."),
 ])
 def test_the_confirm_summary_reads_date_time_facility_and_fee_in_the_callers_language(language: Language,
                                                                                       said: str) -> None:
@@ -104,8 +106,22 @@ def test_afternoon_times_and_staff_hours_are_said_in_mandarin_and_korean() -> No
 
 @pytest.mark.parametrize("channel", ["voice", "sms"])
 def test_a_facility_is_named_in_chinese_characters_and_in_hangul_alike_on_calls_and_texts(channel: Channel) -> None:
-    assert facility_words(HIKARIGAOKA, "zh", channel) == "光丘中心"
-    assert facility_words(HIKARIGAOKA, "ko", channel) == "히카리가오카 센터"
+    assert facility_words(HIKARIGAOKA, "zh", channel) == "光丘"
+    assert facility_words(HIKARIGAOKA, "ko", channel) == "히카리가오카"
+
+
+def test_a_call_names_the_kind_of_place_at_its_first_mention_as_japanese_says_the_full_name() -> None:
+    assert facility_words(HIKARIGAOKA, "zh", "voice", full=True) == "光丘中心"
+    assert facility_words(HIKARIGAOKA, "ko", "voice", full=True) == "히카리가오카 센터"
+
+
+@pytest.mark.parametrize(("key", "first"), [("3", "光丘中心，请按1。"), ("4", "1번, 히카리가오카 센터.")])
+def test_the_list_of_centres_names_each_in_full_once_then_by_its_place(key: str, first: str) -> None:
+    ports = FakePorts()
+    state, reply = call(ports, ("language", key), *ID_PATH, ("menu", "1"), ("date", "0602"))
+    assert first in said(reply)
+    _state, again = step(state, Event(step="facility", digits="*"), ports)
+    assert first not in said(again) and any(("光丘" in s or "히카리가오카" in s) for s in said(again))
 
 
 def test_a_facility_whose_name_chinese_cannot_say_is_named_in_latin_letters() -> None:
@@ -164,3 +180,46 @@ def test_a_booking_number_labelled_in_chinese_or_korean_never_reaches_the_conver
     monkeypatch.setitem(CATALOGUES[language], "t.booked", label + " {number}")
     body = render_sms(Reply(language=language, lines=(Line("t.booked", {"number": "12345678"}),)))
     assert "12345678" not in body and body.startswith(label)
+
+
+@pytest.mark.parametrize("said", ["二零二四年三月一号", "两千零二十四年三月一号", "2024年3月1号",
+                                  "이천이십사년 삼월 일일", "2024년 3월 1일이요", "2024년3월1일입니다"])
+def test_a_birthdate_said_in_mandarin_or_korean_numbers_or_with_polite_words_is_understood(said: str) -> None:
+    assert parse_birthdate(said) == dt.date(2024, 3, 1)
+
+
+@pytest.mark.parametrize(("said", "month_day"), [
+    ("十二月三号", (12, 3)), ("6月2号吧", (6, 2)), ("我想预约6月2号", (6, 2)), ("12월 3일이요", (12, 3)),
+    ("십이월 삼일", (12, 3)), ("유월 이일", (6, 2)), ("시월 이십일일", (10, 21)), ("6월 2일로 해 주세요", (6, 2)),
+])
+def test_a_day_said_in_mandarin_or_korean_numbers_or_with_polite_words_is_understood(
+        said: str, month_day: tuple[int, int]) -> None:
+    assert parse_sms_date(said) == month_day
+
+
+@pytest.mark.parametrize("said", ["내일", "수요일", "오늘", "일요일", "생일"])
+def test_korean_words_with_the_sound_of_a_number_are_not_taken_for_a_date(said: str) -> None:
+    assert parse_sms_date(said) is None
+
+
+FIVE_CENTRES = [("光が丘", "ひかりがおか", "Hikarigaoka"), ("関町", "せきまち", "Sekimachi"),
+                ("大泉", "おおいずみ", "Oizumi"), ("石神井", "しゃくじい", "Shakujii"), ("練馬", "ねりま", "Nerima")]
+
+
+class _FiveCentres(FakePorts):
+    def options(self, *, child_id: int, day: dt.date) -> list[Option] | str:
+        return [Option(10 * key + unit, key, f"{place}子ども家庭支援センター", f"{reading}こどもかていしえんせんたー",
+                       unit, starts, ends, 1500, place, latin)
+                for key, (place, reading, latin) in enumerate(FIVE_CENTRES, 1)
+                for unit, (starts, ends) in ((1, ("09:00", "12:00")), (2, ("13:00", "16:00")))]
+
+
+@pytest.mark.parametrize(("word", "place"), [("中文", "11 光丘 09:00-12:00"),
+                                             ("한국어", "11 히카리가오카 09:00-12:00")])
+def test_a_texted_list_of_two_units_at_five_centres_fits_four_ucs2_segments(word: str, place: str) -> None:
+    ports = _FiveCentres()
+    state, _reply = step(State(channel="sms"), Event(text="予約"), ports)
+    for answer in (word, "高橋 陽翔", "2024/3/1", "東京都練馬区光が丘二丁目", "美咲", "1", "6/2"):
+        state, reply = step(state, Event(text=answer), ports)
+    body = render_sms(reply)
+    assert place in body and body.count("\n") == 11 and len(body) <= 268

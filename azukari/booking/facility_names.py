@@ -8,16 +8,17 @@ write them (おおいずみ → Oizumi, こうや → Koya), and "centre" after 
 A Chinese reader reads the kanji of a place as they stand, and a Mandarin voice says them in Mandarin,
 as Chinese residents name Tokyo's places (练马, 池袋); the kana between them is what it cannot read. So
 Chinese calls and texts name a facility by the place part of its Japanese name without the kana
-joining its characters (光が丘 → 光丘, as Chinese maps and the station's Chinese sign write it), in
-simplified characters (練馬 → 练马, 豊玉 → 丰玉), and 中心 after it; a name with other kana or Latin
-letters in it falls back to the Latin name.
+joining its characters (光が丘 → 光丘, as Chinese writes the place and its station, 光丘站), in
+simplified characters (練馬 → 练马, 豊玉 → 丰玉); a name with other kana or Latin letters in it falls
+back to the Latin name. As Japanese says 光が丘 after the first mention and in lists (contract §4),
+only a call's first mention adds the kind of place (光丘中心).
 
 Korean readers know these places by their Japanese sound, and Korean writes a Japanese place name in
 Hangul by the National Institute of Korean Language's rules for Japanese (외래어 표기법, 일본어):
 ひかりがおか → 히카리가오카, ねりまかすがちょう → 네리마카스가초 (か, た at the start of a word unaspirated,
 つ → 쓰, ん and っ as the syllable's final ㄴ and ㅅ, long vowels unwritten). Korean calls and texts say
-the place part of the reading so, and 센터 after it; a Korean voice reads Hangul as Korean does,
-where it reads Latin letters as English.
+the place part of the reading so (센터 after it at a call's first mention); a Korean voice reads
+Hangul as Korean does, where it reads Latin letters as English.
 """
 from __future__ import annotations
 
@@ -80,13 +81,13 @@ _JOINING_KANA = re.compile(r"(?<=[\u3400-\u9fff])[がヶケヵのノ](?=[\u3400-
 
 
 @cache
-def chinese_name(*, name: str, latin: str) -> str:
-    """光が丘子ども家庭支援センター → 光丘中心; a name with other kana or Latin letters → `latin`."""
+def chinese_name(*, name: str, latin: str, with_kind: bool = False) -> str:
+    """光が丘子ども家庭支援センター → 光丘 (with its kind, 光丘中心); other kana or Latin letters → `latin`."""
     place, kind = _place_and_kind(name)
     place = re.sub(r"(.)々", r"\1\1", _JOINING_KANA.sub("", place))  # 代々木 → 代代木
     if not _HAN.fullmatch(place):
         return latin
-    return han_key(place) + (kind[0] if kind else "")
+    return han_key(place) + (kind[0] if kind and with_kind else "")
 
 
 # Hangul by the Korean rules for Japanese: (at a word's start, elsewhere) per kana; most are the same.
@@ -138,10 +139,10 @@ def hangul(kana: str) -> str:
 
 
 @cache
-def korean_name(*, name: str, reading: str, latin: str) -> str:
-    """ひかりがおかこどもかていしえんせんたー (光が丘子ども家庭支援センター) → 히카리가오카 센터; else `latin`."""
+def korean_name(*, name: str, reading: str, latin: str, with_kind: bool = False) -> str:
+    """ひかりがおかこどもかていしえんせんたー → 히카리가오카 (with its kind, 히카리가오카 센터); else `latin`."""
     place = hangul(place_reading(reading.strip()))
     if not place:
         return latin
     _, kind = _place_and_kind(name)
-    return f"{place} {kind[1]}" if kind else place
+    return f"{place} {kind[1]}" if kind and with_kind else place

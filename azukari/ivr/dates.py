@@ -24,6 +24,14 @@ _KANA_WORDS = {
 _KANA_WORD = re.compile("|".join(sorted(map(re.escape, _KANA_WORDS), key=len, reverse=True)))
 _KANA_RUN = re.compile(r"[ぁ-ゖー]+")
 _KANJI_NUMERAL = re.compile(r"[〇一二三四五六七八九十百千]+")
+# Mandarin says 零 and 两 where Japanese writes 〇 and 二 (二零二四年, 两千零二十四年), and 号 for a day.
+_MANDARIN_NUMERALS = str.maketrans({"零": "〇", "两": "二", "兩": "二"})
+_DAY_NUMBER = re.compile(r"(\d)[号號]")
+# Korean says Sino-Korean numbers before 년, 월 and 일 (이천이십사년 삼월 일일): they are the kanji numerals'
+# own sounds. 일 is both one and day: a day's 일 is the last of its run (이십일일 is the 21st).
+_SINO_KOREAN = dict(zip("영공일이삼사오육륙칠팔구십백천", "〇〇一二三四五六六七八九十百千", strict=True))
+_SINO_KOREAN_DATE = re.compile(r"([영공일이삼사오육륙칠팔구십백천]+)(년|월|일(?![영공일이삼사오육륙칠팔구십백천]))")
+_KOREAN_UNITS = {"년": "年", "월": "月", "일": "日"}
 
 _WEEKDAYS_JA = "月火水木金土日"
 _WEEKDAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -77,7 +85,10 @@ def _kana_to_kanji(run: str) -> str:
 def arabic_numerals(text: str) -> str:
     """Kana and kanji numerals of a spoken date as digits: ごがつ ついたち → 5月1日, 令和六年 → 令和6年."""
     hiragana = str(jaconv.kata2hira(text)).replace(" ", "").replace("\u3000", "")
-    kanji = _KANA_RUN.sub(lambda m: _kana_to_kanji(m.group()), hiragana)
+    kanji = _KANA_RUN.sub(lambda m: _kana_to_kanji(m.group()), hiragana).translate(_MANDARIN_NUMERALS)
+    kanji = kanji.replace("유월", "육월").replace("시월", "십월")  # June and October drop a sound
+    kanji = _SINO_KOREAN_DATE.sub(lambda m: "".join(_SINO_KOREAN[c] for c in m.group(1))
+                                  + _KOREAN_UNITS[m.group(2)], kanji)
 
     def digits(match: re.Match[str]) -> str:
         try:
@@ -85,7 +96,15 @@ def arabic_numerals(text: str) -> str:
         except ValueError:
             return match.group()
 
-    return _KANJI_NUMERAL.sub(digits, kanji)
+    return _DAY_NUMBER.sub(r"\1日", _KANJI_NUMERAL.sub(digits, kanji))
+
+
+def unframed(text: str) -> str:
+    """A date without the polite words around it, spaces gone: 3월 1일이요 → 3월1일, 我想预约6月2号吧 → 6月2号."""
+    word = text.replace(" ", "").replace("\u3000", "")
+    word = next((word[len(p):] for p in _PREFIXES if word.startswith(p) and len(word) > len(p)), word)
+    suffix = max((s for s in _SUFFIXES if word.endswith(s) and len(word) > len(s)), key=len, default="")
+    return word[: len(word) - len(suffix)]
 
 
 def relative_day(text: str, *, today: dt.date) -> dt.date | None:

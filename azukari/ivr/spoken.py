@@ -106,16 +106,16 @@ def facility_words(option: Option, language: Language, channel: Channel, *, full
 
     Contract §4: the short name after the first mention and in lists; English always `name_en`
     (else a romanised reading), as English speech cannot read kanji. Chinese calls and texts name
-    it by its characters without the kana (光丘中心), Korean ones by its reading in Hangul
-    (히카리가오카 센터): `booking.facility_names`, the same words the outbound texts use.
+    it by its characters without the kana (光丘, in full 光丘中心), Korean ones by its reading in
+    Hangul (히카리가오카, in full 히카리가오카 센터): `booking.facility_names`, as outbound texts do.
     """
     latin = option.name_en or option.short_name or option.facility_name
     if language == "en":
         return latin
     if language == "zh":
-        return chinese_name(name=option.facility_name, latin=latin)
+        return chinese_name(name=option.facility_name, latin=latin, with_kind=full)
     if language == "ko":
-        return korean_name(name=option.facility_name, reading=option.facility_reading, latin=latin)
+        return korean_name(name=option.facility_name, reading=option.facility_reading, latin=latin, with_kind=full)
     if channel == "sms":
         return option.facility_name if full or not option.short_name else option.short_name
     if full or not option.short_name:

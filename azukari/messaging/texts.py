@@ -4,8 +4,8 @@ Carriers refuse phone numbers in the text, and a message may be at most 134 char
 (two UCS-2 segments of 67). Facility names are shortened to fit, never the booking number.
 Each language names a facility in its own script, as its calls say it (`booking.facility_names`):
 Japanese by its Japanese name, English in Latin letters (`name_en`, else its romanised reading) so
-an English text carries no Japanese script, Chinese by its characters in simplified form (光丘中心),
-Korean in Hangul by its reading (히카리가오카 센터).
+an English text carries no Japanese script, Chinese by its characters in simplified form (光丘),
+Korean in Hangul by its reading (히카리가오카).
 """
 from __future__ import annotations
 

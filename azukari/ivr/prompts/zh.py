@@ -39,7 +39,7 @@ MESSAGES: dict[str, str] = {
     "choice.option": "{facility} {starts}-{ends}",
     "press": "{label}，请按{number}。",
     "ask.facility": "有空位的中心如下：",
-    "ask.unit": "有空位的时间如下：",
+    "ask.unit": "有空位的时段如下：",
     "ask.options": "请回复您选择的号码。",
     "confirm_summary": "{date}，{time}，{facility}，费用是{fee}。",
     "ask.confirm": "确认预约请按1，重新选择请按2。",
@@ -48,9 +48,9 @@ MESSAGES: dict[str, str] = {
     "ask.next": "继续预约请按1，为家中其他孩子预约请按4，结束请按9。",
     "ask.next@sms": "继续预约请回复1，结束请回复9。",
     "choose_again": "好的。",
-    "cannot_book": ("抱歉，这个时间无法预约。请选择其他日期，或按0咨询工作人员。"
+    "cannot_book": ("抱歉，这个时段无法预约。请选择其他日期，或按0咨询工作人员。"
                     "工作人员的服务时间是{hours}。"),
-    "cannot_book@sms": "抱歉，这个时间无法预约。请选择其他日期，或回复0，工作人员会与您联系。",
+    "cannot_book@sms": "抱歉，这个时段无法预约。请选择其他日期，或回复0，工作人员会与您联系。",
     "refusal.closed": "抱歉，那天是休息日。",
     "refusal.outside_window": "抱歉，那天不在可预约的范围内。请选择可预约范围内的日期。",
     "refusal.full": "抱歉，那天没有空位。",
