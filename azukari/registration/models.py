@@ -75,6 +75,15 @@ class ExpiryNotice(Base):
     queued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class DemoMark(Base):
+    """One row in a database made as a demo: only such a database ever takes the demo's made-up households."""
+
+    __tablename__ = "demo_marks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    made_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class HouseholdSearchTerm(Base):
     """One way staff find a household at the counter: a name or reading in search form, or the number on file.
 

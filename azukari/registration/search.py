@@ -54,6 +54,8 @@ class Results:
 
 def _matching_ids(query: str) -> Select[int] | None:
     """The keys of matching households, each source on its own index (a union, so no OR defeats them)."""
+    if "\x00" in query:  # nothing stored holds a NUL, and PostgreSQL refuses one in a query
+        return None
     text = unicodedata.normalize("NFKC", query).strip()
     digits = _NUMBER_MARKS.sub("", text)
     sources: list[Select[int]] = []

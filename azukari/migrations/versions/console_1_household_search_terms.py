@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 from azukari.registration.models import search_terms
 
 revision: str = 'console_1'
-down_revision: str | None = 'lead2_1'
+down_revision: str | None = 'serve_1'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
