@@ -58,6 +58,8 @@ EVENT_NAMES = {
     "staff.moved": "職員の所属・権限の変更",
     "staff.end_date_set": "職員アカウントの最終日の設定",
     "staff.accounts_reviewed": "職員アカウント一覧の表示",
+    "demo.messages_viewed": "デモで送ったメッセージの表示",
+    "household.shown_in_demo_messages": "デモのメッセージ一覧に表示",
 }
 
 ACTOR_WORDS = {"bot": "自動応答", "voice": "電話（自動応答）", "sms": "SMS（自動応答）", "web": "Web",
@@ -73,7 +75,7 @@ DETAIL_LABELS = {
     "reservation_id": "予約", "resolution": "完了の区分", "results": "該当件数", "role": "権限",
     "second_factor": "第2要素", "staff_filter": "職員で絞り込み", "staff_id": "職員", "step": "段階",
     "unit_id": "枠", "valid_until": "有効期限", "event_filter": "操作で絞り込み", "since": "から", "until": "まで",
-    "printed": "印刷用",
+    "printed": "印刷用", "shown": "表示件数",
 }
 
 VALUE_WORDS = {
