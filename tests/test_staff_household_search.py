@@ -193,3 +193,12 @@ def test_the_retention_purge_takes_a_households_search_terms_with_it(database: D
     with database.unit_of_work() as session:
         assert set(session.scalars(select(HouseholdSearchTerm.household_pk))) == {kept}
         assert "+818033334444" not in set(session.scalars(select(HouseholdSearchTerm.term)))
+
+
+def test_an_expired_registration_is_marked_in_the_results(database: Database) -> None:
+    client, _home = _setup(database)
+    with database.unit_of_work() as session:
+        add_household(session, now=clock().now(), phone="080-3333-4444", registered_on=dt.date(2025, 4, 1))
+        session.commit()
+    rows = re.findall(r'<tr data-household-id="\d+">.*?</tr>', _search(client, "タカハシ"), re.S)
+    assert len(rows) == 2 and sum("期限切れ" in row for row in rows) == 1
