@@ -70,7 +70,8 @@ def _matching_ids(query: str) -> Select[int] | None:
     sources += [select(HouseholdSearchTerm.household_pk).where(term) for term in terms]
     if not sources:
         return None
-    return sources[0] if len(sources) == 1 else union(*sources)  # type: ignore[return-value]
+    # Distinct: a household matches once however many of its people's terms start with the query.
+    return sources[0].distinct() if len(sources) == 1 else union(*sources)  # type: ignore[return-value]
 
 
 def find(session: Session, *, query: str, today: dt.date, page: int = 1, per_page: int = PER_PAGE) -> Results:
@@ -80,7 +81,8 @@ def find(session: Session, *, query: str, today: dt.date, page: int = 1, per_pag
     if ids is None:
         return Results([], 0, 1, 1)
     where = Household.id.in_(ids)
-    total = session.scalar(select(func.count()).select_from(Household).where(where)) or 0
+    # Counted on the term index alone: no household row is read for the count.
+    total = session.scalar(select(func.count()).select_from(ids.subquery())) or 0
     pages = max(1, math.ceil(total / per_page))
     page = min(max(page, 1), pages)
     rows = session.scalars(select(Household).where(where).options(selectinload(Household.children))
