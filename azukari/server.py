@@ -16,18 +16,22 @@ from azukari.settings import Settings
 
 log = logging.getLogger("azukari.server")
 
-def _load_demo(runtime: Runtime) -> None:
-    from azukari.registration.demo import load_demo
-    from azukari.staff.demo import add_demo_account
+
+def load_demo_data(runtime: Runtime, *, console_url: str) -> list[str]:
+    """`serve --demo`: demo data into an empty database; the lines that say how to try it and log in."""
+    from azukari.registration.demo import DEMO_HOUSEHOLD_ID, DEMO_PIN, load_demo
+    from azukari.staff.demo import add_demo_account, demo_login
 
     with runtime.database.unit_of_work() as session:
         summary = load_demo(session, today=tokyo_today(runtime.clock))
-        staff = add_demo_account(session, secret_key=runtime.settings.azukari_secret_key,
-                                 now=runtime.clock.now()) if summary else ""
+        if summary:  # only a database the demo has just filled gets the account with the published password
+            add_demo_account(session, secret_key=runtime.settings.azukari_secret_key, now=runtime.clock.now())
+        login = demo_login(session, console_url=console_url)
         session.commit()
-    log.info("%s", summary or "demo: the database already has data; nothing loaded")
-    if staff:
-        log.info("%s", staff)  # the demo's published console login: user, password and TOTP secret
+    return [summary or "demo: the database already has data; nothing loaded",
+            f"try the line: azukari call (household ID {DEMO_HOUSEHOLD_ID}, phone PIN {DEMO_PIN}), or azukari sms",
+            *(login or ["no demo staff account in this database (only an empty one gets it); "
+                        "make one with: azukari staff add NAME --role admin"])]
 
 
 def serve(settings: Settings, *, host: str, port: int, demo: bool) -> None:
@@ -36,7 +40,9 @@ def serve(settings: Settings, *, host: str, port: int, demo: bool) -> None:
     with build(settings) as runtime:
         migrate.upgrade(runtime.database.engine)
         if demo:
-            _load_demo(runtime)
+            shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else f"[{host}]" if ":" in host else host
+            # Printed, not logged: what a person trying the demo reads before the server's log starts.
+            print("\n".join(load_demo_data(runtime, console_url=f"http://{shown}:{port}/staff/")), flush=True)
         if settings.is_demo_credentials:
             log.warning("using the demo Twilio credentials: fine on a laptop, never in production")
         background = start_background(runtime.outbox_sender(), settings.outbox_poll_seconds)
