@@ -77,7 +77,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
     from azukari.server import serve
 
     _refuse_demo_secrets(settings, demo=args.demo)
-    serve(settings, host=args.host, port=args.port, demo=args.demo)
+    if args.console_port is not None and args.console_port == args.port:
+        raise CommandError(f"--console-port must differ from --port ({args.port})")
+    serve(settings, host=args.host, port=args.port, demo=args.demo, console_port=args.console_port)
 
 
 def _worker(args: argparse.Namespace, settings: Settings) -> None:
@@ -88,6 +90,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> None:
     from azukari.erasure.tasks import erasure_tasks
     from azukari.messaging.worker import run_worker
     from azukari.operations import logs
+    from azukari.operations.metrics_http import MetricsServer
 
     _refuse_demo_secrets(settings, demo=False)
     logs.configure(settings)
@@ -99,11 +102,21 @@ def _worker(args: argparse.Namespace, settings: Settings) -> None:
             jobs.run_tasks(runtime, tasks)
             run_worker(runtime, once=True)
             return
+        metrics = None
+        if args.metrics_port is not None:
+            try:
+                metrics = MetricsServer(runtime.metrics, token=settings.metrics_token, host=args.metrics_host,
+                                        port=args.metrics_port).start()
+            except OSError as error:
+                raise CommandError(f"cannot serve metrics on {args.metrics_host}:{args.metrics_port}: "
+                                   f"{error.strerror or error}") from error
         stop_jobs = jobs.start(runtime, tasks=tasks)
         try:
             run_worker(runtime)
         finally:
             stop_jobs.set()
+            if metrics is not None:
+                metrics.stop()
 
 
 def _call(args: argparse.Namespace, settings: Settings) -> None:
@@ -222,14 +235,21 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: %(default)s)")
     serve.add_argument("--demo", action="store_true",
                        help="into an empty database, load demo facilities, households and a staff account, and "
-                            "print how to log in; allows the demo secrets")
+                            "print how to log in; allows the demo secrets; texts and calls go to a local sink, "
+                            "not to Twilio, unless TWILIO_API_BASE_URL is set")
+    serve.add_argument("--console-port", type=int, default=None, metavar="P",
+                       help="serve the staff console on this port only (the webhooks stay on --port)")
     for name, handler, what in (("call", _call, "a phone call in the terminal, signed as Twilio signs it"),
                                 ("sms", _sms, "an SMS conversation in the terminal, signed as Twilio signs it")):
         sub = add(name, handler, what)
         sub.add_argument("--from", dest="from_number", default=None, help="the calling number (default: withheld)")
         sub.add_argument("--url", default=None, help="a running service (default: an app in this process)")
-    add("worker", _worker, "run the outbox sender and the periodic jobs").add_argument("--once", action="store_true",
-                                                                 help="run the jobs and send what is due, then exit")
+    worker = add("worker", _worker, "run the outbox sender and the periodic jobs")
+    worker.add_argument("--once", action="store_true", help="run the jobs and send what is due, then exit")
+    worker.add_argument("--metrics-port", type=int, default=None, metavar="P",
+                        help="answer GET /metrics on this port (METRICS_TOKEN bearer, as serve's /metrics)")
+    worker.add_argument("--metrics-host", default="127.0.0.1", metavar="H",
+                        help="the address the metrics port listens on (default 127.0.0.1)")
     staff = add("staff", _staff, "manage staff accounts of the console")
     staff_commands = staff.add_subparsers(dest="staff_command", required=True, metavar="ACTION")
     staff_add = staff_commands.add_parser("add", help="create a staff account (asks for the password)",
