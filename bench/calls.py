@@ -1,27 +1,28 @@
 """Call webhooks under load, against a bare FastAPI + Twilio endpoint in the same run.
 
-    .venv/bin/python bench/calls.py [--callers 16] [--calls-each 25] [--databases sqlite,postgresql]
+    .venv/bin/python bench/calls.py [--callers 16] [--calls-each 25] [--rounds 3] [--databases sqlite,postgresql]
 
 For each database it runs `azukari migrate`, `import-facilities` and `import-households` (a
-generated CSV, one household per call), then, one server process at a time on a free loopback port:
-1. the bare endpoint (`bench/bare_app.py`: FastAPI reads the form, `twilio.request_validator` checks the
-   signature, `VoiceResponse` answers a static `<Gather>`; uvicorn as `azukari serve` runs it): each
-   caller posts as many signed webhooks as its calls will;
-2. `azukari serve` (PUBLIC_BASE_URL its port, the Twilio API base a closed loopback port so no text
-   leaves the machine and the outbox sender's retries are part of the load): one warm-up call per
-   caller, then each caller makes `--calls-each` whole calls, language -> no-ID verification (child
-   name, birthdate, address, guardian name) -> menu 1 -> date -> facility -> unit -> confirm 1 -> next 9,
-   13 webhooks a call, every webhook signed as Twilio signs it;
-3. the bare endpoint again (the machine may have got busier or quieter meanwhile).
-The callers are threads of this process, each on its own keep-alive connection; the servers are
-other processes. It prints webhooks/s and latency p50/p99/max per phase, and azukari's throughput and
-p99 as ratios of the better of the two bare runs.
+generated CSV, one household per call), then starts two servers on free loopback ports:
+- `azukari serve` (PUBLIC_BASE_URL its port, the Twilio API base a closed loopback port so no text
+  leaves the machine and the outbox sender's retries are part of the load);
+- the bare endpoint (`bench/bare_app.py`: FastAPI reads the form, `twilio.request_validator` checks the
+  signature, `VoiceResponse` answers a static `<Gather>`; uvicorn as `azukari serve` runs it).
+After a warm-up call per caller, bare and azukari phases alternate `--rounds` times, the server not
+being measured stopped with SIGSTOP. In azukari's phases each caller makes whole calls, language ->
+no-ID verification (child name, birthdate, address, guardian name) -> menu 1 -> date -> facility ->
+unit -> confirm 1 -> next 9, 13 webhooks a call; in the bare phases each caller posts as many signed
+webhooks. Every webhook is signed as Twilio signs it and every answer parsed as XML. The callers are
+threads of this process, each on its own keep-alive connection; the servers are other processes. It
+prints webhooks/s and latency p50/p99/max of each server over all rounds, and azukari's throughput
+and p99 as ratios of the bare endpoint's.
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import os
+import signal
 import socket
 import subprocess
 import tempfile
@@ -86,12 +87,21 @@ class Server:
                 time.sleep(0.2)
         raise RuntimeError("azukari serve did not answer within 60 s")
 
+    def pause(self) -> None:
+        if self.process is not None:
+            self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        if self.process is not None:
+            self.process.send_signal(signal.SIGCONT)
+
     @property
     def pid(self) -> int | None:
         return self.process.pid if self.process is not None else None
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
+            self.resume()
             self.process.terminate()
             self.process.wait(timeout=15)
 
@@ -197,33 +207,26 @@ def _timed(name: str, lines: list[Caller], work: Callable[[int], object]) -> Pha
     return Phase(name, [x for line in lines for x in line.latencies], time.perf_counter() - started)
 
 
-def _bare(workdir: Path, callers: int, webhooks: int, name: str) -> Phase:
-    server = BareServer("sqlite://", workdir)
-    server.start()
-    try:
-        lines = [Caller(server) for _ in range(callers)]
-        _timed("warm-up", lines, lambda i: lines[i].bare(20))
-        return _timed(name, lines, lambda i: lines[i].bare(webhooks))
-    finally:
-        server.stop()
+def _joined(name: str, phases: list[Phase]) -> Phase:
+    return Phase(name, [x for phase in phases for x in phase.latencies], sum(phase.seconds for phase in phases))
 
 
-def bench(database: str, database_url: str, callers: int, calls_each: int, pause: float) -> None:
+def bench(database: str, database_url: str, callers: int, calls_each: int, rounds: int, pause: float) -> None:
     workdir = Path(tempfile.mkdtemp(prefix=f"azukari-bench-calls-{database}-"))
     today = dt.datetime.now(TOKYO).date()
     specs = households(callers * (calls_each + 1), today)  # one warm-up call per caller, then the measured ones
     (workdir / "facilities.toml").write_text(facilities_toml(capacity=len(specs)), encoding="utf-8")
     write_csv(specs, workdir / "households.csv", today)
-    server = Server(database_url, workdir)
+    server, bare = Server(database_url, workdir), BareServer("sqlite://", workdir)
     server.run("migrate")
     server.run("import-facilities", str(workdir / "facilities.toml"))
     server.run("import-households", str(workdir / "households.csv"))
-    per_caller = calls_each * 13  # webhooks in one booking call
-    before = _bare(workdir, callers, per_caller, "bare endpoint (before)")
     booked = [0] * callers
     server.start()
+    bare.start()
     try:
         lines = [Caller(server) for _ in range(callers)]
+        bare_lines = [Caller(bare) for _ in range(callers)]
 
         def calls(index: int, first: int, count: int) -> None:
             for n in range(first, first + count):
@@ -231,24 +234,39 @@ def bench(database: str, database_url: str, callers: int, calls_each: int, pause
                 booked[index] += lines[index].call(spec, today + dt.timedelta(days=2), 1 + (index + n) % 2,
                                                    f"+8170{index:04d}{n:04d}")
 
-        _timed("warm-up", lines, lambda i: calls(i, 0, 1))  # a first call per caller: worker threads, caches
+        # Warm-up: a first call per caller (worker threads, caches), a few webhooks per bare line.
+        _timed("warm-up", lines, lambda i: calls(i, 0, 1))
+        _timed("warm-up", bare_lines, lambda i: bare_lines[i].bare(20))
         warm = sum(booked)
         if pause:
             print(f"{database}: azukari serve is pid {server.pid}; the measured calls start in {pause:.0f} s",
                   flush=True)
             time.sleep(pause)
-        flow = _timed(f"azukari serve, {database}", lines, lambda i: calls(i, 1, calls_each))
+        # Rounds, so that both servers see the same moments of a shared machine; the server not being
+        # measured is stopped (SIGSTOP), so its background work (the outbox sender's retries) costs nothing.
+        done, bare_phases, flow_phases = 1, [], []
+        for r in range(rounds):
+            count = (calls_each * (r + 1)) // rounds - (done - 1)
+            server.pause()
+            bare_phases.append(_timed("bare", bare_lines, lambda i, n=count: bare_lines[i].bare(n * 13)))
+            server.resume()
+            bare.pause()
+            flow_phases.append(_timed("azukari", lines, lambda i, first=done, n=count: calls(i, first, n)))
+            bare.resume()
+            done += count
     finally:
         server.stop()
-    after = _bare(workdir, callers, per_caller, "bare endpoint (after)")
-    bare = max(before, after, key=lambda phase: phase.rate)
-    print(f"\n{database}: {callers} concurrent callers x {calls_each} calls (13 webhooks each); "
-          f"{sum(booked) - warm} of {callers * calls_each} calls booked; ratios against the better bare run")
+        bare.stop()
+    base, flow = _joined("bare endpoint", bare_phases), _joined(f"azukari serve, {database}", flow_phases)
+    print(f"\n{database}: {callers} concurrent callers x {calls_each} calls (13 webhooks each) in {rounds} rounds; "
+          f"{sum(booked) - warm} of {callers * calls_each} calls booked")
     print("| server | webhooks | webhooks/s | p50 | p99 | max | throughput vs bare | p99 vs bare |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for phase in (before, after):
-        print(phase.row())
-    print(flow.row(bare), flush=True)
+    print(base.row())
+    print(flow.row(base))
+    print("  per round, throughput vs bare: " + ", ".join(f"{f.rate / b.rate:.2f} ({b.rate:,.0f} vs {f.rate:,.0f}/s)"
+                                                          for b, f in zip(bare_phases, flow_phases, strict=True)),
+          flush=True)
 
 
 def main() -> None:
@@ -256,6 +274,7 @@ def main() -> None:
     parser.add_argument("--callers", type=int, default=16)
     parser.add_argument("--calls-each", type=int, default=25)
     parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--rounds", type=int, default=3, help="bare and azukari phases alternate this many times")
     parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--pause", type=float, default=0,
                         help="seconds to wait before the measured calls (to attach a profiler to the pid printed)")
@@ -266,7 +285,7 @@ def main() -> None:
         else:
             url = recreate_postgres_database(args.pg, "azukari_bench_calls")
         try:
-            bench(database, url, args.callers, args.calls_each, args.pause)
+            bench(database, url, args.callers, args.calls_each, args.rounds, args.pause)
         finally:
             if database != "sqlite":
                 drop_postgres_database(args.pg, "azukari_bench_calls")
