@@ -8,7 +8,7 @@ write them (おおいずみ → Oizumi, こうや → Koya), and "centre" after 
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 # The generic tails of a reading; what is left is the place a parent knows the facility by.
@@ -38,6 +38,7 @@ def hepburn(kana: str) -> str:
     return romaji.capitalize() if romaji.isascii() and romaji.isalpha() else ""
 
 
+@lru_cache(maxsize=1024)  # a ward has tens of facilities; every offer of a date names each of them
 def english_name(*, name_en: str | None, reading: str) -> str:
     """The name English prompts and texts use: `name_en`, else "Oizumi centre" from the reading, else ""."""
     if name_en:

@@ -38,11 +38,11 @@ class CallInput:
     speech: str | None = None
 
 
-def _ports(runtime: Runtime, session: Session, *, channel: str, caller: str, key: str,
+def _ports(runtime: Runtime, session: Session, *, channel: str, caller: str | None, key: str,
            now: dt.datetime) -> ServiceAdapter:
     sealer = Sealer(runtime.settings.azukari_secret_key, conversation=f"{channel}:{key}")
     return ServiceAdapter(session=session, settings=runtime.settings, now=now, channel=channel,
-                        calling_number=caller, conversation_key=key[:64], sealer=sealer)
+                        calling_from=caller, conversation_key=key[:64], sealer=sealer)
 
 
 def _save(record: ConversationRecord, state: State, now: dt.datetime) -> None:
@@ -83,7 +83,7 @@ def answer_call(runtime: Runtime, *, step: str | None, turn: str, silence: bool,
             if done is not None:
                 log.info("voice %s %s: redelivery answered from its receipt", key, name)
                 return done
-        ports = _ports(runtime, session, channel="voice", caller=caller_number(call.caller), key=key, now=now)
+        ports = _ports(runtime, session, channel="voice", caller=call.caller, key=key, now=now)
         reply: Reply
         if in_turn and step is None:
             state, reply = conversation.start(state, ports)
@@ -204,7 +204,7 @@ def transfer_over(runtime: Runtime, *, call_sid: str, caller: str | None) -> str
         state = State.from_json(record.state, channel="voice")
         if state.staff_accepted:
             return hang_up()
-        ports = _ports(runtime, session, channel="voice", caller=caller_number(caller), key=call_sid, now=now)
+        ports = _ports(runtime, session, channel="voice", caller=caller, key=call_sid, now=now)
         ports.escalate(kind="transfer_unanswered", household_pk=state.household_pk, dv=state.dv)
         session.commit()
     return hang_up(Line("transfer_unanswered"), Line("goodbye"), language=state.language)
