@@ -238,10 +238,6 @@ def bench(database: str, database_url: str, callers: int, calls_each: int, round
         _timed("warm-up", lines, lambda i: calls(i, 0, 1))
         _timed("warm-up", bare_lines, lambda i: bare_lines[i].bare(20))
         warm = sum(booked)
-        if pause:
-            print(f"{database}: azukari serve is pid {server.pid}; the measured calls start in {pause:.0f} s",
-                  flush=True)
-            time.sleep(pause)
         # Rounds, so that both servers see the same moments of a shared machine; the server not being
         # measured is stopped (SIGSTOP), so its background work (the outbox sender's retries) costs nothing.
         done, bare_phases, flow_phases = 1, [], []
@@ -251,6 +247,10 @@ def bench(database: str, database_url: str, callers: int, calls_each: int, round
             bare_phases.append(_timed("bare", bare_lines, lambda i, n=count: bare_lines[i].bare(n * 13)))
             server.resume()
             bare.pause()
+            if pause and r == 0:
+                print(f"{database}: azukari serve is pid {server.pid}; its first measured phase starts in "
+                      f"{pause:.0f} s", flush=True)
+                time.sleep(pause)
             flow_phases.append(_timed("azukari", lines, lambda i, first=done, n=count: calls(i, first, n)))
             bare.resume()
             done += count
