@@ -121,17 +121,20 @@ class Caller:
         self.client = httpx.Client(base_url=server.base_url, timeout=30)
         self.wire = Wire(base_url=server.base_url, auth_token=TOKEN, send=self._send)
         self.latencies: list[float] = []
+        self.steps: list[str] = []  # the step of each latency (the last part of the path)
 
     def fresh(self) -> None:
         """New connections for a new phase: uvicorn drops keep-alive connections idle for 5 s."""
         self.client.close()
         self.client = httpx.Client(base_url=self.base_url, timeout=30)
         self.latencies.clear()
+        self.steps.clear()
 
     def _send(self, path: str, form: dict[str, str], headers: dict[str, str]) -> tuple[int, str]:
         started = time.perf_counter()
         response = self.client.post(path, data=form, headers=headers)
         self.latencies.append(time.perf_counter() - started)
+        self.steps.append(urlsplit(path).path.rsplit("/", 1)[-1])
         return response.status_code, response.text
 
     def bare(self, webhooks: int) -> None:
@@ -186,10 +189,17 @@ class Phase:
     name: str
     latencies: list[float]
     seconds: float
+    steps: list[str]
 
     @property
     def rate(self) -> float:
         return len(self.latencies) / self.seconds
+
+    def by_step(self) -> dict[str, list[float]]:
+        steps: dict[str, list[float]] = {}
+        for step, latency in zip(self.steps, self.latencies, strict=True):
+            steps.setdefault(step, []).append(latency)
+        return steps
 
     def row(self, bare: Phase | None = None) -> str:
         p50, p99, worst = percentiles(self.latencies)
@@ -204,14 +214,17 @@ def _timed(name: str, lines: list[Caller], work: Callable[[int], object]) -> Pha
     started = time.perf_counter()
     with ThreadPoolExecutor(len(lines)) as pool:
         list(pool.map(work, range(len(lines))))
-    return Phase(name, [x for line in lines for x in line.latencies], time.perf_counter() - started)
+    return Phase(name, [x for line in lines for x in line.latencies], time.perf_counter() - started,
+                 [x for line in lines for x in line.steps])
 
 
 def _joined(name: str, phases: list[Phase]) -> Phase:
-    return Phase(name, [x for phase in phases for x in phase.latencies], sum(phase.seconds for phase in phases))
+    return Phase(name, [x for phase in phases for x in phase.latencies], sum(phase.seconds for phase in phases),
+                 [x for phase in phases for x in phase.steps])
 
 
-def bench(database: str, database_url: str, callers: int, calls_each: int, rounds: int, pause: float) -> None:
+def bench(database: str, database_url: str, callers: int, calls_each: int, rounds: int, pause: float,
+          by_step: bool) -> None:
     workdir = Path(tempfile.mkdtemp(prefix=f"azukari-bench-calls-{database}-"))
     today = dt.datetime.now(TOKYO).date()
     specs = households(callers * (calls_each + 1), today)  # one warm-up call per caller, then the measured ones
@@ -267,6 +280,10 @@ def bench(database: str, database_url: str, callers: int, calls_each: int, round
     print("  per round, throughput vs bare: " + ", ".join(f"{f.rate / b.rate:.2f} ({b.rate:,.0f} vs {f.rate:,.0f}/s)"
                                                           for b, f in zip(bare_phases, flow_phases, strict=True)),
           flush=True)
+    if by_step:
+        print("  azukari by step, p50 / p99 ms: " + ", ".join(
+            f"{step} {percentiles(times)[0]:.0f} / {percentiles(times)[1]:.0f}"
+            for step, times in flow.by_step().items()))
 
 
 def main() -> None:
@@ -275,6 +292,7 @@ def main() -> None:
     parser.add_argument("--calls-each", type=int, default=25)
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--rounds", type=int, default=3, help="bare and azukari phases alternate this many times")
+    parser.add_argument("--by-step", action="store_true", help="also print azukari's latency per step")
     parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--pause", type=float, default=0,
                         help="seconds to wait before the measured calls (to attach a profiler to the pid printed)")
@@ -285,7 +303,7 @@ def main() -> None:
         else:
             url = recreate_postgres_database(args.pg, "azukari_bench_calls")
         try:
-            bench(database, url, args.callers, args.calls_each, args.rounds, args.pause)
+            bench(database, url, args.callers, args.calls_each, args.rounds, args.pause, args.by_step)
         finally:
             if database != "sqlite":
                 drop_postgres_database(args.pg, "azukari_bench_calls")
