@@ -1,18 +1,17 @@
 """The operations side of the web app: a request id and a timing per request, and GET /metrics."""
 from __future__ import annotations
 
-import hmac
 import logging
 import time
 import uuid
 
 from fastapi import FastAPI, Request
-from fastapi.responses import PlainTextResponse, Response
-from prometheus_client import CONTENT_TYPE_LATEST
+from fastapi.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from azukari.ivr.questions import STEPS
 from azukari.operations.logs import request_id
+from azukari.operations.metrics_http import answer
 from azukari.runtime import RuntimeDep
 
 log = logging.getLogger("azukari.requests")
@@ -73,10 +72,6 @@ class _RequestScope:
 
 
 def _metrics(request: Request, runtime: RuntimeDep) -> Response:
-    wanted = runtime.settings.metrics_token
-    if not wanted:
-        return PlainTextResponse("not found", status_code=404)  # no token, no metrics: nothing to find
-    given = request.headers.get("Authorization", "")
-    if not hmac.compare_digest(given.encode(), f"Bearer {wanted}".encode()):
-        return PlainTextResponse("unauthorized", status_code=401, headers={"WWW-Authenticate": "Bearer"})
-    return Response(runtime.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
+    reply = answer(runtime.metrics, token=runtime.settings.metrics_token,
+                   authorization=request.headers.get("Authorization", ""))
+    return Response(reply.body, status_code=reply.status, media_type=reply.content_type, headers=reply.headers)
