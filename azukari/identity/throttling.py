@@ -28,6 +28,8 @@ NOT_COUNTED = ("locked_number", "locked_household", "locked_withheld", "expired"
 # a failure nor a success: the household's count starts again after it (see `latest_reset`).
 RESET = "reset"
 RESET_REASON = "lifted_by_staff"
+# A household key no row has: counting its failures costs the queries a real household's count costs.
+NO_HOUSEHOLD = -1
 
 
 def _failures(session: Session, since: dt.datetime, *conditions: object) -> int:

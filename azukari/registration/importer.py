@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from azukari.clock import SystemClock, tokyo_today
+from azukari.identity.stored_keys import store_household_keys
 from azukari.registration.models import Child, Household
 from azukari.registration.phone import to_e164
 from azukari.registration.pins import hash_pin, verify_pin
@@ -65,6 +66,7 @@ def import_households(session: Session, path: Path, *, today: dt.date | None = N
     existing = _existing(session, [h.household_id for h in households])
     hashes = _new_pin_hashes(households, existing)
     created = updated = 0
+    written: list[Household] = []
     for row in households:
         household = existing.get(row.household_id)
         if household is None:
@@ -79,7 +81,9 @@ def import_households(session: Session, path: Path, *, today: dt.date | None = N
             if column != "phone_pin":  # stored only as the hash above
                 setattr(household, column, row.fields[column])
         _merge_children(household, row.children)
+        written.append(household)
     session.flush()
+    store_household_keys(session, *written)  # what verification compares, worked out once here
     children = sum(len(h.children) for h in households)
     return f"{len(households)} households, {children} children: {created} created, {updated} updated"
 
