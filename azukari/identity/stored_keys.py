@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import TypeVar
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, bindparam, delete, insert, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from azukari.identity.address import address_keys
@@ -116,9 +116,17 @@ def _batches(rows: Iterable[_Row]) -> Iterator[list[_Row]]:
         yield batch
 
 
+_CANDIDATES = select(Child.id).where(Child.birthdate == bindparam("born")).order_by(Child.id)
+_BIRTHDATE = select(Child.birthdate).where(Child.id == bindparam("child"))
+# One birthdate's rows of one column, made by this version (the table is stored in birthdate order).
+_STORED = {column.key: select(MatchKeys.child_id, column).where(MatchKeys.birthdate == bindparam("born"),
+                                                                  MatchKeys.version == bindparam("version"))
+           for column in (MatchKeys.name, MatchKeys.guardian, MatchKeys.address)}
+
+
 def child_name_keys(session: Session, *, birthdate: dt.date) -> list[tuple[int, str]]:
-    """Every child born on `birthdate` (the candidates, from `children`), with the keys of its name."""
-    candidates = list(session.scalars(select(Child.id).where(Child.birthdate == birthdate).order_by(Child.id)))
+    """Every child born on `birthdate` (the candidates, from `children`), with the packed keys of its name."""
+    candidates = list(session.scalars(_CANDIDATES, {"born": birthdate}))
     stored = _stored(session, MatchKeys.name, birthdate=birthdate, wanted=candidates)
     missing = [cid for cid in candidates if cid not in stored]
     if missing:
@@ -142,10 +150,8 @@ def _stored(session: Session, column: InstrumentedAttribute[str], *, birthdate: 
             ) -> dict[int, str]:
     """The stored keys of one birthdate's rows, for the children wanted, made by this version."""
     wanted = frozenset(wanted)
-    version = keys_version()
-    rows = session.execute(select(MatchKeys.child_id, MatchKeys.version, column)
-                           .where(MatchKeys.birthdate == birthdate))
-    return {cid: packed for cid, row_version, packed in rows if cid in wanted and row_version == version}
+    rows = session.execute(_STORED[column.key], {"born": birthdate, "version": keys_version()})
+    return {cid: packed for cid, packed in rows if cid in wanted}
 
 
 def _household_field(session: Session, column: InstrumentedAttribute[str], child_ids: Collection[int],
@@ -154,7 +160,7 @@ def _household_field(session: Session, column: InstrumentedAttribute[str], child
     if not ids:
         return []
     # The candidates of one answer share a birthdate: their rows are read as one range of the table.
-    birthdate = session.scalar(select(Child.birthdate).where(Child.id == ids[0]))
+    birthdate = session.scalar(_BIRTHDATE, {"child": ids[0]})
     stored = _stored(session, column, birthdate=birthdate, wanted=ids) if birthdate is not None else {}
     missing = [cid for cid in ids if cid not in stored]
     for start in range(0, len(missing), 500):
