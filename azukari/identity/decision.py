@@ -24,10 +24,13 @@ def clean_grades(grades: Mapping[Any, object]) -> dict[int, Grade]:
     """Grades back from JSON conversation state: str keys become ints, anything odd becomes a fail."""
     out: dict[int, Grade] = {}
     for key, value in grades.items():
-        try:
-            child_id = int(str(key))
-        except ValueError:
-            continue
+        if type(key) is int:
+            child_id = key
+        else:
+            try:
+                child_id = int(str(key))
+            except ValueError:
+                continue
         out[child_id] = _GRADE_OF.get(value, "fail") if isinstance(value, str) else "fail"
     return out
 

@@ -150,7 +150,8 @@ def _stored(session: Session, column: InstrumentedAttribute[str], *, birthdate: 
             ) -> dict[int, str]:
     """The stored keys of one birthdate's rows, for the children wanted, made by this version."""
     wanted = frozenset(wanted)
-    rows = session.execute(_STORED[column.key], {"born": birthdate, "version": keys_version()})
+    # Plain rows, not ORM ones: nothing here is an entity (the session flushed when the candidates were read).
+    rows = session.connection().execute(_STORED[column.key], {"born": birthdate, "version": keys_version()})
     return {cid: packed for cid, packed in rows if cid in wanted}
 
 
