@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import TypeVar
 
-from sqlalchemy import Connection, bindparam, delete, insert, select
+from sqlalchemy import Connection, and_, bindparam, delete, insert, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from azukari.identity.address import address_keys
@@ -116,23 +116,28 @@ def _batches(rows: Iterable[_Row]) -> Iterator[list[_Row]]:
         yield batch
 
 
-_CANDIDATES = select(Child.id).where(Child.birthdate == bindparam("born")).order_by(Child.id)
-_BIRTHDATE = select(Child.birthdate).where(Child.id == bindparam("child"))
-# One birthdate's rows of one column, made by this version (the table is stored in birthdate order).
-_STORED = {column.key: select(MatchKeys.child_id, column).where(MatchKeys.birthdate == bindparam("born"),
-                                                                  MatchKeys.version == bindparam("version"))
-           for column in (MatchKeys.name, MatchKeys.guardian, MatchKeys.address)}
+# The candidates of one birthdate, with their stored name keys where a row of this version has them: the
+# keys table is stored in birthdate order, so its rows of the day are a few neighbouring pages.
+_CANDIDATES = (select(Child.id, MatchKeys.name)
+               .outerjoin(MatchKeys, and_(MatchKeys.birthdate == Child.birthdate, MatchKeys.child_id == Child.id,
+                                          MatchKeys.version == bindparam("version")))
+               .where(Child.birthdate == bindparam("born")).order_by(Child.id))
+# One column of the rows of the birthdate of a given child (the candidates of one answer share it).
+_STORED = {column.key: select(MatchKeys.child_id, column).where(
+    MatchKeys.birthdate == select(Child.birthdate).where(Child.id == bindparam("child")).scalar_subquery(),
+    MatchKeys.version == bindparam("version")) for column in (MatchKeys.guardian, MatchKeys.address)}
 
 
 def child_name_keys(session: Session, *, birthdate: dt.date) -> list[tuple[int, str]]:
     """Every child born on `birthdate` (the candidates, from `children`), with the packed keys of its name."""
-    candidates = list(session.scalars(_CANDIDATES, {"born": birthdate}))
-    stored = _stored(session, MatchKeys.name, birthdate=birthdate, wanted=candidates)
-    missing = [cid for cid in candidates if cid not in stored]
+    rows = session.execute(_CANDIDATES, {"born": birthdate, "version": keys_version()}).all()
+    missing = [cid for cid, packed in rows if packed is None]
+    computed: dict[int, str] = {}
     if missing:
         for cid, name, kana in session.execute(select(Child.id, Child.name, Child.kana).where(Child.id.in_(missing))):
-            stored[cid] = pack_name(name_keys(name, kana))
-    return [(cid, stored[cid]) for cid in candidates if cid in stored]
+            computed[cid] = pack_name(name_keys(name, kana))
+    return [(cid, packed if packed is not None else computed[cid]) for cid, packed in rows
+            if packed is not None or cid in computed]
 
 
 def guardian_keys(session: Session, *, child_ids: Collection[int]) -> list[tuple[int, str]]:
@@ -146,23 +151,16 @@ def household_address_keys(session: Session, *, child_ids: Collection[int]) -> l
     return _household_field(session, MatchKeys.address, child_ids, lambda h: pack_address(address_keys(h.address)))
 
 
-def _stored(session: Session, column: InstrumentedAttribute[str], *, birthdate: dt.date, wanted: Iterable[int]
-            ) -> dict[int, str]:
-    """The stored keys of one birthdate's rows, for the children wanted, made by this version."""
-    wanted = frozenset(wanted)
-    # Plain rows, not ORM ones: nothing here is an entity (the session flushed when the candidates were read).
-    rows = session.connection().execute(_STORED[column.key], {"born": birthdate, "version": keys_version()})
-    return {cid: packed for cid, packed in rows if cid in wanted}
-
-
 def _household_field(session: Session, column: InstrumentedAttribute[str], child_ids: Collection[int],
                      compute: Callable[[Household], str]) -> list[tuple[int, str]]:
     ids = sorted({int(c) for c in child_ids})
     if not ids:
         return []
-    # The candidates of one answer share a birthdate: their rows are read as one range of the table.
-    birthdate = session.scalar(_BIRTHDATE, {"child": ids[0]})
-    stored = _stored(session, column, birthdate=birthdate, wanted=ids) if birthdate is not None else {}
+    wanted = frozenset(ids)
+    # Plain rows, not ORM ones: nothing here is an entity.
+    session.flush()
+    rows = session.connection().execute(_STORED[column.key], {"child": ids[0], "version": keys_version()})
+    stored = {cid: packed for cid, packed in rows if cid in wanted}
     missing = [cid for cid in ids if cid not in stored]
     for start in range(0, len(missing), 500):
         query = (select(Child.id, Household).join(Household, Household.id == Child.household_pk)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Mapping
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from azukari.clock import tokyo_date
@@ -22,6 +22,11 @@ from azukari.registration.pins import DUMMY_HASH, verify_pin
 __all__ = ["REFUSED", "AttemptContext", "Grade", "Outcome", "Refused", "Verified", "decide_by_knowledge",
            "grade_addresses", "grade_child_names", "grade_guardians", "verify_by_household_id",
            "verify_by_knowledge"]
+
+
+_NO_CHILD = -1  # a child id no row has
+_HOUSEHOLD_OF_CHILD = select(Household).join(Child, Child.household_pk == Household.id).where(
+    Child.id == bindparam("child"))
 
 
 def grade_child_names(session: Session, *, birthdate: dt.date, spoken: str, language: str = "ja"
@@ -61,8 +66,9 @@ def decide_by_knowledge(session: Session, *, child_grades: Mapping[int, Grade], 
     """Throttles first, then the pass rule; records the attempt and its audit entry either way."""
     caller = caller_number(context.calling_number)
     decision = decide(clean_grades(child_grades), clean_grades(address_grades), clean_grades(guardian_grades))
-    child = session.get(Child, decision.named_child) if decision.named_child is not None else None
-    household = child.household if child is not None else None
+    # One statement whether or not the answers named a child: a refusal costs what a success costs.
+    household = session.scalars(_HOUSEHOLD_OF_CHILD, {"child": decision.named_child if decision.named_child
+                                                      is not None else _NO_CHILD}).first()
     caller_locked = throttling.caller_lock(session, calling_number=caller, conversation_key=context.conversation_key,
                                            now=now)
     # The household's count is read whatever the answers named (nothing, when they named no one), so that a
