@@ -1,4 +1,4 @@
-"""The `azukari` command (contract §2): each subcommand parses, calls one function, reports."""
+"""The `azukari` command: each subcommand parses, calls one function, reports (docs/commands.md)."""
 from __future__ import annotations
 
 import argparse
@@ -45,20 +45,27 @@ def _import_facilities(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _import_households(args: argparse.Namespace, settings: Settings) -> None:
+    from azukari.clock import tokyo_today
+    from azukari.progress import ProgressReport
     from azukari.registration.importer import HouseholdImportError, import_households
 
     with _runtime(settings) as runtime:
         try:
-            with runtime.database.unit_of_work() as session:
-                summary = import_households(session, Path(args.file))
+            with runtime.database.unit_of_work() as session, ProgressReport("households") as progress:
+                summary = import_households(session, Path(args.file), today=tokyo_today(runtime.clock),
+                                            progress=progress)
                 session.commit()
-        except (HouseholdImportError, OSError) as error:
+        except HouseholdImportError as error:
+            for line in error.errors:  # every problem, one per line; stderr keeps its one-line reason
+                print(line)
+            raise CommandError(f"{error} (listed above)") from error
+        except OSError as error:
             raise CommandError(str(error)) from error
     print(summary)
 
 
 def _refuse_demo_secrets(settings: Settings, *, demo: bool) -> None:
-    # Contract §1: the values written in the source are known to everyone; a service reachable from
+    # The values written in the source are known to everyone; a service reachable from
     # elsewhere must not sign, seal or key anything with them unless it was asked to be a demo.
     left = settings.demo_secrets()
     if left and not demo and not settings.public_url_is_loopback:
@@ -70,7 +77,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
     from azukari.server import serve
 
     _refuse_demo_secrets(settings, demo=args.demo)
-    serve(settings, host=args.host, port=args.port, demo=args.demo)
+    if args.console_port is not None and args.console_port == args.port:
+        raise CommandError(f"--console-port must differ from --port ({args.port})")
+    serve(settings, host=args.host, port=args.port, demo=args.demo, console_port=args.console_port)
 
 
 def _worker(args: argparse.Namespace, settings: Settings) -> None:
@@ -81,6 +90,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> None:
     from azukari.erasure.tasks import erasure_tasks
     from azukari.messaging.worker import run_worker
     from azukari.operations import logs
+    from azukari.operations.metrics_http import MetricsServer
 
     _refuse_demo_secrets(settings, demo=False)
     logs.configure(settings)
@@ -92,11 +102,21 @@ def _worker(args: argparse.Namespace, settings: Settings) -> None:
             jobs.run_tasks(runtime, tasks)
             run_worker(runtime, once=True)
             return
+        metrics = None
+        if args.metrics_port is not None:
+            try:
+                metrics = MetricsServer(runtime.metrics, token=settings.metrics_token, host=args.metrics_host,
+                                        port=args.metrics_port).start()
+            except OSError as error:
+                raise CommandError(f"cannot serve metrics on {args.metrics_host}:{args.metrics_port}: "
+                                   f"{error.strerror or error}") from error
         stop_jobs = jobs.start(runtime, tasks=tasks)
         try:
             run_worker(runtime)
         finally:
             stop_jobs.set()
+            if metrics is not None:
+                metrics.stop()
 
 
 def _call(args: argparse.Namespace, settings: Settings) -> None:
@@ -177,41 +197,76 @@ def _check(args: argparse.Namespace, settings: Settings) -> None:
         print(f"audit head {audit_head(runtime.database)} (keep it apart; pass it as --anchor next time)")
 
 
+_DESCRIPTION = """Book temporary childcare (一時預かり) by phone and SMS over Twilio, with a console for ward staff.
+Settings are environment variables (DATABASE_URL, TWILIO_AUTH_TOKEN, PUBLIC_BASE_URL, ...): docs/settings.md.
+Every command with examples: docs/commands.md; file formats: docs/formats.md."""
+
+_IMPORT_HOUSEHOLDS = """Create or update registrations from households.csv (one row per child; columns, dates and
+examples in docs/formats.md). The file may be UTF-8 (with or without a byte order mark) or CP932, as Excel saves
+it in Japan. It is checked whole first: every problem is listed, one per line with its line, column and
+reason, and nothing is written unless the whole file is sound. Households already stored exactly as
+in the file are counted unchanged. Long files show a progress bar on a terminal, a line per tenth
+otherwise."""
+_ANCHORS = {"call": "call-and-sms", "sms": "call-and-sms"}
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="azukari", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(prog="azukari", description=_DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, handler: Callable[[argparse.Namespace, Settings], None],
-            help_text: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text)
+            help_text: str, description: str | None = None) -> argparse.ArgumentParser:
+        described = description or f"{help_text[0].upper()}{help_text[1:]}."
+        sub = commands.add_parser(name, help=help_text, formatter_class=argparse.RawDescriptionHelpFormatter,
+                                  description=f"{described}\nMore: docs/commands.md#{_ANCHORS.get(name, name)}")
         sub.set_defaults(handler=handler)
         return sub
 
-    add("migrate", _migrate, "bring the database schema to the latest version")
-    add("import-facilities", _import_facilities, "create or update facilities from a TOML file").add_argument("file")
-    add("import-households", _import_households, "create or update registrations from a CSV file").add_argument("file")
-    serve = add("serve", _serve, "run the web service (migrates first)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--demo", action="store_true", help="load demo data into an empty database")
-    for name, handler, what in (("call", _call, "a phone in the terminal"),
-                                ("sms", _sms, "an SMS conversation in the terminal")):
+    add("migrate", _migrate, "bring the database schema to the latest version (safe to repeat)")
+    add("import-facilities", _import_facilities, "create or update facilities, units, fees and rules from a TOML file",
+        "Create or update facilities, units, fees and the ward's rules from facilities.toml (format:\n"
+        "docs/formats.md). The file is checked whole; a file with any problem changes nothing."
+        ).add_argument("file", help="facilities.toml")
+    add("import-households", _import_households, "create or update registrations from a CSV file (UTF-8 or CP932)",
+        _IMPORT_HOUSEHOLDS).add_argument("file", help="households.csv")
+    serve = add("serve", _serve, "run the web service: webhooks, staff console, outbox sender (migrates first)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: %(default)s)")
+    serve.add_argument("--demo", action="store_true",
+                       help="into an empty database, load demo facilities, households and a staff account, and "
+                            "print how to log in; allows the demo secrets; texts and calls go to a local sink, "
+                            "not to Twilio, unless TWILIO_API_BASE_URL is set")
+    serve.add_argument("--console-port", type=int, default=None, metavar="P",
+                       help="serve the staff console on this port only (the webhooks stay on --port)")
+    for name, handler, what in (("call", _call, "a phone call in the terminal, signed as Twilio signs it"),
+                                ("sms", _sms, "an SMS conversation in the terminal, signed as Twilio signs it")):
         sub = add(name, handler, what)
         sub.add_argument("--from", dest="from_number", default=None, help="the calling number (default: withheld)")
-        sub.add_argument("--url", default=None, help="the service (default: an in-process app)")
-    add("worker", _worker, "run the outbox sender and the periodic jobs").add_argument("--once", action="store_true",
-                                                                 help="run the jobs and send what is due, then exit")
-    staff = add("staff", _staff, "manage staff accounts")
-    staff_commands = staff.add_subparsers(dest="staff_command", required=True)
-    staff_add = staff_commands.add_parser("add", help="create a staff account (asks for the password)")
+        sub.add_argument("--url", default=None, help="a running service (default: an app in this process)")
+    worker = add("worker", _worker, "run the outbox sender and the periodic jobs")
+    worker.add_argument("--once", action="store_true", help="run the jobs and send what is due, then exit")
+    worker.add_argument("--metrics-port", type=int, default=None, metavar="P",
+                        help="answer GET /metrics on this port (METRICS_TOKEN bearer, as serve's /metrics)")
+    worker.add_argument("--metrics-host", default="127.0.0.1", metavar="H",
+                        help="the address the metrics port listens on (default 127.0.0.1)")
+    staff = add("staff", _staff, "manage staff accounts of the console")
+    staff_commands = staff.add_subparsers(dest="staff_command", required=True, metavar="ACTION")
+    staff_add = staff_commands.add_parser("add", help="create a staff account (asks for the password)",
+                                          description="Create a staff account; it asks for the password twice. "
+                                                      "More: docs/commands.md#staff")
     staff_add.add_argument("username")
-    staff_add.add_argument("--name", default=None)
-    staff_add.add_argument("--role", choices=["facility", "centre", "admin"], default="centre")
+    staff_add.add_argument("--name", default=None, help="the name shown in the console (default: the username)")
+    staff_add.add_argument("--role", choices=["facility", "centre", "admin"], default="centre",
+                           help="facility: its own rosters; centre: cases, households, bookings; admin: also "
+                                "accounts, audit and retention (default: %(default)s)")
     staff_add.add_argument("--facility", type=int, default=None, help="facility key, for facility staff")
-    staff_add.add_argument("--password-stdin", action="store_true")
-    staff_commands.add_parser("deactivate", help="deactivate an account now").add_argument("username")
+    staff_add.add_argument("--password-stdin", action="store_true", help="read the password from one line of stdin")
+    staff_commands.add_parser("deactivate", help="deactivate an account now",
+                              description="Deactivate an account now; its open sessions end on their next request. "
+                                          "More: docs/commands.md#staff").add_argument("username")
     add("purge", _purge, "erase registrations past the retention period").add_argument(
-        "--dry-run", action="store_true")
+        "--dry-run", action="store_true", help="count what would be erased, erase nothing")
     add("export", _export, "write every table as CSV, with a manifest of checksums, into a new directory"
         ).add_argument("directory")
     add("erase-all", _erase_all, "erase everything, Twilio's copies of our messages included, with a certificate"

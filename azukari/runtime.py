@@ -15,6 +15,7 @@ from twilio.rest import Client
 
 from azukari.clock import Clock, SystemClock
 from azukari.db import Database
+from azukari.messaging.demo_sink import SINK_BASE_URL, DemoSink
 from azukari.messaging.sender import OutboxSender
 from azukari.messaging.twilio_http import HttpxTwilioClient, make_twilio_client
 from azukari.operations.metrics import Metrics
@@ -30,20 +31,24 @@ class Runtime:
     clock: Clock
     metrics: Metrics = field(default_factory=Metrics)
     owns_database: bool = False
+    # `serve --demo` without TWILIO_API_BASE_URL: the Twilio client's transport, so nothing leaves the process.
+    sink: DemoSink | None = None
     _http: HttpxTwilioClient | None = field(default=None, repr=False)
     _twilio: Client | None = field(default=None, repr=False)
 
     def twilio_client(self) -> Client:
         """The process's one Twilio REST client (over one httpx transport), made when first needed."""
         if self._twilio is None:
-            self._http = HttpxTwilioClient(base_url=self.settings.twilio_api_base_url)
+            # Behind the sink, a host that cannot resolve: even a request that slipped past it reaches nobody.
+            base_url = SINK_BASE_URL if self.sink is not None else self.settings.twilio_api_base_url
+            self._http = HttpxTwilioClient(base_url=base_url, transport=self.sink)
             self._twilio = make_twilio_client(self.settings, self._http)
         return self._twilio
 
     def outbox_sender(self) -> OutboxSender:
         """A sender over this runtime's database and its one Twilio client."""
         return OutboxSender(database=self.database, settings=self.settings, clock=self.clock,
-                            client=self.twilio_client())
+                            client=self.twilio_client(), counted=self.metrics.count_send)
 
     def close(self) -> None:
         if self._http is not None:
@@ -61,13 +66,18 @@ class Runtime:
         self.close()
 
 
-def build(settings: Settings, *, clock: Clock | None = None, database: Database | None = None) -> Runtime:
+def build(settings: Settings, *, clock: Clock | None = None, database: Database | None = None,
+          demo_sink: bool = False) -> Runtime:
     """The runtime for `settings`; a database or clock given is used as it is (tests give both).
+
+    With `demo_sink`, every request of its Twilio client is answered by a `DemoSink` in this process.
 
     A given database's engine is shared, but the runtime counts on a session factory of its own,
     so several runtimes on one database (tests, a worker beside the app) keep their own metrics.
     """
-    runtime = Runtime(settings=settings, clock=clock or SystemClock(), owns_database=database is None,
+    clock = clock or SystemClock()
+    runtime = Runtime(settings=settings, clock=clock, owns_database=database is None,
+                      sink=DemoSink(clock) if demo_sink else None,
                       database=database.with_own_sessions() if database is not None
                       else Database(settings.database_url, secret_key=settings.azukari_secret_key))
     runtime.metrics.watch(runtime.database, runtime.clock)

@@ -1,9 +1,21 @@
-"""`azukari serve`: migrate, demo data if asked, the outbox sender and periodic jobs in-process, then uvicorn."""
+"""`azukari serve`: migrate, demo data if asked, the outbox sender and periodic jobs in-process, then uvicorn.
+
+With `--console-port`, one app (one runtime, one engine) answers on two listeners in one event loop:
+the public one serves the webhooks and not /staff, the console one serves /staff and not /twilio
+(`staff/web.py` tells them apart by the port a request came in on).
+"""
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
+import threading
+from collections.abc import Generator
+from contextlib import contextmanager
+from types import FrameType
 
 import uvicorn
+from fastapi import FastAPI
 
 from azukari import jobs, migrate
 from azukari.app import app_for
@@ -15,6 +27,7 @@ from azukari.runtime import Runtime, build
 from azukari.settings import Settings
 
 log = logging.getLogger("azukari.server")
+
 
 def _load_demo(runtime: Runtime) -> None:
     from azukari.registration.demo import load_demo
@@ -30,22 +43,102 @@ def _load_demo(runtime: Runtime) -> None:
         log.info("%s", staff)  # the demo's published console login: user, password and TOTP secret
 
 
-def serve(settings: Settings, *, host: str, port: int, demo: bool) -> None:
-    """Run the web service until interrupted; the outbox sender stops with it, finishing its message."""
-    logs.configure(settings)  # LOG_FORMAT: text, or one JSON object per line
-    with build(settings) as runtime:
+def sinks_texts(settings: Settings, *, demo: bool) -> bool:
+    """`--demo` sends nothing to Twilio unless TWILIO_API_BASE_URL was set on purpose (a fake Twilio, say)."""
+    return demo and "twilio_api_base_url" not in settings.model_fields_set
+
+
+class _Listener(uvicorn.Server):
+    # Signals are caught once for every listener (below), not by each: a second uvicorn server would
+    # take the handlers from the first, and only one of them would hear SIGTERM.
+    @contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        yield
+
+
+class Listeners:
+    """The public listener and, with a console port, the console's: started together, stopped together."""
+
+    def __init__(self, app: FastAPI, *, host: str, port: int, console_port: int | None = None) -> None:
+        app.state.console_port = console_port
+        # Our handler, our format. No proxy headers: X-Forwarded-For is believed by TRUSTED_PROXIES
+        # alone (staff/client_address.py), not by uvicorn's own rule for loopback peers.
+        common = {"log_level": "info", "access_log": False, "log_config": None, "proxy_headers": False}
+        self.servers = [_Listener(uvicorn.Config(app, host=host, port=port, **common))]  # type: ignore[arg-type]
+        if console_port is not None:
+            self.servers.append(_Listener(uvicorn.Config(app, host=host, port=console_port, lifespan="off",
+                                                         **common)))  # type: ignore[arg-type]
+
+    def run(self) -> None:
+        """Serve until `stop()`, SIGTERM or SIGINT (a second SIGINT stops without waiting for requests)."""
+        with self._stopped_by_signals():
+            asyncio.run(self._serve_all())
+
+    def stop(self, *, force: bool = False) -> None:
+        for server in self.servers:
+            server.force_exit = server.force_exit or (force and server.should_exit)
+            server.should_exit = True
+
+    async def _serve_all(self) -> None:
+        tasks = [asyncio.create_task(server.serve()) for server in self.servers]
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        self.stop()  # one listener ended (it could not bind, say): the other goes with it
+        await asyncio.gather(*tasks)
+
+    @contextmanager
+    def _stopped_by_signals(self) -> Generator[None, None, None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield  # a test's thread: it calls stop()
+            return
+
+        def _handler(signum: int, _frame: FrameType | None) -> None:
+            self.stop(force=signum == signal.SIGINT)
+
+        previous = {sig: signal.signal(sig, _handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+
+def prepare(settings: Settings, *, demo: bool) -> Runtime:
+    """The runtime `serve` runs on, migrated, with the demo loaded if asked: a sink for Twilio in a demo."""
+    runtime = build(settings, demo_sink=sinks_texts(settings, demo=demo))
+    try:
         migrate.upgrade(runtime.database.engine)
         if demo:
             _load_demo(runtime)
-        if settings.is_demo_credentials:
-            log.warning("using the demo Twilio credentials: fine on a laptop, never in production")
+    except BaseException:
+        runtime.close()
+        raise
+    if runtime.sink is not None:
+        log.info("demo: texts and calls go to a sink in this process, never to Twilio; they are listed at "
+                 "/staff/demo/messages (set TWILIO_API_BASE_URL to send them somewhere)")
+    elif settings.is_demo_credentials:
+        log.warning("using the demo Twilio credentials: fine on a laptop, never in production")
+    return runtime
+
+
+def serve(settings: Settings, *, host: str, port: int, demo: bool, console_port: int | None = None,
+          listening: list[Listeners] | None = None) -> None:
+    """Run the web service until interrupted; the outbox sender stops with it, finishing its message.
+
+    `listening`, if given, receives the listeners once made (a test stops them from another thread).
+    """
+    logs.configure(settings)  # LOG_FORMAT: text, or one JSON object per line
+    with prepare(settings, demo=demo) as runtime:
         background = start_background(runtime.outbox_sender(), settings.outbox_poll_seconds)
         tasks = erasure_tasks(database=runtime.database, clock=runtime.clock, settings=settings,
                               client=runtime.twilio_client())
         stop_jobs = jobs.start(runtime, tasks=tasks)  # stale state, reminders, the daily erasure
         try:
-            uvicorn.run(app_for(runtime), host=host, port=port, log_level="info", access_log=False,
-                        log_config=None)  # uvicorn logs through our handler, in our format
+            listeners = Listeners(app_for(runtime), host=host, port=port, console_port=console_port)
+            if console_port is not None:
+                log.info("staff console on port %d only; webhooks on port %d only", console_port, port)
+            if listening is not None:
+                listening.append(listeners)
+            listeners.run()
         finally:
             stop_jobs.set()
             background.stop()

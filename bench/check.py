@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import insert
 
 from azukari import migrate
-from azukari.booking.models import Facility, Reservation, Unit, UnitDay
+from azukari.booking.models import ChildMonth, Facility, Reservation, Unit, UnitDay
 from azukari.db import Database, drop_postgres_database, recreate_postgres_database
 from azukari.messaging.models import OutboxMessage
 from azukari.operations.check import problems
@@ -83,6 +83,11 @@ def fill(database: Database, households: int, facilities: int) -> dict[str, int]
                 counters.append({"unit_id": uid, "day": day, "booked": live, "infants": 0})
         put(Reservation, bookings)
         put(UnitDay, counters)
+        months: dict[tuple[int, dt.date], int] = {}  # the monthly limit's counters, equal to live bookings
+        for b in bookings:
+            key = (b["child_id"], b["day"].replace(day=1))
+            months[key] = months.get(key, 0) + (b["status"] == "booked")
+        put(ChildMonth, [{"child_id": cid, "month": month, "booked": n} for (cid, month), n in months.items()])
         put(OutboxMessage, [{"kind": "confirmation", "household_pk": b["household_pk"], "reservation_id": b["id"],
                              "to_number": "+819000000000", "body": "-", "status": "delivered", "attempts": 1,
                              "next_attempt_at": b["created_at"], "created_at": b["created_at"],
@@ -99,7 +104,7 @@ def fill(database: Database, households: int, facilities: int) -> dict[str, int]
                 prev = digest
         put(AuditEntry, entries)
     return {"households": households, "children": len(children), "bookings": len(bookings),
-            "counters": len(counters), "audit entries": len(entries)}
+            "counters": len(counters), "month counters": len(months), "audit entries": len(entries)}
 
 
 def measure(url: str, args: argparse.Namespace) -> None:

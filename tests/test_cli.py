@@ -1,11 +1,13 @@
 """The `azukari` command: success exits 0; a failure exits non-zero with one line naming the cause."""
 from __future__ import annotations
 
+import argparse
+import re
 from pathlib import Path
 
 import pytest
 
-from azukari.cli import main
+from azukari.cli import build_parser, main
 
 
 def test_migrate_twice_succeeds_on_a_fresh_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -30,3 +32,55 @@ def test_a_missing_file_is_one_line_and_a_failure(
     assert main(["import-facilities", str(tmp_path / "missing.toml")]) == 1
     err = capsys.readouterr().err
     assert err.startswith("azukari import-facilities: ") and err.count("\n") == 1
+
+
+OUTSIDE = ("§", "contract", "product.md", "../shared", "conformance")
+
+
+def _command_lines() -> list[list[str]]:
+    """Every command and subcommand of `azukari`, as the argument lists that reach it."""
+    found: list[list[str]] = []
+
+    def walk(parser: argparse.ArgumentParser, prefix: list[str]) -> None:
+        found.append(prefix)
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    walk(sub, [*prefix, name])
+
+    walk(build_parser(), [])
+    return found
+
+
+def test_every_help_text_points_inside_the_repository(capsys: pytest.CaptureFixture[str]) -> None:
+    lines = _command_lines()
+    assert ["import-households"] in lines and ["staff", "add"] in lines
+    for line in lines:
+        with pytest.raises(SystemExit) as done:
+            main([*line, "--help"])
+        assert done.value.code == 0
+        shown = capsys.readouterr().out.lower()
+        assert shown.startswith("usage: azukari")
+        assert not [word for word in OUTSIDE if word in shown], (line, shown)
+
+
+def test_the_readme_cites_nothing_outside_the_repository() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8").lower()
+    assert [word for word in OUTSIDE if word in readme] == []
+
+
+def test_every_docs_path_the_help_and_readme_name_exists() -> None:
+    root = Path(__file__).resolve().parents[1]
+    texts = [(root / "README.md").read_text(encoding="utf-8"), build_parser().description or ""]
+    texts += [sub.description or "" for line in _command_lines() for sub in [_parser_for(line)]]
+    cited = {match for text in texts for match in re.findall(r"docs/[\w./-]+\.md", text)}
+    assert "docs/commands.md" in cited
+    assert [path for path in sorted(cited) if not (root / path).is_file()] == []
+
+
+def _parser_for(line: list[str]) -> argparse.ArgumentParser:
+    parser = build_parser()
+    for name in line:
+        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        parser = sub.choices[name]
+    return parser

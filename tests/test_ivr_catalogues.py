@@ -58,3 +58,25 @@ def test_japanese_prompts_stay_in_japanese_but_for_the_offer_of_other_languages(
 def test_each_language_offers_itself_in_its_own_words_with_its_own_key(language: str) -> None:
     key = next(k for k, v in LANGUAGE_KEYS.items() if v == language)
     assert key in CATALOGUES[language]["language.self"]
+
+
+def test_chinese_says_tuoyu_for_childcare_never_tuoer_which_also_means_a_shill() -> None:
+    chinese = CATALOGUES["zh"]
+    assert "临时托育" in chinese["welcome"]
+    assert [key for key, text in chinese.items() if "托儿" in text] == []
+
+
+def test_korean_asks_for_keys_as_an_ars_line_does_but_for_the_short_language_menu_line() -> None:
+    # "눌러 주세요" is how Korean phone lines ask; the one-line language menu keeps the shortest form.
+    bare = [key for key, text in CATALOGUES["ko"].items() if "누르세요" in text]
+    assert bare == ["language.self"]
+
+
+@pytest.mark.parametrize(("language", "words"), [("zh", ("星号键", "井号键")), ("ko", ("별표", "우물 정자"))])
+def test_star_and_pound_are_named_as_the_callers_phone_names_them(language: str, words: tuple[str, ...]) -> None:
+    assert all(word in CATALOGUES[language]["keys_help"] for word in words)
+
+
+def test_the_chinese_waiting_list_choice_says_what_it_does_not_that_the_list_is_full() -> None:
+    # "候补已满的时间" was heard as "the waiting list is full"; the choice is to wait for a full time.
+    assert CATALOGUES["zh"]["choice.wait"] == "登记已约满时段的候补"

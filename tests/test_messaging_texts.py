@@ -6,17 +6,22 @@ import re
 
 import pytest
 
+from azukari.messaging.spoken_messages import language_of
 from azukari.messaging.texts import (
     MAX_CHARS,
     BookingFacts,
+    SeatFacts,
     cancellation,
     cancellation_past_deadline,
     cancellation_refused,
     confirmation,
+    expiry_notice,
     listing,
     refused_booking,
     reminder,
+    seat_offer,
     short_facility_name,
+    waiting,
 )
 
 # The conformance kit's own patterns.
@@ -37,8 +42,8 @@ TOMORROW = {"ja": "明日", "en": "tomorrow", "zh": "明天", "ko": "내일"}
 
 
 def _facility(language: str) -> str:
-    """Japanese and Chinese texts name the facility as its sign does; English and Korean in Latin letters."""
-    return short_facility_name(LONGEST_NAME) if language in ("ja", "zh") else LONGEST_NAME_EN[:19] + "…"
+    """Japanese texts name the facility as its sign does; a name with kana in it is in Latin letters in the others."""
+    return short_facility_name(LONGEST_NAME) if language == "ja" else LONGEST_NAME_EN[:19] + "…"
 
 
 def _every_text(language: str) -> list[str]:
@@ -117,3 +122,84 @@ def test_no_korean_text_carries_japanese_script() -> None:
                                                  ("ko", "예약번호 98765432"), ("ja", "予約番号 98765432")])
 def test_a_confirmation_labels_the_booking_number_in_the_conversations_language(language: str, label: str) -> None:
     assert label in confirmation(FACTS, language)
+
+
+@pytest.mark.parametrize(("language", "words"), [("zh", "临时托育"), ("ko", "일시보육"), ("en", "registration"),
+                                                 ("ja", "事前登録")])
+def test_a_registration_expiry_notice_is_in_the_households_language_with_the_last_day(language: str,
+                                                                                   words: str) -> None:
+    text = expiry_notice(DAY, language)
+    assert words in text and DATE_AS[language] in text and len(text) <= MAX_CHARS
+
+
+def test_no_chinese_or_korean_text_says_tuoer_or_a_japanese_calque() -> None:
+    # 托儿 also means a shill; 今后的 and 지나 있습니다 are Japanese word for word (今後の, 過ぎています).
+    said = [*_every_text("zh"), *_every_text("ko"), expiry_notice(DAY, "zh"), expiry_notice(DAY, "ko")]
+    assert [text for text in said if any(w in text for w in ("托儿", "今后的", "지나 있"))] == []
+
+
+HIKARIGAOKA = ("光が丘子ども家庭支援センター", "ひかりがおかこどもかていしえんせんたー", "Hikarigaoka")
+# The longest place a reading gives: twelve kana of place before a generic tail.
+LONG_READING = ("練馬春日町第二子ども家庭支援センター", "ねりまかすがちょうだいにこどもかていしえんせんたー", "")
+UNTIL = dt.datetime(2026, 12, 2, 9, 30, tzinfo=dt.UTC)  # 18:30 in Tokyo
+CODE_AS = {"ja": "コード 4821", "en": "code 4821", "zh": "代码 4821", "ko": "코드 4821"}
+
+
+def _seat(facility: tuple[str, str, str]) -> SeatFacts:
+    name, reading, name_en = facility
+    return SeatFacts(DAY, "13:00", "16:00", name, name_en, reading)
+
+
+@pytest.mark.parametrize(("language", "where"), [("zh", "光丘"), ("ko", "히카리가오카"), ("ja", "光が丘"),
+                                                 ("en", "Hikarigaoka")])
+def test_a_confirmation_names_the_facility_in_the_script_of_its_language(language: str, where: str) -> None:
+    name, reading, name_en = HIKARIGAOKA
+    facts = BookingFacts("98765432", DAY, "13:00", "16:00", name, 1500, name_en, reading)
+    assert where in confirmation(facts, language) and where in reminder(facts, language)
+    assert where in listing([facts], language)[0]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("facility", [HIKARIGAOKA, LONG_READING, (LONGEST_NAME, "", LONGEST_NAME_EN)])
+def test_waiting_and_offer_texts_fit_two_segments_and_say_date_time_facility_and_code(
+        language: str, facility: tuple[str, str, str]) -> None:
+    seat = _seat(facility)
+    on_list, offer = waiting(seat, language), seat_offer(seat, until=UNTIL, code="4821", language=language)
+
+    assert len(on_list) <= MAX_CHARS and len(offer) <= MAX_CHARS
+    for text in (on_list, offer):
+        assert DATE_AS[language] in text and "13:00-16:00" in text and not PHONE_LIKE.search(text)
+    assert CODE_AS[language] in offer and "18:30" in offer
+
+
+@pytest.mark.parametrize(("language", "where", "until"), [("zh", "光丘", "12月2日18:30"),
+                                                          ("ko", "히카리가오카", "12월 2일 18:30")])
+def test_chinese_and_korean_offers_name_the_facility_and_the_hour_in_their_own_words(language: str, where: str,
+                                                                                    until: str) -> None:
+    offer = seat_offer(_seat(HIKARIGAOKA), until=UNTIL, code="4821", language=language)
+    assert where in offer and until in offer and where in waiting(_seat(HIKARIGAOKA), language)
+
+
+def test_a_korean_text_spells_a_long_reading_in_hangul_within_the_limit() -> None:
+    name, reading, _ = LONG_READING
+    facts = BookingFacts("98765432", DAY, "13:00", "16:00", name, 2000, "", reading)
+    text = confirmation(facts, "ko")
+    assert "네리마카스가초다이니 " in text and len(text) <= MAX_CHARS and not JAPANESE_SCRIPT.search(text)
+
+
+def test_no_chinese_text_carries_kana() -> None:
+    name, reading, name_en = HIKARIGAOKA
+    facts = BookingFacts("98765432", DAY, "13:00", "16:00", name, 1500, name_en, reading)
+    said = [*_every_text("zh"), confirmation(facts, "zh"), waiting(_seat(HIKARIGAOKA), "zh"),
+            seat_offer(_seat(HIKARIGAOKA), until=UNTIL, code="4821", language="zh")]
+    assert [text for text in said if re.search(r"[\u3040-\u30ff]", text)] == []
+
+
+@pytest.mark.parametrize("language", ["zh", "ko"])
+def test_a_landline_hears_chinese_and_korean_texts_in_their_own_voice(language: str) -> None:
+    # A Chinese text that carried 光が丘 was told apart as Japanese and read by the Japanese voice.
+    name, reading, name_en = HIKARIGAOKA
+    facts = BookingFacts("98765432", DAY, "13:00", "16:00", name, 1500, name_en, reading)
+    said = [confirmation(facts, language), reminder(facts, language), waiting(_seat(HIKARIGAOKA), language),
+            seat_offer(_seat(HIKARIGAOKA), until=UNTIL, code="4821", language=language), *_every_text(language)]
+    assert {language_of(text) for text in said} == {language}

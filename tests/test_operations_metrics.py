@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,6 +16,8 @@ from azukari.db import Database
 from azukari.messaging.outbox import enqueue
 from azukari.oversight.escalations import open_escalation
 from azukari.registration.models import Household
+from azukari.runtime import build
+from azukari.settings import Settings
 
 TOKEN = "a-long-metrics-token-for-the-scraper"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -140,3 +143,34 @@ def test_a_job_run_is_counted_by_job_and_result(database: Database, clock: Fixed
     jobs.run_once(runtime)
 
     assert _value(_scrape(client), "azukari_job_runs_total", job="day-before reminders queued", result="ok") == 1
+
+
+def test_the_seat_offers_gauge_counts_offers_holding_a_seat_until_taken_or_lapsed(
+        database: Database, tmp_path: Path) -> None:
+    from test_booking_service import NOW, add_child, seed_facilities
+    from test_booking_waitlist import ONE_SEAT, booked, cancel, code_of, wait
+
+    from azukari.booking import offers, waitlist
+
+    def offers_open() -> float:
+        runtime = build(Settings(database_url=database.url), database=database, clock=FixedClock(NOW))
+        return _value(runtime.metrics.exposition().decode(), "azukari_seat_offers_open")
+
+    with database.unit_of_work() as session:
+        seed_facilities(session, tmp_path, ONE_SEAT)
+        holder, first, second = (add_child(session) for _ in range(3))
+        ticket = booked(session, holder)
+        for child in (first, second):
+            wait(session, child)
+        session.commit()
+        assert offers_open() == 0  # waiting is not an offer
+        cancel(session, holder, ticket.booking_number)  # the freed seat is held for the first family
+        session.commit()
+        assert offers_open() == 1
+        offers.pass_on_lapsed(session, now=NOW + dt.timedelta(hours=13))  # not taken: passed to the second
+        session.commit()
+        assert offers_open() == 1
+        taken = waitlist.accept(session, sender=second.household.phone, code=code_of(session, second),
+                                now=NOW + dt.timedelta(hours=14))
+        session.commit()
+        assert taken is not None and offers_open() == 0

@@ -70,10 +70,10 @@ def test_a_korean_thread_with_hangul_names_books_and_the_confirmation_is_in_kore
     _book(thread)
 
     [confirmation] = [m.body for m in outbox(database)]
-    assert re.search(r"예약번호 [0-9]{6,8}", confirmation) and "Hikarigaoka" in confirmation
+    assert re.search(r"예약번호 [0-9]{6,8}", confirmation) and "히카리가오카" in confirmation
 
 
-def test_a_chinese_thread_is_answered_in_chinese_and_its_confirmation_says_yuyuehao(
+def test_a_chinese_thread_is_answered_in_chinese_and_its_confirmation_says_yuyuehao_and_the_place_in_hanzi(
         client: TestClient, database: Database, family: Family) -> None:
     thread = Texter(client)
     assert "孩子的全名" in thread.send("中文")
@@ -85,4 +85,4 @@ def test_a_chinese_thread_is_answered_in_chinese_and_its_confirmation_says_yuyue
     _book(thread)
 
     [confirmation] = [m.body for m in outbox(database)]
-    assert re.search(r"预约号 [0-9]{6,8}", confirmation) and "光が丘" in confirmation
+    assert re.search(r"预约号 [0-9]{6,8}", confirmation) and "光丘" in confirmation

@@ -43,7 +43,7 @@ def test_the_queue_shows_which_fields_matched_and_the_number_on_file_but_no_valu
                         details={"fields": {"child_name": "match", "birthdate": "fail"}})
         session.commit()
     page = client.get("/staff/escalations").text
-    assert "子の氏名: 一致" in page and "生年月日: 不一致" in page
+    assert "子の名前 一致" in page and "生年月日 不一致" in page
     assert "090-1234-5678" in page  # the number on file, for the call back
     assert "5012345678" not in page  # the number that called proves nothing and is not offered
 

@@ -32,12 +32,13 @@ class HouseholdBooking:
     live: bool
     channel: str
     attendance: str | None = None  # the facility's mark (booking/roster.py), None until marked
-    name_en: str = ""  # the facility in Latin letters, for English and Korean texts
+    name_en: str = ""  # the facility in Latin letters, for English texts
+    reading: str = ""  # its reading in kana, for Korean texts
 
     @property
     def facts(self) -> BookingFacts:
         return BookingFacts(self.booking_number, self.day, self.starts, self.ends, self.facility_name, self.fee,
-                            self.name_en)
+                            self.name_en, self.reading)
 
 
 def _bookings(household_pk: int) -> Select[Reservation, Facility, Child]:
@@ -49,7 +50,8 @@ def _row(reservation: Reservation, facility: Facility, child: Child) -> Househol
     return HouseholdBooking(reservation.id, reservation.booking_number, reservation.day,
                             tokyo_hhmm(reservation.starts_at), tokyo_hhmm(reservation.ends_at), facility.name,
                             child.name, reservation.fee, reservation.status == repo.LIVE, reservation.channel,
-                            reservation.attendance, english_name(name_en=facility.name_en, reading=facility.reading))
+                            reservation.attendance, english_name(name_en=facility.name_en, reading=facility.reading),
+                            facility.reading)
 
 
 def upcoming(session: Session, *, household_pk: int, now: dt.datetime) -> list[HouseholdBooking]:
@@ -71,3 +73,11 @@ def booking_number_of(session: Session, *, household_pk: int, reservation_id: in
     """The number the booking service cancels by, for a booking of this household only."""
     return session.scalar(select(Reservation.booking_number).where(
         Reservation.id == reservation_id, Reservation.household_pk == household_pk))
+
+
+def booking_of(session: Session, *, reservation_id: int) -> HouseholdBooking | None:
+    """One booking by its key, for a staff case that names it (a message that did not arrive)."""
+    found = session.execute(select(Reservation, Facility, Child).join(Facility, Reservation.facility_id == Facility.id)
+                            .join(Child, Reservation.child_id == Child.id)
+                            .where(Reservation.id == reservation_id)).first()
+    return _row(*found) if found is not None else None

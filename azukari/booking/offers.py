@@ -140,7 +140,7 @@ def fill(session: Session, *, unit_id: int, day: dt.date, now: dt.datetime) -> l
         session.add(offer)
         session.flush()
         seat = texts.SeatFacts(day, unit.starts, unit.ends, facility.name,
-                               english_name(name_en=facility.name_en, reading=facility.reading))
+                               english_name(name_en=facility.name_en, reading=facility.reading), facility.reading)
         outbox.enqueue(session, household=child.household, kind="offer", now=now,
                        body=texts.seat_offer(seat, until=offer.expires_at, code=offer.code, language=entry.language))
         made.append(Offered(entry.household_pk, entry.id, offer.id, unit_id))

@@ -27,6 +27,7 @@ def text_reason(session: Session, *, refusal: BookingRefusal, child_id: int, uni
         return False
     body = texts.refused_booking(day=day, starts=unit.starts, ends=unit.ends, facility_name=unit.facility.name,
                                  reason=refusal.value, language=language,
-                                 name_en=english_name(name_en=unit.facility.name_en, reading=unit.facility.reading))
+                                 name_en=english_name(name_en=unit.facility.name_en, reading=unit.facility.reading),
+                                 reading=unit.facility.reading)
     outbox.enqueue(session, household=child.household, kind="notice", body=body, now=now)
     return True

@@ -150,7 +150,8 @@ def _book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channe
               "unit_id": unit_id, "day": day, "starts_at": starts_at, "ends_at": ends_at, "infant": infant,
               "fee": fee, "status": repo.LIVE, "channel": channel, "language": language, "created_at": now}
     reservation_id, number = _insert_reservation(session, values)
-    facts = BookingFacts(number, day, unit.starts, unit.ends, facility.name, fee, latin_name(facility))
+    facts = BookingFacts(number, day, unit.starts, unit.ends, facility.name, fee, latin_name(facility),
+                         facility.reading)
     outbox.enqueue(session, household=child.household, kind="confirmation",
                    body=texts.confirmation(facts, language), now=now, reservation_id=reservation_id)
     audit.record(session, actor=channel, action="booking.created", now=now, household_pk=child.household_pk,
@@ -234,11 +235,12 @@ def upcoming(session: Session, *, household_pk: int, now: dt.datetime) -> list[B
 def facts_of(reservation: Reservation, facility: Facility) -> BookingFacts:
     """What a text may say about a stored booking (listings, reminders), at the times it was booked for."""
     return BookingFacts(reservation.booking_number, reservation.day, tokyo_hhmm(reservation.starts_at),
-                        tokyo_hhmm(reservation.ends_at), facility.name, reservation.fee, latin_name(facility))
+                        tokyo_hhmm(reservation.ends_at), facility.name, reservation.fee, latin_name(facility),
+                        facility.reading)
 
 
 def latin_name(facility: Facility) -> str:
-    """What English (and Korean) prompts and texts call the facility (`facility_names.english_name`)."""
+    """What English prompts and texts call the facility (`facility_names.english_name`)."""
     return english_name(name_en=facility.name_en, reading=facility.reading)
 
 

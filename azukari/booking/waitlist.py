@@ -89,7 +89,8 @@ def join(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel
             WaitlistEntry.status.in_(("waiting", "offered"))))
         return Waiting(existing or 0, new=False)
     seat = texts.SeatFacts(day, unit.starts, unit.ends, unit.facility.name,
-                           english_name(name_en=unit.facility.name_en, reading=unit.facility.reading))
+                           english_name(name_en=unit.facility.name_en, reading=unit.facility.reading),
+                           unit.facility.reading)
     outbox.enqueue(session, household=child.household, kind="waiting", body=texts.waiting(seat, language), now=now)
     # A seat may have freed while the caller was choosing: offer it now rather than at the next job.
     made = offers.fill(session, unit_id=unit_id, day=day, now=now)

@@ -62,6 +62,20 @@ def normalize_address(text: str) -> str:
     return re.sub(r"-+", "-", text).strip("-")
 
 
+def town_of(text: str) -> str:
+    """The town as written, without prefecture, city, ward or numbers: 東京都練馬区光が丘二丁目3番1-204号 → 光が丘.
+
+    What staff see beside a household in search results: enough to tell two families apart, not the address.
+    """
+    rest = _SELECTORS_AND_GAPS.sub("", unicodedata.normalize("NFKC", text))
+    for pattern in (_PREFECTURE, _CITY, _WARD):
+        found = pattern.match(rest)
+        rest = rest[found.end():] if found else rest
+    numbers = [m.start() for m in (re.search(r"\d", rest), _KANJI_NUMBER.search(rest), _DASH_LIKE.search(rest))
+               if m is not None]
+    return rest[:min(numbers, default=len(rest))].rstrip("-ー")
+
+
 @dataclass(frozen=True)
 class Address:
     prefecture: str

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from azukari.clock import tokyo_date
@@ -59,3 +60,16 @@ def _alert_staff(session: Session, *, attempt: VerificationAttempt, household: H
                                  "failures": throttling.household_failures(
                                      session, household_pk=household.id, now=now)},
                         dedupe_key=f"household_locked:{household.id}:{day}{after}")
+
+
+def of_case(session: Session, *, conversation_key: str = "", attempt_id: int | None = None,
+            limit: int = 10) -> list[VerificationAttempt]:
+    """The refused attempts a staff case is about, oldest first: those of its conversation, else the one it names."""
+    if conversation_key:
+        where = VerificationAttempt.conversation_key == conversation_key[:64]
+    elif attempt_id is not None:
+        where = VerificationAttempt.id == attempt_id
+    else:
+        return []
+    return list(session.scalars(select(VerificationAttempt).where(where, VerificationAttempt.outcome == "refused")
+                                .order_by(VerificationAttempt.id).limit(limit)))

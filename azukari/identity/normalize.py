@@ -47,6 +47,12 @@ def kana_key(kana: str) -> str:
     return "".join(out)
 
 
+def search_form(text: str) -> str:
+    """A name or reading as the household search stores and looks it up: one form for 髙橋/高橋,
+    たかはし/タカハシ/ﾀｶﾊｼ, with or without the space, ユート/ユウト, garcia/GARCIA."""
+    return kana_key(text).upper()
+
+
 def is_kana(text: str) -> bool:
     return bool(text) and all("ァ" <= c <= "ヺ" or c == "ー" for c in text)
 

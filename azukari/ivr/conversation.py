@@ -5,6 +5,7 @@ import copy
 import dataclasses
 
 from azukari.ivr import booking_flow, verify_flow
+from azukari.ivr.dates import DATE_HINTS
 from azukari.ivr.handoff import staff_requested, trouble
 from azukari.ivr.parsing import (
     chosen_language,
@@ -34,7 +35,9 @@ def step(state: State, event: Event, ports: Ports) -> tuple[State, Reply]:
     state, reply = _step(copy.deepcopy(state), event, ports)
     if state.channel == "voice" and reply.ask is not None and reply.ask.input != "dtmf":
         # Words the ward's callers say (its towns, the facilities): boosts recognition of this answer.
-        hints = ports.speech_hints(reply.ask.step)
+        # A date's words are the caller's language's own (明天, 내일), whatever the port knows.
+        asked = reply.ask.step
+        hints = DATE_HINTS[reply.language] if asked == "date" else ports.speech_hints(asked)
         if hints:
             reply = dataclasses.replace(reply, ask=dataclasses.replace(reply.ask, hints=hints))
     return state, reply

@@ -19,11 +19,6 @@ MAX_HINTS = 400
 REFRESH = dt.timedelta(minutes=10)  # towns change when households are imported, not call by call
 _PREFIX = 30  # characters of an address that hold prefecture, ward and town: DISTINCT over these is small
 
-# Words a date is said with (Google's phrase boost favours them over similar-sounding words).
-DATE_HINTS = ("あした", "あさって", "来週", "今週", "月曜日", "火曜日", "水曜日", "木曜日", "金曜日", "土曜日",
-              "日曜日", "月", "日")
-
-
 @dataclass(frozen=True)
 class _Cached:
     at: dt.datetime

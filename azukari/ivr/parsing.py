@@ -7,7 +7,7 @@ import unicodedata
 
 from japanera import ERA_DATA_GENERAL
 
-from azukari.ivr.dates import arabic_numerals
+from azukari.ivr.dates import arabic_numerals, unframed
 from azukari.ivr.replies import Language
 
 # Era (和暦) start dates come from japanera (maintained; its table will gain the era after 令和),
@@ -28,15 +28,15 @@ _ERA_YMD = re.compile(rf"({_ERA_NAMES})(元|\d{{1,2}})[/\-.年](\d{{1,2}})[/\-.�
 _MD = re.compile(r"(\d{1,2})[/\-.月](\d{1,2})日?")
 _GROUPED_DIGITS = re.compile(r"[0-9]+(?:-[0-9]+)*")
 _MD_COMPACT = re.compile(r"(\d{2})(\d{2})")
-# A weekday the parent may add after a date: 12/3(水), 12月3日 水曜日, 12/3 wed
-_WEEKDAY_SUFFIX = re.compile(r"[(（]?([月火水木金土日](曜日?)?|mon|tue|wed|thu|fri|sat|sun)[a-z]*[)）]?$",
-                             re.IGNORECASE)
+# A weekday the parent may add after a date: 12/3(水), 12月3日 水曜日, 12/3 wed, 12月3号星期四, 12월 3일 목요일
+_WEEKDAY_SUFFIX = re.compile(r"[(（]?([月火水木金土日](曜日?)?|mon|tue|wed|thu|fri|sat|sun"
+                             r"|(星期|周|礼拜)[一二三四五六日天]|[월화수목금토일](요일)?)[a-z]*[)）]?$", re.IGNORECASE)
 
 # Each set holds the words of every language a conversation may be in (ja, en, zh, ko).
 _YES = {"はい", "ハイ", "はーい", "1", "yes", "y", "ok", "okay", "お願いします", "おねがいします",
-        "是", "是的", "好", "好的", "确认", "네", "예", "좋아요"}
+        "是", "是的", "好", "好的", "确认", "对", "对的", "可以", "行", "네", "예", "좋아요", "맞아요", "맞습니다"}
 _NO = {"いいえ", "イイエ", "いえ", "いや", "2", "no", "n", "nope", "否", "不", "不是", "不要",
-       "아니요", "아니오", "아뇨"}
+       "不对", "不用", "아니요", "아니오", "아뇨", "아니에요"}
 _END = {"終了", "しゅうりょう", "おわり", "終わり", "終り", "オワリ", "end", "stop", "quit", "结束", "종료"}
 _STAFF = {"職員", "しょくいん", "スタッフ", "すたっふ", "staff", "0", "職員と話したい", "職員をお願いします",
           "工作人员", "직원"}
@@ -186,7 +186,8 @@ _AS_KANJI_UNIT = {"년": "年", "월": "月", "일": "日", "号": "日", "號":
 
 
 def _date_text(text: str) -> str:
-    return _compact(_DATE_UNITS.sub(lambda m: m.group(1) + _AS_KANJI_UNIT[m.group(2)], clean_speech(text, 40)))
+    # 3월 1일이요, 6月2号吧: the date without the words said around it.
+    return _DATE_UNITS.sub(lambda m: m.group(1) + _AS_KANJI_UNIT[m.group(2)], unframed(_compact(text)))
 
 
 def parse_birthdate(text: str) -> dt.date | None:

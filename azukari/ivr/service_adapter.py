@@ -133,7 +133,7 @@ class ServiceAdapter:
     def speech_hints(self, step: str) -> tuple[str, ...]:
         if step == "address":
             return hints.address_hints(self.session, now=self.now, fixed=ADDRESS_HINTS)
-        return hints.DATE_HINTS if step == "date" else ()
+        return ()  # a date's words depend on the caller's language: dates.DATE_HINTS, chosen by the conversation
 
     def escalate(self, *, kind: str, household_pk: int | None = None, dv: bool = False,
                  details: dict[str, object] | None = None) -> None:

@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 
 # A booking number reaches the parent only in the outbox message to the number on file
 # (contract §6). The state machine never puts one in a reply; this is the belt to its braces.
-_BOOKING_NUMBER = re.compile(r"(予約番号|[Bb]ooking (?:number|no\.?))(\s*[:：#]?\s*)[0-9]{6,8}")
+_BOOKING_NUMBER = re.compile(r"(予約番号|预约号|예약번호|[Bb]ooking (?:number|no\.?))(\s*[:：#]?\s*)[0-9]{6,8}")
 
 
 def render_sms(reply: Reply) -> str:

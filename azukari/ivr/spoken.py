@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from azukari.booking.facility_names import GENERIC_READINGS
+from azukari.booking.facility_names import GENERIC_READINGS, chinese_name, korean_name
 from azukari.ivr.replies import Channel, Language
 from azukari.ivr.state import Option
 from azukari.settings import StaffHours
@@ -105,13 +105,17 @@ def facility_words(option: Option, language: Language, channel: Channel, *, full
     """How a facility is named: its short name (or, `full`, its whole name) — its reading on a Japanese call.
 
     Contract §4: the short name after the first mention and in lists; English always `name_en`
-    (else a romanised reading), as English speech cannot read kanji. Chinese and Korean calls say
-    the Latin name too: Mandarin and Korean voices cannot read kana, and the place is known by its
-    Japanese sound (Hikarigaoka), not by a Chinese reading of its characters. A Chinese text
-    writes the Japanese name, as it stands on the sign; a Korean text the Latin one.
+    (else a romanised reading), as English speech cannot read kanji. Chinese calls and texts name
+    it by its characters without the kana (光丘, in full 光丘中心), Korean ones by its reading in
+    Hangul (히카리가오카, in full 히카리가오카 센터): `booking.facility_names`, as outbound texts do.
     """
-    if language in ("en", "ko") or (language == "zh" and channel == "voice"):
-        return option.name_en or option.short_name or option.facility_name
+    latin = option.name_en or option.short_name or option.facility_name
+    if language == "en":
+        return latin
+    if language == "zh":
+        return chinese_name(name=option.facility_name, latin=latin, with_kind=full)
+    if language == "ko":
+        return korean_name(name=option.facility_name, reading=option.facility_reading, latin=latin, with_kind=full)
     if channel == "sms":
         return option.facility_name if full or not option.short_name else option.short_name
     if full or not option.short_name:

@@ -1,14 +1,18 @@
 """`azukari call` and `azukari sms`: a phone in the terminal, against a server or an in-process app."""
 from __future__ import annotations
 
+import os
+import tomllib
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 from sqlalchemy import func, select
 
 from azukari.clock import tokyo_today
+from azukari.command_error import CommandError
 from azukari.db import Database
 from azukari.ivr.handset import Wire, play_call, play_sms
 from azukari.messaging.models import OutboxMessage
@@ -21,6 +25,10 @@ DEFAULT_SMS_SENDER = "+815012340001"
 DEFAULT_BOT_NUMBER = "+815012340000"
 
 _Service = tuple[Wire, Callable[[], None]]
+
+NOT_A_DEMO = ("the database at DATABASE_URL was not made as a demo, and the in-process phone adds demo "
+              "households only to a new database or one made by `azukari serve --demo`: unset DATABASE_URL "
+              "(the demo keeps its own), point it at a new SQLite file, or call a running service with --url")
 
 
 def run_call(settings: Settings, *, caller: str | None, url: str | None) -> None:
@@ -52,10 +60,36 @@ def _bot_number(settings: Settings) -> str:
     return DEFAULT_BOT_NUMBER if settings.uses_messaging_service else settings.twilio_from
 
 
+def in_project(directory: Path) -> bool:
+    """`directory` is an azukari checkout (its pyproject.toml names the project), where ./var belongs."""
+    try:
+        project = tomllib.loads((directory / "pyproject.toml").read_text(encoding="utf-8")).get("project", {})
+    except (OSError, ValueError):
+        return False
+    return isinstance(project, dict) and project.get("name") == "azukari"
+
+
+def demo_cache_path() -> Path:
+    """Where the in-process phone keeps its demo outside the project: the user's cache (XDG), not the cwd."""
+    cache = os.environ.get("XDG_CACHE_HOME", "")
+    return (Path(cache) if cache and Path(cache).is_absolute() else Path.home() / ".cache") / "azukari" / "demo.db"
+
+
+def in_process_settings(settings: Settings, *, cwd: Path | None = None) -> Settings:
+    """DATABASE_URL when it was set; else ./var/azukari.db inside the project and the user's cache elsewhere.
+
+    The contract's default, an SQLite file under ./var, is right for a service started in its own
+    directory; a person trying the phone from anywhere else must not find a ./var left behind.
+    """
+    if "database_url" in settings.model_fields_set or in_project(cwd or Path.cwd()):
+        return settings
+    return settings.model_copy(update={"database_url": f"sqlite:///{demo_cache_path()}"})
+
+
 @contextmanager
 def _service(settings: Settings, url: str | None) -> Iterator[_Service]:
     if url is None:
-        with _in_process(settings) as service:
+        with _in_process(in_process_settings(settings)) as service:
             yield service
         return
     with httpx.Client(base_url=url.rstrip("/"), timeout=20.0) as client:
@@ -78,11 +112,14 @@ def _in_process(settings: Settings) -> Iterator[_Service]:
 
     from azukari import migrate
     from azukari.app import app_for
-    from azukari.registration.demo import load_demo
+    from azukari.registration.demo import load_demo, what_database
     from azukari.runtime import build
 
     with build(settings) as runtime:
         database = runtime.database
+        if what_database(database.engine) == "other":
+            # Checked before migrating: a refused database is left exactly as it was.
+            raise CommandError(NOT_A_DEMO)
         migrate.upgrade(database.engine)
         with database.unit_of_work() as session:
             summary = load_demo(session, today=tokyo_today(runtime.clock))

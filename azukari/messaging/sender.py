@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, or_, select, update
@@ -57,8 +58,10 @@ class OutboxSender:
     """Sends what the outbox holds; safe to run in several processes at once."""
 
     def __init__(self, *, database: Database, settings: Settings, clock: Clock,
-                 client: Client | None = None) -> None:
+                 client: Client | None = None, counted: Callable[[str], None] | None = None) -> None:
         self.database = database
+        # Told each try's result ("sent", "retry", "failed"): the process's metrics count them.
+        self._counted = counted or (lambda _result: None)
         self.settings = settings
         self.clock = clock
         self.client = client or make_twilio_client(settings)
@@ -117,6 +120,7 @@ class OutboxSender:
             now = self.clock.now()
             updated = session.execute(update(OutboxMessage).where(self._still_ours(claim)).values(
                 status="failed", claimed_until=None, last_error="no SMS on this number and no TWILIO_VOICE_FROM"))
+            self._counted("failed")
             if updated.rowcount:  # type: ignore[attr-defined]
                 message = session.get_one(OutboxMessage, claim.id)
                 open_escalation(session, kind="callback", channel="outbox", now=now,
@@ -179,6 +183,7 @@ class OutboxSender:
             session.commit()
 
     def _record_sent(self, claim: _Claim, sid: str, *, channel: str = "sms") -> None:
+        self._counted("sent")  # Twilio took it, whether or not the row is still ours to record
         with self.database.unit_of_work() as session:
             now = self.clock.now()
             message = session.scalar(select(OutboxMessage).where(self._still_ours(claim)))
@@ -192,7 +197,7 @@ class OutboxSender:
                    detail={"outbox_id": message.id, "kind": message.kind, "reservation_id": message.reservation_id,
                            "message_sid": sid, "attempts": message.attempts})
             session.commit()
-        _logger.info("outbox %s sent as %s", claim.id, sid)
+        _logger.info("outbox %s (%s) sent as %s", claim.id, claim.kind, sid)  # the kind is a word of ours
 
     def _record_failure(self, claim: _Claim, failure: SendFailure) -> None:
         with self.database.unit_of_work() as session:
@@ -210,6 +215,7 @@ class OutboxSender:
                 escalate_undelivered(session, message=message, now=now, error_code=failure.code,
                                      reason="refused" if not failure.transient else "gave_up")
             session.commit()
+        self._counted("failed" if give_up else "retry")
         _logger.warning("outbox %s attempt %s failed: %s%s", claim.id, claim.attempts, failure.error,
                         " — given up, staff alerted" if give_up else "")
 

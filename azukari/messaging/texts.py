@@ -2,15 +2,17 @@
 
 Carriers refuse phone numbers in the text, and a message may be at most 134 characters
 (two UCS-2 segments of 67). Facility names are shortened to fit, never the booking number.
-English and Korean texts name a facility in Latin letters (`name_en`, else its romanised reading:
-`booking.facility_names`), so an English text carries no Japanese script; Japanese and Chinese
-texts use its Japanese name, which a Chinese reader reads as it stands on the facility's sign.
+Each language names a facility in its own script, as its calls say it (`booking.facility_names`):
+Japanese by its Japanese name, English in Latin letters (`name_en`, else its romanised reading) so
+an English text carries no Japanese script, Chinese by its characters in simplified form (光丘),
+Korean in Hangul by its reading (히카리가오카).
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
+from azukari.booking.facility_names import chinese_name, korean_name
 from azukari.clock import in_tokyo
 
 MAX_CHARS = 134
@@ -19,7 +21,6 @@ MAX_CHARS = 134
 FACILITY_MAX_CHARS = 20
 _WEEKDAYS = {"ja": "月火水木金土日", "zh": "一二三四五六日", "ko": "월화수목금토일"}
 _WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_LATIN_NAMED = ("en", "ko")
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class BookingFacts:
     facility_name: str
     fee: int
     name_en: str = ""  # the facility in Latin letters (`facility_names.english_name`); "" when it has none
+    reading: str = ""  # the facility's reading in kana, which a Korean text writes in Hangul
 
 
 def _lang(language: str) -> str:
@@ -64,10 +66,15 @@ def _cut(name: str) -> str:
     return name if len(name) <= FACILITY_MAX_CHARS else name[: FACILITY_MAX_CHARS - 1] + "…"
 
 
-def facility_label(facility_name: str, name_en: str, language: str) -> str:
+def facility_label(facility_name: str, name_en: str, language: str, reading: str = "") -> str:
     """The facility as a text in `language` names it (see the module docstring)."""
-    if _lang(language) in _LATIN_NAMED:
+    lang = _lang(language)
+    if lang == "en":
         return _cut(name_en) if name_en else "the centre"
+    if lang == "zh":
+        return _cut(chinese_name(name=facility_name, latin=name_en or short_facility_name(facility_name)))
+    if lang == "ko":
+        return _cut(korean_name(name=facility_name, reading=reading, latin=name_en or "센터"))
     return short_facility_name(facility_name)
 
 
@@ -81,20 +88,20 @@ _CONFIRMATION = {
     "ja": ("一時預かりのご予約を承りました。予約番号 {n} {day} {time} {where} 料金{fee}円。"
            "取消の際はこの番号をお知らせください。"),
     "en": "Childcare booked. Booking number {n}, {day} {time}, {where}, fee {fee} yen. Keep this number to cancel.",
-    "zh": "临时托儿已预约。预约号 {n} {day} {time} {where} 费用{fee}日元。取消时需要此号码，请保留。",
+    "zh": "临时托育预约成功。预约号 {n} {day} {time} {where} 费用{fee}日元。取消时需要此号码，请妥善保存。",
     "ko": ("일시보육 예약이 완료되었습니다. 예약번호 {n} {day} {time} {where} 요금 {fee}엔. "
            "취소하실 때 이 번호가 필요합니다."),
 }
 _REMINDER = {
     "ja": "明日{day} {time} {where}で一時預かりのご予約があります。予約番号 {n} 料金{fee}円。",
     "en": "Reminder: childcare booked for tomorrow, {day} {time} at {where}. Booking number {n}, fee {fee} yen.",
-    "zh": "提醒：明天{day} {time}在{where}有临时托儿预约。预约号 {n} 费用{fee}日元。",
-    "ko": "알림: 내일 {day} {time} {where} 일시보육 예약이 있습니다. 예약번호 {n} 요금 {fee}엔.",
+    "zh": "提醒：您明天{day} {time}在{where}有临时托育预约。预约号 {n} 费用{fee}日元。",
+    "ko": "알림: 내일 {day} {time} {where}에서 일시보육 예약이 있습니다. 예약번호 {n} 요금 {fee}엔.",
 }
 _CANCELLATION = {
     "ja": "一時預かりのご予約を取り消しました。予約番号 {n} {day}。",
     "en": "Your childcare booking was cancelled. Booking number {n}: {day}.",
-    "zh": "临时托儿预约已取消。预约号 {n} {day}。",
+    "zh": "临时托育预约已取消。预约号 {n} {day}。",
     "ko": "일시보육 예약이 취소되었습니다. 예약번호 {n} {day}.",
 }
 _CANCEL_REFUSED = {
@@ -102,12 +109,12 @@ _CANCEL_REFUSED = {
            "変更はしていません。"),
     "en": ("Booking {n} could not be cancelled: it has started, was already cancelled, or the number is wrong. "
            "Nothing was changed."),
-    "zh": "号码 {n} 的预约未能取消：可能已开始、已取消或号码有误。预约没有任何变更。",
+    "zh": "号码 {n} 的预约未能取消：可能已开始、已取消或号码有误。预约未做任何变更。",
     "ko": ("번호 {n} 예약은 취소되지 않았습니다. 이미 시작·취소되었거나 번호가 틀렸을 수 있습니다. "
            "변경된 내용은 없습니다."),
 }
 _NONE_UPCOMING = {"ja": "今後の一時預かりのご予約はありません。", "en": "You have no upcoming childcare bookings.",
-                  "zh": "您目前没有今后的临时托儿预约。", "ko": "앞으로 예정된 일시보육 예약이 없습니다."}
+                  "zh": "您目前没有待使用的临时托育预约。", "ko": "앞으로 예정된 일시보육 예약이 없습니다."}
 _LISTING_HEADER = {"ja": "ご予約一覧:", "en": "Your bookings:", "zh": "您的预约：", "ko": "예약 목록:"}
 # Contract §6: the label before a booking number in each language.
 BOOKING_LABEL = {"ja": "予約番号", "en": "Booking number", "zh": "预约号", "ko": "예약번호"}
@@ -115,7 +122,8 @@ BOOKING_LABEL = {"ja": "予約番号", "en": "Booking number", "zh": "预约号"
 
 def _facts(facts: BookingFacts, language: str) -> dict[str, str]:
     return {"n": facts.booking_number, "day": _day(facts.day, language), "time": f"{facts.starts}-{facts.ends}",
-            "where": facility_label(facts.facility_name, facts.name_en, language), "fee": f"{facts.fee:,}"}
+            "where": facility_label(facts.facility_name, facts.name_en, language, facts.reading),
+            "fee": f"{facts.fee:,}"}
 
 
 def confirmation(facts: BookingFacts, language: str) -> str:
@@ -143,7 +151,7 @@ def listing(bookings: list[BookingFacts], language: str) -> list[str]:
         return [_fit(_NONE_UPCOMING[lang])]
     header = _LISTING_HEADER[lang]
     lines = [f"{BOOKING_LABEL[lang]} {b.booking_number} {_day(b.day, lang)} {b.starts}-{b.ends} "
-             f"{facility_label(b.facility_name, b.name_en, lang)}" for b in bookings]
+             f"{facility_label(b.facility_name, b.name_en, lang, b.reading)}" for b in bookings]
     messages: list[str] = []
     current = header
     for line in lines:
@@ -167,7 +175,7 @@ _REFUSAL_REASONS: dict[str, dict[str, str]] = {
     "expired_registration": {"ja": "その日には事前登録の有効期限が切れています。",
                              "en": "your registration will have expired by that day.",
                              "zh": "到该日期时您的登记已过期。",
-                             "ko": "그날에는 사전 등록의 유효 기간이 지나 있습니다."},
+                             "ko": "그날은 사전 등록 유효 기간이 지난 날짜입니다."},
 }
 
 
@@ -180,28 +188,33 @@ _REFUSED = {
 
 
 def refused_booking(*, day: dt.date, starts: str, ends: str, facility_name: str, reason: str,
-                    language: str, name_en: str = "") -> str:
+                    language: str, name_en: str = "", reading: str = "") -> str:
     """A booking refused for a reason the call never says: what was asked for, and why not."""
     lang = _lang(language)
     return _fit(_REFUSED[lang].format(day=_day(day, lang), time=f"{starts}-{ends}", why=_REFUSAL_REASONS[reason][lang],
-                                      where=facility_label(facility_name, name_en, lang)))
+                                      where=facility_label(facility_name, name_en, lang, reading)))
 
 
 _PAST_DEADLINE = {
     "ja": "予約番号 {n} のご予約は取消期限を過ぎたため取り消していません。施設へお電話ください。",
     "en": "Booking number {n} was not cancelled: the cancellation deadline has passed. Please call the facility.",
-    "zh": "预约号 {n} 的预约已过取消期限，没有取消。请直接打电话给该中心。",
+    "zh": "预约号 {n} 的预约已过取消期限，未能取消。请直接致电该中心。",
     "ko": "예약번호 {n} 예약은 취소 기한이 지나 취소되지 않았습니다. 센터로 전화해 주세요.",
+}
+
+
+_EXPIRY = {
+    "ja": ("一時預かりの事前登録の有効期限は{day}までです。"
+           "引き続きご利用の場合は、施設の窓口で更新の手続きをしてください。"),
+    "en": "Your childcare registration ends on {day}. To keep booking, please renew it at any facility counter.",
+    "zh": "您的临时托育登记有效期至{day}。如需继续使用，请到任意一家中心的窗口办理更新手续。",
+    "ko": "일시보육 사전 등록 유효 기간은 {day}까지입니다. 계속 이용하시려면 센터 창구에서 갱신해 주세요.",
 }
 
 
 def expiry_notice(valid_until: dt.date, language: str) -> str:
     """30 and 7 days before a registration ends: renew at the counter (nothing can be renewed by phone)."""
-    if language == "en":
-        return _fit(f"Your childcare registration ends on {_day(valid_until, 'en')}. To keep booking, "
-                    "please renew it at any facility counter.")
-    return _fit(f"一時預かりの事前登録の有効期限は{_day(valid_until, 'ja')}までです。"
-                "引き続きご利用の場合は、施設の窓口で更新の手続きをしてください。")
+    return _fit(_EXPIRY[_lang(language)].format(day=_day(valid_until, language)))
 
 
 def cancellation_past_deadline(booking_number: str, language: str) -> str:
@@ -217,14 +230,15 @@ class SeatFacts:
     starts: str
     ends: str
     facility_name: str
-    name_en: str = ""  # the facility in Latin letters, for English and Korean texts
+    name_en: str = ""  # the facility in Latin letters, for English texts
+    reading: str = ""  # its reading in kana, for Korean texts
 
 
 _WAITING = {
     "ja": "{day} {time} {where}のキャンセル待ちを承りました。空きが出ましたらSMSでお知らせします。",
     "en": "You are on the waiting list for childcare {day} {time} at {where}. If a seat frees up, we will text you "
           "an offer.",
-    "zh": "已为您登记{day} {time} {where}的候补。有空位时会用短信通知您。",
+    "zh": "已为您登记{day} {time} {where}的候补。出现空位时将以短信通知您。",
     "ko": "{day} {time} {where} 대기 신청이 접수되었습니다. 자리가 나면 문자로 알려 드립니다.",
 }
 # Contract §6: the code is written `コード 1234`, `code 1234`, `代码 1234`, `코드 1234`.
@@ -232,15 +246,15 @@ _OFFER = {
     "ja": ("キャンセル待ちの枠が空きました。{day} {time} {where}。"
            "ご予約は{until_ja}までに「コード {code}」の4桁の数字を返信してください。"),
     "en": "A seat is free: {day} {time} at {where}. To book it, reply with code {code} by {until}.",
-    "zh": "候补的名额空出来了：{day} {time} {where}。如需预约，请在{until_zh}前回复代码 {code}。",
-    "ko": ("대기하신 자리가 났습니다: {day} {time} {where}. 예약하시려면 {until_ko}까지 숫자 4자리를 답장해 주세요: "
-           "코드 {code}"),
+    "zh": "您候补的时段有空位了：{day} {time} {where}。如需预约，请在{until_zh}前回复代码 {code}。",
+    "ko": ("대기하신 자리가 났습니다. {day} {time} {where}. {until_ko}까지 아래 코드의 숫자 4자리로 답장하시면 "
+           "예약됩니다. 코드 {code}"),
 }
 
 
 def _seat(seat: SeatFacts, language: str) -> dict[str, str]:
     return {"day": _day(seat.day, language), "time": f"{seat.starts}-{seat.ends}",
-            "where": facility_label(seat.facility_name, seat.name_en, language)}
+            "where": facility_label(seat.facility_name, seat.name_en, language, seat.reading)}
 
 
 def waiting(seat: SeatFacts, language: str) -> str:

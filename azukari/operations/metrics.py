@@ -50,6 +50,14 @@ class Metrics:
         self.verifications = Counter("azukari_verifications", "Verification decisions", ["outcome"],
                                      registry=self.registry)
         self.job_runs = Counter("azukari_job_runs", "Periodic job runs", ["job", "result"], registry=self.registry)
+        self.outbox_sends = Counter("azukari_outbox_sends", "Tries to send a text or make a call, by result",
+                                    ["result"], registry=self.registry)
+        for result in ("sent", "retry", "failed"):  # present at 0 from the start, so rate() and alerts see them
+            self.outbox_sends.labels(result)
+
+    def count_send(self, result: str) -> None:
+        """One try of the outbox sender in this process: sent, retry (later) or failed (raised to staff)."""
+        self.outbox_sends.labels(result if result in ("sent", "retry", "failed") else "other").inc()
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)
@@ -119,6 +127,12 @@ def _outbox(session: Session, now: dt.datetime) -> Iterator[GaugeMetricFamily]:
     age = max((now - oldest).total_seconds(), 0.0) if oldest is not None else 0.0
     yield GaugeMetricFamily("azukari_outbox_oldest_unsent_seconds", "Age of the oldest text not yet sent",
                             value=age)
+    # Waiting for their next try: after a failed send (Twilio down, say), or a call unanswered or kept
+    # out of the night. Apart from the backlog, whose age would jump every night with landline calls.
+    retrying = session.scalar(select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.status == "retry")) or 0
+    yield GaugeMetricFamily("azukari_outbox_retrying", "Texts and calls waiting for their next try",
+                            value=retrying)
     failed = session.scalar(select(func.count()).select_from(OutboxMessage).where(
         OutboxMessage.status.in_(("failed", "undelivered", "given_up")))) or 0
     yield GaugeMetricFamily("azukari_outbox_failed", "Texts that failed, were undelivered or given up",

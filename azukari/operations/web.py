@@ -1,18 +1,17 @@
 """The operations side of the web app: a request id and a timing per request, and GET /metrics."""
 from __future__ import annotations
 
-import hmac
 import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request
-from fastapi.responses import PlainTextResponse, Response
-from prometheus_client import CONTENT_TYPE_LATEST
+from fastapi.responses import Response
 
 from azukari.ivr.questions import STEPS
 from azukari.operations.logs import request_id
+from azukari.operations.metrics_http import answer
 from azukari.runtime import RuntimeDep, runtime_of
 
 log = logging.getLogger("azukari.requests")
@@ -52,10 +51,6 @@ async def _request_scope(request: Request, call_next: Callable[[Request], Awaita
 
 
 def _metrics(request: Request, runtime: RuntimeDep) -> Response:
-    wanted = runtime.settings.metrics_token
-    if not wanted:
-        return PlainTextResponse("not found", status_code=404)  # no token, no metrics: nothing to find
-    given = request.headers.get("Authorization", "")
-    if not hmac.compare_digest(given.encode(), f"Bearer {wanted}".encode()):
-        return PlainTextResponse("unauthorized", status_code=401, headers={"WWW-Authenticate": "Bearer"})
-    return Response(runtime.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
+    reply = answer(runtime.metrics, token=runtime.settings.metrics_token,
+                   authorization=request.headers.get("Authorization", ""))
+    return Response(reply.body, status_code=reply.status, media_type=reply.content_type, headers=reply.headers)

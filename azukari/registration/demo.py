@@ -16,13 +16,14 @@ from __future__ import annotations
 import datetime as dt
 import random
 from importlib import resources
+from typing import Literal
 
-from sqlalchemy import exists, select
+from sqlalchemy import Engine, exists, inspect, select, text
 from sqlalchemy.orm import Session
 
 from azukari.booking.facilities_file import import_facilities
 from azukari.booking.models import Facility
-from azukari.registration.models import Child, Household
+from azukari.registration.models import Child, DemoMark, Household
 from azukari.registration.phone import to_e164
 from azukari.registration.pins import hash_pin
 
@@ -58,11 +59,35 @@ _TOWNS = (("光が丘", 7), ("関町北", 5), ("関町南", 4), ("大泉町", 6)
 _KANJI_DIGITS = "〇一二三四五六七八九"
 
 
+def what_database(engine: Engine) -> Literal["new", "demo", "other"]:
+    """Before anything touches it: a database with no tables, one made as a demo, or anything else.
+
+    Read without migrating, so that a database the terminal refuses is left exactly as it was.
+    """
+    tables = set(inspect(engine).get_table_names())
+    if not tables:
+        return "new"
+    if DemoMark.__tablename__ not in tables:
+        return "other"
+    with engine.connect() as connection:
+        marked = connection.execute(text(f"SELECT 1 FROM {DemoMark.__tablename__} LIMIT 1")).first()
+    return "demo" if marked else "other"
+
+
+def is_demo(session: Session) -> bool:
+    return bool(session.scalar(select(exists().where(DemoMark.id.isnot(None)))))
+
+
 def load_demo(session: Session, *, today: dt.date) -> str:
-    """Demo facilities and households, only into a database with neither; "" when not empty."""
+    """Demo facilities and households, only into a database with neither; "" when not empty.
+
+    Loading marks the database as a demo (`DemoMark`): the terminal's in-process phone adds to no other.
+    """
     if session.scalar(select(exists().where(Facility.id.isnot(None)))) or \
             session.scalar(select(exists().where(Household.id.isnot(None)))):
         return ""
+    if not is_demo(session):
+        session.add(DemoMark())
     with resources.as_file(resources.files("azukari.registration") / "demo" / "facilities.toml") as path:
         facilities = import_facilities(session, path)
     # One argon2 hash per distinct PIN: hashing 300 PINs one by one would take tens of seconds.
@@ -79,6 +104,17 @@ def load_demo(session: Session, *, today: dt.date) -> str:
     session.flush()
     children = sum(len(h.children) for h in households)
     return f"demo: {facilities}; {len(households)} households, {children} children (try household {DEMO_HOUSEHOLD_ID})"
+
+
+def made_up_households(count: int, *, today: dt.date, seed: int = _SEED) -> list[Household]:
+    """`count` invented households made as the demo's are, unsaved and without a PIN hash (benchmarks)."""
+    rng = random.Random(seed)
+    households: dict[str, Household] = {}
+    while len(households) < count:
+        household_id = str(rng.randrange(10_000_002, 99_999_999))
+        if household_id not in households:
+            households[household_id] = _generated(rng, household_id, today, "")
+    return list(households.values())
 
 
 def _fixed_household(today: dt.date, pin_hash: str) -> Household:

@@ -2,11 +2,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint, event, inspect
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import InstanceState, Mapped, Session, mapped_column, relationship
 
 from azukari.db import Base, UTCDateTime, utcnow
+from azukari.identity.normalize import search_form
+
+TERM_CHARS = 100
+# Byte order on both databases, so that `term >= q AND term < q + U+10FFFF` is a prefix search an
+# ordinary index answers (a linguistic collation on PostgreSQL would not keep prefixes together).
+SEARCH_TERM = String(TERM_CHARS).with_variant(postgresql.VARCHAR(TERM_CHARS, collation="C"), "postgresql")
 
 
 class Household(Base):
@@ -27,6 +36,8 @@ class Household(Base):
 
     children: Mapped[list[Child]] = relationship(back_populates="household", cascade="all, delete-orphan",
                                                  order_by="Child.id")
+    search_terms: Mapped[list[HouseholdSearchTerm]] = relationship(cascade="all, delete-orphan",
+                                                                   passive_deletes=True)
 
     def valid_until(self) -> dt.date:
         """Registration is valid for one year from registered_on (the day before the anniversary)."""
@@ -62,3 +73,70 @@ class ExpiryNotice(Base):
     valid_until: Mapped[dt.date] = mapped_column(Date)  # a renewal moves it, and the notices start again
     days_before: Mapped[int] = mapped_column(Integer)
     queued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DemoMark(Base):
+    """One row in a database made as a demo: only such a database ever takes the demo's made-up households."""
+
+    __tablename__ = "demo_marks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    made_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class HouseholdSearchTerm(Base):
+    """One way staff find a household at the counter: a name or reading in search form, or the number on file.
+
+    Kept by `_keep_search_terms` whenever a household or child is written, by any path (counter,
+    importer, demo data), so the search is an indexed prefix query, never a scan of names.
+    """
+
+    __tablename__ = "household_search_terms"
+    __table_args__ = (UniqueConstraint("household_pk", "term"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_pk: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"))
+    term: Mapped[str] = mapped_column(SEARCH_TERM, index=True)
+
+
+def search_terms(*, guardian_name: str, guardian_kana: str, phone: str,
+                 children: Iterable[tuple[str, str]]) -> set[str]:
+    """The terms a household is found by: each person's name and reading in search form, and the phone (E.164)."""
+    texts = [guardian_name, guardian_kana, *(text for name_and_kana in children for text in name_and_kana)]
+    terms = {search_form(text)[:TERM_CHARS] for text in texts}
+    terms.add(phone)
+    terms.discard("")
+    return terms
+
+
+_HOUSEHOLD_FIELDS = ("guardian_name", "guardian_kana", "phone", "children")
+_CHILD_FIELDS = ("name", "kana", "household_pk")
+
+
+def _changed(obj: Household | Child, fields: tuple[str, ...]) -> bool:
+    state: InstanceState[Household | Child] = inspect(obj)
+    return state.pending or any(state.attrs[name].history.has_changes() for name in fields)
+
+
+@event.listens_for(Session, "before_flush")
+def _keep_search_terms(session: Session, flush_context: Any, instances: Any) -> None:
+    """Every flush that adds or changes a household, a child or their names brings the search terms along."""
+    touched: dict[int, Household] = {}
+    gone = set(session.deleted)
+    for obj in (*session.new, *session.dirty, *gone):
+        household: Household | None = None
+        if isinstance(obj, Household) and _changed(obj, _HOUSEHOLD_FIELDS):
+            household = obj
+        elif isinstance(obj, Child) and (obj in gone or _changed(obj, _CHILD_FIELDS)):
+            household = obj.household or (session.get(Household, obj.household_pk) if obj.household_pk else None)
+        if household is not None and household not in gone:
+            touched[id(household)] = household
+    for household in touched.values():
+        wanted = search_terms(guardian_name=household.guardian_name or "", guardian_kana=household.guardian_kana or "",
+                              phone=household.phone or "",
+                              children=((c.name or "", c.kana or "") for c in household.children if c not in gone))
+        kept = [row for row in household.search_terms if row.term in wanted]
+        if len(kept) == len(household.search_terms) == len(wanted):
+            continue
+        have = {row.term for row in kept}
+        household.search_terms = [*kept, *(HouseholdSearchTerm(term=term) for term in sorted(wanted - have))]

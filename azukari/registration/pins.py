@@ -28,3 +28,10 @@ def verify_pin(pin_hash: str, pin: str) -> bool:
         return _HASHER.verify(pin_hash, pin)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def settle_pin(pin: str, stored_hash: str | None) -> str | None:
+    """None when `stored_hash` already holds `pin` (it is kept), else a new hash: what an import stores."""
+    if stored_hash is not None and verify_pin(stored_hash, pin):
+        return None
+    return hash_pin(pin)

@@ -1,18 +1,92 @@
-"""Finding a household at the counter."""
+"""Finding a household at the counter: by 世帯ID, the number on file in any spelling, or any name or reading."""
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+import contextlib
+import datetime as dt
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
 
-from azukari.registration.models import Household
+from sqlalchemy import ColumnElement, Select, func, select, union
+from sqlalchemy.orm import Session, selectinload
+
+from azukari.booking.rules import age_in_years
+from azukari.identity.address import town_of
+from azukari.identity.normalize import search_form
+from azukari.registration.models import TERM_CHARS, Household, HouseholdSearchTerm
+from azukari.registration.phone import to_e164
+
+PER_PAGE = 20
+# Above every code point: `term < prefix + _LAST` keeps exactly the terms that start with `prefix`.
+_LAST = "\U0010ffff"
+_NUMBER_MARKS = re.compile(r"[\s\-‐‑–—−ー()（）]")
 
 
-def find(session: Session, *, query: str) -> list[Household]:
-    """By household ID (digits) or by the guardian's reading (kana prefix); at most 20."""
-    text = " ".join(query.split())
-    if not text:
-        return []
-    if text.isdigit():
-        return list(session.scalars(select(Household).where(Household.household_id == text)))
-    return list(session.scalars(select(Household).where(Household.guardian_kana.startswith(text))
-                                .order_by(Household.guardian_kana).limit(20)))
+@dataclass(frozen=True)
+class ChildLine:
+    name: str
+    kana: str
+    age: int  # whole years, Tokyo today
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One household in the results: enough to tell two families of one name apart, not the full address."""
+
+    id: int
+    household_id: str
+    guardian_name: str
+    guardian_kana: str
+    town: str
+    dv_flag: bool
+    valid_until: dt.date
+    children: list[ChildLine]
+
+
+@dataclass(frozen=True)
+class Results:
+    hits: list[Hit]
+    total: int
+    page: int  # 1-based, within 1..pages
+    pages: int
+
+
+def _matching_ids(query: str) -> Select[int] | None:
+    """The keys of matching households, each source on its own index (a union, so no OR defeats them)."""
+    if "\x00" in query:  # nothing stored holds a NUL, and PostgreSQL refuses one in a query
+        return None
+    text = unicodedata.normalize("NFKC", query).strip()
+    digits = _NUMBER_MARKS.sub("", text)
+    sources: list[Select[int]] = []
+    if digits.isdigit():
+        sources.append(select(Household.id).where(Household.household_id == digits))
+    terms: list[ColumnElement[bool]] = []
+    with contextlib.suppress(ValueError):  # not a possible phone number: names only
+        terms.append(HouseholdSearchTerm.term == to_e164(text))
+    prefix = search_form(text)[:TERM_CHARS]
+    if prefix and not digits.lstrip("+").isdigit():
+        terms.append((HouseholdSearchTerm.term >= prefix) & (HouseholdSearchTerm.term < prefix + _LAST))
+    sources += [select(HouseholdSearchTerm.household_pk).where(term) for term in terms]
+    if not sources:
+        return None
+    return sources[0] if len(sources) == 1 else union(*sources)  # type: ignore[return-value]
+
+
+def find(session: Session, *, query: str, today: dt.date, page: int = 1, per_page: int = PER_PAGE) -> Results:
+    """Households whose ID or number on file is the query, or one of whose people's names or readings starts
+    with it (variant kanji, kana of either kind and width, spaces folded); by reading, `per_page` at a time."""
+    ids = _matching_ids(query)
+    if ids is None:
+        return Results([], 0, 1, 1)
+    where = Household.id.in_(ids)
+    total = session.scalar(select(func.count()).select_from(Household).where(where)) or 0
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(page, 1), pages)
+    rows = session.scalars(select(Household).where(where).options(selectinload(Household.children))
+                           .order_by(Household.guardian_kana, Household.household_id)
+                           .offset((page - 1) * per_page).limit(per_page))
+    hits = [Hit(h.id, h.household_id, h.guardian_name, h.guardian_kana, town_of(h.address), h.dv_flag,
+                h.valid_until(), [ChildLine(c.name, c.kana, age_in_years(c.birthdate, today)) for c in h.children])
+            for h in rows]
+    return Results(hits, total, page, pages)

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from azukari.clock import tokyo_date
 from azukari.identity.stored_keys import store_household_keys
-from azukari.registration.importer import ChildRow, check_child, is_same_child
+from azukari.registration.households_csv import ChildRow, check_child
+from azukari.registration.importer import is_same_child
 from azukari.registration.models import Child, Household
 from azukari.registration.phone import to_e164
 from azukari.registration.pins import hash_pin

@@ -67,7 +67,9 @@ def throttled(session: Session, *, client: str, username: str, now: dt.datetime)
 def check_password(session: Session, *, username: str, password: str, client: str,
                    now: dt.datetime) -> LoginOk | LoginFailed:
     """The first factor. A throttled client is not told whether the password was right."""
-    account = session.scalar(select(StaffAccount).where(StaffAccount.username == username.strip()))
+    # No account's name holds a NUL, and PostgreSQL refuses one in any text it is asked to compare.
+    account = None if "\x00" in username else session.scalar(
+        select(StaffAccount).where(StaffAccount.username == username.strip()))
     if throttled(session, client=client, username=username, now=now):
         return LoginFailed(LoginRefusal.THROTTLED, account)
     if not password_matches(account, password) or account is None or not usable(account, now):

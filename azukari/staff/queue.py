@@ -1,4 +1,8 @@
-"""The escalation queue as staff work it: ordering, claim, note and resolve (never commits)."""
+"""The escalation queue as staff work it: each case in plain Japanese, ordering, claim, link, note, resolve.
+
+A case's details are ids, codes and which fields matched (oversight/escalations.py); here they become
+sentences a ward clerk reads. Anything without words of its own (a conversation key, a row id) is not shown.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,21 +11,69 @@ from dataclasses import dataclass
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
+from azukari.booking import listings
 from azukari.clock import in_tokyo
+from azukari.identity import attempts
+from azukari.identity.models import VerificationAttempt
 from azukari.oversight.escalations import KINDS
 from azukari.oversight.models import Escalation
 from azukari.registration.models import Household
 from azukari.staff.models import StaffAccount
 
-FIELD_LABELS = {"household_id": "世帯ID", "pin": "暗証番号", "child_name": "子の氏名", "birthdate": "生年月日",
-                "address": "住所", "guardian_name": "保護者氏名"}
+FIELD_LABELS = {"household_id": "世帯ID", "pin": "暗証番号", "child_name": "子の名前", "birthdate": "生年月日",
+                "address": "住所", "guardian_name": "保護者の名前"}
 OUTCOME_LABELS = {"match": "一致", "near": "ほぼ一致", "fail": "不一致", "missing": "未入力"}
 CHANNEL_LABELS = {"voice": "電話", "sms": "SMS", "outbox": "SMS送信", "staff": "職員"}
 STATUS_LABELS = {"open": "未対応", "claimed": "対応中", "resolved": "完了"}
+METHOD_WORDS = {"knowledge": "名前・生年月日・住所で確認", "id": "世帯IDと暗証番号で確認"}
+REASON_WORDS = {
+    "child_name": "子の名前が一致しませんでした", "birthdate": "生年月日が一致しませんでした",
+    "address": "住所が一致しませんでした", "guardian_name": "保護者の名前が一致しませんでした",
+    "pin": "暗証番号が違いました", "unknown_id": "その世帯IDは登録されていません",
+    "unknown_child": "該当する子が見つかりませんでした", "ambiguous": "候補が複数あり、一人に決められませんでした",
+    "too_many_near": "近い答えが多く、一致とは言えませんでした", "expired": "登録の有効期限が切れています",
+    "locked_household": "この世帯への本人確認は失敗が続いたため止めています",
+    "locked_number": "この番号からの本人確認は失敗が続いたため止めています",
+    "locked_withheld": "非通知の電話からの本人確認は失敗が続いたため止めています",
+    "line_busy": "回線が混み合っていたため、折り返しを希望されました",
+    "no_sms_no_voice_sender": "登録番号がSMSを受けられず、電話でお知らせする発信番号も設定されていません",
+    "refused": "携帯会社に受け付けられませんでした", "gave_up": "何度か送りましたが届きませんでした",
+}
+OUTCOME_WORDS = {"transfer": "職員の電話に転送しました", "callback": "職員から折り返すと伝えました"}
+STEP_WORDS = {"language": "言語の選択", "id_choice": "世帯IDの有無", "household_id": "世帯IDの入力",
+              "pin": "暗証番号の入力", "child_name": "子の名前", "birthdate": "生年月日", "address": "住所",
+              "guardian_name": "保護者の名前", "menu": "メニュー", "date": "利用日", "facility": "施設の選択",
+              "unit": "時間帯の選択", "confirm": "予約の確認", "next": "予約の後", "cancel_ref": "予約番号の入力",
+              "cancel_confirm": "取消の確認", "waitlist": "キャンセル待ちの選択",
+              "waitlist_confirm": "キャンセル待ちの確認"}
+MESSAGE_WORDS = {"confirmation": "予約確認", "cancellation": "取消確認", "listing": "予約一覧", "notice": "お知らせ",
+                 "reminder": "前日のお知らせ",
+                 "offer": "キャンセル待ちの空きのご案内", "waiting": "キャンセル待ちの受付",
+                 "expiry_notice": "登録期限のお知らせ"}
+RESOURCE_WORDS = {"message": "SMS", "call": "通話"}
+# How a case may be closed: a fixed list, so the trail says why without free text.
+RESOLUTIONS = {"done": "対応済み", "unreachable": "連絡先が分からず対応できない"}
 
 
 class EscalationNotFound(LookupError):
     pass
+
+
+@dataclass(frozen=True)
+class AttemptLine:
+    """One refused verification of the case: how it was tried, what matched, why it failed (never what was said)."""
+
+    label: str
+    fields: list[tuple[str, str, str]]  # (field in words, outcome code, outcome in words)
+    reason: str
+
+
+@dataclass(frozen=True)
+class CallBack:
+    """Whom staff can call: the number on file, the number that called (not proof of anyone), or nobody."""
+
+    how: str  # "on_file" | "calling" | "withheld" (no number came) | "protected" (not offered) | "expired"
+    number: str = ""
 
 
 @dataclass(frozen=True)
@@ -30,26 +82,82 @@ class QueueItem:
     label: str
     household: Household | None
     fields: list[tuple[str, str, str]]  # (label, outcome code, outcome label): which matched, never values
-    facts: list[tuple[str, str]]        # other safe details: counts, ids, reasons
+    attempts: list[AttemptLine]
+    facts: list[str]  # the rest of the case, in sentences
+    call_back: CallBack
 
 
-def _fields(details: dict[str, object]) -> list[tuple[str, str, str]]:
-    raw = details.get("fields")
+def _fields(raw: object) -> list[tuple[str, str, str]]:
     if not isinstance(raw, dict):
         return []
-    return [(FIELD_LABELS.get(str(k), str(k)), str(v), OUTCOME_LABELS.get(str(v), str(v))) for k, v in raw.items()]
+    return [(FIELD_LABELS.get(str(k), "その他の項目"), str(v), OUTCOME_LABELS.get(str(v), "不明"))
+            for k, v in raw.items()]
 
 
-def _facts(details: dict[str, object]) -> list[tuple[str, str]]:
-    # Only numbers, flags and short codes: details never carry what a caller said, and we show no more.
-    return [(str(k), str(v)) for k, v in details.items()
-            if k != "fields" and (isinstance(v, int | bool) or (isinstance(v, str) and v.isascii() and len(v) <= 40))]
+def _attempt_line(number: int, attempt: VerificationAttempt) -> AttemptLine:
+    return AttemptLine(f"{number}回目（{METHOD_WORDS.get(attempt.method, '本人確認')}）", _fields(attempt.fields),
+                       REASON_WORDS.get(attempt.reason, ""))
+
+
+def _count(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _facts(session: Session, escalation: Escalation, details: dict[str, object]) -> list[str]:
+    facts = []
+    step = details.get("channel_step")
+    if isinstance(step, str) and step:
+        facts.append(f"「{STEP_WORDS.get(step, '会話の途中')}」の場面で職員につなぐことになりました。")
+    outcome = OUTCOME_WORDS.get(str(details.get("outcome", "")))
+    if outcome:
+        facts.append(f"{outcome}。")
+    reason = REASON_WORDS.get(str(details.get("reason", "")))
+    if reason and "fields" not in details:
+        facts.append(f"{reason}。")
+    if (failures := _count(details.get("failures"))) is not None:
+        facts.append(f"本人確認の失敗は {failures} 回です。")
+    message = details.get("kind")
+    if escalation.channel == "outbox" and isinstance(message, str):
+        facts.append(f"送れなかったメッセージ: {MESSAGE_WORDS.get(message, 'お知らせ')}。")
+    reservation_id = _count(details.get("reservation_id"))
+    booking = listings.booking_of(session, reservation_id=reservation_id) if reservation_id is not None else None
+    if booking is not None:
+        facts.append(f"対象の予約: {booking.day:%m月%d日} {booking.starts}–{booking.ends} {booking.facility_name}"
+                     f"（{booking.child_name}）。")
+    if (tries := _count(details.get("attempts"))) is not None:
+        facts.append(f"送信を {tries} 回試みました。")
+    if isinstance(details.get("error_code"), str | int) and details.get("error_code"):
+        facts.append(f"携帯会社・Twilioからのエラー番号: {details['error_code']}。")
+    if isinstance(details.get("resource"), str):
+        facts.append(f"Twilioに残る{RESOURCE_WORDS.get(str(details['resource']), '記録')}を削除できませんでした"
+                     "（保存期間の画面の削除記録に表示されます）。")
+    return facts
+
+
+def _call_back(escalation: Escalation, household: Household | None) -> CallBack:
+    if household is not None:
+        return CallBack("on_file", household.phone)
+    number = escalation.calling_number or ""
+    if escalation.dv or escalation.security_alert:
+        # A DV or security case never offers the calling number: it may be the person the family hides from.
+        return CallBack("protected")
+    if number.startswith("+"):
+        return CallBack("calling", number)
+    # "anonymous" (withheld, 184) or nothing at all; "h:…" is a number pseudonymised after 90 days.
+    return CallBack("expired" if number.startswith("h:") else "withheld")
 
 
 def _item(session: Session, escalation: Escalation) -> QueueItem:
     household = session.get(Household, escalation.household_pk) if escalation.household_pk else None
-    return QueueItem(escalation, KINDS.get(escalation.kind, escalation.kind), household,
-                     _fields(escalation.details or {}), _facts(escalation.details or {}))
+    details = escalation.details or {}
+    conversation = details.get("conversation")
+    attempt_id = _count(details.get("attempt_id"))
+    tried = attempts.of_case(session, conversation_key=conversation if isinstance(conversation, str) else "",
+                             attempt_id=attempt_id)
+    lines = [_attempt_line(n, a) for n, a in enumerate(tried, start=1)]
+    fields = _fields(details.get("fields")) if not lines else []
+    return QueueItem(escalation, KINDS.get(escalation.kind, "その他の案件"), household, fields, lines,
+                     _facts(session, escalation, details), _call_back(escalation, household))
 
 
 def open_items(session: Session) -> list[QueueItem]:
@@ -78,6 +186,18 @@ def claim(session: Session, *, escalation_id: int, staff_id: int) -> Escalation:
     if escalation.status != "resolved":
         escalation.status = "claimed"
         escalation.claimed_by = staff_id
+    session.flush()
+    return escalation
+
+
+def link_household(session: Session, *, escalation_id: int, household: Household) -> Escalation:
+    """Staff learned whose case it is (the parent called the facility, say): the card then offers the number on file.
+
+    A DV household's case takes its flag, so it ranks first and is shown with the warning.
+    """
+    escalation = _get(session, escalation_id)
+    escalation.household_pk = household.id
+    escalation.dv = escalation.dv or household.dv_flag
     session.flush()
     return escalation
 

@@ -31,14 +31,16 @@ def search_form(request: Request) -> HTMLResponse:
 
 
 @router.post("/households/find", response_class=HTMLResponse)
-def search(request: Request, query: Text = "", csrf: Text = "") -> HTMLResponse:
-    # POST, not GET: an ID or a name typed here must not end up in URLs, logs or history.
+def search(request: Request, query: Text = "", page_number: Annotated[str, Form(alias="page")] = "1",
+           csrf: Text = "") -> HTMLResponse:
+    # POST, not GET: an ID, a number or a name typed here must not end up in URLs, logs or history.
     with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
-        results = registry.find(p.session, query=query)
-        p.audit("household.searched", results=len(results))
-        for shown in results:  # every household the results showed has the search in its own trail
+        results = registry.find(p.session, query=query[:100], today=p.today,
+                                page=int(page_number) if page_number.isdigit() else 1)
+        p.audit("household.searched", results=results.total, page=results.page)
+        for shown in results.hits:  # every household the page showed has the search in its own trail
             p.audit("household.shown_in_search", household_pk=shown.id)
-        response = p.render("households.html", results=results, query=query)
+        response = p.render("households.html", results=results, query=query[:100])
     return response
 
 

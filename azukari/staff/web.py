@@ -2,7 +2,7 @@
 
 Only clients in CONSOLE_ALLOW reach the console (the address read as TRUSTED_PROXIES allow); others
 get the very 404 an app without a console would give. With `serve --console-port`, the console is
-served on that listener only, and that listener serves nothing else.
+served on that listener only, and that listener serves nothing else but /healthz and /metrics.
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from azukari.staff import (
     routes_auth,
     routes_bookings,
     routes_counter,
+    routes_demo,
     routes_escalations,
     routes_households,
     routes_login,
@@ -33,13 +34,16 @@ from azukari.staff.console import Forbidden, LoginRequired, templates
 from azukari.staff.queue import EscalationNotFound
 
 PREFIX = "/staff"
+# What the console listener serves besides the console: health for its balancer, metrics for a scraper
+# inside the ward's network (still behind METRICS_TOKEN). The webhooks never answer there.
+_ON_BOTH = frozenset({"/healthz", "/metrics"})
 _CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 
 
 def install_staff_console(app: FastAPI) -> None:
     for module in (routes_auth, routes_login, routes_password, routes_escalations, routes_households, routes_counter,
-                   routes_bookings, routes_audit, routes_accounts, routes_retention, routes_waitlist):
+                   routes_bookings, routes_audit, routes_accounts, routes_retention, routes_waitlist, routes_demo):
         app.include_router(module.router, prefix=PREFIX)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=str(Path(__file__).parent / "static")),
               name="staff-static")
@@ -65,7 +69,7 @@ async def _console_gate(request: Request, call_next: Callable[[Request], Awaitab
         if (console_port is not None and not on_console_listener) \
                 or not within(of_request(request, settings), settings.console_allow):
             return _no_such_page()
-    elif on_console_listener and request.url.path != "/healthz":
+    elif on_console_listener and request.url.path not in _ON_BOTH:
         return _no_such_page()
     return await call_next(request)
 

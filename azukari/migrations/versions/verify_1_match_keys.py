@@ -1,7 +1,7 @@
 """match keys: names and addresses as verification compares them, worked out once at registration
 
 Revision ID: verify_1
-Revises: lead2_1
+Revises: console_1
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'verify_1'
-down_revision: str | None = 'lead2_1'
+down_revision: str | None = 'console_1'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
