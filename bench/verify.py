@@ -93,11 +93,19 @@ def build(url: str, children: int, pin_hash: str) -> tuple[Database, float, floa
     loaded = time.perf_counter()
     with database.engine.begin() as connection:
         backfill(connection)
-    raw = database.engine.raw_connection()
-    raw.cursor().execute("ANALYZE")
-    raw.commit()
-    raw.close()
-    return database, loaded - started, time.perf_counter() - loaded
+    keyed = time.perf_counter() - loaded
+    if database.dialect == "postgresql":
+        # A registry in service, not one in the middle of a bulk load: statistics, visibility map and the
+        # load's WAL written out, so that no sample waits on the load's checkpoint or autovacuum.
+        with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE"))
+            connection.execute(text("CHECKPOINT"))
+    else:
+        raw = database.engine.raw_connection()
+        raw.cursor().execute("ANALYZE")
+        raw.commit()
+        raw.close()
+    return database, loaded - started, keyed
 
 
 def timed(database: Database, work: Callable[..., object], samples: list[dict[str, object]]) -> list[float]:
