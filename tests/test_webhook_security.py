@@ -129,6 +129,18 @@ def test_a_confirm_delivered_twice_books_once_and_answers_the_same(client: TestC
     assert _count(database, Reservation) == 1 and len(outbox(database)) == 1
 
 
+def test_a_calls_first_webhook_delivered_twice_answers_the_same_from_one_conversation(
+        client: TestClient, database: Database) -> None:
+    phone = Phone(client)
+    first = phone.post("/twilio/voice", phone.params(CallStatus="ringing"))
+    phone.start()  # the same request again, as Twilio redelivers it
+    again = phone.post("/twilio/voice", phone.params(CallStatus="ringing"))
+    assert first.status_code == again.status_code == 200 and first.text == again.text
+    assert "/twilio/voice/language?t=1" in first.text and _count(database, ConversationRecord) == 1
+    phone.answer("language", digits="1")  # and the call goes on from the question the first answer asked
+    assert phone.step == "id_choice"
+
+
 def _xml(element: object) -> bytes:
     import xml.etree.ElementTree as ET
 
