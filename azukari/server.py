@@ -29,18 +29,26 @@ from azukari.settings import Settings
 log = logging.getLogger("azukari.server")
 
 
-def _load_demo(runtime: Runtime) -> None:
-    from azukari.registration.demo import load_demo
-    from azukari.staff.demo import add_demo_account
+def load_demo_data(runtime: Runtime, *, console_url: str) -> list[str]:
+    """`serve --demo`: demo data into an empty database; the lines that say how to try it and log in."""
+    from azukari.registration.demo import DEMO_HOUSEHOLD_ID, DEMO_PIN, load_demo
+    from azukari.staff.demo import add_demo_account, demo_login
 
     with runtime.database.unit_of_work() as session:
         summary = load_demo(session, today=tokyo_today(runtime.clock))
-        staff = add_demo_account(session, secret_key=runtime.settings.azukari_secret_key,
-                                 now=runtime.clock.now()) if summary else ""
+        if summary:  # only a database the demo has just filled gets the account with the published password
+            add_demo_account(session, secret_key=runtime.settings.azukari_secret_key, now=runtime.clock.now())
+        login = demo_login(session, console_url=console_url)
         session.commit()
-    log.info("%s", summary or "demo: the database already has data; nothing loaded")
-    if staff:
-        log.info("%s", staff)  # the demo's published console login: user, password and TOTP secret
+    return [summary or "demo: the database already has data; nothing loaded",
+            f"try the line: azukari call (household ID {DEMO_HOUSEHOLD_ID}, phone PIN {DEMO_PIN}), or azukari sms",
+            *(login or ["no demo staff account in this database (only an empty one gets it); "
+                        "make one with: azukari staff add NAME --role admin"])]
+
+
+def console_url(host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/staff/"
 
 
 def sinks_texts(settings: Settings, *, demo: bool) -> bool:
@@ -102,13 +110,14 @@ class Listeners:
                 signal.signal(sig, handler)
 
 
-def prepare(settings: Settings, *, demo: bool) -> Runtime:
+def prepare(settings: Settings, *, demo: bool, console: str = "http://127.0.0.1:8000/staff/") -> Runtime:
     """The runtime `serve` runs on, migrated, with the demo loaded if asked: a sink for Twilio in a demo."""
     runtime = build(settings, demo_sink=sinks_texts(settings, demo=demo))
     try:
         migrate.upgrade(runtime.database.engine)
         if demo:
-            _load_demo(runtime)
+            # Printed, not logged: what a person trying the demo reads before the server's log starts.
+            print("\n".join(load_demo_data(runtime, console_url=console)), flush=True)
     except BaseException:
         runtime.close()
         raise
@@ -127,7 +136,7 @@ def serve(settings: Settings, *, host: str, port: int, demo: bool, console_port:
     `listening`, if given, receives the listeners once made (a test stops them from another thread).
     """
     logs.configure(settings)  # LOG_FORMAT: text, or one JSON object per line
-    with prepare(settings, demo=demo) as runtime:
+    with prepare(settings, demo=demo, console=console_url(host, console_port or port)) as runtime:
         background = start_background(runtime.outbox_sender(), settings.outbox_poll_seconds)
         tasks = erasure_tasks(database=runtime.database, clock=runtime.clock, settings=settings,
                               client=runtime.twilio_client())

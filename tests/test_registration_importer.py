@@ -318,3 +318,23 @@ def test_a_bad_row_at_the_end_of_a_long_file_imports_nothing(
     status, out, _ = cli_import(database, write(tmp_path / "h.csv", rows), monkeypatch, capsys)
     assert (status, out) == (1, "line 62, column phone_pin: not 4 to 8 digits\n")
     assert counts(database) == (0, 0)
+
+
+def test_empty_nameless_columns_a_spreadsheet_adds_at_the_right_are_ignored(database: Database,
+                                                                             tmp_path: Path) -> None:
+    path = tmp_path / "h.csv"
+    path.write_text(",".join(COLUMNS) + ",,\n" + ",".join(DEMO[c] for c in COLUMNS) + ",,\n", encoding="utf-8")
+    assert run_import(database, path).startswith("1 households")
+    path.write_text(",".join(COLUMNS) + ",,\n" + ",".join(DEMO[c] for c in COLUMNS) + ",,アレルギー\n",
+                    encoding="utf-8")
+    with pytest.raises(HouseholdImportError) as raised:
+        run_import(database, path)
+    assert raised.value.errors == ["line 2: a value in column 14, which has no name in the header"]
+
+
+def test_a_row_with_a_line_break_inside_a_quoted_cell_is_named_by_the_line_it_starts_on(
+        database: Database, tmp_path: Path) -> None:
+    rows = [{**DEMO, "address": "東京都練馬区\n光が丘二丁目3番1-204号"}, {**OTHER, "dv_flag": "x"}]
+    with pytest.raises(HouseholdImportError) as raised:
+        run_import(database, write(tmp_path / "h.csv", rows))
+    assert raised.value.errors == ["line 4, column dv_flag: not 0 or 1 (x)"]

@@ -57,13 +57,16 @@ def parse_households(data: bytes, *, today: dt.date) -> list[HouseholdRow]:
     if not any(header):
         raise HouseholdImportError(errors)
     households: dict[str, HouseholdRow] = {}
+    ended = reader.line_num
     for cells in reader:
-        line = reader.line_num
+        line, ended = ended + 1, reader.line_num  # where the row starts: a quoted cell may hold line breaks
         if not any(cell.strip() for cell in cells):
             continue  # blank lines, e.g. at the end of a spreadsheet export
         if len(cells) != len(header):
             errors.append(f"line {line}: {len(cells)} cells where the header has {len(header)}")
             continue
+        errors.extend(f"line {line}: a value in column {i + 1}, which has no name in the header"
+                      for i, (name, value) in enumerate(zip(header, cells, strict=True)) if not name and value.strip())
         raw = {name: value for name, value in zip(header, cells, strict=True) if name in COLUMNS}
         _parse_row(raw, line, today, households, errors)
     if errors:
@@ -138,8 +141,9 @@ def _header_errors(header: list[str]) -> list[str]:
     if not any(header):
         return ["line 1: no header row (the first line should name the columns; see docs/formats.md)"]
     errors = [f"line 1, column {name}: missing from the header" for name in COLUMNS if name not in header]
-    errors += [f"line 1, column {name or '(empty)'}: not a column of households.csv" for name in header
-               if name not in COLUMNS]
+    # Nameless columns are the empty ones a spreadsheet may export at the right; their cells must be empty.
+    errors += [f"line 1, column {name}: not a column of households.csv" for name in header
+               if name and name not in COLUMNS]
     errors += [f"line 1, column {name}: named twice in the header" for name in COLUMNS if header.count(name) > 1]
     return errors
 

@@ -15,13 +15,26 @@ DEMO_TOTP_SECRET = "AZUKARIDEMOTOTPSECRETDONOTUSE234"  # base32
 
 
 def add_demo_account(session: Session, *, secret_key: str, now: dt.datetime) -> str:
-    """An admin account whose both factors the demo prints; "" if the database already has staff."""
+    """An admin account whose both factors the demo prints; "" if the database already has staff.
+
+    Called only by `serve --demo` on a database it has just filled with demo data: no other
+    database ever gets an account with a published password.
+    """
     if session.scalar(select(exists().where(StaffAccount.id.isnot(None)))):
         return ""
     account = accounts.create_account(session, username=DEMO_USERNAME, display_name="デモ 管理者",
                                       password=DEMO_PASSWORD, role="admin", facility_id=None, now=now)
     second_factor.enrol(session, account, DEMO_TOTP_SECRET, secret_key=secret_key, now=now)
+    return DEMO_USERNAME
+
+
+def demo_login(session: Session, *, console_url: str) -> list[str]:
+    """How to log in to the console as the demo account, while it has its published password; else []."""
+    account = session.scalar(select(StaffAccount).where(StaffAccount.username == DEMO_USERNAME))
+    if account is None or not accounts.password_matches(account, DEMO_PASSWORD):
+        return []
     uri = second_factor.provisioning_uri(account, DEMO_TOTP_SECRET)
-    return (f"demo console: user {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r}; second factor: add the TOTP "
-            f"secret {DEMO_TOTP_SECRET} to an authenticator app ({uri}), or print a code with "
-            f"python -c \"import pyotp; print(pyotp.TOTP('{DEMO_TOTP_SECRET}').now())\"")
+    return [f"staff console: {console_url}",
+            f"  user {DEMO_USERNAME}, password {DEMO_PASSWORD}",
+            f"  second factor: add the secret {DEMO_TOTP_SECRET} to an authenticator app ({uri}),",
+            f"  or print the current code: python3 -c \"import pyotp; print(pyotp.TOTP('{DEMO_TOTP_SECRET}').now())\""]
