@@ -7,10 +7,10 @@ Latin letters; an address's are its parts as parsed, its block numbers, the read
 romaji keys of its prefecture, ward and town. Grading with keys gives exactly what grading the raw strings
 gives: `grade_name` and `grade_address` compute the same keys and call the same code.
 
-Stored keys carry a digest of what they were made from and of `KEYS_VERSION` (this code's key format and
-the versions of the dictionaries that make readings). A row whose digest differs from the registered values
-as they are now is ignored and the keys are worked out afresh for that call, so a stale or missing row is
-slower, never wrong.
+Stored keys carry `keys_version()` (this code's key format and the versions of the dictionaries that make
+readings): a row of another version is ignored and the keys are worked out afresh for that call, so an
+outdated or missing row is slower, never wrong (`identity.stored_keys`). `source_digest` lets a writer tell
+which rows changed.
 """
 from __future__ import annotations
 
@@ -117,10 +117,6 @@ def numbers_of(field: str) -> tuple[str, ...]:
     return tuple(field.split(_ITEM)) if field else ()
 
 
-def unpack_name(packed: str) -> NameKeys:
-    return name_from_fields(split_packed(packed))
-
-
 def name_from_fields(fields: list[str]) -> NameKeys:
     (whole_c, whole_k, family_c, given_c, family_k, given_k, latin, card, romaji_f, romaji_g, han_family,
      han_whole, sound) = fields
@@ -143,10 +139,6 @@ class AddressKeys:
 def pack_address(keys: AddressKeys) -> str:
     return _FIELD.join((keys.prefecture, keys.city, keys.ward, keys.town, _ITEM.join(keys.numbers),
                         keys.town_reading, *keys.romaji))
-
-
-def unpack_address(packed: str) -> AddressKeys:
-    return address_from_fields(split_packed(packed))
 
 
 def address_from_fields(fields: list[str]) -> AddressKeys:

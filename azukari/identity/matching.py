@@ -195,18 +195,22 @@ def grade_names(spoken: SpokenName, registered: Iterable[str]) -> list[Grade]:
     """
     reach = _reach(spoken)
     first_word = spoken.latin[0] if spoken.latin else None
+    # Looked up once, not ~450 times: locals.
+    chars, readings, texts, whole_readings, han = (reach.chars, reach.readings, reach.texts, reach.whole_readings,
+                                                   reach.han)
+    split, family_c, family_k, whole_c, whole_k = k.split_packed, k.FAMILY_C, k.FAMILY_K, k.WHOLE_C, k.WHOLE_K
     out: list[Grade] = []
     for packed in registered:
-        f = k.split_packed(packed)
-        if f[k.FAMILY_C] and f[k.FAMILY_K]:
-            possible = f[k.FAMILY_C] in reach.chars or f[k.FAMILY_K] in reach.readings
+        f = split(packed)
+        if f[family_c] and f[family_k]:
+            possible = f[family_c] in chars or f[family_k] in readings
         else:
-            possible = f[k.WHOLE_C] in reach.texts or f[k.WHOLE_K] in reach.whole_readings
+            possible = f[whole_c] in texts or f[whole_k] in whole_readings
         if not possible and first_word is not None:
             possible = (first_word in k.card_words(f[k.CARD]) if f[k.LATIN] == "1"
                         else (f[k.ROMAJI_F], f[k.ROMAJI_G]) in spoken.romaji)
-        if not possible and reach.han:
-            possible = f[k.HAN_FAMILY] in reach.han
+        if not possible and han:
+            possible = f[k.HAN_FAMILY] in han
         out.append(grade_name_keys(spoken, k.name_from_fields(f)) if possible else "fail")
     return out
 

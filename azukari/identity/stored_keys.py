@@ -130,7 +130,8 @@ _STORED = {column.key: select(MatchKeys.child_id, column).where(
 
 def child_name_keys(session: Session, *, birthdate: dt.date) -> list[tuple[int, str]]:
     """Every child born on `birthdate` (the candidates, from `children`), with the packed keys of its name."""
-    rows = session.execute(_CANDIDATES, {"born": birthdate, "version": keys_version()}).all()
+    session.flush()  # plain rows, not ORM ones: nothing here is an entity
+    rows = session.connection().execute(_CANDIDATES, {"born": birthdate, "version": keys_version()}).all()
     missing = [cid for cid, packed in rows if packed is None]
     computed: dict[int, str] = {}
     if missing:
@@ -159,7 +160,7 @@ def _household_field(session: Session, column: InstrumentedAttribute[str], child
     wanted = frozenset(ids)
     # Plain rows, not ORM ones: nothing here is an entity.
     session.flush()
-    rows = session.connection().execute(_STORED[column.key], {"child": ids[0], "version": keys_version()})
+    rows = session.connection().execute(_STORED[column.key], {"child": ids[0], "version": keys_version()}).all()
     stored = {cid: packed for cid, packed in rows if cid in wanted}
     missing = [cid for cid in ids if cid not in stored]
     for start in range(0, len(missing), 500):

@@ -69,12 +69,11 @@ def decide_by_knowledge(session: Session, *, child_grades: Mapping[int, Grade], 
     # One statement whether or not the answers named a child: a refusal costs what a success costs.
     household = session.scalars(_HOUSEHOLD_OF_CHILD, {"child": decision.named_child if decision.named_child
                                                       is not None else _NO_CHILD}).first()
-    caller_locked = throttling.caller_lock(session, calling_number=caller, conversation_key=context.conversation_key,
-                                           now=now)
     # The household's count is read whatever the answers named (nothing, when they named no one), so that a
     # refusal costs what a success costs.
-    household_locked = throttling.household_locked(
-        session, household_pk=household.id if household is not None else throttling.NO_HOUSEHOLD, now=now)
+    caller_locked, household_locked = throttling.caller_and_household_locks(
+        session, calling_number=caller, conversation_key=context.conversation_key,
+        household_pk=household.id if household is not None else throttling.NO_HOUSEHOLD, now=now)
     reason = caller_locked or decision.reason
     if household is not None and caller_locked is None and household_locked:
         reason = "locked_household"
