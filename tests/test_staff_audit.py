@@ -40,12 +40,13 @@ def test_editing_an_audit_row_with_sql_shows_as_tampering(database: Database) ->
                                 "(SELECT MIN(id) + 1 FROM audit_log)"))
     page = client.get("/staff/audit").text
     assert "ハッシュが一致しません" in page and "記録の連鎖は完全です" not in page
+    assert "鍵付きハッシュと一致しません（書き換えられています）" in page
 
 
 def test_the_audit_log_filters_by_household(database: Database) -> None:
     client, household_id = _admin(database)
     page = client.post("/staff/audit", data={"csrf": csrf_of(client, "/staff/audit"), "household_id": household_id})
-    assert page.text.count("<td>household.viewed</td>") == 2 and "verification.refused" not in page.text
+    assert page.text.count("<td>世帯の表示</td>") == 2 and "verification.refused" not in page.text
 
 
 def test_an_admin_exports_the_filtered_audit_log_as_csv_with_its_hashes(database: Database) -> None:
@@ -54,8 +55,8 @@ def test_an_admin_exports_the_filtered_audit_log_as_csv_with_its_hashes(database
                                                         "household_id": household_id})
     rows = list(csv.DictReader(io.StringIO(response.text.lstrip("\ufeff"))))[:-1]
     assert response.headers["content-type"].startswith("text/csv")
-    assert [r["action"] for r in rows] == ["household.viewed", "booking.created", "household.viewed"]
-    assert all(len(r["hash"]) == 64 for r in rows)
+    assert [r["操作コード"] for r in rows] == ["household.viewed", "booking.created", "household.viewed"]
+    assert all(len(r["ハッシュ"]) == 64 for r in rows)
 
 
 def test_the_export_ends_with_the_chain_head_so_a_later_truncation_shows(database: Database) -> None:
@@ -64,7 +65,8 @@ def test_the_export_ends_with_the_chain_head_so_a_later_truncation_shows(databas
     last = list(csv.DictReader(io.StringIO(response.text.lstrip("\ufeff"))))[-1]
     with database.unit_of_work() as session:
         head = audit.head(session)
-    assert last["id"] == "chain_head" and (last["prev_hash"], last["hash"]) == (str(head.count), head.hash)
+    assert last["操作コード"] == "chain_head"
+    assert (last["前の記録のハッシュ"], last["ハッシュ"]) == (str(head.count), head.hash)
     assert response.headers["x-audit-head"] == str(head)
 
 
@@ -77,4 +79,4 @@ def test_the_audit_page_shows_deleted_newest_entries_against_a_head_copied_from_
         connection.execute(text("DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)"))
     checked = client.post("/staff/audit/verify", data={"csrf": csrf_of(client, "/staff/audit"),
                                                       "anchor": found.group(1)}).text
-    assert "newest entries were deleted" in checked and "記録の連鎖は完全です" not in checked
+    assert "新しい記録が削除されています" in checked and "記録の連鎖は完全です" not in checked

@@ -15,6 +15,7 @@ from staff_support import add_household, add_staff, client_for, clock, csrf_of, 
 from azukari import migrate
 from azukari.clock import TOKYO
 from azukari.db import Database
+from azukari.erasure import retention
 from azukari.oversight.models import AuditEntry
 from azukari.registration import service as registration
 from azukari.registration.importer import COLUMNS, import_households
@@ -178,3 +179,26 @@ def test_the_migration_gives_households_registered_before_it_their_search_terms(
         rows = session.execute(select(HouseholdSearchTerm.household_pk, HouseholdSearchTerm.term)).all()
     assert {pk for pk, _t in rows} == {home_pk} and {t for _pk, t in rows} == expected
     assert {"タカハシミサキ", "高橋美咲", "タカハシハルト", "高橋陽翔", "+819012345678"} == expected
+
+
+def test_the_retention_purge_takes_a_households_search_terms_with_it(database: Database) -> None:
+    now = dt.datetime(2026, 6, 1, 10, 0, tzinfo=TOKYO)
+    with database.unit_of_work() as session:
+        kept = add_household(session, now=now).id
+        add_household(session, now=now, phone="080-3333-4444", registered_on=dt.date(2020, 4, 1))
+        session.commit()
+    with database.unit_of_work() as session:
+        assert retention.purge(session, now=now, dry_run=False).households == 1
+        session.commit()
+    with database.unit_of_work() as session:
+        assert set(session.scalars(select(HouseholdSearchTerm.household_pk))) == {kept}
+        assert "+818033334444" not in set(session.scalars(select(HouseholdSearchTerm.term)))
+
+
+def test_an_expired_registration_is_marked_in_the_results(database: Database) -> None:
+    client, _home = _setup(database)
+    with database.unit_of_work() as session:
+        add_household(session, now=clock().now(), phone="080-3333-4444", registered_on=dt.date(2025, 4, 1))
+        session.commit()
+    rows = re.findall(r'<tr data-household-id="\d+">.*?</tr>', _search(client, "タカハシ"), re.S)
+    assert len(rows) == 2 and sum("期限切れ" in row for row in rows) == 1

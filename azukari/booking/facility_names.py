@@ -23,7 +23,7 @@ Hangul as Korean does, where it reads Latin letters as English.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from azukari.identity.hanzi import han_key
@@ -67,6 +67,7 @@ def hepburn(kana: str) -> str:
     return romaji.capitalize() if romaji.isascii() and romaji.isalpha() else ""
 
 
+@lru_cache(maxsize=1024)  # a ward has tens of facilities; every offer of a date names each of them
 def english_name(*, name_en: str | None, reading: str) -> str:
     """The name English prompts and texts use: `name_en`, else "Oizumi centre" from the reading, else ""."""
     if name_en:

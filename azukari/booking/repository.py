@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import CursorResult, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -14,12 +14,27 @@ from azukari.registration.models import Child
 LIVE = "booked"
 
 
+_KEPT = "azukari.booking.kept_rows"
+_Row = TypeVar("_Row", BookingPolicy, Child)
+
+
+def _kept(session: Session, row: _Row | None) -> _Row | None:
+    # The identity map holds rows weakly: a second session.get() once the first object is dropped
+    # queries again. A webhook offering a day asks for the policy three times and the child twice
+    # (the day, the options, the full units); held for the session, each is read once.
+    if row is not None:
+        session.info.setdefault(_KEPT, set()).add(row)
+    return row
+
+
 def policy(session: Session) -> BookingPolicy:
     """Row id 1 from facilities.toml; before any import, the contract's defaults (not stored)."""
-    # Held by the caller for the whole use case: the identity map is weak, so a second
-    # session.get() after the first object is dropped would query again.
-    return session.get(BookingPolicy, 1) or BookingPolicy(
-        id=1, horizon_days=30, closed_on_public_holidays=True, fee_under_1=2000, fee_from_1=1500)
+    found = session.get(BookingPolicy, 1)
+    if found is None:
+        return BookingPolicy(id=1, horizon_days=30, closed_on_public_holidays=True, fee_under_1=2000,
+                             fee_from_1=1500)
+    _kept(session, found)
+    return found
 
 
 def _insert_if_missing(session: Session, table: Table, values: dict[str, Any], keys: list[str]) -> int | None:
@@ -173,7 +188,7 @@ def counters_for(session: Session, *, day: dt.date) -> dict[int, tuple[int, int]
 
 
 def child_with_household(session: Session, child_id: int) -> Child | None:
-    return session.get(Child, child_id, options=[joinedload(Child.household)])
+    return _kept(session, session.get(Child, child_id, options=[joinedload(Child.household)]))
 
 
 def unit_with_facility(session: Session, unit_id: int) -> Unit | None:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from azukari.booking import repository as repo
 from azukari.booking import rules
-from azukari.booking.models import Reservation, Unit
+from azukari.booking.models import Facility, Reservation, Unit
 from azukari.clock import tokyo_date, tokyo_hhmm
 from azukari.oversight import audit
 from azukari.registration.models import Child, Household
@@ -51,6 +51,39 @@ def roster(session: Session, *, facility_id: int, day: dt.date) -> list[RosterLi
                        c.name, c.kana, h.household_id, rules.age_in_years(c.birthdate, day), r.infant, r.fee,
                        r.channel, r.attendance)
             for r, u, c, h in rows]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One printed page: a facility's day, its units with who is booked, and whether it opens at all."""
+
+    facility: Facility
+    day: dt.date
+    open: bool
+    units: list[tuple[Unit, list[RosterLine]]]
+
+    @property
+    def children(self) -> int:
+        return sum(len(lines) for _unit, lines in self.units)
+
+
+MAX_PRINTED_DAYS = 7
+
+
+def sheets(session: Session, *, facilities: list[Facility], first: dt.date, last: dt.date) -> list[Sheet]:
+    """A sheet per facility and day from `first` to `last` (at most MAX_PRINTED_DAYS), facility by facility."""
+    days = [first + dt.timedelta(days=n) for n in range(min((last - first).days + 1, MAX_PRINTED_DAYS))]
+    closed_on_holidays = repo.policy(session).closed_on_public_holidays
+    out = []
+    for facility in facilities:
+        for day in days:
+            lines = roster(session, facility_id=facility.id, day=day)
+            units = [(unit, [line for line in lines if line.unit_id == unit.id])
+                     for unit in facility.units if unit.active or any(line.unit_id == unit.id for line in lines)]
+            out.append(Sheet(facility, day, rules.is_open(facility.closed_weekdays, day,
+                                                          closed_on_public_holidays=closed_on_holidays),
+                             units))
+    return out
 
 
 def mark_attendance(session: Session, *, reservation_id: int, facility_id: int, mark: str, actor: str,

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from azukari.identity.hangul import hangul_to_katakana, has_hangul
 from azukari.identity.hanzi import han_key, japanese_forms
+from azukari.identity.keys import NUMBERS, AddressKeys, address_from_fields, numbers_of, split_packed
 from azukari.identity.matching import Grade, compare_kana
 from azukari.identity.normalize import kana_key
 from azukari.identity.readings import has_latin, reading, romanised
@@ -119,38 +121,55 @@ def parse_registered(text: str) -> Address:
     return parse_address(text)
 
 
+def address_keys(text: str) -> AddressKeys:
+    """A registered address's keys (`keys.AddressKeys`): parsed, its town's reading and romaji keys."""
+    return keys_of(parse_address(text))
+
+
+@lru_cache(maxsize=65536)
+def keys_of(registered: Address) -> AddressKeys:
+    prefecture, ward, town, _ = registered_keys(registered.prefecture, registered.city, registered.ward,
+                                                registered.town)
+    return AddressKeys(registered.prefecture, registered.city, registered.ward, registered.town, registered.numbers,
+                       town_reading(registered.town), (prefecture, ward, town))
+
+
 @lru_cache(maxsize=4096)
-def _town_reading(town: str) -> str:
+def town_reading(town: str) -> str:
     return kana_key(reading(town))
 
 
-def _town_grade(said: str, registered: str) -> Grade:
-    if said == registered:
+def _town_grade(said: str, registered: AddressKeys) -> Grade:
+    if said == registered.town:
         return "match"
-    return compare_kana(kana_key(reading(said)), _town_reading(registered)) if said and registered else "fail"
+    return compare_kana(kana_key(reading(said)), registered.town_reading) if said and registered.town else "fail"
 
 
-def _places_agree(said: Address, registered: Address) -> Grade:
+def _places_agree(said: Address, registered: AddressKeys) -> Grade:
     """Prefecture, city and ward may be left out but not be wrong; the town by characters or reading."""
     if said.romaji is not None:
-        prefecture, ward, town, others = registered_keys(registered.prefecture, registered.city, registered.ward,
-                                                         registered.town)
+        prefecture, ward, town = registered.romaji
         if said.romaji.korean:
             agrees = korean_town_agrees(said.romaji.places, prefecture=prefecture, ward=ward, town=town,
-                                        others=others)
+                                        others=_other_towns(registered))
             return "match" if agrees else "fail"
         for mine, theirs in ((said.romaji.prefecture, prefecture), (said.romaji.ward, ward)):
             if mine and theirs and mine != theirs:
                 return "fail"
         spoken_town = said_town(said.romaji.places, ward=ward, prefecture=prefecture)
-        return "match" if town_agrees(spoken_town, town, others) else "fail"
+        return "match" if town_agrees(spoken_town, town, _other_towns(registered)) else "fail"
     for mine, theirs in ((said.prefecture, registered.prefecture), (said.city, registered.city),
                          (said.ward, registered.ward)):
         if mine and theirs and (han_key(mine) != han_key(theirs) if said.chinese else mine != theirs):
             return "fail"
     if said.chinese and _han_town(said.town) == _han_town(registered.town):
         return "match"  # 光之丘 / 光丘 for 光が丘: Chinese writes the kanji and drops or translates the kana
-    return _town_grade(said.town, registered.town)
+    return _town_grade(said.town, registered)
+
+
+def _other_towns(registered: AddressKeys) -> frozenset[str]:
+    # The other towns of the ward: Japan Post's list of a place, read once per process (not a person's data).
+    return registered_keys(registered.prefecture, registered.city, registered.ward, registered.town)[3]
 
 
 def _han_town(town: str) -> str:
@@ -158,6 +177,10 @@ def _han_town(town: str) -> str:
 
 
 def grade_address(said: Address, registered: Address) -> Grade:
+    return grade_address_keys(said, keys_of(registered))
+
+
+def grade_address_keys(said: Address, registered: AddressKeys) -> Grade:
     """Block and house numbers are exact (the flat number may be left out, at the price of a near)."""
     if said.numbers == registered.numbers and said.numbers:
         numbers: Grade = "match"
@@ -169,3 +192,18 @@ def grade_address(said: Address, registered: Address) -> Grade:
     if town == "fail" or (town == "near" and numbers == "near"):
         return "fail"
     return "near" if "near" in (town, numbers) else "match"
+
+
+def grade_addresses(said: Address, registered: Iterable[str]) -> list[Grade]:
+    """`grade_address_keys` against every candidate's packed keys (`keys.pack_address`): the block numbers,
+    which must be the registered ones (or those less the flat number), rule out all but a few candidates
+    before anything else is unpacked."""
+    out: list[Grade] = []
+    for packed in registered:
+        fields = split_packed(packed)
+        numbers = numbers_of(fields[NUMBERS])
+        if (said.numbers and said.numbers == numbers) or (len(numbers) >= 4 and said.numbers == numbers[:-1]):
+            out.append(grade_address_keys(said, address_from_fields(fields)))
+        else:
+            out.append("fail")
+    return out

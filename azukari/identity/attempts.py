@@ -30,22 +30,25 @@ def conclude(session: Session, *, method: str, reason: str, fields: dict[str, st
                  detail={"attempt_id": attempt.id, "channel": channel, "method": method,
                          "outcome": attempt.outcome, "reason": reason, "fields": dict(fields),
                          "calling_number": calling_number})
+    # Read for every attempt, not only refusals that name a household: a refusal costs what a success costs.
+    locked = throttling.household_locked(session, household_pk=household.id if household is not None
+                                         else throttling.NO_HOUSEHOLD, now=now)
     if household is not None and not verified:
-        _alert_staff(session, attempt=attempt, household=household, now=now)
+        _alert_staff(session, attempt=attempt, household=household, locked=locked, now=now)
     if verified and household is not None and child_id is not None:
         return Verified(household_pk=household.id, child_id=child_id, dv=household.dv_flag)
     return REFUSED
 
 
-def _alert_staff(session: Session, *, attempt: VerificationAttempt, household: Household, now: dt.datetime) -> None:
+def _alert_staff(session: Session, *, attempt: VerificationAttempt, household: Household, locked: bool,
+                 now: dt.datetime) -> None:
     if household.dv_flag and attempt.reason != "expired":
         # Someone who knows a DV-flagged family tried and failed: staff hear of every such attempt.
         open_escalation(session, kind="dv_attempt", channel=attempt.channel, now=now, household_pk=household.id,
                         dv=True, security_alert=True, calling_number=attempt.calling_number,
                         details={"attempt_id": attempt.id, "method": attempt.method, "reason": attempt.reason,
                                  "fields": dict(attempt.fields)})
-    if throttling.counts_as_failure(attempt.reason) and throttling.household_locked(
-            session, household_pk=household.id, now=now):
+    if throttling.counts_as_failure(attempt.reason) and locked:
         day = tokyo_date(now).isoformat()
         # A lock after a staff lift is a new case, even on the same day as the one the lift answered.
         reset_id = throttling.latest_reset(session, household_pk=household.id)

@@ -9,6 +9,7 @@ from azukari.identity.matching import GRADES, Grade
 
 FIELDS = ("child_name", "address", "guardian_name")
 MAX_NEAR = 1
+_GRADE_OF: dict[str, Grade] = {g: g for g in GRADES}
 
 
 @dataclass(frozen=True)
@@ -23,18 +24,25 @@ def clean_grades(grades: Mapping[Any, object]) -> dict[int, Grade]:
     """Grades back from JSON conversation state: str keys become ints, anything odd becomes a fail."""
     out: dict[int, Grade] = {}
     for key, value in grades.items():
-        try:
-            child_id = int(str(key))
-        except ValueError:
-            continue
-        out[child_id] = next((g for g in GRADES if g == value), "fail")
+        if type(key) is int:
+            child_id = key
+        else:
+            try:
+                child_id = int(str(key))
+            except ValueError:
+                continue
+        out[child_id] = _GRADE_OF.get(value, "fail") if isinstance(value, str) else "fail"
     return out
 
 
 def decide(child: Mapping[int, Grade], address: Mapping[int, Grade], guardian: Mapping[int, Grade]) -> Decision:
-    """Pass only with every field match or near and at most one near; one candidate, never a choice."""
+    """Pass only with every field match or near and at most one near; one candidate, never a choice.
+
+    A candidate that fails every field can neither pass nor be named, so only the others are looked at.
+    """
+    graded = {cid for grades in (child, address, guardian) for cid, g in grades.items() if g != "fail"}
     rows = {cid: {"child_name": child[cid], "address": address.get(cid, "fail"),
-                  "guardian_name": guardian.get(cid, "fail")} for cid in sorted(child)}
+                  "guardian_name": guardian.get(cid, "fail")} for cid in sorted(graded) if cid in child}
     passing = [(sum(g == "near" for g in row.values()), cid) for cid, row in rows.items()
                if "fail" not in row.values() and sum(g == "near" for g in row.values()) <= MAX_NEAR]
     if passing:

@@ -7,9 +7,6 @@ from typing import Literal
 
 from anyascii import anyascii
 
-from azukari.identity.normalize import name_parts
-from azukari.identity.readings import romanised
-
 _NOT_LETTER = re.compile(r"[^a-z]")
 _WORDS = re.compile(r"[\s,\-‐・･]+")
 # Words a residence-card name carries that callers leave out: particles of family names (de, van, dela)
@@ -38,13 +35,6 @@ def romaji_key(word: str) -> str:
     return out
 
 
-@lru_cache(maxsize=65536)
-def _registered_romaji(kana: str) -> tuple[str, str]:
-    # Registered readings only; a candidate for storing beside the kana at registration (see benchmarks).
-    family, given = name_parts(kana)
-    return romaji_key(romanised(family)), romaji_key(romanised(given))
-
-
 def romaji_cuts(said: tuple[str, ...]) -> frozenset[tuple[str, str]]:
     """Every reading of the words said as two names, in either order, each perhaps said in pieces (Shun-ichi):
     prepared once per answer, compared with each candidate's registered keys."""
@@ -54,10 +44,10 @@ def romaji_cuts(said: tuple[str, ...]) -> frozenset[tuple[str, str]]:
     return frozenset(cuts + [(given, family) for family, given in cuts])
 
 
-def grade_romaji(cuts: frozenset[tuple[str, str]], *, kana: str) -> bool:
-    """A Japanese name said in Latin letters against the katakana on file: exact readings, either order."""
-    family, given = _registered_romaji(kana)
-    return bool(family and given) and (family, given) in cuts
+def grade_romaji(cuts: frozenset[tuple[str, str]], *, registered: tuple[str, str]) -> bool:
+    """A Japanese name said in Latin letters against the romaji keys of the katakana on file (`keys.NameKeys`):
+    exact readings, either order."""
+    return bool(registered[0] and registered[1]) and registered in cuts
 
 
 @lru_cache(maxsize=65536)
@@ -66,12 +56,16 @@ def _card_words(name: str) -> tuple[str, ...]:
 
 
 def grade_card_name(said: tuple[str, ...], *, name: str) -> Literal["match", "near", "fail"]:
+    return grade_card_words(said, _card_words(name))
+
+
+def grade_card_words(said: tuple[str, ...], card_words: tuple[str, ...]) -> Literal["match", "near", "fail"]:
     """A residence-card name said in any order: match, near (one middle name left out) or fail.
 
     Every word said must be on the card; the family name (its first word that is not a particle) and the
     last word must be said; particles may be left out, one other word only at the price of a near.
     """
-    card = list(_card_words(name))
+    card = list(card_words)
     essential = [w for w in card if w not in PARTICLES]
     if len(essential) < 2 or not said:
         return "fail"

@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Literal
 
 from rapidfuzz.distance import Levenshtein
 
+from azukari.identity import keys as k
 from azukari.identity.hangul import hangul_readings, has_hangul
 from azukari.identity.hanzi import han_key, han_sound, sounds_alike
-from azukari.identity.latin import grade_card_name, grade_romaji, romaji_cuts, words
-from azukari.identity.normalize import kana_key, name_parts, normalize_text, vowel_of
+from azukari.identity.keys import NameKeys, cached_name_keys, given_sound
+from azukari.identity.latin import grade_card_words, grade_romaji, romaji_cuts, words
+from azukari.identity.normalize import kana_key, vowel_of
 from azukari.identity.readings import has_latin, normalized, reading, romaji_to_text, second_reading, tokens
 
 Grade = Literal["match", "near", "fail"]
@@ -119,14 +121,6 @@ def prepare_name(spoken: str, *, language: str = "ja") -> SpokenName:
                       han_key(spoken) if language == "zh" else "")
 
 
-@lru_cache(maxsize=65536)
-def _registered(name: str, kana: str) -> tuple[str, str, str, str]:
-    # Registered names only (never speech): the same few thousand are graded again and again.
-    family_c, given_c = (normalize_text(p) for p in name_parts(name))
-    family_k, given_k = (kana_key(p) for p in name_parts(kana))
-    return family_c, given_c, family_k, given_k
-
-
 def _given_after(form: _Form, family_c: str) -> str:
     if len(family_c) not in form.char_cuts:
         form.char_cuts[len(family_c)] = kana_key(reading(form.text[len(family_c):]))
@@ -149,40 +143,92 @@ def _compare_given(form: _Form, said_c: str, said_k: str, given_k: str) -> Grade
 
 def grade_name(spoken: SpokenName, *, name: str, kana: str) -> Grade:
     """The best of the ways a name can be said: in Japanese script, in Latin letters, in Chinese forms."""
-    grades: list[Grade] = [_grade_japanese(spoken, name=name, kana=kana)]
+    return grade_name_keys(spoken, cached_name_keys(name, kana))
+
+
+def grade_name_keys(spoken: SpokenName, registered: NameKeys) -> Grade:
+    """`grade_name` against a registered name's keys (`keys.name_keys`), worked out when it was registered."""
+    grades: list[Grade] = [_grade_japanese(spoken, registered)]
     if spoken.latin:
-        if has_latin(name):
-            grades.append(grade_card_name(spoken.latin, name=name))
-        elif grade_romaji(spoken.romaji, kana=kana):
+        if registered.latin:
+            grades.append(grade_card_words(spoken.latin, registered.card))
+        elif grade_romaji(spoken.romaji, registered=registered.romaji):
             grades.append("match")
     if spoken.han:
-        grades.append(_grade_han(spoken.han, name))
+        grades.append(_grade_han(spoken.han, registered))
     return best(*grades)
 
 
-@lru_cache(maxsize=65536)
-def _registered_han(name: str) -> tuple[str, tuple[frozenset[str], ...]]:
-    family, given = name_parts(name)
-    return han_key(family), han_sound(han_key(given))
+@dataclass(frozen=True)
+class _Reach:
+    """Every registered key that could give a name anything but a fail against what was said, as sets."""
+
+    chars: frozenset[str]  # prefixes of each form's characters, and the morpheme heads
+    readings: frozenset[str]  # prefixes of each form's reading, and the morpheme heads' readings
+    texts: frozenset[str]  # each form whole
+    whole_readings: frozenset[str]
+    han: frozenset[str]  # prefixes of the Chinese form
 
 
-def _grade_han(said: str, name: str) -> Grade:
+def _reach(spoken: SpokenName) -> _Reach:
+    chars: set[str] = set()
+    readings: set[str] = set()
+    for form in spoken.forms:
+        chars.update(form.text[:i] for i in range(1, len(form.text) + 1))
+        readings.update(form.reading[:i] for i in range(1, len(form.reading) + 1))
+        chars.update(head_c for head_c, _, _, _ in form.splits)
+        readings.update(head_k for _, head_k, _, _ in form.splits)
+    return _Reach(frozenset(chars), frozenset(readings), frozenset(f.text for f in spoken.forms),
+                  frozenset(f.reading for f in spoken.forms),
+                  frozenset(spoken.han[:i] for i in range(1, len(spoken.han) + 1)))
+
+
+def grade_names(spoken: SpokenName, registered: Iterable[str]) -> list[Grade]:
+    """`grade_name_keys` against every candidate's packed keys (`keys.pack_name`) at once.
+
+    A name can grade match or near only if its family name is a prefix (or a morpheme head) of what was
+    said, in characters or in reading; or, registered without a space, if it equals what was said whole;
+    or its romaji keys are a reading of the Latin words said; or the first Latin word said is on its card;
+    or its Chinese family name starts the Chinese form said. Those conditions are looked up in sets built
+    once from what was said; only the candidates that meet one (the caller's family, in practice) are
+    unpacked and graded by the full rule, and every other one is a fail, as the full rule would grade it.
+    """
+    reach = _reach(spoken)
+    first_word = spoken.latin[0] if spoken.latin else None
+    out: list[Grade] = []
+    for packed in registered:
+        f = k.split_packed(packed)
+        if f[k.FAMILY_C] and f[k.FAMILY_K]:
+            possible = f[k.FAMILY_C] in reach.chars or f[k.FAMILY_K] in reach.readings
+        else:
+            possible = f[k.WHOLE_C] in reach.texts or f[k.WHOLE_K] in reach.whole_readings
+        if not possible and first_word is not None:
+            possible = (first_word in k.card_words(f[k.CARD]) if f[k.LATIN] == "1"
+                        else (f[k.ROMAJI_F], f[k.ROMAJI_G]) in spoken.romaji)
+        if not possible and reach.han:
+            possible = f[k.HAN_FAMILY] in reach.han
+        out.append(grade_name_keys(spoken, k.name_from_fields(f)) if possible else "fail")
+    return out
+
+
+def _grade_han(said: str, registered: NameKeys) -> Grade:
     """Characters in any Chinese form: equal ones match; the family name's and the given name's sound near."""
-    family, given_sound = _registered_han(name)
+    family = registered.han_family
     if not family or not said.startswith(family):
         return "fail"
     given = said[len(family):]
-    if given and sounds_alike(han_sound(given), given_sound):
-        return "match" if said == han_key(name) else "near"
+    if given and sounds_alike(han_sound(given), given_sound(registered.han_given_sound)):
+        return "match" if said == registered.han_whole else "near"
     return "fail"
 
 
-def _grade_japanese(spoken: SpokenName, *, name: str, kana: str) -> Grade:
+def _grade_japanese(spoken: SpokenName, registered: NameKeys) -> Grade:
     """The family name must agree exactly (by characters or reading); the given name may be one slip off."""
-    family_c, given_c, family_k, given_k = _registered(name, kana)
+    family_c, given_c, family_k, given_k = (registered.family_c, registered.given_c, registered.family_k,
+                                            registered.given_k)
     if not family_c or not family_k:
         # Registered without a space between the names: no part can be forgiven, only equality counts.
-        whole_c, whole_k = normalize_text(name), kana_key(kana)
+        whole_c, whole_k = registered.whole_c, registered.whole_k
         return best(*(("match" if form.text == whole_c or form.reading == whole_k else "fail")
                       for form in spoken.forms))
     grades: list[Grade] = []

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from azukari.identity.models import VerificationAttempt
@@ -28,6 +28,8 @@ NOT_COUNTED = ("locked_number", "locked_household", "locked_withheld", "expired"
 # a failure nor a success: the household's count starts again after it (see `latest_reset`).
 RESET = "reset"
 RESET_REASON = "lifted_by_staff"
+# A household key no row has: counting its failures costs the queries a real household's count costs.
+NO_HOUSEHOLD = -1
 
 
 def _failures(session: Session, since: dt.datetime, *conditions: object) -> int:
@@ -37,10 +39,23 @@ def _failures(session: Session, since: dt.datetime, *conditions: object) -> int:
     return int(session.scalar(query) or 0)
 
 
+# The two counts every verification makes, built once (ids start at 1, so "after lift 0" is every row).
+_COUNTED = (VerificationAttempt.outcome == "refused", VerificationAttempt.reason.not_in(NOT_COUNTED))
+_NUMBER_FAILURES = select(func.count(VerificationAttempt.id)).where(
+    VerificationAttempt.at > bindparam("since"), *_COUNTED,
+    VerificationAttempt.calling_number == bindparam("number"))
+_HOUSEHOLD_FAILURES = select(func.count(VerificationAttempt.id)).where(
+    VerificationAttempt.at > bindparam("since"), *_COUNTED,
+    VerificationAttempt.household_pk == bindparam("household"),
+    VerificationAttempt.id > select(func.coalesce(func.max(VerificationAttempt.id), 0)).where(
+        VerificationAttempt.household_pk == bindparam("household"),
+        VerificationAttempt.outcome == RESET).scalar_subquery())
+
+
 def caller_lock(session: Session, *, calling_number: str, conversation_key: str, now: dt.datetime) -> str | None:
     """The lock that refuses this caller before anything is checked, as a reason, or None."""
     if calling_number != ANONYMOUS:
-        failed = _failures(session, now - WINDOW, VerificationAttempt.calling_number == calling_number)
+        failed = int(session.scalar(_NUMBER_FAILURES, {"number": calling_number, "since": now - WINDOW}) or 0)
         return "locked_number" if failed >= NUMBER_LIMIT else None
     if _failures(session, now - WITHHELD_POOL_WINDOW, VerificationAttempt.calling_number == ANONYMOUS) \
             >= WITHHELD_POOL_LIMIT:
@@ -62,11 +77,7 @@ def household_failures(session: Session, *, household_pk: int, now: dt.datetime)
     "After" is by row id, not time: a lift and a failure can share a timestamp (a fixed clock, a
     coarse one), while ids follow the order the rows were written. Number limits ignore lifts.
     """
-    conditions: list[object] = [VerificationAttempt.household_pk == household_pk]
-    reset_id = latest_reset(session, household_pk=household_pk)
-    if reset_id is not None:
-        conditions.append(VerificationAttempt.id > reset_id)
-    return _failures(session, now - WINDOW, *conditions)
+    return int(session.scalar(_HOUSEHOLD_FAILURES, {"household": household_pk, "since": now - WINDOW}) or 0)
 
 
 def household_locked(session: Session, *, household_pk: int, now: dt.datetime) -> bool:

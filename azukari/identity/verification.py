@@ -4,15 +4,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Mapping
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from azukari.clock import tokyo_date
-from azukari.identity import throttling
-from azukari.identity.address import grade_address, parse_address, parse_registered
+from azukari.identity import stored_keys, throttling
+from azukari.identity.address import grade_addresses as grade_address_keys
+from azukari.identity.address import parse_address
 from azukari.identity.attempts import conclude
 from azukari.identity.decision import clean_grades, decide
-from azukari.identity.matching import Grade, grade_name, prepare_name
+from azukari.identity.matching import Grade, grade_names, prepare_name
 from azukari.identity.outcomes import REFUSED, AttemptContext, Outcome, Refused, Verified
 from azukari.registration.models import Child, Household
 from azukari.registration.phone import caller_number
@@ -23,16 +24,22 @@ __all__ = ["REFUSED", "AttemptContext", "Grade", "Outcome", "Refused", "Verified
            "verify_by_knowledge"]
 
 
+_NO_CHILD = -1  # a child id no row has
+_HOUSEHOLD_OF_CHILD = select(Household).join(Child, Child.household_pk == Household.id).where(
+    Child.id == bindparam("child"))
+
+
 def grade_child_names(session: Session, *, birthdate: dt.date, spoken: str, language: str = "ja"
                       ) -> dict[int, Grade]:
     """The exact birthdate picks the candidates; only their names are graded (never the whole registry).
 
     `language` is the caller's (ja, en, zh, ko): Chinese callers' characters are compared in any Chinese
-    form, Korean callers' Hangul by its katakana, and Latin letters in any language.
+    form, Korean callers' Hangul by its katakana, and Latin letters in any language. Every candidate is
+    graded, in bulk, against the keys stored at registration (`identity.stored_keys`).
     """
     said = prepare_name(spoken, language=language)
-    rows = session.execute(select(Child.id, Child.name, Child.kana).where(Child.birthdate == birthdate))
-    return {cid: grade_name(said, name=name, kana=kana) for cid, name, kana in rows}
+    candidates = stored_keys.child_name_keys(session, birthdate=birthdate)
+    return dict(zip([cid for cid, _ in candidates], grade_names(said, [k for _, k in candidates]), strict=True))
 
 
 def grade_addresses(session: Session, *, child_ids: Collection[int], spoken: str, language: str = "ja"
@@ -40,9 +47,9 @@ def grade_addresses(session: Session, *, child_ids: Collection[int], spoken: str
     if not child_ids:
         return {}
     said = parse_address(spoken, language=language)
-    rows = session.execute(select(Child.id, Household.address).join(Household)
-                           .where(Child.id.in_([int(c) for c in child_ids])))
-    return {cid: grade_address(said, parse_registered(address)) for cid, address in rows}
+    candidates = stored_keys.household_address_keys(session, child_ids=child_ids)
+    return dict(zip([cid for cid, _ in candidates], grade_address_keys(said, [k for _, k in candidates]),
+                    strict=True))
 
 
 def grade_guardians(session: Session, *, child_ids: Collection[int], spoken: str, language: str = "ja"
@@ -50,9 +57,8 @@ def grade_guardians(session: Session, *, child_ids: Collection[int], spoken: str
     if not child_ids:
         return {}
     said = prepare_name(spoken, language=language)
-    rows = session.execute(select(Child.id, Household.guardian_name, Household.guardian_kana).join(Household)
-                           .where(Child.id.in_([int(c) for c in child_ids])))
-    return {cid: grade_name(said, name=name, kana=kana) for cid, name, kana in rows}
+    candidates = stored_keys.guardian_keys(session, child_ids=child_ids)
+    return dict(zip([cid for cid, _ in candidates], grade_names(said, [k for _, k in candidates]), strict=True))
 
 
 def decide_by_knowledge(session: Session, *, child_grades: Mapping[int, Grade], address_grades: Mapping[int, Grade],
@@ -60,12 +66,17 @@ def decide_by_knowledge(session: Session, *, child_grades: Mapping[int, Grade], 
     """Throttles first, then the pass rule; records the attempt and its audit entry either way."""
     caller = caller_number(context.calling_number)
     decision = decide(clean_grades(child_grades), clean_grades(address_grades), clean_grades(guardian_grades))
-    child = session.get(Child, decision.named_child) if decision.named_child is not None else None
-    household = child.household if child is not None else None
-    reason = throttling.caller_lock(session, calling_number=caller, conversation_key=context.conversation_key,
-                                    now=now) or decision.reason
-    if household is not None and reason == decision.reason and throttling.household_locked(
-            session, household_pk=household.id, now=now):
+    # One statement whether or not the answers named a child: a refusal costs what a success costs.
+    household = session.scalars(_HOUSEHOLD_OF_CHILD, {"child": decision.named_child if decision.named_child
+                                                      is not None else _NO_CHILD}).first()
+    caller_locked = throttling.caller_lock(session, calling_number=caller, conversation_key=context.conversation_key,
+                                           now=now)
+    # The household's count is read whatever the answers named (nothing, when they named no one), so that a
+    # refusal costs what a success costs.
+    household_locked = throttling.household_locked(
+        session, household_pk=household.id if household is not None else throttling.NO_HOUSEHOLD, now=now)
+    reason = caller_locked or decision.reason
+    if household is not None and caller_locked is None and household_locked:
         reason = "locked_household"
     if reason == "verified" and household is not None and household.valid_until() < tokyo_date(now):
         reason = "expired"

@@ -1,7 +1,6 @@
 """The one conversation state machine, shared by calls and texts: `step(state, event, ports)`."""
 from __future__ import annotations
 
-import copy
 import dataclasses
 
 from azukari.ivr import booking_flow, verify_flow
@@ -25,14 +24,14 @@ from azukari.ivr.state import Event, State
 
 def start(state: State, ports: Ports) -> tuple[State, Reply]:
     """A new call: greet and ask for the language."""
-    state = copy.deepcopy(state)
+    state = state.copy()
     state.turn += 1
     return state, ask(state, "language", Line("welcome"))
 
 
 def step(state: State, event: Event, ports: Ports) -> tuple[State, Reply]:
     """Answer one input; `state` is not modified (the new state is returned)."""
-    state, reply = _step(copy.deepcopy(state), event, ports)
+    state, reply = _step(state.copy(), event, ports)
     if state.channel == "voice" and reply.ask is not None and reply.ask.input != "dtmf":
         # Words the ward's callers say (its towns, the facilities): boosts recognition of this answer.
         # A date's words are the caller's language's own (明天, 내일), whatever the port knows.

@@ -1,8 +1,11 @@
 """The Twilio webhooks (contract §5): signed form in, typed at the edge, one service call, TwiML out."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
+import anyio
+import anyio.to_thread
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -14,6 +17,14 @@ from azukari.ivr.voice import bridge, whisper
 from azukari.runtime import RuntimeDep
 
 router = APIRouter(prefix="/twilio")
+# A call's webhooks run in at most this many worker threads at once; the others wait their turn on the
+# event loop. They hold the GIL nearly all the time, so more threads add no throughput: they only take
+# the GIL from a thread that holds a row lock (a unit-day's counter, the audit chain) between two of its
+# statements, and every booking waits behind it. 4 rather than Starlette's 40 took the p99 of a
+# 16-caller rush on PostgreSQL from 6x to 3.5-4.5x the bare endpoint's, at the same throughput
+# (docs/benchmarks.md, "Calls").
+WEBHOOK_THREADS = 4
+_THREADS = "azukari.webhook_threads"
 
 
 class _TwilioForm(BaseModel):
@@ -44,16 +55,26 @@ def _xml(body: str) -> Response:
     return Response(content=body, media_type="text/xml")
 
 
+async def _answered(request: Request, work: Callable[[], str]) -> Response:
+    """The TwiML `work` returns, worked out in one of the app's webhook threads."""
+    limiter: anyio.CapacityLimiter | None = getattr(request.app.state, _THREADS, None)
+    if limiter is None:  # one per app, made on the event loop that serves it
+        limiter = anyio.CapacityLimiter(WEBHOOK_THREADS)
+        setattr(request.app.state, _THREADS, limiter)
+    return _xml(await anyio.to_thread.run_sync(work, limiter=limiter))
+
+
 def _call(form: VoiceForm) -> service.CallInput:
     return service.CallInput(call_sid=form.call_sid, caller=form.from_, bot_number=form.to, digits=form.digits,
                              speech=form.speech)
 
 
 @router.post("/voice")
-def incoming_call(runtime: RuntimeDep, fields: TwilioForm,
-                  _line: Annotated[None, Depends(refuse_new_call_when_busy)]) -> Response:
+async def incoming_call(request: Request, runtime: RuntimeDep, fields: TwilioForm,
+                        _line: Annotated[None, Depends(refuse_new_call_when_busy)]) -> Response:
     form = VoiceForm.model_validate(fields)
-    return _xml(service.answer_call(runtime, step=None, turn="", silence=False, call=_call(form)))
+    return await _answered(request, lambda: service.answer_call(runtime, step=None, turn="", silence=False,
+                                                                 call=_call(form)))
 
 
 @router.post("/voice/status")
@@ -96,15 +117,15 @@ def outbound_message(runtime: RuntimeDep, request: Request, fields: TwilioForm) 
 
 
 @router.post("/voice/{step}")
-def gathered(step: str, request: Request, runtime: RuntimeDep, fields: TwilioForm) -> Response:
+async def gathered(step: str, request: Request, runtime: RuntimeDep, fields: TwilioForm) -> Response:
     form = VoiceForm.model_validate(fields)
     turn = request.query_params.get("t", "")
     silence = request.query_params.get("silence") == "1"
     # No step is longer than the receipts' column (30): a longer path is simply not ours, answered
     # like any out-of-turn request; a NUL (which PostgreSQL refuses in text) never reaches a query.
     step = step.replace("\x00", "")[:30]
-    return _xml(service.answer_call(runtime, step=step, turn=turn.replace("\x00", "")[:12], silence=silence,
-                                    call=_call(form)))
+    return await _answered(request, lambda: service.answer_call(
+        runtime, step=step, turn=turn.replace("\x00", "")[:12], silence=silence, call=_call(form)))
 
 
 @router.post("/sms")

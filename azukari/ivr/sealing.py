@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import os
 
 from cryptography.exceptions import InvalidTag
@@ -23,12 +24,17 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 _INFO = b"azukari conversation sealing v1"
 
 
+@functools.lru_cache(maxsize=4)
+def _aead(secret: str) -> AESGCM:
+    # Derived once per secret, not per webhook; an AESGCM object holds only its key and may be shared.
+    return AESGCM(HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(secret.encode()))
+
+
 class Sealer:
     """Seals short strings for one conversation; a token from another conversation does not open."""
 
     def __init__(self, secret: str, *, conversation: str) -> None:
-        key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(secret.encode())
-        self._aead = AESGCM(key)
+        self._aead = _aead(secret)
         self._conversation = conversation
 
     def _aad(self, purpose: str) -> bytes:

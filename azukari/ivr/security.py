@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 from typing import Annotated
+from urllib.parse import parse_qsl
 
 from fastapi import Depends, HTTPException, Request
 from starlette.datastructures import ImmutableMultiDict
@@ -10,7 +11,8 @@ from twilio.request_validator import RequestValidator
 
 log = logging.getLogger("azukari.webhooks")
 
-MAX_BODY_BYTES = 1024 * 1024  # Twilio posts a few kB; 10 kB of Japanese speech is ~90 kB encoded
+MAX_BODY_BYTES = 1024 * 1024
+_URLENCODED = "application/x-www-form-urlencoded"  # Twilio posts a few kB; 10 kB of Japanese speech is ~90 kB encoded
 
 
 def signed_url(public_base_url: str, request: Request) -> str:
@@ -27,19 +29,28 @@ async def twilio_form(request: Request) -> dict[str, str]:
     if not signature or not length.isdigit() or int(length) > MAX_BODY_BYTES:
         raise HTTPException(status_code=403, detail="forbidden")
     try:
-        form = await request.form()
+        fields = await _fields(request)
     except HTTPException:
         raise  # past the body limit: 413
     except Exception as error:  # an unparseable body cannot carry a valid signature
         raise HTTPException(status_code=403, detail="forbidden") from error
-    # Every value counts, repeated keys included (the validator signs each value of a key).
-    fields = ImmutableMultiDict([(key, value) for key, value in form.multi_items() if isinstance(value, str)])
     validator = RequestValidator(settings.twilio_auth_token)
     if not validator.validate(signed_url(settings.public_base_url, request), fields, signature):
         log.warning("refused a webhook with a bad signature on %s", request.url.path)
         raise HTTPException(status_code=403, detail="forbidden")
     # Checked as signed; stored without NULs, which PostgreSQL refuses in text (a 500, not TwiML).
     return {key: value.replace("\x00", "") for key, value in fields.items()}
+
+
+async def _fields(request: Request) -> ImmutableMultiDict[str, str]:
+    """Every field as posted, repeated keys included (the validator signs each value of a key)."""
+    if request.headers.get("content-type", "").split(";", 1)[0].strip().lower() == _URLENCODED:
+        # What Twilio always posts: parsed by the standard library in a tenth of the time Starlette's
+        # streaming form parser takes, as it decodes it (+ and %XX as UTF-8, blank values kept).
+        body = (await request.body()).decode("latin-1")
+        return ImmutableMultiDict(parse_qsl(body, keep_blank_values=True, encoding="utf-8", errors="replace"))
+    form = await request.form()
+    return ImmutableMultiDict([(key, value) for key, value in form.multi_items() if isinstance(value, str)])
 
 
 TwilioForm = Annotated[dict[str, str], Depends(twilio_form)]

@@ -38,17 +38,28 @@ class CallInput:
     speech: str | None = None
 
 
-def _ports(runtime: Runtime, session: Session, *, channel: str, caller: str, key: str,
+def _ports(runtime: Runtime, session: Session, *, channel: str, caller: str | None, key: str,
            now: dt.datetime) -> ServiceAdapter:
     sealer = Sealer(runtime.settings.azukari_secret_key, conversation=f"{channel}:{key}")
     return ServiceAdapter(session=session, settings=runtime.settings, now=now, channel=channel,
-                        calling_number=caller, conversation_key=key[:64], sealer=sealer)
+                        calling_from=caller, conversation_key=key[:64], sealer=sealer)
 
 
 def _save(record: ConversationRecord, state: State, now: dt.datetime) -> None:
     record.state = state.to_json()
     record.ended = state.ended
     record.updated_at = now
+
+
+def _in_turn(state: State, step: str | None, turn: str) -> bool:
+    """Whether this request answers the question now open: the only kind the machine acts on.
+
+    Such a request cannot have a receipt: answering moves the turn in the transaction that keeps the
+    receipt. So only a request out of turn (a redelivery, or a stale page of a call) looks one up.
+    """
+    if state.ended:
+        return False
+    return not state.step if step is None else step == state.step and turn == str(state.turn)
 
 
 def answer_call(runtime: Runtime, *, step: str | None, turn: str, silence: bool, call: CallInput) -> str:
@@ -61,27 +72,29 @@ def answer_call(runtime: Runtime, *, step: str | None, turn: str, silence: bool,
     digest = store.input_hash(runtime.settings.azukari_secret_key, turn, "silence" if silence else "",
                               call.digits, call.speech)
     with runtime.database.unit_of_work() as session:
-        if store.spent(session, channel="voice", sid=key):
+        opened = store.open_call(session, key=key, now=now)
+        if opened is None:
             log.info("voice %s %s: the call has ended; a replay changes nothing", key, name)
             return hang_up()
-        record = store.conversation(session, channel="voice", key=key, now=now)
-        done = store.receipt(session, channel="voice", key=key, step=name, digest=digest)
-        if done is not None:
-            log.info("voice %s %s: redelivery answered from its receipt", key, name)
-            return done
-        state = State.from_json(record.state, channel="voice")
-        ports = _ports(runtime, session, channel="voice", caller=caller_number(call.caller), key=key, now=now)
+        state = State.from_json(opened.state, channel="voice")
+        in_turn = _in_turn(state, step, turn)
+        if not in_turn:
+            done = store.receipt(session, channel="voice", key=key, step=name, digest=digest)
+            if done is not None:
+                log.info("voice %s %s: redelivery answered from its receipt", key, name)
+                return done
+        ports = _ports(runtime, session, channel="voice", caller=call.caller, key=key, now=now)
         reply: Reply
-        if step is None and not state.step and not state.ended:
+        if in_turn and step is None:
             state, reply = conversation.start(state, ports)
-        elif step is not None and step == state.step and turn == str(state.turn) and not state.ended:
-            event = Event(step=step, digits=call.digits, speech=call.speech, silence=silence)
+        elif in_turn:
+            event = Event(step=name, digits=call.digits, speech=call.speech, silence=silence)
             state, reply = conversation.step(state, event, ports)
         else:
             reply = conversation.current(state)  # out of turn: ask again, change nothing
         twiml = render_voice(reply, CallContext(runtime.settings.public_base_url, state.turn,
                                                 runtime.settings.staff_number, call.bot_number))
-        _save(record, state, now)
+        store.save(session, row=opened.row, state=state.to_json(), ended=state.ended, now=now)
         hold_for_call(session, call_sid=key)
         store.keep_receipt(session, channel="voice", key=key, step=name, digest=digest, response=twiml, now=now)
         session.commit()
@@ -191,7 +204,7 @@ def transfer_over(runtime: Runtime, *, call_sid: str, caller: str | None) -> str
         state = State.from_json(record.state, channel="voice")
         if state.staff_accepted:
             return hang_up()
-        ports = _ports(runtime, session, channel="voice", caller=caller_number(caller), key=call_sid, now=now)
+        ports = _ports(runtime, session, channel="voice", caller=caller, key=call_sid, now=now)
         ports.escalate(kind="transfer_unanswered", household_pk=state.household_pk, dv=state.dv)
         session.commit()
     return hang_up(Line("transfer_unanswered"), Line("goodbye"), language=state.language)

@@ -60,14 +60,27 @@ class State:
     menu_shown: bool = False  # SMS: the menu is written out once, then only on メニュー
 
     def to_json(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        # `dataclasses.asdict` by hand: it deep-copies every value, a cost paid on every webhook.
+        data = {name: getattr(self, name) for name in _FIELDS}
+        for name in _MAPPINGS:
+            data[name] = dict(data[name])
+        data["named"] = list(self.named)
+        data["options"] = [dict(vars(o)) for o in self.options]
+        data["full"] = [dict(vars(o)) for o in self.full]
+        return data
+
+    def copy(self) -> State:
+        """An independent copy, as `copy.deepcopy` would give: containers copied, options (frozen) shared."""
+        return dataclasses.replace(self, sealed=dict(self.sealed), child_grades=dict(self.child_grades),
+                                   address_grades=dict(self.address_grades),
+                                   guardian_grades=dict(self.guardian_grades), options=list(self.options),
+                                   full=list(self.full), named=list(self.named))
 
     @classmethod
     def from_json(cls, data: dict[str, Any], *, channel: Channel) -> State:
         """The stored state, or a fresh one if what is stored is not a state we understand."""
         try:
-            known = {f.name for f in dataclasses.fields(cls)}
-            values = {k: v for k, v in data.items() if k in known}
+            values = {k: v for k, v in data.items() if k in _FIELDS}
             values["options"] = [Option(**o) for o in values.get("options", [])]
             values["full"] = [Option(**o) for o in values.get("full", [])]
             values["channel"] = channel
@@ -106,6 +119,10 @@ class State:
         self.sealed.pop("household_id", None)
         self.sealed.pop("pin", None)
         self.child_grades, self.address_grades, self.guardian_grades = {}, {}, {}
+
+
+_FIELDS = frozenset(f.name for f in dataclasses.fields(State))
+_MAPPINGS = ("sealed", "child_grades", "address_grades", "guardian_grades")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from azukari.clock import SystemClock, tokyo_today
+from azukari.identity.stored_keys import store_household_keys
 from azukari.registration.households_csv import (
     COLUMNS,
     HOUSEHOLD_COLUMNS,
@@ -57,6 +58,7 @@ def import_households(session: Session, path: Path, *, today: dt.date | None = N
     rows = parse_households(path.read_bytes(), today=today or tokyo_today(SystemClock()))
     existing = _existing(session, [row.household_id for row in rows])
     created = updated = 0
+    written: list[Household] = []  # created or changed since the last flush
     tasks = [(str(row.fields["phone_pin"]), _stored_hash(existing.get(row.household_id))) for row in rows]
     for done, (row, new_hash) in enumerate(zip(rows, _settled(tasks, workers), strict=True), start=1):
         household = existing.get(row.household_id)
@@ -65,10 +67,14 @@ def import_households(session: Session, path: Path, *, today: dt.date | None = N
             session.add(household)
             created += 1
             _apply(household, row, new_hash)
+            written.append(household)
         elif _apply(household, row, new_hash):
             updated += 1
+            written.append(household)
         if done % _FLUSH_EVERY == 0 or done == len(rows):
             session.flush()
+            store_household_keys(session, *written)  # what verification compares, worked out once here
+            written.clear()
         if progress is not None:
             progress(done, len(rows))
     children = sum(len(row.children) for row in rows)

@@ -11,6 +11,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from azukari.clock import tokyo_date
+from azukari.identity.stored_keys import store_household_keys
 from azukari.registration.households_csv import ChildRow, check_child
 from azukari.registration.importer import is_same_child
 from azukari.registration.models import Child, Household
@@ -90,6 +91,7 @@ def register_household(session: Session, *, guardian_name: str, guardian_kana: s
         children=[Child(name=c.name, kana=c.kana, birthdate=c.birthdate, sex=c.sex) for c in checked])
     session.add(household)
     session.flush()
+    _keep_match_keys(session, household)
     return household, pin
 
 
@@ -105,6 +107,7 @@ def add_child(session: Session, *, household_pk: int, entry: ChildEntry, now: dt
     household.children.append(added)
     household.updated_at = now
     session.flush()
+    _keep_match_keys(session, household)
     return added
 
 
@@ -172,6 +175,7 @@ def update_contact(session: Session, *, household_pk: int, guardian_name: str, g
     if changed:
         household.updated_at = now
     session.flush()
+    _keep_match_keys(session, household)
     return changed
 
 
@@ -183,6 +187,11 @@ def set_dv(session: Session, *, household_pk: int, flag: bool, reason: str, now:
     household.updated_at = now
     session.flush()
     return household
+
+
+def _keep_match_keys(session: Session, household: Household) -> None:
+    """Names and address as verification compares them, worked out now rather than on every call."""
+    store_household_keys(session, household)
 
 
 def _checked(entry: ChildEntry, *, today: dt.date) -> ChildRow:

@@ -1,20 +1,25 @@
-"""Reading the audit trail: filters by household, staff member and date, and a CSV export."""
+"""Reading the audit trail: filters (dates, event, staff member, 世帯ID), rows in words, and a CSV Excel opens."""
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from azukari.clock import in_tokyo, tokyo_at
+from azukari.oversight.audit import Head
 from azukari.oversight.models import AuditEntry
 from azukari.registration.models import Household
+from azukari.staff.audit_words import actor_name, describe, event_name
 from azukari.staff.models import StaffAccount
+
+CSV_HEADER = ["番号", "日時", "操作した人", "操作", "操作コード", "世帯ID", "内容", "詳細（記録のまま）",
+              "前の記録のハッシュ", "ハッシュ"]
 
 
 @dataclass(frozen=True)
@@ -23,6 +28,24 @@ class AuditFilter:
     username: str = ""
     since: dt.date | None = None
     until: dt.date | None = None  # inclusive, Asia/Tokyo
+    action: str = ""  # an event code
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One entry as the page and the export show it: names and words, the 世帯ID, never the internal key."""
+
+    id: int
+    at: dt.datetime
+    actor: str
+    event: str
+    action: str
+    household_id: str  # "" when the entry concerns no household; "（消去済み）" after the retention purge
+    dv_flag: bool
+    summary: str
+    detail: dict[str, object]
+    prev_hash: str
+    hash: str
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -38,6 +61,8 @@ def query(session: Session, wanted: AuditFilter) -> Select[AuditEntry]:
     if wanted.username.strip():
         staff_id = session.scalar(select(StaffAccount.id).where(StaffAccount.username == wanted.username.strip()))
         stmt = stmt.where(AuditEntry.actor == f"staff:{staff_id if staff_id is not None else 'none'}")
+    if wanted.action.strip():
+        stmt = stmt.where(AuditEntry.action == wanted.action.strip())
     if wanted.since:
         stmt = stmt.where(AuditEntry.at >= _start_of(wanted.since))
     if wanted.until:
@@ -45,26 +70,59 @@ def query(session: Session, wanted: AuditFilter) -> Select[AuditEntry]:
     return stmt.order_by(AuditEntry.id.desc())
 
 
-def entries(session: Session, wanted: AuditFilter, *, limit: int = 200) -> list[AuditEntry]:
-    return list(session.scalars(query(session, wanted).limit(limit)))
-
-
-def actor_names(session: Session) -> dict[str, str]:
-    return {f"staff:{i}": f"{name} ({user})" for i, name, user in session.execute(
+def staff_names(session: Session) -> dict[int, str]:
+    return {i: f"{name}（{user}）" for i, name, user in session.execute(
         select(StaffAccount.id, StaffAccount.display_name, StaffAccount.username))}
 
 
+def staff_choices(session: Session) -> list[tuple[str, str]]:
+    """(username, display name) of every account, for the filter."""
+    return [(user, f"{name}（{user}）") for user, name in session.execute(
+        select(StaffAccount.username, StaffAccount.display_name).order_by(StaffAccount.display_name))]
+
+
+def _rows(session: Session, entries: list[AuditEntry], staff: dict[int, str]) -> list[AuditRow]:
+    wanted = sorted({e.household_pk for e in entries if e.household_pk is not None})
+    homes = {pk: (household_id, dv) for pk, household_id, dv in session.execute(
+        select(Household.id, Household.household_id, Household.dv_flag).where(Household.id.in_(wanted)))} \
+        if wanted else {}
+    rows = []
+    for e in entries:
+        household_id, dv = homes.get(e.household_pk, ("（消去済み）", False)) if e.household_pk is not None \
+            else ("", False)
+        rows.append(AuditRow(e.id, e.at, actor_name(e.actor, staff), event_name(e.action), e.action, household_id,
+                             dv, describe(e.detail or {}), e.detail or {}, e.prev_hash, e.hash))
+    return rows
+
+
+def entries(session: Session, wanted: AuditFilter, *, limit: int = 200) -> list[AuditRow]:
+    return _rows(session, list(session.scalars(query(session, wanted).limit(limit))), staff_names(session))
+
+
 def csv_rows(session: Session, wanted: AuditFilter) -> Iterator[str]:
-    """The filtered trail as CSV lines, oldest first, hashes included so a copy can be checked later."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["id", "at", "actor", "action", "household_pk", "detail", "prev_hash", "hash"])
-    yield buffer.getvalue()
+    """The filtered trail as CSV text, oldest first, in words and as recorded (hashes included, so a copy can
+    be checked later); CRLF line ends. The caller puts the BOM in front, for Excel."""
+    yield _csv([CSV_HEADER])
+    staff = staff_names(session)
     stmt = query(session, wanted).order_by(None).order_by(AuditEntry.id)
-    for entry in session.scalars(stmt).yield_per(1000):
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow([entry.id, in_tokyo(entry.at).isoformat(), entry.actor, entry.action,
-                         "" if entry.household_pk is None else entry.household_pk,
-                         json.dumps(entry.detail, ensure_ascii=False, sort_keys=True), entry.prev_hash, entry.hash])
-        yield buffer.getvalue()
+    last = 0
+    while True:  # in pages by id: each page's households are read once, and no cursor stays open meanwhile
+        page = list(session.scalars(stmt.where(AuditEntry.id > last).limit(1000)))
+        if not page:
+            return
+        yield _csv([[row.id, in_tokyo(row.at).strftime("%Y-%m-%d %H:%M:%S"), row.actor, row.event, row.action,
+                     row.household_id, row.summary, json.dumps(row.detail, ensure_ascii=False, sort_keys=True),
+                     row.prev_hash, row.hash] for row in _rows(session, page, staff)])
+        last = page[-1].id
+
+
+def _csv(rows: Sequence[Sequence[object]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def head_line(head: Head, now: dt.datetime) -> str:
+    """The last line: the chain's head when exported, so a later truncation of the trail shows against it."""
+    return _csv([["記録の先頭", in_tokyo(now).strftime("%Y-%m-%d %H:%M:%S"), "", "", "chain_head", "", "",
+                  "", head.count, head.hash]])

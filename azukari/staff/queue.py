@@ -124,7 +124,7 @@ def _facts(session: Session, escalation: Escalation, details: dict[str, object])
     if booking is not None:
         facts.append(f"対象の予約: {booking.day:%m月%d日} {booking.starts}–{booking.ends} {booking.facility_name}"
                      f"（{booking.child_name}）。")
-    if (tries := _count(details.get("attempts"))) is not None:
+    if escalation.channel == "outbox" and (tries := _count(details.get("attempts"))) is not None:
         facts.append(f"送信を {tries} 回試みました。")
     if isinstance(details.get("error_code"), str | int) and details.get("error_code"):
         facts.append(f"携帯会社・Twilioからのエラー番号: {details['error_code']}。")

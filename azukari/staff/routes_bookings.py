@@ -59,7 +59,37 @@ def roster(request: Request, facility: int | None = None, day: str | None = None
         if chosen:
             p.audit("roster.viewed", facility_id=chosen.id, day=on.isoformat(), children=len(lines))
         response = p.render("roster.html", facilities=facilities, chosen=chosen, day=on, lines=lines, homes=homes,
-                            today=p.today, marks=rosters.ATTENDANCE, done=request.query_params.get("done", ""))
+                            today=p.today, marks=rosters.ATTENDANCE, done=request.query_params.get("done", ""),
+                            week_end=on + dt.timedelta(days=rosters.MAX_PRINTED_DAYS - 1))
+    return response
+
+
+@router.get("/roster/print", response_class=HTMLResponse)
+def roster_print(request: Request, facility: str = "", day: str | None = None,
+                 until: str | None = None) -> HTMLResponse:
+    """A4 sheets to print: one facility and one day per page, with a column for attendance.
+
+    `facility` is one facility's id or empty for every facility the account may see; `until` makes it a
+    run of days (a week at most).
+    """
+    with page(request, roles=ANY) as p:
+        facilities = list(p.session.scalars(select(Facility).where(Facility.active).order_by(Facility.key)))
+        if p.account.role == "facility":
+            if facility.isdigit() and int(facility) != p.account.facility_id:
+                raise Forbidden("another facility")
+            facilities = [f for f in facilities if f.id == p.account.facility_id]
+        if facility.isdigit():
+            facilities = [f for f in facilities if f.id == int(facility)]
+        first = _day(day, p.today + dt.timedelta(days=1))
+        last = max(first, _day(until, first))
+        printed = rosters.sheets(p.session, facilities=facilities, first=first, last=last)
+        homes = registration.by_household_ids(p.session, (line.household_id for sheet in printed
+                                                          for _unit, lines in sheet.units for line in lines))
+        for sheet in printed:
+            p.audit("roster.viewed", facility_id=sheet.facility.id, day=sheet.day.isoformat(),
+                    children=sheet.children, printed=True)
+        response = p.render("roster_print.html", sheets=printed, homes=homes, marks=rosters.ATTENDANCE,
+                            printed_at=p.now)
     return response
 
 

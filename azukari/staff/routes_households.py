@@ -26,7 +26,7 @@ Texts = Annotated[list[str], Form()]
 @router.get("/households", response_class=HTMLResponse)
 def search_form(request: Request) -> HTMLResponse:
     with page(request, roles=CENTRE) as p:
-        response = p.render("households.html", results=None, query="")
+        response = p.render("households.html", results=None, query="", today=p.today)
     return response
 
 
@@ -40,7 +40,7 @@ def search(request: Request, query: Text = "", page_number: Annotated[str, Form(
         p.audit("household.searched", results=results.total, page=results.page)
         for shown in results.hits:  # every household the page showed has the search in its own trail
             p.audit("household.shown_in_search", household_pk=shown.id)
-        response = p.render("households.html", results=results, query=query[:100])
+        response = p.render("households.html", results=results, query=query[:100], today=p.today)
     return response
 
 

@@ -6,12 +6,13 @@ served on that listener only, and that listener serves nothing else but /healthz
 """
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from azukari.registration.service import HouseholdNotFound
 from azukari.runtime import runtime_of
@@ -51,27 +52,37 @@ def install_staff_console(app: FastAPI) -> None:
     app.add_exception_handler(Forbidden, _forbidden)
     app.add_exception_handler(HouseholdNotFound, _not_found)
     app.add_exception_handler(EscalationNotFound, _not_found)
-    app.middleware("http")(_security_headers)
+    # Plain ASGI rather than `app.middleware("http")`: Starlette's BaseHTTPMiddleware runs each request in
+    # a task group with memory streams, a cost every Twilio webhook paid too (docs/benchmarks.md, "Calls").
+    app.add_middleware(_SecurityHeaders)
     # Added last, so it runs first: a client outside the allow list reaches nothing of the console.
-    app.middleware("http")(_console_gate)
+    app.add_middleware(_ConsoleGate)
 
 
 def _is_console(path: str) -> bool:
     return path in ("/", PREFIX) or path.startswith(f"{PREFIX}/")
 
 
-async def _console_gate(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+class _ConsoleGate:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and _refused(Request(scope)):
+            await _no_such_page()(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def _refused(request: Request) -> bool:
     console_port: int | None = getattr(request.app.state, "console_port", None)
     server = request.scope.get("server")
     on_console_listener = console_port is not None and server is not None and server[1] == console_port
     if _is_console(request.url.path):
         settings = runtime_of(request).settings
-        if (console_port is not None and not on_console_listener) \
-                or not within(of_request(request, settings), settings.console_allow):
-            return _no_such_page()
-    elif on_console_listener and request.url.path not in _ON_BOTH:
-        return _no_such_page()
-    return await call_next(request)
+        return (console_port is not None and not on_console_listener) \
+            or not within(of_request(request, settings), settings.console_allow)
+    return on_console_listener and request.url.path not in _ON_BOTH
 
 
 def _no_such_page() -> Response:
@@ -94,14 +105,26 @@ async def _not_found(request: Request, exc: Exception) -> Response:
                                       status_code=404)
 
 
-async def _security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    response = await call_next(request)
-    if request.url.path.startswith(PREFIX):
-        response.headers["Content-Security-Policy"] = _CSP
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        if not request.url.path.startswith(f"{PREFIX}/static"):
-            # Pages carry names, addresses and numbers on file: never keep them in a cache.
-            response.headers["Cache-Control"] = "no-store"
-    return response
+class _SecurityHeaders:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = str(scope.get("path", ""))
+        if scope["type"] != "http" or not path.startswith(PREFIX):
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["Content-Security-Policy"] = _CSP
+                headers["X-Frame-Options"] = "DENY"
+                headers["X-Content-Type-Options"] = "nosniff"
+                headers["Referrer-Policy"] = "no-referrer"
+                if not path.startswith(f"{PREFIX}/static"):
+                    # Pages carry names, addresses and numbers on file: never keep them in a cache.
+                    headers["Cache-Control"] = "no-store"
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

@@ -63,7 +63,7 @@ def _seed(database: Database) -> None:
         dv_home = add_household(session, now=now, dv=True, phone="080-9876-5432")
         open_escalation(session, kind="dv_caller", channel="voice", now=now, household_pk=dv_home.id, dv=True)
         open_escalation(session, kind="household_locked", channel="voice", now=now, household_pk=known.id,
-                        details={"fields": {"household_id": "match", "pin": "fail"}, "attempts": 5})
+                        details={"fields": {"household_id": "match", "pin": "fail"}, "failures": 5})
         open_escalation(session, kind="verification_failed", channel="sms", now=now,
                         details={"fields": {"child_name": "near", "birthdate": "match", "address": "fail",
                                             "guardian_name": "match"}})
@@ -231,7 +231,7 @@ def test_an_admin_sees_the_audit_trail_with_its_chain_intact(new_page: Callable[
     _log_in(page, "admin")
     page.click("nav >> text=監査ログ")
     assert "記録の連鎖は完全です" in page.inner_text("#chain-status")
-    assert "household.viewed" in page.inner_text("table.audit")
+    assert "世帯の表示" in page.inner_text("table.audit")
     _shot(page, "audit")
 
 
