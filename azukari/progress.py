@@ -26,7 +26,7 @@ class ProgressReport:
         if self._terminal.isatty():
             bar = self._bar
             if bar is None:
-                bar = self._bar = tqdm(total=total, desc=self.label, file=self._terminal,
+                bar = self._bar = tqdm(total=total, desc=self.label, unit="", file=self._terminal,
                                        dynamic_ncols=True)
             bar.update(done - bar.n)
             return
