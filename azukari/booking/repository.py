@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
 
 from sqlalchemy import CursorResult, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -86,17 +86,8 @@ def take_seat(session: Session, *, unit_id: int, day: dt.date, infant: bool, cap
     On SQLite every transaction holds the write lock from BEGIN IMMEDIATE, so they run one
     after another.
     """
-    _insert_if_missing(session, cast(Table, UnitDay.__table__),
-                       {"unit_id": unit_id, "day": day, "booked": 0, "infants": 0}, ["unit_id", "day"])
-    # Seats held for an offered family count as taken (booking/waitlist.py).
-    guard = [UnitDay.unit_id == unit_id, UnitDay.day == day, UnitDay.booked + UnitDay.held < capacity]
-    values: dict[str, Any] = {"booked": UnitDay.booked + 1}
-    if infant:
-        guard.append(UnitDay.infants + UnitDay.held_infants < infant_capacity)
-        values["infants"] = UnitDay.infants + 1
-    result = session.execute(update(UnitDay).where(*guard).values(**values)
-                             .execution_options(synchronize_session=False))
-    return _rowcount(result) == 1
+    return _occupy(session, unit_id=unit_id, day=day, infant=infant, capacity=capacity,
+                   infant_capacity=infant_capacity, seats="booked", infant_seats="infants")
 
 
 def count_in_month(session: Session, *, child_id: int, month: dt.date, limit: int | None) -> bool:
@@ -126,13 +117,24 @@ def uncount_in_month(session: Session, *, child_id: int, month: dt.date) -> None
 def take_hold(session: Session, *, unit_id: int, day: dt.date, infant: bool, capacity: int,
               infant_capacity: int) -> bool:
     """Hold one seat for an offered family, under the same guard as `take_seat`; False means full."""
+    return _occupy(session, unit_id=unit_id, day=day, infant=infant, capacity=capacity,
+                   infant_capacity=infant_capacity, seats="held", infant_seats="held_infants")
+
+
+def _occupy(session: Session, *, unit_id: int, day: dt.date, infant: bool, capacity: int, infant_capacity: int,
+            seats: Literal["booked", "held"], infant_seats: Literal["infants", "held_infants"]) -> bool:
+    """Add one to a unit-day's `seats` (and `infant_seats`) column under the capacity guard.
+
+    Booked and held seats count alike against the capacity (booking/waitlist.py), so a booking and
+    an offer's hold race under one guard, evaluated by the database on the row as the UPDATE finds it.
+    """
     _insert_if_missing(session, cast(Table, UnitDay.__table__),
                        {"unit_id": unit_id, "day": day, "booked": 0, "infants": 0}, ["unit_id", "day"])
     guard = [UnitDay.unit_id == unit_id, UnitDay.day == day, UnitDay.booked + UnitDay.held < capacity]
-    values: dict[str, Any] = {"held": UnitDay.held + 1}
+    values: dict[str, Any] = {seats: getattr(UnitDay, seats) + 1}
     if infant:
         guard.append(UnitDay.infants + UnitDay.held_infants < infant_capacity)
-        values["held_infants"] = UnitDay.held_infants + 1
+        values[infant_seats] = getattr(UnitDay, infant_seats) + 1
     result = session.execute(update(UnitDay).where(*guard).values(**values)
                              .execution_options(synchronize_session=False))
     return _rowcount(result) == 1
