@@ -9,10 +9,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-import threading
 from collections.abc import Generator
-from contextlib import contextmanager
-from types import FrameType
+from contextlib import AbstractContextManager, contextmanager
 
 import uvicorn
 from fastapi import FastAPI
@@ -25,6 +23,7 @@ from azukari.messaging.sender import start_background
 from azukari.operations import logs
 from azukari.runtime import Runtime, build
 from azukari.settings import Settings
+from azukari.stop_signals import stop_signals_to
 
 log = logging.getLogger("azukari.server")
 
@@ -93,21 +92,9 @@ class Listeners:
         self.stop()  # one listener ended (it could not bind, say): the other goes with it
         await asyncio.gather(*tasks)
 
-    @contextmanager
-    def _stopped_by_signals(self) -> Generator[None, None, None]:
-        if threading.current_thread() is not threading.main_thread():
-            yield  # a test's thread: it calls stop()
-            return
-
-        def _handler(signum: int, _frame: FrameType | None) -> None:
-            self.stop(force=signum == signal.SIGINT)
-
-        previous = {sig: signal.signal(sig, _handler) for sig in (signal.SIGTERM, signal.SIGINT)}
-        try:
-            yield
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
+    def _stopped_by_signals(self) -> AbstractContextManager[None]:
+        # From a test's thread nothing is installed: the test calls stop().
+        return stop_signals_to(lambda signum: self.stop(force=signum == signal.SIGINT))
 
 
 def prepare(settings: Settings, *, demo: bool, console: str = "http://127.0.0.1:8000/staff/") -> Runtime:

@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 import logging
-import signal
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from types import FrameType
+from contextlib import AbstractContextManager
 
 from azukari.messaging.sender import run_until_stopped
 from azukari.runtime import Runtime
+from azukari.stop_signals import stop_signals_to
 
 _logger = logging.getLogger("azukari.outbox")
 
@@ -28,19 +26,8 @@ def run_worker(runtime: Runtime, *, once: bool = False) -> None:
         _logger.info("outbox worker stopped")
 
 
-@contextmanager
-def _stop_on_signals(stopping: threading.Event) -> Iterator[None]:
+def _stop_on_signals(stopping: threading.Event) -> AbstractContextManager[None]:
     # A signal only sets the flag: the message being sent is finished and recorded first and
     # the rest of the batch handed back, so stopping never leaves a row 'sending' for a lease.
-    def _handler(signum: int, _frame: FrameType | None) -> None:
-        stopping.set()
-
-    if threading.current_thread() is not threading.main_thread():
-        yield  # signals reach only the main thread; the caller stops us through the event
-        return
-    previous = {sig: signal.signal(sig, _handler) for sig in (signal.SIGTERM, signal.SIGINT)}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+    # From another thread nothing is installed: the caller stops us through the event.
+    return stop_signals_to(lambda _signum: stopping.set())
