@@ -5,6 +5,7 @@ from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse, RedirectResponse
 from sqlalchemy import text
 
+from azukari import request_scope
 from azukari.body_limit import BodyLimit
 from azukari.clock import Clock
 from azukari.db import Database
@@ -12,7 +13,6 @@ from azukari.ivr import overload
 from azukari.ivr.routes import router as twilio_webhooks
 from azukari.ivr.static_routes import build_router as static_twiml
 from azukari.ivr.voice import busy_line
-from azukari.operations import web as operations
 from azukari.runtime import Runtime, RuntimeDep, build
 from azukari.settings import Settings
 from azukari.staff.web import install_staff_console
@@ -35,7 +35,7 @@ def app_for(runtime: Runtime) -> FastAPI:
     # Counts the bytes actually received, chunked bodies included. Added first, so it sits inside the
     # other middleware: its refusal reaches the route as an HTTPException, not wrapped in a task group.
     app.add_middleware(BodyLimit)
-    operations.install(app)  # request ids, webhook timings, GET /metrics
+    request_scope.install(app)  # request ids, webhook timings, GET /metrics
 
     @app.get("/healthz", include_in_schema=False)
     def healthz(runtime: RuntimeDep) -> PlainTextResponse:

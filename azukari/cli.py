@@ -88,9 +88,9 @@ def _worker(args: argparse.Namespace, settings: Settings) -> None:
     # not import booking or ivr.
     from azukari import jobs
     from azukari.erasure.tasks import erasure_tasks
-    from azukari.messaging.worker import run_worker
     from azukari.operations import logs
     from azukari.operations.metrics_http import MetricsServer
+    from azukari.worker import run_worker
 
     _refuse_demo_secrets(settings, demo=False)
     logs.configure(settings)
@@ -120,13 +120,13 @@ def _worker(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _call(args: argparse.Namespace, settings: Settings) -> None:
-    from azukari.ivr.terminal import run_call
+    from azukari.phone.terminal import run_call
 
     run_call(settings, caller=args.from_number, url=args.url)
 
 
 def _sms(args: argparse.Namespace, settings: Settings) -> None:
-    from azukari.ivr.terminal import run_sms
+    from azukari.phone.terminal import run_sms
 
     run_sms(settings, sender=args.from_number, url=args.url)
 

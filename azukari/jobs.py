@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from azukari.booking import offers
 from azukari.booking.reminders import queue_reminders
 from azukari.clock import Clock
-from azukari.ivr.store import forget_stale
+from azukari.conversations.store import forget_stale
 from azukari.registration.expiry import queue_expiry_notices
 from azukari.runtime import Runtime
 

@@ -27,7 +27,7 @@ from azukari.booking.facilities_file import import_facilities
 from azukari.booking.models import Facility, Reservation, Unit, UnitDay
 from azukari.clock import TOKYO
 from azukari.db import Database, drop_postgres_database, recreate_postgres_database
-from azukari.registration.models import Child, Household
+from azukari.households.models import Child, Household
 from azukari.settings import DEMO_SECRET_KEY
 
 NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=TOKYO)

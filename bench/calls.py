@@ -38,7 +38,7 @@ import httpx
 from calls_data import FACILITY_KEY, HouseholdSpec, facilities_toml, households, write_csv  # bench/ is on sys.path
 
 from azukari.db import drop_postgres_database, recreate_postgres_database
-from azukari.ivr.handset import Wire, new_sid
+from azukari.phone.handset import Wire, new_sid
 
 TOKEN = "bench-calls-auth-token"
 ACCOUNT = "AC" + "be" * 16

@@ -21,11 +21,11 @@ from sqlalchemy import insert
 from azukari import migrate
 from azukari.booking.models import ChildMonth, Facility, Reservation, Unit, UnitDay
 from azukari.db import Database, drop_postgres_database, recreate_postgres_database
+from azukari.households.models import Child, Household
 from azukari.messaging.models import OutboxMessage
 from azukari.operations.check import problems
 from azukari.oversight.audit import GENESIS, _digest, chain_key
 from azukari.oversight.models import AuditEntry
-from azukari.registration.models import Child, Household
 
 KEY = "bench-secret-key-for-the-check"
 START = dt.date(2025, 4, 1)  # a fiscal year

@@ -35,9 +35,9 @@ import phonenumbers
 from azukari import migrate
 from azukari.clock import SystemClock, tokyo_today
 from azukari.db import Database, drop_postgres_database, recreate_postgres_database
+from azukari.households.pins import settle_pin
 from azukari.registration.demo import made_up_households
 from azukari.registration.households_csv import COLUMNS
-from azukari.registration.pins import settle_pin
 
 
 def _slashed(day: dt.date) -> str:

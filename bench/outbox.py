@@ -27,9 +27,9 @@ from sqlalchemy import insert
 from azukari import migrate
 from azukari.clock import SystemClock
 from azukari.db import Database, drop_postgres_database, recreate_postgres_database
+from azukari.households.models import Household
 from azukari.messaging.models import OutboxMessage
 from azukari.messaging.sender import OutboxSender
-from azukari.registration.models import Household
 from azukari.settings import Settings
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import insert, select, text
 
 from azukari import migrate
 from azukari.db import Database, drop_postgres_database, recreate_postgres_database
-from azukari.registration.models import Child, Household, HouseholdSearchTerm, search_terms
+from azukari.households.models import Child, Household, HouseholdSearchTerm, search_terms
 from azukari.registration.search import _matching_ids, find
 
 FAMILIES = (("高橋", "タカハシ"), ("佐藤", "サトウ"), ("鈴木", "スズキ"), ("田中", "タナカ"), ("伊藤", "イトウ"),

@@ -32,10 +32,10 @@ from identity_corpus_score import evaluate, tally
 
 from azukari import migrate
 from azukari.db import Database, drop_postgres_database, recreate_postgres_database
+from azukari.households.models import Child
+from azukari.households.pins import hash_pin
 from azukari.identity.stored_keys import backfill
 from azukari.identity.verification import AttemptContext, Verified, verify_by_household_id, verify_by_knowledge
-from azukari.registration.models import Child
-from azukari.registration.pins import hash_pin
 from azukari.settings import DEMO_SECRET_KEY
 
 NOW = dt.datetime(2026, 6, 1, 3, 0, tzinfo=dt.UTC)

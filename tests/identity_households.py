@@ -6,7 +6,7 @@ from functools import cache
 
 from sqlalchemy.orm import Session
 
-from azukari.registration.models import Child, Household
+from azukari.households.models import Child, Household
 
 TAKAHASHI_CHILD = ("髙橋 陽翔", "タカハシ ハルト", dt.date(2024, 5, 1))
 
@@ -14,7 +14,7 @@ TAKAHASHI_CHILD = ("髙橋 陽翔", "タカハシ ハルト", dt.date(2024, 5, 1
 @cache
 def demo_pin_hash() -> str:
     """One argon2 hash of PIN 4821, shared: hashing is deliberately slow."""
-    from azukari.registration.pins import hash_pin
+    from azukari.households.pins import hash_pin
 
     return hash_pin("4821")
 

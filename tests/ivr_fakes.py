@@ -4,9 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from azukari.ivr.conversation import start, step
-from azukari.ivr.replies import Reply
-from azukari.ivr.state import Event, Option, State, Verdict
+from azukari.ivr.machine.conversation import start, step
+from azukari.ivr.machine.replies import Reply
+from azukari.ivr.machine.state import Event, Option, State, Verdict
 from azukari.settings import StaffHours
 
 CHILD = 7

@@ -16,7 +16,7 @@ from azukari.app import create_app
 from azukari.booking.facilities_file import import_facilities
 from azukari.clock import TOKYO, FixedClock
 from azukari.db import Database
-from azukari.registration.models import Household
+from azukari.households.models import Household
 from azukari.registration.service import ChildEntry, register_household
 from azukari.settings import DEMO_SECRET_KEY, Settings
 from azukari.staff import accounts, second_factor

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -125,6 +127,99 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
         if node not in index:
             visit(node)
     return found
+
+
+# The floors of docs/architecture.md, bottom first: a package (or top-level module) may import only
+# packages on a lower floor, and itself. A new arrow up, or a second package on a floor importing
+# its neighbour, fails here; add a package to this table when you add it to the house.
+FLOORS: dict[str, int] = {
+    # 0-1: the foundation, and the words every channel and the matching share
+    "clock": 0, "command_error": 0, "progress": 0, "stop_signals": 0, "body_limit": 0, "migrate": 0,
+    "language": 0,
+    "settings": 1, "db": 1,
+    # 2-5: the domain, households at the bottom; registration is the desk staff's layer above it
+    "households": 2, "oversight": 2,
+    "identity": 3, "messaging": 3,
+    "booking": 4,
+    "registration": 5, "conversations": 5,
+    # 6-8: the service's own machinery
+    "operations": 6,
+    "runtime": 7,
+    "erasure": 8, "jobs": 8,
+    # 9: the channels (calls and texts, the staff console; the parents' web pages go here too)
+    "ivr": 9, "staff": 9,
+    # 10-13: the composition: the web app, the processes, the command
+    "request_scope": 10, "worker": 10,
+    "app": 11,
+    "server": 12, "phone": 12,
+    "cli": 13,
+}
+# Modules that must read every table, and so sit outside the floors, each with its reason.
+READ_EVERY_TABLE = {
+    "azukari.schema": "the schema list: imports every models module so Alembic and tests see all tables",
+    "azukari.erasure.export": "`azukari export` writes every table",
+    "azukari.erasure.erase_all": "`azukari erase-all` empties every table of household data",
+    "azukari.migrations": "Alembic's environment reads the schema list; old revisions import the code of their day",
+}
+
+
+def _folder(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def _excepted(module: str) -> bool:
+    return any(module == name or module.startswith(name + ".") for name in READ_EVERY_TABLE)
+
+
+def _arrows_up(graph: dict[str, set[str]]) -> list[str]:
+    found = []
+    for module, targets in sorted(graph.items()):
+        here = _folder(module)
+        if not here or _excepted(module):
+            continue
+        for target in sorted(targets):
+            there = _folder(target)
+            if there and there != here and not _excepted(target) and FLOORS[there] >= FLOORS[here]:
+                found.append(f"{module} (floor {FLOORS[here]}) imports {target} (floor {FLOORS[there]})")
+    return found
+
+
+def test_every_package_of_azukari_has_a_floor() -> None:
+    folders = {_folder(name) for name in _import_graph()} - {""}
+    assert sorted(folders - set(FLOORS) - {_folder(name) for name in READ_EVERY_TABLE}) == []
+
+
+def test_no_import_runs_from_a_lower_floor_to_a_higher_one_or_across_a_floor() -> None:
+    assert _arrows_up(_import_graph()) == []
+
+
+def test_the_floor_rule_finds_an_arrow_up() -> None:
+    graph = {"azukari.booking.service": {"azukari.ivr.routes"}, "azukari.ivr.routes": {"azukari.booking.service"}}
+    assert _arrows_up(graph) == ["azukari.booking.service (floor 4) imports azukari.ivr.routes (floor 9)"]
+
+
+def test_the_conversation_machine_imports_only_itself_and_the_language_package() -> None:
+    graph = _import_graph()
+    machine = [name for name in graph if name.startswith("azukari.ivr.machine")]
+    outside = {f"{name} imports {target}" for name in machine for target in graph[name]
+               if not target.startswith(("azukari.ivr.machine", "azukari.language"))}
+    assert machine and sorted(outside) == []
+
+
+def test_loading_the_conversation_machine_loads_no_sqlalchemy_and_no_other_floor() -> None:
+    code = ("import sys, azukari.ivr.machine.conversation; "
+            "print(sorted({m for m in sys.modules if m.startswith(('sqlalchemy', 'fastapi', 'twilio'))} | "
+            "{m for m in sys.modules if m.startswith('azukari.') and not m.startswith("
+            "('azukari.ivr', 'azukari.language'))}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_the_language_package_imports_nothing_else_of_azukari() -> None:
+    graph = _import_graph()
+    assert sorted(f"{n} imports {t}" for n in graph if n.startswith("azukari.language")
+                  for t in graph[n] if not t.startswith("azukari.language")) == []
 
 
 def test_no_module_of_azukari_imports_itself_through_others() -> None:

@@ -12,8 +12,8 @@ from azukari.booking import reminders, service
 from azukari.booking.models import Reservation
 from azukari.clock import TOKYO, FixedClock
 from azukari.db import Database
+from azukari.households.models import Household
 from azukari.messaging.models import OutboxMessage
-from azukari.registration.models import Household
 
 DAY_BEFORE_NOON = dt.datetime(2026, 11, 26, 12, 0, tzinfo=TOKYO)  # DAY is Friday 11/27
 

@@ -15,9 +15,9 @@ from azukari.booking.models import ChildDay, Facility, Reservation, Unit, UnitDa
 from azukari.booking.rules import BookingRefusal
 from azukari.clock import TOKYO
 from azukari.db import Database
+from azukari.households.models import Child, Household
 from azukari.messaging.models import OutboxMessage
 from azukari.oversight.models import AuditEntry
-from azukari.registration.models import Child, Household
 
 NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=TOKYO)  # Friday
 DAY = dt.date(2026, 11, 27)  # a Friday inside the window

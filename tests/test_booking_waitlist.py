@@ -16,8 +16,8 @@ from azukari.booking.models import Reservation, SeatOffer, UnitDay, WaitlistEntr
 from azukari.booking.rules import BookingRefusal
 from azukari.clock import TOKYO
 from azukari.db import Database
+from azukari.households.models import Child
 from azukari.messaging.models import OutboxMessage
-from azukari.registration.models import Child
 
 ONE_SEAT = """
 [booking]

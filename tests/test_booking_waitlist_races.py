@@ -15,8 +15,8 @@ from azukari.booking import offers, service, waitlist
 from azukari.booking.models import Reservation, SeatOffer, UnitDay
 from azukari.booking.rules import BookingRefusal
 from azukari.db import Database
+from azukari.households.models import Child
 from azukari.messaging.models import OutboxMessage
-from azukari.registration.models import Child
 
 
 def _job(database: Database, work: Callable[[Session], object]) -> Callable[[], object]:

@@ -15,8 +15,8 @@ from azukari.booking.models import ChildMonth, Reservation
 from azukari.booking.rules import BookingRefusal
 from azukari.clock import TOKYO
 from azukari.db import Database
+from azukari.households.models import Child
 from azukari.messaging.models import OutboxMessage
-from azukari.registration.models import Child
 
 RULES = """
 [rules]

@@ -24,12 +24,12 @@ from azukari.app import app_for
 from azukari.booking.models import Facility
 from azukari.clock import SystemClock
 from azukari.db import Database
+from azukari.households.models import Household
 from azukari.messaging.demo_sink import DemoSink
 from azukari.messaging.models import OutboxMessage
 from azukari.messaging.outbox import enqueue
 from azukari.messaging.twilio_http import HttpxTwilioClient
 from azukari.oversight.models import AuditEntry
-from azukari.registration.models import Household
 from azukari.runtime import build
 from azukari.server import Listeners, prepare, serve, sinks_texts
 from azukari.settings import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, Settings

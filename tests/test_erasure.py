@@ -19,13 +19,13 @@ from azukari.erasure import daily, erase_all, export
 from azukari.erasure.models import DailyRun
 from azukari.erasure.pseudonyms import pseudonym, pseudonymise_calling_numbers
 from azukari.erasure.retention import purge
+from azukari.households.models import Household
 from azukari.identity.models import VerificationAttempt
 from azukari.messaging.models import OutboxMessage, ProviderDeletion
 from azukari.messaging.provider_deletions import MAX_ATTEMPTS, ProviderEraser
 from azukari.messaging.twilio_http import HttpxTwilioClient, make_twilio_client
 from azukari.oversight.escalations import open_escalation
 from azukari.oversight.models import AuditEntry, DeletionRecord, Escalation
-from azukari.registration.models import Household
 from azukari.schema import metadata
 from azukari.settings import Settings
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from azukari.booking.facility_names import chinese_name, hangul, korean_name
+from azukari.language.facility_names import chinese_name, hangul, korean_name
 
 CENTRE = "子ども家庭支援センター"
 CENTRE_READING = "こどもかていしえんせんたー"

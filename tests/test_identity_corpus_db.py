@@ -8,9 +8,9 @@ from identity_households import add_household
 from sqlalchemy import select
 
 from azukari.db import Database
+from azukari.households.phone import ANONYMOUS, caller_number
 from azukari.identity.models import VerificationAttempt
 from azukari.identity.verification import REFUSED, AttemptContext, Verified, verify_by_knowledge
-from azukari.registration.phone import ANONYMOUS, caller_number
 
 NOW = dt.datetime(2026, 6, 1, 3, 0, tzinfo=dt.UTC)
 # Reasons the matcher gives; a lock would mean the attempt never reached it.

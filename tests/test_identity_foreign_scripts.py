@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from azukari.identity.hangul import hangul_to_katakana
 from azukari.identity.matching import grade_name, prepare_name
+from azukari.language.hangul import hangul_to_katakana
 
 
 @pytest.mark.parametrize("spoken", ["王晓明", "王曉明", "王暁明", "王 暁明"])

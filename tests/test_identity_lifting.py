@@ -11,6 +11,7 @@ from test_identity_throttling import NOW, RIGHT, WRONG_ADDRESS
 
 from azukari.clock import FixedClock
 from azukari.db import Database
+from azukari.households.models import Household
 from azukari.identity import throttling
 from azukari.identity.lifting import NotLocked, lift_household_lock
 from azukari.identity.models import VerificationAttempt
@@ -23,7 +24,6 @@ from azukari.identity.verification import (
     verify_by_knowledge,
 )
 from azukari.oversight.models import AuditEntry, Escalation
-from azukari.registration.models import Household
 
 STAFF = "staff:7"
 

@@ -1,9 +1,9 @@
 """Normalisation and the kanji-variant table: the same form on both sides of a comparison."""
 from __future__ import annotations
 
-from azukari.identity.normalize import kana_key, normalize_text
-from azukari.identity.readings import reading
-from azukari.identity.variants import variant_table
+from azukari.language.normalize import kana_key, normalize_text
+from azukari.language.readings import reading
+from azukari.language.variants import variant_table
 
 
 def test_variant_kanji_in_names_fold_to_the_common_form() -> None:

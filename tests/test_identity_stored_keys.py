@@ -13,6 +13,7 @@ from sqlalchemy import delete, event, select, update
 from sqlalchemy.orm import Session
 
 from azukari.db import Database
+from azukari.households.models import Household
 from azukari.identity.address import address_keys, grade_address, grade_addresses, parse_address, parse_registered
 from azukari.identity.keys import keys_version, name_keys, pack_address, pack_name
 from azukari.identity.matching import grade_name, grade_names, prepare_name
@@ -20,7 +21,6 @@ from azukari.identity.models import MatchKeys
 from azukari.identity.stored_keys import backfill
 from azukari.identity.verification import AttemptContext, Refused, Verified, verify_by_knowledge
 from azukari.registration.importer import COLUMNS, import_households
-from azukari.registration.models import Household
 from azukari.registration.service import ChildEntry, add_child, register_household, update_contact
 
 NOW = dt.datetime(2026, 6, 1, 3, 0, tzinfo=dt.UTC)

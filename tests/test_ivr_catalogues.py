@@ -6,8 +6,8 @@ import string
 
 import pytest
 
+from azukari.ivr.machine.replies import LANGUAGE_KEYS
 from azukari.ivr.prompts import CATALOGUES
-from azukari.ivr.replies import LANGUAGE_KEYS
 
 KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]")
 JAPANESE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")

@@ -6,9 +6,9 @@ import json
 from ivr_fakes import KNOWLEDGE, FakePorts
 from ivr_fakes import call as _call
 
-from azukari.ivr.conversation import current, start, step
+from azukari.ivr.machine.conversation import current, start, step
+from azukari.ivr.machine.state import Event, State
 from azukari.ivr.prompts import CATALOGUES
-from azukari.ivr.state import Event, State
 
 
 def test_the_knowledge_path_ends_at_the_menu() -> None:

@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from azukari.ivr.dates import arabic_numerals, relative_day
-from azukari.ivr.parsing import parse_birthdate, parse_cancel, parse_sms_date
+from azukari.ivr.machine.dates import arabic_numerals, relative_day
+from azukari.ivr.machine.parsing import parse_birthdate, parse_cancel, parse_sms_date
 
 MONDAY = dt.date(2026, 6, 1)
 

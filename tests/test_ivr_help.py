@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from ivr_fakes import KNOWLEDGE, FakePorts, call
 
-from azukari.ivr.conversation import start, step
-from azukari.ivr.state import Event, State
+from azukari.ivr.machine.conversation import start, step
+from azukari.ivr.machine.state import Event, State
 
 ID_PATH = (("language", "1"), ("id_choice", "1"), ("household_id", "10000001#"), ("pin", "4821#"),
            ("birthdate", "20240301"))

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from azukari.ivr.parsing import (
+from azukari.ivr.machine.parsing import (
     clean_digits,
     clean_speech,
     is_end_word,

@@ -5,8 +5,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from azukari.ivr.machine.replies import Ask, Choice, Line, Reply
 from azukari.ivr.prompts import CATALOGUES
-from azukari.ivr.replies import Ask, Choice, Line, Reply
 from azukari.ivr.sms import render_sms, sms_twiml
 
 # Entries of our own, so these tests do not depend on the wording of the live catalogues.

@@ -9,9 +9,9 @@ from ivr_support import MONDAY, Family, Phone, client_for, seed
 from sqlalchemy import func, select
 
 from azukari.clock import FixedClock
+from azukari.conversations import store
+from azukari.conversations.models import ConversationRecord, SpentSid, WebhookReceipt
 from azukari.db import Database
-from azukari.ivr import store
-from azukari.ivr.models import ConversationRecord, SpentSid, WebhookReceipt
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from ivr_support import MONDAY, Phone, client_for, seed
 
 from azukari.clock import FixedClock
 from azukari.db import Database
-from azukari.ivr.questions import STEPS, ask
+from azukari.ivr.machine.questions import STEPS, ask
+from azukari.ivr.machine.state import Option, State
 from azukari.ivr.sms import render_sms
-from azukari.ivr.state import Option, State
 from azukari.ivr.voice import DATE_TIMEOUT, INPUT_TIMEOUT, SPEECH_MODEL, CallContext, render_voice, said
 from azukari.registration.service import ChildEntry, register_household
 

@@ -5,8 +5,8 @@ import json
 
 from ivr_fakes import KNOWLEDGE, FakePorts, call
 
-from azukari.ivr.conversation import step
-from azukari.ivr.state import Event, State
+from azukari.ivr.machine.conversation import step
+from azukari.ivr.machine.state import Event, State
 
 
 def _texts(ports: FakePorts, *bodies: str) -> tuple[State, list[str]]:

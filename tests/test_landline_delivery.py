@@ -17,11 +17,11 @@ from sqlalchemy import select
 
 from azukari.clock import TOKYO, FixedClock
 from azukari.db import Database
+from azukari.households.phone import can_take_sms
 from azukari.messaging.models import OutboxMessage
 from azukari.messaging.sender import OutboxSender
 from azukari.messaging.twilio_http import HttpxTwilioClient, make_twilio_client
 from azukari.oversight.models import Escalation
-from azukari.registration.phone import can_take_sms
 
 API = "http://twilio.test"
 VOICE_FROM = "+815011112222"

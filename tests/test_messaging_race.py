@@ -17,10 +17,10 @@ from sqlalchemy import event, select
 
 from azukari.clock import FixedClock
 from azukari.db import Database
+from azukari.households.models import Household
 from azukari.messaging.models import OutboxMessage
 from azukari.messaging.outbox import enqueue
 from azukari.messaging.sender import OutboxSender
-from azukari.registration.models import Household
 from azukari.settings import Settings
 
 API = "http://twilio.test"

@@ -14,11 +14,11 @@ from sqlalchemy import select
 
 from azukari.clock import FixedClock
 from azukari.db import Database
+from azukari.households.models import Household
 from azukari.messaging.models import OutboxMessage
 from azukari.messaging.outbox import enqueue
 from azukari.messaging.sender import MAX_ATTEMPTS, OutboxSender, retry_delay
 from azukari.oversight.models import AuditEntry, Escalation
-from azukari.registration.models import Household
 from azukari.settings import Settings
 
 API = "http://twilio.test"

@@ -7,11 +7,11 @@ from sqlalchemy import func, select
 
 from azukari.booking.models import Facility, Reservation, Unit
 from azukari.db import Database
+from azukari.households.models import Child, Household
 from azukari.messaging.models import OutboxMessage
 from azukari.messaging.outbox import enqueue
 from azukari.messaging.status import record_status
 from azukari.oversight.models import Escalation
-from azukari.registration.models import Child, Household
 
 NOW = dt.datetime(2026, 5, 1, 1, 0, tzinfo=dt.UTC)
 SID = "SM" + "1" * 32

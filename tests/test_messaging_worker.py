@@ -15,13 +15,13 @@ from sqlalchemy import select
 
 from azukari.clock import SystemClock
 from azukari.db import Database
+from azukari.households.models import Household
 from azukari.messaging.models import OutboxMessage
 from azukari.messaging.outbox import enqueue
 from azukari.messaging.sender import OutboxSender, start_background
-from azukari.messaging.worker import run_worker
-from azukari.registration.models import Household
 from azukari.runtime import build
 from azukari.settings import Settings
+from azukari.worker import run_worker
 
 API = "http://twilio.test"
 

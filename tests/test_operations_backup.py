@@ -21,9 +21,9 @@ from azukari.booking.models import Reservation, Unit
 from azukari.cli import main
 from azukari.clock import FixedClock
 from azukari.db import Database, drop_postgres_database, recreate_postgres_database
+from azukari.households.models import Child
 from azukari.operations.backup import BackupError, backup
 from azukari.operations.check import problems
-from azukari.registration.models import Child
 from azukari.registration.service import ChildEntry, register_household
 from azukari.settings import DEMO_SECRET_KEY
 

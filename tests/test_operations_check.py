@@ -13,11 +13,11 @@ from azukari.booking import service as booking
 from azukari.booking.models import ChildMonth, Reservation, Unit, UnitDay
 from azukari.cli import main
 from azukari.db import Database
+from azukari.households.models import Child
 from azukari.messaging.models import OutboxMessage
 from azukari.operations.check import problems
 from azukari.oversight import audit
 from azukari.oversight.models import AuditEntry
-from azukari.registration.models import Child
 from azukari.settings import DEMO_SECRET_KEY
 
 NOW = MONDAY.astimezone(dt.UTC)

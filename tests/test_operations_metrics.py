@@ -13,9 +13,9 @@ from prometheus_client.parser import text_string_to_metric_families
 from azukari import jobs
 from azukari.clock import FixedClock
 from azukari.db import Database
+from azukari.households.models import Household
 from azukari.messaging.outbox import enqueue
 from azukari.oversight.escalations import open_escalation
-from azukari.registration.models import Household
 from azukari.runtime import build
 from azukari.settings import Settings
 

@@ -12,9 +12,9 @@ from test_messaging_sender import API, PHONE, START, _created, _message, _messag
 
 from azukari.clock import FixedClock
 from azukari.db import Database
+from azukari.households.models import Household
 from azukari.messaging.sender import OutboxSender
 from azukari.oversight.models import Escalation
-from azukari.registration.models import Household
 
 NEW_PHONE = "+819087654321"
 

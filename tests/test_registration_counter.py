@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from staff_support import add_household
 
 from azukari.db import Database
-from azukari.registration.models import Child
+from azukari.households.models import Child
 from azukari.registration.service import ChildEntry, HouseholdNotFound, InvalidChild, add_child, reissue_pin
 
 NOW = dt.datetime(2026, 6, 1, 1, 0, tzinfo=dt.UTC)

@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 
 from azukari.booking.models import Facility
 from azukari.db import Database
+from azukari.households.models import Child, Household
+from azukari.households.phone import to_e164
+from azukari.households.pins import verify_pin
 from azukari.registration.demo import DEMO_HOUSEHOLD_ID, DEMO_PIN, load_demo
-from azukari.registration.models import Child, Household
-from azukari.registration.phone import to_e164
-from azukari.registration.pins import verify_pin
 from azukari.registration.service import ChildEntry, register_household
 
 TODAY = dt.date(2026, 4, 10)

@@ -10,10 +10,10 @@ from staff_support import add_household
 
 from azukari.clock import TOKYO, FixedClock
 from azukari.db import Database
+from azukari.households.models import Household
 from azukari.jobs import run_once
 from azukari.messaging.models import OutboxMessage
 from azukari.registration.expiry import notice_due, queue_expiry_notices
-from azukari.registration.models import Household
 from azukari.runtime import build
 from azukari.settings import Settings
 

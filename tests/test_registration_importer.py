@@ -11,9 +11,9 @@ from sqlalchemy.orm import selectinload
 
 from azukari.cli import main
 from azukari.db import Database
+from azukari.households.models import Child, Household
+from azukari.households.pins import verify_pin
 from azukari.registration.importer import COLUMNS, HouseholdImportError, import_households
-from azukari.registration.models import Child, Household
-from azukari.registration.pins import verify_pin
 
 TODAY = dt.date(2026, 4, 10)
 DEMO = {"household_id": "10000001", "phone_pin": "4821", "guardian_name": "髙橋 美咲",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from azukari.registration.phone import caller_number, to_e164
+from azukari.households.phone import caller_number, to_e164
 
 
 @pytest.mark.parametrize("text", ["090-1234-5678", "09012345678", "+819012345678", "+81 90 1234 5678",

@@ -5,7 +5,7 @@ import time
 
 from argon2 import PasswordHasher
 
-from azukari.registration import pins
+from azukari.households import pins
 
 
 def test_a_pin_verifies_against_its_own_hash() -> None:

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from azukari.db import Database
-from azukari.registration.models import Household
-from azukari.registration.pins import verify_pin
+from azukari.households.models import Household
+from azukari.households.pins import verify_pin
 from azukari.registration.service import ChildEntry, HouseholdNotFound, register_household, renew
 
 NOW = dt.datetime(2026, 4, 10, 1, 0, tzinfo=dt.UTC)

@@ -38,10 +38,10 @@ from azukari.booking.models import Facility, Reservation, Unit, WaitlistEntry
 from azukari.clock import FixedClock
 from azukari.db import Database
 from azukari.erasure import retention
+from azukari.households.models import Household
 from azukari.identity import throttling
 from azukari.oversight.escalations import open_escalation
 from azukari.oversight.models import AuditEntry, DeletionRecord
-from azukari.registration.models import Household
 from azukari.registration.service import ChildEntry, register_household
 from azukari.staff.models import StaffAccount
 

@@ -13,10 +13,10 @@ from staff_support import add_facilities, add_staff, client_for, clock, csrf_of,
 from azukari.booking.models import Facility
 from azukari.booking.service import options_for
 from azukari.db import Database
+from azukari.households.models import Child, Household
+from azukari.households.pins import verify_pin
 from azukari.identity.verification import AttemptContext, Verified, verify_by_knowledge
 from azukari.oversight.models import AuditEntry
-from azukari.registration.models import Child, Household
-from azukari.registration.pins import verify_pin
 from azukari.registration.service import ChildEntry, register_household
 
 SIBLING = {"child_name": "髙橋 結衣", "child_kana": "タカハシ ユイ", "child_birthdate": "2025-12-01", "child_sex": "F"}

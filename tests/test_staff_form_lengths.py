@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from staff_support import add_household, add_staff, client_for, clock, csrf_of, log_in
 
 from azukari.db import Database
-from azukari.registration.models import Child, Household
+from azukari.households.models import Child, Household
 
 LONG_NAME = "髙" * 150
 ADDRESS = "東京都練馬区光が丘二丁目3番1-999号"

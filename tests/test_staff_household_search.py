@@ -16,10 +16,10 @@ from azukari import migrate
 from azukari.clock import TOKYO
 from azukari.db import Database
 from azukari.erasure import retention
+from azukari.households.models import Household, HouseholdSearchTerm
 from azukari.oversight.models import AuditEntry
 from azukari.registration import service as registration
 from azukari.registration.importer import COLUMNS, import_households
-from azukari.registration.models import Household, HouseholdSearchTerm
 from azukari.registration.service import ChildEntry
 
 

@@ -11,9 +11,9 @@ from staff_support import add_facilities, add_household, add_staff, client_for, 
 from azukari.booking.models import Facility, Reservation, Unit
 from azukari.clock import FixedClock
 from azukari.db import Database
+from azukari.households.models import Household
 from azukari.messaging.models import OutboxMessage
 from azukari.oversight.models import AuditEntry
-from azukari.registration.models import Household
 
 TUESDAY = "2026-06-02"
 

@@ -11,9 +11,9 @@ from azukari.booking import service as booking
 from azukari.booking.models import Facility, Unit
 from azukari.clock import FixedClock
 from azukari.db import Database
+from azukari.households.models import Household
 from azukari.oversight.escalations import open_escalation
 from azukari.oversight.models import AuditEntry
-from azukari.registration.models import Household
 
 TUESDAY = "2026-06-02"
 

@@ -15,12 +15,12 @@ from azukari.clock import TOKYO, FixedClock
 from azukari.db import Database
 from azukari.erasure import commands as erasure_commands
 from azukari.erasure import retention
+from azukari.households.models import Child, Household
 from azukari.identity.models import VerificationAttempt
 from azukari.messaging.models import OutboxMessage
 from azukari.oversight import audit
 from azukari.oversight.escalations import open_escalation
 from azukari.oversight.models import DeletionRecord, Escalation
-from azukari.registration.models import Child, Household
 from azukari.runtime import build
 from azukari.settings import Settings
 from azukari.staff import commands

@@ -18,8 +18,8 @@ from azukari.booking.models import Reservation
 from azukari.clock import TOKYO
 from azukari.command_error import CommandError
 from azukari.db import Database, drop_postgres_database, recreate_postgres_database
-from azukari.ivr.terminal import NOT_A_DEMO, in_process_settings, in_project, run_call, run_sms
-from azukari.registration.models import DemoMark, Household
+from azukari.households.models import DemoMark, Household
+from azukari.phone.terminal import NOT_A_DEMO, in_process_settings, in_project, run_call, run_sms
 from azukari.registration.service import ChildEntry, register_household
 from azukari.schema import metadata
 from azukari.settings import Settings

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from twilio.request_validator import RequestValidator
 
-from azukari.ivr.handset import Wire, play_call, play_sms
+from azukari.phone.handset import Wire, play_call, play_sms
 
 TOKEN = "handset-test-token"
 BASE = "https://bot.example.jp"

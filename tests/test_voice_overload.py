@@ -7,8 +7,8 @@ from ivr_support import ELSEWHERE, MONDAY, Phone, client_for, escalations, seed
 from sqlalchemy import func, select
 
 from azukari.clock import FixedClock
+from azukari.conversations.models import ConversationRecord
 from azukari.db import Database
-from azukari.ivr.models import ConversationRecord
 
 
 def _phone(database: Database, *, caller: str | None = ELSEWHERE, limit: int = 4) -> Phone:

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from azukari.booking.models import Reservation
 from azukari.clock import FixedClock
 from azukari.db import Database
+from azukari.households.models import Child
 from azukari.identity.models import VerificationAttempt
-from azukari.registration.models import Child
 from azukari.registration.service import ChildEntry, add_child
 
 SISTER_BORN = dt.date(2022, 8, 15)

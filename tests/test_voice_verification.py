@@ -10,8 +10,8 @@ from ivr_support import ELSEWHERE, MONDAY, PUBLIC, STAFF, Phone, client_for, esc
 from sqlalchemy import select
 
 from azukari.clock import FixedClock
+from azukari.conversations.models import ConversationRecord
 from azukari.db import Database
-from azukari.ivr.models import ConversationRecord
 
 MONDAY_UTC = MONDAY.astimezone(dt.UTC)
 SUNDAY_NIGHT = dt.datetime(2026, 6, 7, 22, 0, tzinfo=MONDAY.tzinfo).astimezone(dt.UTC)

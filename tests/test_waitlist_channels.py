@@ -15,7 +15,7 @@ from azukari.booking.facilities_file import import_facilities
 from azukari.booking.models import Facility, Unit, WaitlistEntry
 from azukari.clock import FixedClock
 from azukari.db import Database
-from azukari.registration.models import Child, Household
+from azukari.households.models import Child, Household
 
 WAITING_WARD = """
 [booking]

@@ -13,9 +13,9 @@ from ivr_support import ELSEWHERE, MONDAY, TUESDAY, Family, Phone, Texter, clien
 from sqlalchemy import select
 
 from azukari.clock import FixedClock
+from azukari.conversations import store
+from azukari.conversations.models import WebhookReceipt
 from azukari.db import Database
-from azukari.ivr import store
-from azukari.ivr.models import WebhookReceipt
 
 BOOKING_NUMBER = re.compile(r"予約番号 ([0-9]{6,8})")
 

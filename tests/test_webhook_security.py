@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from azukari.app import create_app
 from azukari.booking.models import Reservation
 from azukari.clock import FixedClock
+from azukari.conversations.models import ConversationRecord
 from azukari.db import Database
-from azukari.ivr.models import ConversationRecord
 from azukari.ivr.static_routes import FALLBACK_PATH
 from azukari.settings import Settings
 

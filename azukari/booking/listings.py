@@ -8,11 +8,11 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from azukari.booking import repository as repo
-from azukari.booking.facility_names import english_name
 from azukari.booking.models import Facility, Reservation
 from azukari.clock import tokyo_date, tokyo_hhmm
+from azukari.households.models import Child
+from azukari.language.facility_names import english_name
 from azukari.messaging.texts import BookingFacts
-from azukari.registration.models import Child
 
 HISTORY_DAYS = 366
 

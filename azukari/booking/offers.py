@@ -21,12 +21,12 @@ from sqlalchemy.orm import Session
 
 from azukari.booking import repository as repo
 from azukari.booking import rules
-from azukari.booking.facility_names import english_name
 from azukari.booking.models import BookingPolicy, SeatOffer, Unit, WaitlistEntry
 from azukari.clock import tokyo_date
+from azukari.households.models import Child
+from azukari.language.facility_names import english_name
 from azukari.messaging import outbox, texts
 from azukari.oversight import audit
-from azukari.registration.models import Child
 
 OPEN = "open"
 

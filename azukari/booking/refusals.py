@@ -11,8 +11,8 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from azukari.booking import repository as repo
-from azukari.booking.facility_names import english_name
 from azukari.booking.rules import REASON_BY_TEXT, BookingRefusal
+from azukari.language.facility_names import english_name
 from azukari.messaging import outbox, texts
 
 

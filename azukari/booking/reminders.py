@@ -12,8 +12,8 @@ from azukari.booking import repository as repo
 from azukari.booking.models import Facility, Reservation
 from azukari.booking.service import facts_of
 from azukari.clock import in_tokyo
+from azukari.households.models import Household
 from azukari.messaging import outbox, texts
-from azukari.registration.models import Household
 
 # Texts go out the afternoon before, never at night: a server that was down all afternoon
 # skips the evening's reminders rather than waking a parent (a reminder is a courtesy; the

@@ -9,7 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
 
 from azukari.booking.models import BookingPolicy, ChildDay, ChildMonth, Facility, Reservation, Unit, UnitDay
-from azukari.registration.models import Child
+from azukari.households.models import Child
 
 LIVE = "booked"
 

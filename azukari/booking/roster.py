@@ -12,8 +12,8 @@ from azukari.booking import repository as repo
 from azukari.booking import rules
 from azukari.booking.models import Facility, Reservation, Unit
 from azukari.clock import tokyo_date, tokyo_hhmm
+from azukari.households.models import Child, Household
 from azukari.oversight import audit
-from azukari.registration.models import Child, Household
 
 # The marks a facility puts on a booking of its day (contract §7 attendance); words as staff say them.
 ATTENDANCE = {"present": "出席", "absent": "欠席", "no_show": "無断キャンセル"}

@@ -10,14 +10,14 @@ from sqlalchemy.orm import Session
 
 from azukari.booking import listings, offers, refusals, rules
 from azukari.booking import repository as repo
-from azukari.booking.facility_names import english_name
 from azukari.booking.models import BookingPolicy, Facility, Reservation
 from azukari.booking.rules import BookingRefusal
 from azukari.clock import tokyo_date, tokyo_hhmm
+from azukari.households.models import Child, Household
+from azukari.language.facility_names import english_name
 from azukari.messaging import outbox, texts
 from azukari.messaging.texts import BookingFacts
 from azukari.oversight import audit
-from azukari.registration.models import Child, Household
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session
 
 from azukari.booking import offers, rules, service
 from azukari.booking import repository as repo
-from azukari.booking.facility_names import english_name
 from azukari.booking.models import LIVE_ENTRY, SeatOffer, WaitlistEntry
 from azukari.booking.rules import BookingRefusal
 from azukari.clock import tokyo_date
+from azukari.households.models import Household
+from azukari.language.facility_names import english_name
 from azukari.messaging import outbox, texts
 from azukari.oversight import audit
-from azukari.registration.models import Household
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from azukari.booking.models import Facility, SeatOffer, Unit, UnitDay, WaitlistEntry
 from azukari.clock import tokyo_date
-from azukari.registration.models import Child, Household
+from azukari.households.models import Child, Household
 
 LIVE = ("waiting", "offered")
 STATUS_WORDS = {"waiting": "待機中", "offered": "案内中", "booked": "予約済", "lapsed": "期限切れ",

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from azukari.conversations.store import STATE_KEPT, forget_stale
 from azukari.erasure import erase_all, export, retention
-from azukari.ivr.store import STATE_KEPT, forget_stale
 from azukari.messaging.provider_deletions import ProviderEraser
 from azukari.runtime import Runtime
 

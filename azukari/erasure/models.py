@@ -20,3 +20,16 @@ class DailyRun(Base):
     day: Mapped[dt.date] = mapped_column(Date)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     summary: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)  # counts only
+
+
+class ErasureSecret(Base):
+    """Random values erasure keeps across restarts: the salt of deletion records.
+
+    The table keeps its first name, `console_secrets`, which deployed databases hold.
+    """
+
+    __tablename__ = "console_secrets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+    value: Mapped[str] = mapped_column(String(64))

@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 
 from azukari.booking.models import Reservation
 from azukari.clock import tokyo_at, tokyo_date
+from azukari.conversations.models import ConversationRecord, WebhookReceipt
+from azukari.erasure.models import ErasureSecret
+from azukari.households.models import Child, Household
 from azukari.identity.models import VerificationAttempt
-from azukari.ivr.models import ConversationRecord, WebhookReceipt
 from azukari.messaging.models import OutboxMessage, ProviderDeletion
 from azukari.oversight import audit
 from azukari.oversight.models import DeletionRecord, Escalation
-from azukari.registration.models import Child, Household
-from azukari.staff.models import ConsoleSecret
 
 RETENTION_YEARS = 3
 _SALT_NAME = "deletion_salt"
@@ -43,10 +43,10 @@ def years_before(day: dt.date, years: int) -> dt.date:
 
 def salt(session: Session) -> str:
     """A random salt made once and kept, so the same household ID always hashes the same here only."""
-    value = session.scalar(select(ConsoleSecret.value).where(ConsoleSecret.name == _SALT_NAME))
+    value = session.scalar(select(ErasureSecret.value).where(ErasureSecret.name == _SALT_NAME))
     if value is None:
         value = secrets.token_hex(32)
-        session.add(ConsoleSecret(name=_SALT_NAME, value=value))
+        session.add(ErasureSecret(name=_SALT_NAME, value=value))
         session.flush()
     return value
 

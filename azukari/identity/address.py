@@ -7,12 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from azukari.identity.hangul import hangul_to_katakana, has_hangul
-from azukari.identity.hanzi import han_key, japanese_forms
 from azukari.identity.keys import NUMBERS, AddressKeys, address_from_fields, numbers_of, split_packed
 from azukari.identity.matching import Grade, compare_kana
-from azukari.identity.normalize import kana_key
-from azukari.identity.readings import has_latin, reading, romanised
 from azukari.identity.romaji_address import (
     RomajiAddress,
     korean_town_agrees,
@@ -21,6 +17,10 @@ from azukari.identity.romaji_address import (
     said_town,
     town_agrees,
 )
+from azukari.language.hangul import hangul_to_katakana, has_hangul
+from azukari.language.hanzi import han_key, japanese_forms
+from azukari.language.normalize import kana_key
+from azukari.language.readings import has_latin, reading, romanised
 
 _SELECTORS_AND_GAPS = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef\\s]+")
 _KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}

@@ -7,12 +7,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from azukari.clock import tokyo_date
+from azukari.households.models import Household
 from azukari.identity import throttling
 from azukari.identity.models import VerificationAttempt
 from azukari.identity.outcomes import REFUSED, Outcome, Verified
 from azukari.oversight import audit
 from azukari.oversight.escalations import open_escalation
-from azukari.registration.models import Household
 
 
 def conclude(session: Session, *, method: str, reason: str, fields: dict[str, str], household: Household | None,

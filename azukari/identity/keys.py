@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import metadata
 
-from azukari.identity.hanzi import han_key, han_sound
-from azukari.identity.latin import romaji_key, words
-from azukari.identity.normalize import kana_key, name_parts, normalize_text
-from azukari.identity.readings import has_latin, romanised
+from azukari.language.hanzi import han_key, han_sound
+from azukari.language.latin import romaji_key, words
+from azukari.language.normalize import kana_key, name_parts, normalize_text
+from azukari.language.readings import has_latin, romanised
 
 # Bump when the keys' meaning or layout changes; dictionary upgrades are picked up by `keys_version`.
 KEYS_VERSION = "1"

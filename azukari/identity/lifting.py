@@ -5,11 +5,10 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
+from azukari.households.models import Household, HouseholdNotFound
 from azukari.identity import throttling
 from azukari.identity.models import VerificationAttempt
 from azukari.oversight import audit
-from azukari.registration.models import Household
-from azukari.registration.service import HouseholdNotFound
 
 
 class NotLocked(Exception):

@@ -9,12 +9,12 @@ from typing import Literal
 from rapidfuzz.distance import Levenshtein
 
 from azukari.identity import keys as k
-from azukari.identity.hangul import hangul_readings, has_hangul
-from azukari.identity.hanzi import han_key, han_sound, sounds_alike
 from azukari.identity.keys import NameKeys, cached_name_keys, given_sound
-from azukari.identity.latin import grade_card_words, grade_romaji, romaji_cuts, words
-from azukari.identity.normalize import kana_key, vowel_of
-from azukari.identity.readings import has_latin, normalized, reading, romaji_to_text, second_reading, tokens
+from azukari.language.hangul import hangul_readings, has_hangul
+from azukari.language.hanzi import han_key, han_sound, sounds_alike
+from azukari.language.latin import grade_card_words, grade_romaji, romaji_cuts, words
+from azukari.language.normalize import kana_key, vowel_of
+from azukari.language.readings import has_latin, normalized, reading, romaji_to_text, second_reading, tokens
 
 Grade = Literal["match", "near", "fail"]
 GRADES: tuple[Grade, ...] = ("match", "near", "fail")

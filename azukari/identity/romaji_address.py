@@ -16,8 +16,8 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-from azukari.identity.latin import romaji_key
-from azukari.identity.readings import reading, romanised
+from azukari.language.latin import romaji_key
+from azukari.language.readings import reading, romanised
 
 _POSTCODE = re.compile(r"\b\d{3}-?\d{4}\b")
 _CHOME = re.compile(r"(\d+)\s*-?\s*(?:chome|choume)\b")

@@ -16,10 +16,10 @@ from typing import TypeVar
 from sqlalchemy import Connection, and_, bindparam, delete, insert, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from azukari.households.models import Child, Household
 from azukari.identity.address import address_keys
 from azukari.identity.keys import keys_version, name_keys, pack_address, pack_name, source_digest
 from azukari.identity.models import MatchKeys
-from azukari.registration.models import Child, Household
 
 _BATCH = 5000
 _Row = TypeVar("_Row")

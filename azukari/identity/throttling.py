@@ -6,8 +6,8 @@ import datetime as dt
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
+from azukari.households.phone import ANONYMOUS
 from azukari.identity.models import VerificationAttempt
-from azukari.registration.phone import ANONYMOUS
 
 WINDOW = dt.timedelta(hours=24)
 # Failed verifications that lock, over a sliding WINDOW. A number gets fewer tries than a household

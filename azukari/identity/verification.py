@@ -8,6 +8,9 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from azukari.clock import tokyo_date
+from azukari.households.models import Child, Household
+from azukari.households.phone import caller_number
+from azukari.households.pins import DUMMY_HASH, verify_pin
 from azukari.identity import stored_keys, throttling
 from azukari.identity.address import grade_addresses as grade_address_keys
 from azukari.identity.address import parse_address
@@ -15,9 +18,6 @@ from azukari.identity.attempts import conclude
 from azukari.identity.decision import clean_grades, decide
 from azukari.identity.matching import Grade, grade_names, prepare_name
 from azukari.identity.outcomes import REFUSED, AttemptContext, Outcome, Refused, Verified
-from azukari.registration.models import Child, Household
-from azukari.registration.phone import caller_number
-from azukari.registration.pins import DUMMY_HASH, verify_pin
 
 __all__ = ["REFUSED", "AttemptContext", "Grade", "Outcome", "Refused", "Verified", "decide_by_knowledge",
            "grade_addresses", "grade_child_names", "grade_guardians", "verify_by_household_id",

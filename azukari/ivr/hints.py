@@ -11,8 +11,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from azukari.booking.models import Facility
+from azukari.households.models import Household
 from azukari.identity.address import parse_address
-from azukari.registration.models import Household
 
 # Twilio takes at most 500 hint phrases of up to 100 characters; keep well inside that.
 MAX_HINTS = 400

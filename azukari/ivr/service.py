@@ -7,20 +7,21 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from azukari.ivr import conversation, store
-from azukari.ivr.models import ConversationRecord
-from azukari.ivr.replies import Line, Reply
-from azukari.ivr.sealing import Sealer
+from azukari.conversations import store
+from azukari.conversations.models import ConversationRecord
+from azukari.conversations.sealing import Sealer
+from azukari.households.phone import ANONYMOUS, caller_number
+from azukari.ivr.machine import conversation
+from azukari.ivr.machine.replies import Line, Reply
+from azukari.ivr.machine.state import Event, State
 from azukari.ivr.service_adapter import ServiceAdapter
 from azukari.ivr.sms import render_sms, sms_twiml
-from azukari.ivr.state import Event, State
 from azukari.ivr.voice import CallContext, bridge, hang_up, render_voice
 from azukari.messaging.models import OutboxMessage
 from azukari.messaging.outbox import hold_for_call
 from azukari.messaging.spoken_messages import announcement, goodbye
 from azukari.messaging.status import record_call_status, record_status, release_after_call
 from azukari.oversight.escalations import open_escalation
-from azukari.registration.phone import ANONYMOUS, caller_number
 from azukari.runtime import Runtime
 
 log = logging.getLogger("azukari.webhooks")

@@ -12,18 +12,18 @@ from azukari.booking import repository, rules, waitlist
 from azukari.booking import service as booking
 from azukari.booking.rules import BookingRefusal
 from azukari.clock import tokyo_date
+from azukari.conversations.sealing import Sealer
+from azukari.households.models import Household
+from azukari.households.phone import caller_number
 from azukari.identity import verification
 from azukari.identity.outcomes import AttemptContext, Outcome, Verified
 from azukari.ivr import hints
-from azukari.ivr.questions import ADDRESS_HINTS
-from azukari.ivr.sealing import Sealer
-from azukari.ivr.state import Option, Verdict
+from azukari.ivr.machine.questions import ADDRESS_HINTS
+from azukari.ivr.machine.state import Option, Verdict
 from azukari.messaging import texts
 from azukari.messaging.outbox import enqueue
 from azukari.oversight.escalations import open_escalation
 from azukari.registration import service as registration
-from azukari.registration.models import Household
-from azukari.registration.phone import caller_number
 from azukari.settings import Settings, StaffHours
 
 

@@ -6,8 +6,8 @@ import re
 
 from twilio.twiml.messaging_response import MessagingResponse
 
+from azukari.ivr.machine.replies import Line, Reply
 from azukari.ivr.prompts import CATALOGUES, text
-from azukari.ivr.replies import Line, Reply
 
 log = logging.getLogger(__name__)
 

@@ -6,9 +6,9 @@ import datetime as dt
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from azukari.households.models import Household
 from azukari.messaging.models import OutboxMessage
 from azukari.oversight.escalations import open_escalation
-from azukari.registration.models import Household
 
 _QUEUED = "azukari.outbox.queued"  # session.info key: the messages this unit of work queued
 

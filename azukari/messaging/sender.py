@@ -20,6 +20,7 @@ from twilio.rest import Client
 
 from azukari.clock import Clock
 from azukari.db import Database
+from azukari.households.phone import can_take_sms
 from azukari.messaging.call_delivery import call_wait
 from azukari.messaging.models import OutboxMessage
 from azukari.messaging.outbox import recipient_now
@@ -28,7 +29,6 @@ from azukari.messaging.status import escalate_undelivered
 from azukari.messaging.twilio_http import SendFailure, classify, make_twilio_client
 from azukari.oversight.audit import record
 from azukari.oversight.escalations import open_escalation
-from azukari.registration.phone import can_take_sms
 from azukari.settings import Settings
 
 _logger = logging.getLogger("azukari.outbox")

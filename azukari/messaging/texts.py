@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from azukari.booking.facility_names import chinese_name, korean_name
 from azukari.clock import in_tokyo
+from azukari.language.facility_names import chinese_name, korean_name
 
 MAX_CHARS = 134
 # Room left for the facility in the longest template (an English confirmation); the place name

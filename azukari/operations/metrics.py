@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from azukari.booking.models import SeatOffer
 from azukari.clock import Clock
+from azukari.conversations.models import ConversationRecord
 from azukari.db import Database
 from azukari.identity.models import VerificationAttempt
-from azukari.ivr.models import ConversationRecord
 from azukari.messaging.models import OutboxMessage
 from azukari.oversight.models import AuditEntry, Escalation
 

@@ -1,6 +1,6 @@
 """GET /metrics as both processes answer it: the bearer rule, and the worker's own small listener.
 
-`serve` answers through its web app (operations/web.py); `azukari worker --metrics-port P` has no web
+`serve` answers through its web app (request_scope.py); `azukari worker --metrics-port P` has no web
 app, so a standard-library HTTP server on a daemon thread answers for it, by the same rule: 404 while
 METRICS_TOKEN is unset, 401 without `Authorization: Bearer <token>`, the registry's text otherwise.
 """

@@ -23,9 +23,9 @@ from sqlalchemy.orm import Session
 
 from azukari.booking.facilities_file import import_facilities
 from azukari.booking.models import Facility
-from azukari.registration.models import Child, DemoMark, Household
-from azukari.registration.phone import to_e164
-from azukari.registration.pins import hash_pin
+from azukari.households.models import Child, DemoMark, Household
+from azukari.households.phone import to_e164
+from azukari.households.pins import hash_pin
 
 DEMO_HOUSEHOLD_ID = "10000001"
 DEMO_PIN = "4821"

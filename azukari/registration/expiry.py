@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from azukari.booking.models import Reservation
 from azukari.clock import TOKYO
+from azukari.households.models import ExpiryNotice, Household
 from azukari.messaging import outbox, texts
-from azukari.registration.models import ExpiryNotice, Household
 
 NOTICE_DAYS = (30, 7)
 # Notices are courtesies: sent in the daytime, like reminders; a landline is never called at night anyway.

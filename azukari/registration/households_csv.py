@@ -8,7 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from azukari.registration.phone import to_e164
+from azukari.households.phone import to_e164
 
 COLUMNS = ("household_id", "phone_pin", "guardian_name", "guardian_kana", "phone", "address", "child_name",
            "child_kana", "child_birthdate", "child_sex", "registered_on", "dv_flag")

@@ -12,6 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from azukari.clock import SystemClock, tokyo_today
+from azukari.households.models import Child, Household
+from azukari.households.pins import settle_pin
 from azukari.identity.stored_keys import store_household_keys
 from azukari.registration.households_csv import (
     COLUMNS,
@@ -23,8 +25,6 @@ from azukari.registration.households_csv import (
     parse_households,
     same_name,
 )
-from azukari.registration.models import Child, Household
-from azukari.registration.pins import settle_pin
 
 __all__ = ["COLUMNS", "ChildRow", "HouseholdImportError", "ImportSummary", "check_child", "import_households",
            "is_same_child"]

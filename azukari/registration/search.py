@@ -12,10 +12,10 @@ from sqlalchemy import ColumnElement, Select, func, select, union
 from sqlalchemy.orm import Session, selectinload
 
 from azukari.booking.rules import age_in_years
+from azukari.households.models import TERM_CHARS, Household, HouseholdSearchTerm
+from azukari.households.phone import to_e164
 from azukari.identity.address import town_of
-from azukari.identity.normalize import search_form
-from azukari.registration.models import TERM_CHARS, Household, HouseholdSearchTerm
-from azukari.registration.phone import to_e164
+from azukari.language.normalize import search_form
 
 PER_PAGE = 20
 # Above every code point: `term < prefix + _LAST` keeps exactly the terms that start with `prefix`.

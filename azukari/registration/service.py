@@ -11,17 +11,12 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from azukari.clock import tokyo_date
+from azukari.households.models import Child, Household, HouseholdNotFound
+from azukari.households.phone import to_e164
+from azukari.households.pins import hash_pin
 from azukari.identity.stored_keys import store_household_keys
 from azukari.registration.households_csv import ChildRow, check_child
 from azukari.registration.importer import is_same_child
-from azukari.registration.models import Child, Household
-from azukari.registration.phone import to_e164
-from azukari.registration.pins import hash_pin
-
-
-class HouseholdNotFound(LookupError):
-    """No household has that primary key."""
-
 
 # Why a DV flag changes: a fixed list, so the audit trail records a reason without free text
 # (free text would invite names and circumstances into an append-only log).

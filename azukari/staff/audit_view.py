@@ -12,9 +12,9 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from azukari.clock import in_tokyo, tokyo_at
+from azukari.households.models import Household
 from azukari.oversight.audit import Head
 from azukari.oversight.models import AuditEntry
-from azukari.registration.models import Household
 from azukari.staff.audit_words import actor_name, describe, event_name
 from azukari.staff.models import StaffAccount
 

@@ -15,9 +15,9 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from azukari.clock import in_tokyo, tokyo_date
+from azukari.households.models import Household
+from azukari.households.phone import can_take_sms
 from azukari.oversight import audit
-from azukari.registration.models import Household
-from azukari.registration.phone import can_take_sms
 from azukari.runtime import Runtime, runtime_of
 from azukari.staff import sessions
 from azukari.staff.accounts import ROLE_LABELS

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from azukari.households.models import Household
 from azukari.messaging.demo_sink import SunkMessage
 from azukari.messaging.models import OutboxMessage
-from azukari.registration.models import Household
 
 
 @dataclass(frozen=True)

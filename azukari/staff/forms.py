@@ -8,7 +8,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from azukari.registration.models import Child, Household
+from azukari.households.models import Child, Household
 from azukari.staff.households import FormError
 
 

@@ -72,13 +72,3 @@ class StaffRecoveryCode(Base):
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff_accounts.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64))
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
-
-
-class ConsoleSecret(Base):
-    """Random values the console keeps across restarts (the salt of deletion records)."""
-
-    __tablename__ = "console_secrets"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(40), unique=True)
-    value: Mapped[str] = mapped_column(String(64))

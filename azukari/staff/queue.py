@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from azukari.booking import listings
 from azukari.clock import in_tokyo
+from azukari.households.models import Household
 from azukari.identity import attempts
 from azukari.identity.models import VerificationAttempt
 from azukari.oversight.escalations import KINDS
 from azukari.oversight.models import Escalation
-from azukari.registration.models import Household
 from azukari.staff.models import StaffAccount
 
 FIELD_LABELS = {"household_id": "世帯ID", "pin": "暗証番号", "child_name": "子の名前", "birthdate": "生年月日",

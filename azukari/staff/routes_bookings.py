@@ -13,8 +13,8 @@ from azukari.booking import roster as rosters
 from azukari.booking import service as booking
 from azukari.booking.models import Facility
 from azukari.booking.rules import BookingRefusal
+from azukari.households.models import Child
 from azukari.registration import service as registration
-from azukari.registration.models import Child
 from azukari.staff.console import ANY, CENTRE, Forbidden, page
 
 router = APIRouter()

@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from azukari.households.models import Household
 from azukari.registration import service as registration
-from azukari.registration.models import Household
 from azukari.registration.service import DuplicateChild, InvalidChild
 from azukari.staff import households
 from azukari.staff.console import CENTRE, Page, page

@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from azukari.registration.service import HouseholdNotFound
+from azukari.households.models import HouseholdNotFound
 from azukari.runtime import runtime_of
 from azukari.staff import (
     routes_accounts,

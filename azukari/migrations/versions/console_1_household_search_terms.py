@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from azukari.registration.models import search_terms
+from azukari.households.models import search_terms
 
 revision: str = 'console_1'
 down_revision: str | None = 'serve_1'

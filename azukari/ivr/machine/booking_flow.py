@@ -4,15 +4,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from azukari.ivr import waitlist_flow
-from azukari.ivr.dates import relative_day
-from azukari.ivr.handoff import trouble
-from azukari.ivr.parsing import parse_number, parse_sms_date, parse_yes_no
-from azukari.ivr.ports import Ports
-from azukari.ivr.questions import ask, finish
-from azukari.ivr.replies import Line, Reply
-from azukari.ivr.spoken import hours_words
-from azukari.ivr.state import State
+from azukari.ivr.machine import waitlist_flow
+from azukari.ivr.machine.dates import relative_day
+from azukari.ivr.machine.handoff import trouble
+from azukari.ivr.machine.parsing import parse_number, parse_sms_date, parse_yes_no
+from azukari.ivr.machine.ports import Ports
+from azukari.ivr.machine.questions import ask, finish
+from azukari.ivr.machine.replies import Line, Reply
+from azukari.ivr.machine.spoken import hours_words
+from azukari.ivr.machine.state import State
 
 Handler = Callable[[State, str, Ports], Reply]
 

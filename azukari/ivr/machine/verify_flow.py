@@ -4,12 +4,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from azukari.ivr.handoff import to_staff, trouble
-from azukari.ivr.parsing import parse_birthdate
-from azukari.ivr.ports import Ports
-from azukari.ivr.questions import ask
-from azukari.ivr.replies import LANGUAGE_KEYS, Line, Reply
-from azukari.ivr.state import State, Verdict
+from azukari.ivr.machine.handoff import to_staff, trouble
+from azukari.ivr.machine.parsing import parse_birthdate
+from azukari.ivr.machine.ports import Ports
+from azukari.ivr.machine.questions import ask
+from azukari.ivr.machine.replies import LANGUAGE_KEYS, Line, Reply
+from azukari.ivr.machine.state import State, Verdict
 
 Handler = Callable[[State, str, Ports], Reply]
 

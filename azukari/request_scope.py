@@ -1,4 +1,4 @@
-"""The operations side of the web app: a request id and a timing per request, and GET /metrics."""
+"""The operations side of the web app: request ids, a timing per request, GET /metrics; it reads the runtime."""
 from __future__ import annotations
 
 import logging
@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from azukari.ivr.questions import STEPS
+from azukari.ivr.machine.questions import STEPS
 from azukari.operations.logs import request_id
 from azukari.operations.metrics_http import answer
 from azukari.runtime import RuntimeDep

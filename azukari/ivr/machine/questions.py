@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from azukari.ivr.replies import Ask, Choice, Line, Reply
-from azukari.ivr.spoken import common_suffix, day_words, facility_words, fee_words, time_words
-from azukari.ivr.state import State
+from azukari.ivr.machine.replies import Ask, Choice, Line, Reply
+from azukari.ivr.machine.spoken import common_suffix, day_words, facility_words, fee_words, time_words
+from azukari.ivr.machine.state import State
 
 # Recognition hints always given for an address: the words of one and the demo ward's towns (the
 # registry's own towns are added per call, see hints.py).

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from azukari.ivr import booking_flow, verify_flow
-from azukari.ivr.dates import DATE_HINTS
-from azukari.ivr.handoff import staff_requested, trouble
-from azukari.ivr.parsing import (
+from azukari.ivr.machine import booking_flow, verify_flow
+from azukari.ivr.machine.dates import DATE_HINTS
+from azukari.ivr.machine.handoff import staff_requested, trouble
+from azukari.ivr.machine.parsing import (
     chosen_language,
     clean_digits,
     clean_speech,
@@ -16,10 +16,20 @@ from azukari.ivr.parsing import (
     wants_menu,
     wants_staff,
 )
-from azukari.ivr.ports import Ports
-from azukari.ivr.questions import POUND_ENDED, REPEAT_KEY, SLOWER_KEY, SPEECH_ONLY, STAFF_KEY, STEPS, ask, finish, reask
-from azukari.ivr.replies import Line, Reply
-from azukari.ivr.state import Event, State
+from azukari.ivr.machine.ports import Ports
+from azukari.ivr.machine.questions import (
+    POUND_ENDED,
+    REPEAT_KEY,
+    SLOWER_KEY,
+    SPEECH_ONLY,
+    STAFF_KEY,
+    STEPS,
+    ask,
+    finish,
+    reask,
+)
+from azukari.ivr.machine.replies import Line, Reply
+from azukari.ivr.machine.state import Event, State
 
 
 def start(state: State, ports: Ports) -> tuple[State, Reply]:

@@ -1,12 +1,12 @@
 """Waiting for a full unit: `facility 8` / `unit 8` → `waitlist` → `waitlist_confirm` (§5.1); texts' `8FU` (§5.2)."""
 from __future__ import annotations
 
-from azukari.ivr.handoff import trouble
-from azukari.ivr.parsing import parse_number, parse_yes_no
-from azukari.ivr.ports import Ports
-from azukari.ivr.questions import ask
-from azukari.ivr.replies import Line, Reply
-from azukari.ivr.state import Option, State
+from azukari.ivr.machine.handoff import trouble
+from azukari.ivr.machine.parsing import parse_number, parse_yes_no
+from azukari.ivr.machine.ports import Ports
+from azukari.ivr.machine.questions import ask
+from azukari.ivr.machine.replies import Line, Reply
+from azukari.ivr.machine.state import Option, State
 
 WAIT_KEY = "8"        # at `facility` and `unit`: the full units of the day, to wait for
 OTHER_DAY_KEY = "9"   # at `waitlist`: choose another date

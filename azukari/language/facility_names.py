@@ -26,7 +26,7 @@ import re
 from functools import cache, lru_cache
 from typing import Any
 
-from azukari.identity.hanzi import han_key
+from azukari.language.hanzi import han_key
 
 # The generic tails of a reading; what is left is the place a parent knows the facility by.
 GENERIC_READINGS = ("こどもかていしえんせんたー", "こそだてしえんせんたー", "ほいくえん", "せんたー")

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from azukari.booking.facility_names import GENERIC_READINGS, chinese_name, korean_name
-from azukari.ivr.replies import Channel, Language
-from azukari.ivr.state import Option
-from azukari.settings import StaffHours
+from azukari.ivr.machine.ports import StaffHours
+from azukari.ivr.machine.replies import Channel, Language
+from azukari.ivr.machine.state import Option
+from azukari.language.facility_names import GENERIC_READINGS, chinese_name, korean_name
 
 _WEEKDAYS_JA = ("月曜日", "火曜日", "水曜日", "木曜日", "金曜日", "土曜日", "日曜日")
 _WEEKDAYS_JA_SHORT = "月火水木金土日"

@@ -5,7 +5,7 @@ import threading
 from functools import cache
 from typing import Any
 
-from azukari.identity.normalize import normalize_text
+from azukari.language.normalize import normalize_text
 
 _lock = threading.Lock()
 

@@ -10,13 +10,17 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import InstanceState, Mapped, Session, mapped_column, relationship
 
 from azukari.db import Base, UTCDateTime, utcnow
-from azukari.identity.normalize import search_form
+from azukari.language.normalize import search_form
 
 TERM_CHARS = 100
 # Byte order on both databases, so that `term >= q AND term < q + U+10FFFF` is a prefix search an
 # ordinary index answers (a linguistic collation on PostgreSQL would not keep prefixes together).
 SEARCH_TERM = String(TERM_CHARS).with_variant(postgresql.VARCHAR(TERM_CHARS, collation="C"), "postgresql")
 
+
+
+class HouseholdNotFound(LookupError):
+    """No household has that primary key (an erased one included)."""
 
 class Household(Base):
     __tablename__ = "households"

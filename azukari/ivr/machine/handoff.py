@@ -1,11 +1,11 @@
 """Handing a conversation to people: a live transfer within staff hours, else a callback case."""
 from __future__ import annotations
 
-from azukari.ivr.ports import Ports
-from azukari.ivr.questions import finish, reask
-from azukari.ivr.replies import Line, Reply
-from azukari.ivr.spoken import hours_words
-from azukari.ivr.state import State
+from azukari.ivr.machine.ports import Ports
+from azukari.ivr.machine.questions import finish, reask
+from azukari.ivr.machine.replies import Line, Reply
+from azukari.ivr.machine.spoken import hours_words
+from azukari.ivr.machine.state import State
 
 TROUBLE_LIMIT = 2  # contract §5.1: a silence or unusable answer re-asks once; the second in a row reaches staff
 

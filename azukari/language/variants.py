@@ -10,7 +10,7 @@ TABLE = "name_variants.txt"
 @cache
 def variant_table() -> dict[int, str]:
     """The table as a `str.translate` map; read once, on first use."""
-    text = resources.files("azukari.identity").joinpath(TABLE).read_text(encoding="utf-8")
+    text = resources.files("azukari.language").joinpath(TABLE).read_text(encoding="utf-8")
     table: dict[int, str] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):

@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from azukari.ivr.models import ConversationRecord, SpentSid, WebhookReceipt
+from azukari.conversations.models import ConversationRecord, SpentSid, WebhookReceipt
 
 # How long call and text state outlives its last webhook. Long enough for Twilio's redeliveries
 # and a 30-minute SMS thread; short, because it names a household and a child (product.md: minimum data).

@@ -8,7 +8,7 @@ from typing import Any
 
 import jaconv
 
-from azukari.identity.normalize import is_kana, normalize_text
+from azukari.language.normalize import is_kana, normalize_text
 
 _LATIN = re.compile(r"[A-Za-z]")
 

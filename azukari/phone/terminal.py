@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from azukari.clock import tokyo_today
 from azukari.command_error import CommandError
 from azukari.db import Database
-from azukari.ivr.handset import Wire, play_call, play_sms
+from azukari.households.phone import to_e164
 from azukari.messaging.models import OutboxMessage
-from azukari.registration.phone import to_e164
+from azukari.phone.handset import Wire, play_call, play_sms
 from azukari.settings import Settings
 
 # Who the terminal texts from when --from is not given: a number that is on no file.

@@ -6,7 +6,7 @@ import unicodedata
 
 import jaconv
 
-from azukari.identity.variants import fold_variants
+from azukari.language.variants import fold_variants
 
 # Variation selectors (standard and ideographic) pick a glyph, not a different name.
 _SELECTORS = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")

@@ -6,13 +6,27 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from azukari.booking.service import UnitOption
-from azukari.ivr.replies import LANGUAGE_KEYS, Channel, Language
+from azukari.ivr.machine.replies import LANGUAGE_KEYS, Channel, Language
 
 
 @dataclass(frozen=True)
-class Option(UnitOption):
-    """A unit with room for this child on the chosen day: public facts only, never a booking."""
+class Option:
+    """A unit with room for this child on the chosen day: public facts only, never a booking.
+
+    Its own dataclass, not booking's: this is the schema of stored call state, and it changes only
+    with a thought for the conversations stored under the old one.
+    """
+
+    unit_id: int
+    facility_key: int
+    facility_name: str
+    facility_reading: str
+    unit_key: int
+    starts: str
+    ends: str
+    fee: int
+    short_name: str = ""   # what prompts say after the first mention (contract §4); "" when none
+    name_en: str = ""      # the name in Latin letters: `name_en`, else the romanised reading
 
     @property
     def sms_number(self) -> str:

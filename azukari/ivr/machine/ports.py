@@ -8,8 +8,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Protocol
 
-from azukari.ivr.state import Option, Verdict
-from azukari.settings import StaffHours
+from azukari.ivr.machine.state import Option, Verdict
+
+
+class StaffHours(Protocol):
+    """When staff can be reached, as the machine speaks it (`settings.StaffHours` has this shape)."""
+
+    @property
+    def first_day(self) -> int: ...
+    @property
+    def last_day(self) -> int: ...
+    @property
+    def opens(self) -> int: ...
+    @property
+    def closes(self) -> int: ...
 
 
 class Ports(Protocol):
