@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 
 from azukari.booking.roster import ATTENDANCE
+from azukari.oversight.escalations import RESOLUTIONS
 from azukari.registration.service import DV_REASONS
 from azukari.staff.accounts import ROLE_LABELS
-from azukari.staff.queue import FIELD_LABELS, METHOD_WORDS, OUTCOME_LABELS, REASON_WORDS, RESOLUTIONS
-from azukari.staff.routes_bookings import CANCEL_REASONS
+from azukari.staff.households import CANCEL_REASONS
+from azukari.staff.queue import FIELD_LABELS, METHOD_WORDS, OUTCOME_LABELS, REASON_WORDS
 
 EVENT_NAMES = {
     "verification": "電話・SMSでの本人確認",

@@ -16,6 +16,7 @@ from azukari.booking.rules import BookingRefusal
 from azukari.households.models import Child
 from azukari.registration import service as registration
 from azukari.staff.console import ANY, CENTRE, Forbidden, page
+from azukari.staff.households import CANCEL_REASONS
 
 router = APIRouter()
 Text = Annotated[str, Form()]
@@ -30,11 +31,6 @@ REFUSALS = {
     BookingRefusal.PAST_DEADLINE: "取消期限を過ぎています（窓口からは取り消せます）。",
     BookingRefusal.MONTHLY_LIMIT: "この子は今月の利用上限に達しています。",
 }
-
-
-# Why staff cancelled (audited): a fixed list, so the audit log never holds free text about a family.
-CANCEL_REASONS = {"parent_called": "保護者からの連絡", "illness": "体調不良", "facility": "施設の都合",
-                  "after_deadline": "取消期限後の申し出", "other": "その他"}
 
 
 def _day(text: str | None, default: dt.date) -> dt.date:
