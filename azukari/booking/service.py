@@ -92,8 +92,10 @@ def options_for(session: Session, *, child_id: int, day: dt.date,
 
 
 def book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel: str, language: str,
-         now: dt.datetime, from_hold: bool = False) -> Booked | BookingRefusal:
+         now: dt.datetime, from_hold: bool = False, actor: str | None = None) -> Booked | BookingRefusal:
     """Book one unit for one child, with its confirmation queued and audited, or refuse cleanly.
+
+    The audit entry names `actor` when one is given (a member of staff, "staff:<id>"), else the channel.
 
     Everything happens inside a SAVEPOINT: a refusal rolls back the lock and counter rows it
     touched, while the caller's own writes in the outer transaction (conversation state) stay.
@@ -101,7 +103,7 @@ def book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel
     savepoint = session.begin_nested()
     try:
         outcome = _book(session, child_id=child_id, unit_id=unit_id, day=day, channel=channel,
-                        language=language, now=now, from_hold=from_hold)
+                        language=language, now=now, from_hold=from_hold, actor=actor or channel)
     except BaseException:
         savepoint.rollback()
         raise
@@ -116,7 +118,7 @@ def book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel
 
 
 def _book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel: str, language: str,
-          now: dt.datetime, from_hold: bool) -> Booked | BookingRefusal:
+          now: dt.datetime, from_hold: bool, actor: str) -> Booked | BookingRefusal:
     child = repo.child_with_household(session, child_id)
     unit = repo.unit_with_facility(session, unit_id)
     if child is None or unit is None or not unit.active or not unit.facility.active:
@@ -154,7 +156,7 @@ def _book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channe
                          facility.reading)
     outbox.enqueue(session, household=child.household, kind="confirmation",
                    body=texts.confirmation(facts, language), now=now, reservation_id=reservation_id)
-    audit.record(session, actor=channel, action="booking.created", now=now, household_pk=child.household_pk,
+    audit.record(session, actor=actor, action="booking.created", now=now, household_pk=child.household_pk,
                  detail={"reservation_id": reservation_id, "unit_id": unit_id})
     return Booked(reservation_id, number, facts)
 

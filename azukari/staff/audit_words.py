@@ -19,7 +19,7 @@ EVENT_NAMES = {
     "verification": "電話・SMSでの本人確認",
     "booking.created": "予約",
     "booking.cancelled": "予約の取消",
-    "booking.created_by_staff": "職員による代理予約",
+    "booking.created_by_staff": "職員による代理予約",  # no longer written (booking.created names the staff member)
     "booking.cancelled_by_staff": "職員による予約の取消",
     "booking.options_viewed": "空き状況の表示（代理予約）",
     "attendance.marked": "出欠の記録",
