@@ -69,7 +69,7 @@ class Listeners:
     def __init__(self, app: FastAPI, *, host: str, port: int, console_port: int | None = None) -> None:
         app.state.console_port = console_port
         # Our handler, our format. No proxy headers: X-Forwarded-For is believed by TRUSTED_PROXIES
-        # alone (staff/client_address.py), not by uvicorn's own rule for loopback peers.
+        # alone (staff/signin/client_address.py), not by uvicorn's own rule for loopback peers.
         common = {"log_level": "info", "access_log": False, "log_config": None, "proxy_headers": False}
         self.servers = [_Listener(uvicorn.Config(app, host=host, port=port, **common))]  # type: ignore[arg-type]
         if console_port is not None:

@@ -19,8 +19,9 @@ from azukari.db import Database
 from azukari.households.models import Household
 from azukari.registration.service import ChildEntry, register_household
 from azukari.settings import DEMO_SECRET_KEY, Settings
-from azukari.staff import accounts, second_factor
+from azukari.staff import accounts
 from azukari.staff.models import StaffAccount
+from azukari.staff.signin import second_factor
 
 DEMO_FACILITIES = Path(__file__).resolve().parents[1] / "azukari" / "registration" / "demo" / "facilities.toml"
 PASSWORD = "correct horse battery"

@@ -8,8 +8,10 @@ from sqlalchemy import select
 from staff_support import PASSWORD, add_staff, clock
 
 from azukari.db import Database
-from azukari.staff import accounts, passwords
-from azukari.staff.login import (
+from azukari.staff import accounts
+from azukari.staff.models import StaffAccount
+from azukari.staff.signin import passwords
+from azukari.staff.signin.password_step import (
     CLIENT_FAILURES_PER_WINDOW,
     NAME_FAILURES_PER_WINDOW,
     LoginFailed,
@@ -17,7 +19,6 @@ from azukari.staff.login import (
     LoginRefusal,
     check_password,
 )
-from azukari.staff.models import StaffAccount
 
 
 def _refusal(outcome: LoginOk | LoginFailed) -> LoginRefusal | None:

@@ -6,7 +6,7 @@ import ipaddress
 from staff_support import add_staff, client_for, clock, log_in
 
 from azukari.db import Database
-from azukari.staff.client_address import client_address
+from azukari.staff.signin.client_address import client_address
 
 OFFICE = "10.20.0.0/16"
 PROXY = "192.0.2.10"

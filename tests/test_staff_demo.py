@@ -11,9 +11,10 @@ from azukari.db import Database
 from azukari.runtime import build
 from azukari.server import load_demo_data
 from azukari.settings import Settings
-from azukari.staff import accounts, second_factor
+from azukari.staff import accounts
 from azukari.staff.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERNAME
 from azukari.staff.models import StaffAccount
+from azukari.staff.signin import second_factor
 
 NOW = dt.datetime(2026, 4, 10, 1, 0, tzinfo=dt.UTC)
 URL = "http://127.0.0.1:8000/staff/"

@@ -15,8 +15,8 @@ from azukari.clock import FixedClock
 from azukari.db import Database
 from azukari.identity import throttling
 from azukari.identity.verification import AttemptContext, Outcome, Verified, verify_by_knowledge
+from azukari.oversight import escalations
 from azukari.oversight.models import AuditEntry, Escalation
-from azukari.staff import queue
 
 LOCKED = "電話・SMSでの本人確認が制限されています（失敗 5 回）"
 # What staff_support's household says when the parent calls; WRONG gives a wrong address.
@@ -140,7 +140,7 @@ def test_resolving_the_lock_case_does_not_lift_the_lock(database: Database) -> N
     client, household_pk, fixed = _setup(database)
     with database.unit_of_work() as session:
         case = session.scalars(select(Escalation).where(Escalation.kind == "household_locked")).one()
-        queue.resolve(session, escalation_id=case.id, staff_id=1, now=fixed.now())
+        escalations.resolve(session, escalation_id=case.id, staff_id=1, now=fixed.now())
         session.commit()
     assert LOCKED in client.get(f"/staff/households/{household_pk}").text
     assert not _verifies(database, fixed)

@@ -7,8 +7,9 @@ from sqlalchemy import select
 from staff_support import add_staff, clock
 
 from azukari.db import Database
-from azukari.staff import accounts, sessions
+from azukari.staff import accounts
 from azukari.staff.models import StaffSession
+from azukari.staff.signin import sessions
 
 
 def test_the_database_holds_only_the_hash_of_the_session_token(database: Database) -> None:

@@ -20,9 +20,9 @@ from staff_support import (
 from azukari.db import Database
 from azukari.oversight.models import AuditEntry
 from azukari.settings import DEMO_SECRET_KEY
-from azukari.staff import second_factor
 from azukari.staff.models import StaffAccount
-from azukari.staff.routes_login import CODE_FAILURES_PER_LOGIN
+from azukari.staff.signin import second_factor
+from azukari.staff.signin.routes_login import CODE_FAILURES_PER_LOGIN
 
 
 def _staff(database: Database, username: str = "sato", role: str = "centre", *, enrolled: bool = True) -> int:

@@ -10,8 +10,8 @@ from azukari.booking.models import Facility
 from azukari.db import Database
 from azukari.oversight.escalations import open_escalation
 from azukari.oversight.models import Escalation
-from azukari.staff import login
 from azukari.staff.models import StaffAccount
+from azukari.staff.signin import password_step
 
 
 def _staff(database: Database, username: str, role: str, facility_key: int | None = None) -> int:
@@ -56,7 +56,7 @@ def test_a_wrong_password_gets_the_same_answer_as_an_unknown_user(database: Data
 def test_the_login_form_is_throttled_after_repeated_failures(database: Database) -> None:
     _staff(database, "sato", "centre")
     client = client_for(database, clock())
-    for _ in range(login.NAME_FAILURES_PER_WINDOW):
+    for _ in range(password_step.NAME_FAILURES_PER_WINDOW):
         log_in(client, "sato", "wrong password")
     response = log_in(client, "sato")
     assert response.status_code == 401 and "しばらくログインできません" in response.text

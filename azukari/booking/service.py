@@ -93,11 +93,12 @@ def options_for(session: Session, *, child_id: int, day: dt.date,
 
 
 def book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel: str, language: str,
-         now: dt.datetime, from_hold: bool = False, queued: list[OutboxMessage] | None = None
-         ) -> Booked | BookingRefusal:
+         now: dt.datetime, from_hold: bool = False, queued: list[OutboxMessage] | None = None,
+         actor: str | None = None) -> Booked | BookingRefusal:
     """Book one unit for one child, with its confirmation queued and audited, or refuse cleanly.
 
     The text this queues (the confirmation, or a refusal's reason) is added to `queued`, if given.
+    The audit entry names `actor` when one is given (a member of staff, "staff:<id>"), else the channel.
 
     Everything happens inside a SAVEPOINT: a refusal rolls back the lock and counter rows it
     touched, while the caller's own writes in the outer transaction (conversation state) stay.
@@ -105,7 +106,8 @@ def book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel
     savepoint = session.begin_nested()
     try:
         outcome = _book(session, child_id=child_id, unit_id=unit_id, day=day, channel=channel,
-                        language=language, now=now, from_hold=from_hold, queued=queued)
+                        language=language, now=now, from_hold=from_hold, queued=queued,
+                        actor=actor or channel)
     except BaseException:
         savepoint.rollback()
         raise
@@ -120,7 +122,8 @@ def book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel
 
 
 def _book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel: str, language: str,
-          now: dt.datetime, from_hold: bool, queued: list[OutboxMessage] | None) -> Booked | BookingRefusal:
+          now: dt.datetime, from_hold: bool, queued: list[OutboxMessage] | None,
+          actor: str) -> Booked | BookingRefusal:
     child = repo.child_with_household(session, child_id)
     unit = repo.unit_with_facility(session, unit_id)
     if child is None or unit is None or not unit.active or not unit.facility.active:
@@ -158,7 +161,7 @@ def _book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channe
                          facility.reading)
     outbox.enqueue(session, household=child.household, kind="confirmation",
                    body=texts.confirmation(facts, language), now=now, reservation_id=reservation_id, queued=queued)
-    audit.record(session, actor=channel, action="booking.created", now=now, household_pk=child.household_pk,
+    audit.record(session, actor=actor, action="booking.created", now=now, household_pk=child.household_pk,
                  detail={"reservation_id": reservation_id, "unit_id": unit_id})
     return Booked(reservation_id, number, facts)
 

@@ -8,8 +8,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from azukari.staff import passwords
 from azukari.staff.models import StaffAccount, StaffSession
+from azukari.staff.signin import passwords
 
 ROLES = ("facility", "centre", "admin")
 ROLE_LABELS = {"facility": "施設職員", "centre": "センター職員", "admin": "管理者"}

@@ -9,16 +9,17 @@ from __future__ import annotations
 import re
 
 from azukari.booking.roster import ATTENDANCE
+from azukari.oversight.escalations import RESOLUTIONS
 from azukari.registration.service import DV_REASONS
 from azukari.staff.accounts import ROLE_LABELS
-from azukari.staff.queue import FIELD_LABELS, METHOD_WORDS, OUTCOME_LABELS, REASON_WORDS, RESOLUTIONS
-from azukari.staff.routes_bookings import CANCEL_REASONS
+from azukari.staff.households import CANCEL_REASONS
+from azukari.staff.queue import FIELD_LABELS, METHOD_WORDS, OUTCOME_LABELS, REASON_WORDS
 
 EVENT_NAMES = {
     "verification": "電話・SMSでの本人確認",
     "booking.created": "予約",
     "booking.cancelled": "予約の取消",
-    "booking.created_by_staff": "職員による代理予約",
+    "booking.created_by_staff": "職員による代理予約",  # no longer written (booking.created names the staff member)
     "booking.cancelled_by_staff": "職員による予約の取消",
     "booking.options_viewed": "空き状況の表示（代理予約）",
     "attendance.marked": "出欠の記録",

@@ -1,4 +1,5 @@
-"""One staff page request: its unit of work, the signed-in account, role and CSRF checks, rendering."""
+"""One staff page request: its unit of work, the account (signed in, or between login steps), role and CSRF
+checks, rendering and auditing: `page` for the console, `login_step` for the steps after the password."""
 from __future__ import annotations
 
 import datetime as dt
@@ -19,9 +20,9 @@ from azukari.households.models import Household
 from azukari.households.phone import can_take_sms
 from azukari.oversight import audit
 from azukari.runtime import Runtime, runtime_of
-from azukari.staff import sessions
 from azukari.staff.accounts import ROLE_LABELS
 from azukari.staff.models import StaffAccount, StaffSession
+from azukari.staff.signin import sessions
 
 
 def _national(e164: str) -> str:
@@ -57,13 +58,24 @@ class Forbidden(Exception):
 
 @dataclass
 class Page:
+    """One console request's context: its unit of work, who is asking, the clock, and `render`/`audit`.
+
+    `signed_in` is False only on the login steps after the password (second factor, enrolment, forced
+    password change): the account is known but has no session yet, so the page shows no one as signed
+    in and no household warning banner (it shows no household).
+    """
+
     request: Request
     session: Session
     account: StaffAccount
-    csrf: str
+    record: StaffSession
     now: dt.datetime
     runtime: Runtime
-    session_record: StaffSession
+    signed_in: bool = True
+
+    @property
+    def csrf(self) -> str:
+        return self.record.csrf_token
 
     @property
     def actor(self) -> str:
@@ -73,6 +85,10 @@ class Page:
     def today(self) -> dt.date:
         return tokyo_date(self.now)
 
+    @property
+    def secret_key(self) -> str:
+        return self.runtime.settings.azukari_secret_key
+
     def audit(self, action: str, *, household_pk: int | None = None, **detail: object) -> None:
         audit.record(self.session, actor=self.actor, action=action, now=self.now, household_pk=household_pk,
                      detail=dict(detail))
@@ -80,8 +96,9 @@ class Page:
     def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         # The banner is worked out here, from what the page holds, never set by a handler: a handler
         # that forgets a line must not show a DV household without its warning.
+        banner = dv_households(self.session, context) if self.signed_in else []
         return templates.TemplateResponse(self.request, template, {
-            "me": self.account, "csrf": self.csrf, "dv_households": dv_households(self.session, context),
+            "me": self.account if self.signed_in else None, "csrf": self.csrf, "dv_households": banner,
             **context}, status_code=status_code)
 
 
@@ -123,16 +140,34 @@ def page(request: Request, *, roles: frozenset[str], csrf: str | None = None,
     that raises commits nothing. A revoked, deactivated or expired session is deleted and committed
     before the browser is sent to log in again, so the very next request after deactivation is refused.
     """
+    with _context(request, stages=frozenset({sessions.SIGNED_IN}), roles=roles, csrf=csrf, post=post) as p:
+        yield p
+
+
+@contextmanager
+def login_step(request: Request, stage: str, *, csrf: str | None = None, post: bool = False) -> Iterator[Page]:
+    """A login step after the password, on its pending row (stage "code", "enrol" or "password"), as `page`.
+
+    The pending row opens only its own step: a full session, or a row of another stage, is sent to log in.
+    """
+    with _context(request, stages=frozenset({stage}), roles=ANY, csrf=csrf, post=post) as p:
+        yield p
+
+
+@contextmanager
+def _context(request: Request, *, stages: frozenset[str], roles: frozenset[str], csrf: str | None,
+             post: bool) -> Iterator[Page]:
     runtime = runtime_of(request)
     now = runtime.clock.now()
     with runtime.database.unit_of_work() as session:
-        signed_in = sessions.resume(session, token=request.cookies.get(sessions.COOKIE_NAME), now=now)
-        if signed_in is None:
+        found = sessions.resume(session, token=request.cookies.get(sessions.COOKIE_NAME), now=now, stages=stages)
+        if found is None:
             session.commit()
             raise LoginRequired()
-        if post and not sessions.csrf_ok(signed_in.record, csrf):
+        if post and not sessions.csrf_ok(found.record, csrf):
             raise Forbidden("csrf")
-        if signed_in.account.role not in roles:
+        if found.account.role not in roles:
             raise Forbidden("role")
-        yield Page(request, session, signed_in.account, signed_in.record.csrf_token, now, runtime, signed_in.record)
+        yield Page(request, session, found.account, found.record, now, runtime,
+                   signed_in=found.record.stage == sessions.SIGNED_IN)
         session.commit()

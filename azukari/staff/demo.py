@@ -6,8 +6,9 @@ import datetime as dt
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from azukari.staff import accounts, second_factor
+from azukari.staff import accounts
 from azukari.staff.models import StaffAccount
+from azukari.staff.signin import second_factor
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "kodomo no heya 2026"  # printed on start: never use a demo database for real data

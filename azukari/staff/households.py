@@ -18,6 +18,10 @@ CONTACT_PROBLEMS = {
     "address": "住所を入力してください",
     "phone": "電話番号を確認してください",
 }
+# Why staff cancelled, chosen on the household page's cancel form (and audited): a fixed list, so the audit
+# log never holds free text about a family.
+CANCEL_REASONS = {"parent_called": "保護者からの連絡", "illness": "体調不良", "facility": "施設の都合",
+                  "after_deadline": "取消期限後の申し出", "other": "その他"}
 NO_CHILD = "子を一人以上入力してください"
 DV_REASON_MISSING = "DV設定の理由を選んでください"
 

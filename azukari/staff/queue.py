@@ -1,18 +1,17 @@
-"""The escalation queue as staff work it: each case in plain Japanese, ordering, claim, link, note, resolve.
+"""The escalation queue as staff read it: each case in plain Japanese, and its ordering.
 
-A case's details are ids, codes and which fields matched (oversight/escalations.py); here they become
-sentences a ward clerk reads. Anything without words of its own (a conversation key, a row id) is not shown.
+A case's details are ids, codes and which fields matched; its lifecycle (open, claim, link, note,
+resolve) is oversight/escalations.py. Here the details become sentences a ward clerk
+reads. Anything without words of its own (a conversation key, a row id) is not shown.
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from azukari.booking import listings
-from azukari.clock import in_tokyo
 from azukari.households.models import Household
 from azukari.identity import attempts
 from azukari.identity.models import VerificationAttempt
@@ -51,14 +50,6 @@ MESSAGE_WORDS = {"confirmation": "予約確認", "cancellation": "取消確認",
                  "offer": "キャンセル待ちの空きのご案内", "waiting": "キャンセル待ちの受付",
                  "expiry_notice": "登録期限のお知らせ"}
 RESOURCE_WORDS = {"message": "SMS", "call": "通話"}
-# How a case may be closed: a fixed list, so the trail says why without free text.
-RESOLUTIONS = {"done": "対応済み", "unreachable": "連絡先が分からず対応できない"}
-
-
-class EscalationNotFound(LookupError):
-    pass
-
-
 @dataclass(frozen=True)
 class AttemptLine:
     """One refused verification of the case: how it was tried, what matched, why it failed (never what was said)."""
@@ -172,52 +163,6 @@ def recently_resolved(session: Session, *, limit: int = 20) -> list[QueueItem]:
     rows = session.scalars(select(Escalation).where(Escalation.status == "resolved")
                            .order_by(Escalation.resolved_at.desc(), Escalation.id.desc()).limit(limit))
     return [_item(session, e) for e in rows]
-
-
-def _get(session: Session, escalation_id: int) -> Escalation:
-    escalation = session.get(Escalation, escalation_id)
-    if escalation is None:
-        raise EscalationNotFound(escalation_id)
-    return escalation
-
-
-def claim(session: Session, *, escalation_id: int, staff_id: int) -> Escalation:
-    escalation = _get(session, escalation_id)
-    if escalation.status != "resolved":
-        escalation.status = "claimed"
-        escalation.claimed_by = staff_id
-    session.flush()
-    return escalation
-
-
-def link_household(session: Session, *, escalation_id: int, household: Household) -> Escalation:
-    """Staff learned whose case it is (the parent called the facility, say): the card then offers the number on file.
-
-    A DV household's case takes its flag, so it ranks first and is shown with the warning.
-    """
-    escalation = _get(session, escalation_id)
-    escalation.household_pk = household.id
-    escalation.dv = escalation.dv or household.dv_flag
-    session.flush()
-    return escalation
-
-
-def add_note(session: Session, *, escalation_id: int, author: str, text: str, now: dt.datetime) -> Escalation:
-    escalation = _get(session, escalation_id)
-    stamp = in_tokyo(now).strftime("%m/%d %H:%M")
-    line = f"[{stamp} {author}] {text.strip()[:1000]}"
-    escalation.note = f"{escalation.note}\n{line}" if escalation.note else line
-    session.flush()
-    return escalation
-
-
-def resolve(session: Session, *, escalation_id: int, staff_id: int, now: dt.datetime) -> Escalation:
-    escalation = _get(session, escalation_id)
-    escalation.status = "resolved"
-    escalation.claimed_by = escalation.claimed_by or staff_id
-    escalation.resolved_at = now
-    session.flush()
-    return escalation
 
 
 def staff_names(session: Session) -> dict[int, str]:

@@ -14,9 +14,10 @@ from sqlalchemy import select
 
 from azukari.booking.models import Facility
 from azukari.clock import TOKYO
-from azukari.staff import accounts, second_factor
+from azukari.staff import accounts
 from azukari.staff.console import ADMIN, Page, page
 from azukari.staff.models import StaffAccount
+from azukari.staff.signin import second_factor
 
 router = APIRouter()
 Text = Annotated[str, Form()]

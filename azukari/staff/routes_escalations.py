@@ -1,4 +1,4 @@
-"""The escalation queue page and its claim / note / resolve forms."""
+"""The escalation queue page and its claim / note / link / resolve forms (the lifecycle: oversight/escalations.py)."""
 from __future__ import annotations
 
 from typing import Annotated
@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from azukari.oversight import escalations as cases
 from azukari.registration import service as registration
 from azukari.staff import queue
 from azukari.staff.console import CENTRE, page
@@ -25,7 +26,7 @@ def escalations(request: Request) -> HTMLResponse:
             p.audit("escalations.viewed", household_pk=household_pk)
         response = p.render("escalations.html", items=items, resolved=resolved, staff_names=names,
                             channels=queue.CHANNEL_LABELS, statuses=queue.STATUS_LABELS,
-                            resolutions=queue.RESOLUTIONS, problem=request.query_params.get("problem", ""),
+                            resolutions=cases.RESOLUTIONS, problem=request.query_params.get("problem", ""),
                             problem_case=request.query_params.get("case", ""))
     return response
 
@@ -33,7 +34,7 @@ def escalations(request: Request) -> HTMLResponse:
 @router.post("/escalations/{escalation_id}/claim")
 def claim(request: Request, escalation_id: int, csrf: CsrfField = "") -> RedirectResponse:
     with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
-        e = queue.claim(p.session, escalation_id=escalation_id, staff_id=p.account.id)
+        e = cases.claim(p.session, escalation_id=escalation_id, staff_id=p.account.id)
         p.audit("escalation.claimed", household_pk=e.household_pk, escalation_id=e.id)
     return RedirectResponse(f"/staff/escalations#e{escalation_id}", status_code=303)
 
@@ -43,7 +44,7 @@ def note(request: Request, escalation_id: int, text: Annotated[str, Form()] = ""
          csrf: CsrfField = "") -> RedirectResponse:
     with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
         if text.strip():
-            e = queue.add_note(p.session, escalation_id=escalation_id, author=p.account.display_name, text=text,
+            e = cases.add_note(p.session, escalation_id=escalation_id, author=p.account.display_name, text=text,
                                now=p.now)
             p.audit("escalation.noted", household_pk=e.household_pk, escalation_id=e.id)
     return RedirectResponse(f"/staff/escalations#e{escalation_id}", status_code=303)
@@ -60,7 +61,8 @@ def link(request: Request, escalation_id: int, household_id: Annotated[str, Form
         if household is None:
             return RedirectResponse(f"/staff/escalations?problem=unknown_household&case={escalation_id}"
                                     f"#e{escalation_id}", status_code=303)
-        e = queue.link_household(p.session, escalation_id=escalation_id, household=household)
+        e = cases.link_household(p.session, escalation_id=escalation_id, household_pk=household.id,
+                                  household_dv=household.dv_flag)
         p.audit("escalation.linked", household_pk=household.id, escalation_id=e.id)
     return RedirectResponse(f"/staff/escalations#e{escalation_id}", status_code=303)
 
@@ -69,10 +71,8 @@ def link(request: Request, escalation_id: int, household_id: Annotated[str, Form
 def resolve(request: Request, escalation_id: int, resolution: Annotated[str, Form()] = "done",
             csrf: CsrfField = "") -> RedirectResponse:
     with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
-        how = resolution if resolution in queue.RESOLUTIONS else "done"
-        if how != "done":  # said on the case itself as well as in the trail
-            queue.add_note(p.session, escalation_id=escalation_id, author=p.account.display_name,
-                           text=f"完了（{queue.RESOLUTIONS[how]}）", now=p.now)
-        e = queue.resolve(p.session, escalation_id=escalation_id, staff_id=p.account.id, now=p.now)
+        how = resolution if resolution in cases.RESOLUTIONS else "done"
+        e = cases.resolve(p.session, escalation_id=escalation_id, staff_id=p.account.id, now=p.now, resolution=how,
+                          author=p.account.display_name)
         p.audit("escalation.resolved", household_pk=e.household_pk, escalation_id=e.id, resolution=how)
     return RedirectResponse("/staff/escalations", status_code=303)

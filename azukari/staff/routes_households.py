@@ -16,7 +16,6 @@ from azukari.registration.service import DV_REASONS, InvalidContact, UnknownDvRe
 from azukari.staff import households
 from azukari.staff.console import CENTRE, Page, page
 from azukari.staff.forms import child_fields, guardian_fields, require_fits
-from azukari.staff.routes_bookings import CANCEL_REASONS
 
 router = APIRouter()
 Text = Annotated[str, Form()]
@@ -84,7 +83,8 @@ def household_page(p: Page, household_pk: int, *, error: str = "", status_code: 
                     upcoming=listings.upcoming(p.session, household_pk=household.id, now=p.now),
                     history=listings.past_year(p.session, household_pk=household.id, now=p.now),
                     waiting=waitlist_views.for_household(p.session, household_pk=household.id, now=p.now),
-                    waiting_words=waitlist_views.STATUS_WORDS, marks=roster.ATTENDANCE, cancel_reasons=CANCEL_REASONS,
+                    waiting_words=waitlist_views.STATUS_WORDS, marks=roster.ATTENDANCE,
+                    cancel_reasons=households.CANCEL_REASONS,
                     lock_failures=failures if failures >= throttling.HOUSEHOLD_LIMIT else None,
                     dv_reasons=DV_REASONS, today=p.today, done=p.request.query_params.get("done", ""), **context)
 

@@ -15,24 +15,22 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from azukari.households.models import HouseholdNotFound
+from azukari.oversight.escalations import EscalationNotFound
 from azukari.runtime import runtime_of
 from azukari.staff import (
     routes_accounts,
     routes_audit,
-    routes_auth,
     routes_bookings,
     routes_counter,
     routes_demo,
     routes_escalations,
     routes_households,
-    routes_login,
-    routes_password,
     routes_retention,
     routes_waitlist,
 )
-from azukari.staff.client_address import of_request, within
 from azukari.staff.console import Forbidden, LoginRequired, templates
-from azukari.staff.queue import EscalationNotFound
+from azukari.staff.signin import routes_auth, routes_login, routes_password
+from azukari.staff.signin.client_address import of_request, within
 
 PREFIX = "/staff"
 # What the console listener serves besides the console: health for its balancer, metrics for a scraper

@@ -23,8 +23,8 @@ from azukari.app import create_app
 from azukari.db import Database
 from azukari.oversight.escalations import open_escalation
 from azukari.settings import DEMO_SECRET_KEY, Settings
-from azukari.staff import second_factor
 from azukari.staff.models import StaffAccount
+from azukari.staff.signin import second_factor
 
 # Screenshots land in the repo only when asked (AZUKARI_SCREENSHOTS=docs/screenshots), so a test run
 # never dirties the checkout; otherwise they go to a temporary folder.

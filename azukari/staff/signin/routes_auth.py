@@ -13,10 +13,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from azukari.oversight import audit
 from azukari.runtime import runtime_of
-from azukari.staff import login as password_step
-from azukari.staff import second_factor, sessions
-from azukari.staff.client_address import of_request
 from azukari.staff.console import ANY, page, templates
+from azukari.staff.signin import password_step, second_factor, sessions
+from azukari.staff.signin.client_address import of_request
 
 router = APIRouter()
 _LOGIN_CSRF = "azukari_login_csrf"

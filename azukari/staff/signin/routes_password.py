@@ -24,7 +24,7 @@ def password_form(request: Request) -> HTMLResponse:
 def change(request: Request, current: Text = "", new_password: Text = "", confirm: Text = "",
            csrf: Text = "") -> Response:
     with page(request, roles=ANY, csrf=csrf, post=True) as p:
-        record = p.session_record
+        record = p.record
         try:
             if new_password != confirm:
                 raise accounts.AccountError("確認のため同じパスワードを2回入力してください")

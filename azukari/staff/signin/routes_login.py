@@ -5,62 +5,22 @@ client and name as wrong passwords, and five on one pending login send the perso
 """
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session
 
-from azukari.oversight import audit
-from azukari.runtime import runtime_of
-from azukari.staff import accounts, second_factor, sessions
-from azukari.staff import login as password_step
-from azukari.staff.console import Forbidden, LoginRequired, templates
-from azukari.staff.models import StaffAccount, StaffSession
-from azukari.staff.routes_auth import HOME, THROTTLED, client_of, login_page, set_session_cookie
+from azukari.staff import accounts
+from azukari.staff.console import Page, login_step
+from azukari.staff.signin import password_step, second_factor, sessions
+from azukari.staff.signin.routes_auth import HOME, THROTTLED, client_of, login_page, set_session_cookie
 
 router = APIRouter()
 Text = Annotated[str, Form()]
 CODE_FAILURES_PER_LOGIN = 5
 
 
-@dataclass
-class Step:
-    request: Request
-    session: Session
-    account: StaffAccount
-    record: StaffSession
-    now: dt.datetime
-    secret_key: str
-
-    def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-        return templates.TemplateResponse(self.request, template, {
-            "me": None, "dv_households": [], "csrf": self.record.csrf_token, **context}, status_code=status_code)
-
-    def audit(self, action: str, **detail: object) -> None:
-        audit.record(self.session, actor=f"staff:{self.account.id}", action=action, now=self.now, detail=detail)
-
-
-@contextmanager
-def _step(request: Request, stage: str, *, csrf: str | None = None, post: bool = False) -> Iterator[Step]:
-    runtime = runtime_of(request)
-    now = runtime.clock.now()
-    with runtime.database.unit_of_work() as session:
-        pending = sessions.resume(session, token=request.cookies.get(sessions.COOKIE_NAME), now=now,
-                                  stages=frozenset({stage}))
-        if pending is None:
-            session.commit()
-            raise LoginRequired()
-        if post and not sessions.csrf_ok(pending.record, csrf):
-            raise Forbidden("csrf")
-        yield Step(request, session, pending.account, pending.record, now, runtime.settings.azukari_secret_key)
-
-
-def _advance(s: Step, *, how: str) -> tuple[str, str]:
+def _advance(s: Page, *, how: str) -> tuple[str, str]:
     """Both factors are in: the next row (forced password change, or the session) under a new token."""
     s.session.delete(s.record)
     if s.account.must_change_password:
@@ -71,7 +31,7 @@ def _advance(s: Step, *, how: str) -> tuple[str, str]:
     return sessions.start(s.session, account=s.account, now=s.now), HOME[s.account.role]
 
 
-def _wrong_code(s: Step, template: str, **context: Any) -> Response:
+def _wrong_code(s: Page, template: str, **context: Any) -> Response:
     client = client_of(s.request)
     password_step.record_failure(s.session, client=client, username=s.account.username, now=s.now)
     s.record.failures += 1
@@ -88,7 +48,7 @@ def _wrong_code(s: Step, template: str, **context: Any) -> Response:
 
 @router.get("/login/code", response_class=HTMLResponse)
 def code_form(request: Request) -> HTMLResponse:
-    with _step(request, "code") as s:
+    with login_step(request, "code") as s:
         response = s.render("login_code.html", error="")
         s.session.commit()
     return response
@@ -96,7 +56,7 @@ def code_form(request: Request) -> HTMLResponse:
 
 @router.post("/login/code", response_model=None)
 def code(request: Request, code: Text = "", recovery: Text = "", csrf: Text = "") -> Response:
-    with _step(request, "code", csrf=csrf, post=True) as s:
+    with login_step(request, "code", csrf=csrf, post=True) as s:
         if recovery.strip():
             ok, how = second_factor.use_recovery_code(s.session, s.account, recovery[:100], now=s.now), "recovery"
         else:
@@ -110,7 +70,7 @@ def code(request: Request, code: Text = "", recovery: Text = "", csrf: Text = ""
     return response
 
 
-def _enrol_page(s: Step, secret: str, *, error: str = "", status_code: int = 200) -> HTMLResponse:
+def _enrol_page(s: Page, secret: str, *, error: str = "", status_code: int = 200) -> HTMLResponse:
     uri = second_factor.provisioning_uri(s.account, secret)
     return s.render("login_enrol.html", status_code=status_code, error=error, qr=second_factor.qr_svg(uri),
                     secret=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)))
@@ -118,7 +78,7 @@ def _enrol_page(s: Step, secret: str, *, error: str = "", status_code: int = 200
 
 @router.get("/login/enrol", response_class=HTMLResponse)
 def enrol_form(request: Request) -> HTMLResponse:
-    with _step(request, "enrol") as s:
+    with login_step(request, "enrol") as s:
         # A new secret on every visit: a QR code is shown once and never again once enrolled.
         response = _enrol_page(s, second_factor.begin_enrolment(s.account, secret_key=s.secret_key))
         s.session.commit()
@@ -127,7 +87,7 @@ def enrol_form(request: Request) -> HTMLResponse:
 
 @router.post("/login/enrol", response_model=None)
 def enrol(request: Request, code: Text = "", csrf: Text = "") -> Response:
-    with _step(request, "enrol", csrf=csrf, post=True) as s:
+    with login_step(request, "enrol", csrf=csrf, post=True) as s:
         secret = second_factor.pending_secret(s.account, secret_key=s.secret_key)
         if secret is None:
             s.session.commit()
@@ -148,7 +108,7 @@ def enrol(request: Request, code: Text = "", csrf: Text = "") -> Response:
 
 @router.get("/login/password", response_class=HTMLResponse)
 def forced_password_form(request: Request) -> HTMLResponse:
-    with _step(request, "password") as s:
+    with login_step(request, "password") as s:
         response = s.render("password.html", error="", forced=True, action="/staff/login/password")
         s.session.commit()
     return response
@@ -156,7 +116,7 @@ def forced_password_form(request: Request) -> HTMLResponse:
 
 @router.post("/login/password", response_model=None)
 def forced_password(request: Request, new_password: Text = "", confirm: Text = "", csrf: Text = "") -> Response:
-    with _step(request, "password", csrf=csrf, post=True) as s:
+    with login_step(request, "password", csrf=csrf, post=True) as s:
         try:
             if new_password != confirm:
                 raise accounts.AccountError("確認のため同じパスワードを2回入力してください")
