@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pyotp
+from facilities_files import DEMO_FACILITIES
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,7 +22,6 @@ from azukari.settings import DEMO_SECRET_KEY, Settings
 from azukari.staff import accounts, second_factor
 from azukari.staff.models import StaffAccount
 
-DEMO_FACILITIES = Path(__file__).resolve().parents[1] / "azukari" / "registration" / "demo" / "facilities.toml"
 PASSWORD = "correct horse battery"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # every test account's authenticator
 # A Monday morning in Tokyo; the next day (Tuesday) every demo facility is open.

@@ -147,7 +147,8 @@ def test_a_job_run_is_counted_by_job_and_result(database: Database, clock: Fixed
 
 def test_the_seat_offers_gauge_counts_offers_holding_a_seat_until_taken_or_lapsed(
         database: Database, tmp_path: Path) -> None:
-    from test_booking_service import NOW, add_child, seed_facilities
+    from facilities_files import import_facilities_text
+    from test_booking_service import NOW, add_child
     from test_booking_waitlist import ONE_SEAT, booked, cancel, code_of, wait
 
     from azukari.booking import offers, waitlist
@@ -157,7 +158,7 @@ def test_the_seat_offers_gauge_counts_offers_holding_a_seat_until_taken_or_lapse
         return _value(runtime.metrics.exposition().decode(), "azukari_seat_offers_open")
 
     with database.unit_of_work() as session:
-        seed_facilities(session, tmp_path, ONE_SEAT)
+        import_facilities_text(session, tmp_path, ONE_SEAT)
         holder, first, second = (add_child(session) for _ in range(3))
         ticket = booked(session, holder)
         for child in (first, second):
