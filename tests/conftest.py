@@ -6,15 +6,18 @@ and a green run without them once hid a planted race bug.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
 
 import pytest
+from ivr_support import MONDAY, Family, seed
 from sqlalchemy import create_engine, text
 
 from azukari import migrate
+from azukari.clock import FixedClock
 from azukari.db import Database, drop_postgres_database, recreate_postgres_database
 from azukari.schema import metadata
 from azukari.settings import DEMO_SECRET_KEY
@@ -127,6 +130,21 @@ def pg_database(pg_url: str) -> Iterator[Database]:
     _empty(db)
     yield db
     _empty(db)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """Monday 1 June 2026, 10:00 in Tokyo (`ivr_support.MONDAY`), standing still until a test moves it.
+
+    Files whose tests start elsewhere in time (the outbox's) define their own.
+    """
+    return FixedClock(MONDAY.astimezone(dt.UTC))
+
+
+@pytest.fixture
+def family(database: Database) -> Family:
+    """One registered household with a child, and the demo facilities (committed; see `ivr_support.seed`)."""
+    return seed(database)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from ivr_support import ELSEWHERE, MONDAY, TUESDAY, Family, Phone, client_for, outbox, seed
+from ivr_support import ELSEWHERE, TUESDAY, Family, Phone, client_for, outbox, seed
 from prometheus_client.parser import text_string_to_metric_families
 
 from azukari import jobs
@@ -21,11 +21,6 @@ from azukari.settings import Settings
 
 TOKEN = "a-long-metrics-token-for-the-scraper"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(MONDAY.astimezone(dt.UTC))
 
 
 def _scrape(client: TestClient) -> str:

@@ -25,6 +25,7 @@ CODE = re.compile(r"コード ([0-9]{4})")
 
 @pytest.fixture
 def family(database: Database, tmp_path: Path) -> Family:
+    """Not tests/conftest.py's family: the household lives in a one-seat ward with a waiting list, not the demo's."""
     with database.unit_of_work() as session:
         import_facilities_text(session, tmp_path, WAITING_WARD)
         session.commit()
