@@ -83,23 +83,17 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _worker(args: argparse.Namespace, settings: Settings) -> None:
-    # The periodic jobs (day-before reminders, stale state) run here as well as in `serve`:
-    # they are safe on several instances at once. Composed here, not in messaging/, which may
-    # not import booking or ivr.
-    from azukari import jobs
-    from azukari.erasure.tasks import erasure_tasks
+    # The periodic jobs (day-before reminders, stale state, the erasure) run here as well as in
+    # `serve`: they are safe on several instances at once. Put together in worker.py for both.
     from azukari.operations import logs
     from azukari.operations.metrics_http import MetricsServer
-    from azukari.worker import run_worker
+    from azukari.worker import run_periodic_once, run_worker, start_periodic
 
     _refuse_demo_secrets(settings, demo=False)
     logs.configure(settings)
     with _runtime(settings) as runtime:  # one engine and one Twilio client for the jobs and the sender
-        tasks = erasure_tasks(database=runtime.database, clock=runtime.clock, settings=settings,
-                              client=runtime.twilio_client())
         if args.once:
-            jobs.run_once(runtime)  # first, so the reminders it queues go out now
-            jobs.run_tasks(runtime, tasks)
+            run_periodic_once(runtime)  # first, so the reminders it queues go out now
             run_worker(runtime, once=True)
             return
         metrics = None
@@ -110,7 +104,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> None:
             except OSError as error:
                 raise CommandError(f"cannot serve metrics on {args.metrics_host}:{args.metrics_port}: "
                                    f"{error.strerror or error}") from error
-        stop_jobs = jobs.start(runtime, tasks=tasks)
+        stop_jobs = start_periodic(runtime)
         try:
             run_worker(runtime)
         finally:

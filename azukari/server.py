@@ -15,15 +15,15 @@ from contextlib import AbstractContextManager, contextmanager
 import uvicorn
 from fastapi import FastAPI
 
-from azukari import jobs, migrate
+from azukari import migrate
 from azukari.app import app_for
 from azukari.clock import tokyo_today
-from azukari.erasure.tasks import erasure_tasks
 from azukari.messaging.sender import start_background
 from azukari.operations import logs
 from azukari.runtime import Runtime, build
 from azukari.settings import Settings
 from azukari.stop_signals import stop_signals_to
+from azukari.worker import start_periodic
 
 log = logging.getLogger("azukari.server")
 
@@ -125,9 +125,7 @@ def serve(settings: Settings, *, host: str, port: int, demo: bool, console_port:
     logs.configure(settings)  # LOG_FORMAT: text, or one JSON object per line
     with prepare(settings, demo=demo, console=console_url(host, console_port or port)) as runtime:
         background = start_background(runtime.outbox_sender(), settings.outbox_poll_seconds)
-        tasks = erasure_tasks(database=runtime.database, clock=runtime.clock, settings=settings,
-                              client=runtime.twilio_client())
-        stop_jobs = jobs.start(runtime, tasks=tasks)  # stale state, reminders, the daily erasure
+        stop_jobs = start_periodic(runtime)  # stale state, reminders, the daily erasure
         try:
             listeners = Listeners(app_for(runtime), host=host, port=port, console_port=console_port)
             if console_port is not None:

@@ -16,6 +16,8 @@ FORBIDDEN = {
                 "azukari.messaging.twilio_http"),
     "identity": ("azukari.ivr", "azukari.staff", "azukari.booking", "fastapi", "starlette", "twilio"),
     "registration": ("azukari.ivr", "azukari.staff", "fastapi", "starlette", "twilio"),
+    "households": ("fastapi", "starlette", "twilio"),
+    "language": ("sqlalchemy", "fastapi", "starlette", "twilio"),
     "oversight": ("azukari.ivr", "azukari.staff", "azukari.booking", "azukari.identity", "fastapi", "twilio"),
     "messaging": ("azukari.ivr", "azukari.staff", "fastapi", "starlette"),
 }

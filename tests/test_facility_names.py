@@ -1,9 +1,14 @@
 """A facility's name in Chinese characters and in Hangul, as Chinese and Korean calls and texts say it."""
 from __future__ import annotations
 
+import re
+import tomllib
+from pathlib import Path
+
 import pytest
 
-from azukari.language.facility_names import chinese_name, hangul, korean_name
+from azukari.language.facility_names import chinese_name, english_name, hangul, hepburn, korean_name, place_reading
+from azukari.messaging.texts import short_facility_name
 
 CENTRE = "子ども家庭支援センター"
 CENTRE_READING = "こどもかていしえんせんたー"
@@ -46,3 +51,42 @@ def test_korean_names_the_place_by_its_reading_and_the_kind_of_place_in_korean()
               for kind in (True, False)}
     assert oizumi == {True: "오이즈미 보육원", False: "오이즈미"}
     assert korean_name(name="ひろば", reading="", latin="Hiroba centre") == "Hiroba centre"
+
+
+def _demo_facilities() -> list[dict[str, str]]:
+    path = Path(__file__).parent.parent / "azukari" / "registration" / "demo" / "facilities.toml"
+    facilities: list[dict[str, str]] = tomllib.loads(path.read_text(encoding="utf-8"))["facility"]
+    return facilities
+
+
+def _old_hepburn(kana: str) -> str:
+    # facility_names' own pykakasi converter before it shared `readings.romanised`, kept to prove nothing changed.
+    import pykakasi
+
+    parts = pykakasi.kakasi().convert(kana)  # type: ignore[no-untyped-call]
+    romaji = "".join(str(part["hepburn"]) for part in parts).replace("-", "").replace("'", "")
+    romaji = re.sub("uu", "u", re.sub("o[ou]", "o", romaji))
+    return romaji.capitalize() if romaji.isascii() and romaji.isalpha() else ""
+
+
+MORE_READINGS = ["こうや", "とうきょう", "しゅんいち", "ねりまかすがちょう", "しんおおくぼ", "ぐんま", "ヒカリガオカ",
+                 "さっぽろ", "きゅうしゅう", "ゔぁ", "hikari", ""]
+
+
+def test_the_romanised_place_of_each_demo_facility_and_more_is_what_it_was() -> None:
+    kana = [place_reading(f["reading"]) for f in _demo_facilities()] + MORE_READINGS
+    assert [hepburn(k) for k in kana] == [_old_hepburn(k) for k in kana]
+    assert [english_name(name_en=None, reading=f["reading"]) for f in _demo_facilities()] == [
+        "Hikarigaoka centre", "Sekimachi centre", "Oizumi centre", "Shakujii centre", "Nerima centre"]
+
+
+@pytest.mark.parametrize("name", [f"光が丘{CENTRE}", "石神井子育て支援センター", "豊玉保育園", "大泉センター",
+                                  "センター", "保育園", " 練馬センター ", "キッズひろば光が丘",
+                                  "とても長い名前の施設がある町の子ども家庭支援センター"])
+def test_a_texts_short_name_drops_the_same_generic_tails_as_before(name: str) -> None:
+    old = name.strip()
+    for suffix in ("子ども家庭支援センター", "子育て支援センター", "保育園", "センター"):
+        if old.endswith(suffix) and len(old) > len(suffix):
+            old = old[: -len(suffix)]
+            break
+    assert short_facility_name(name) == (old if len(old) <= 20 else old[:19] + "…")

@@ -10,12 +10,13 @@ from ivr_fakes import OPTIONS, FakePorts, call
 from azukari.ivr.machine.conversation import step
 from azukari.ivr.machine.dates import relative_day
 from azukari.ivr.machine.parsing import first_language, parse_birthdate, parse_sms_date, parse_yes_no
-from azukari.ivr.machine.replies import Channel, Language, Line, Reply
+from azukari.ivr.machine.replies import Channel, Line, Reply
 from azukari.ivr.machine.spoken import day_words, facility_words, fee_words, hours_words, time_words
 from azukari.ivr.machine.state import Event, Option, State
 from azukari.ivr.prompts import CATALOGUES, text
 from azukari.ivr.sms import render_sms
 from azukari.ivr.voice import said
+from azukari.language import Language
 from azukari.settings import StaffHours
 
 ID_PATH = (("id_choice", "1"), ("household_id", "10000001#"), ("pin", "4821#"), ("birthdate", "20240301"))

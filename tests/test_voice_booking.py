@@ -250,3 +250,20 @@ def test_every_gather_action_is_an_absolute_public_url_with_its_turn(client: Tes
     phone.start()
     gather = phone.gather()
     assert gather is not None and gather.get("action", "").startswith(f"{PUBLIC}/twilio/voice/language?t=")
+
+
+def test_every_text_a_call_queues_is_marked_to_wait_for_that_call_and_no_other(
+        client: TestClient, database: Database, family: Family) -> None:
+    booker, lister, refused, canceller = ("CA" + digit * 32 for digit in "2345")
+    phone = _verified(client, family, sid=booker)
+    phone.choose(TUESDAY, 1, 1)
+    phone.answer("confirm", digits="1")
+    number = _numbers(database)[0]
+    _verified(client, family, sid=lister).answer("menu", digits="3")
+    for sid, typed in ((refused, "12345678"), (canceller, number)):
+        caller = _verified(client, family, sid=sid)
+        caller.answer("menu", digits="2")
+        caller.answer("cancel_ref", digits=typed + "#")
+        caller.answer("cancel_confirm", digits="1")
+    assert [(m.kind, m.after_call) for m in outbox(database)] == [
+        ("confirmation", booker), ("listing", lister), ("notice", refused), ("cancellation", canceller)]

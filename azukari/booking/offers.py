@@ -26,6 +26,7 @@ from azukari.clock import tokyo_date
 from azukari.households.models import Child
 from azukari.language.facility_names import english_name
 from azukari.messaging import outbox, texts
+from azukari.messaging.models import OutboxMessage
 from azukari.oversight import audit
 
 OPEN = "open"
@@ -103,10 +104,12 @@ def audit_offers(session: Session, made: list[Offered], *, now: dt.datetime) -> 
                      detail={"entry_id": offered.entry_id, "offer_id": offered.offer_id, "unit_id": offered.unit_id})
 
 
-def fill(session: Session, *, unit_id: int, day: dt.date, now: dt.datetime) -> list[Offered]:
+def fill(session: Session, *, unit_id: int, day: dt.date, now: dt.datetime,
+         queued: list[OutboxMessage] | None = None) -> list[Offered]:
     """Offer the unit's free seats on `day` to its waiting list, first come first served; the offers made.
 
-    The caller audits them with `audit_offers` at the end of its use case.
+    The caller audits them with `audit_offers` at the end of its use case; the offers' texts are
+    added to `queued`, if given.
     """
     policy = repo.policy(session)
     unit = repo.unit_with_facility(session, unit_id)
@@ -142,7 +145,8 @@ def fill(session: Session, *, unit_id: int, day: dt.date, now: dt.datetime) -> l
         seat = texts.SeatFacts(day, unit.starts, unit.ends, facility.name,
                                english_name(name_en=facility.name_en, reading=facility.reading), facility.reading)
         outbox.enqueue(session, household=child.household, kind="offer", now=now,
-                       body=texts.seat_offer(seat, until=offer.expires_at, code=offer.code, language=entry.language))
+                       body=texts.seat_offer(seat, until=offer.expires_at, code=offer.code, language=entry.language),
+                       queued=queued)
         made.append(Offered(entry.household_pk, entry.id, offer.id, unit_id))
     return made
 

@@ -14,11 +14,12 @@ from azukari.booking import repository as repo
 from azukari.booking.rules import REASON_BY_TEXT, BookingRefusal
 from azukari.language.facility_names import english_name
 from azukari.messaging import outbox, texts
+from azukari.messaging.models import OutboxMessage
 
 
 def text_reason(session: Session, *, refusal: BookingRefusal, child_id: int, unit_id: int, day: dt.date,
-                language: str, now: dt.datetime) -> bool:
-    """Queue the reason for `refusal` if it is one said only by text; whether a text was queued."""
+                language: str, now: dt.datetime, queued: list[OutboxMessage] | None = None) -> bool:
+    """Queue the reason for `refusal` if it is one said only by text (added to `queued`); whether it was."""
     if refusal not in REASON_BY_TEXT:
         return False
     child = repo.child_with_household(session, child_id)
@@ -29,5 +30,5 @@ def text_reason(session: Session, *, refusal: BookingRefusal, child_id: int, uni
                                  reason=refusal.value, language=language,
                                  name_en=english_name(name_en=unit.facility.name_en, reading=unit.facility.reading),
                                  reading=unit.facility.reading)
-    outbox.enqueue(session, household=child.household, kind="notice", body=body, now=now)
+    outbox.enqueue(session, household=child.household, kind="notice", body=body, now=now, queued=queued)
     return True

@@ -16,6 +16,7 @@ from azukari.clock import tokyo_date, tokyo_hhmm
 from azukari.households.models import Child, Household
 from azukari.language.facility_names import english_name
 from azukari.messaging import outbox, texts
+from azukari.messaging.models import OutboxMessage
 from azukari.messaging.texts import BookingFacts
 from azukari.oversight import audit
 
@@ -92,8 +93,11 @@ def options_for(session: Session, *, child_id: int, day: dt.date,
 
 
 def book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel: str, language: str,
-         now: dt.datetime, from_hold: bool = False) -> Booked | BookingRefusal:
+         now: dt.datetime, from_hold: bool = False, queued: list[OutboxMessage] | None = None
+         ) -> Booked | BookingRefusal:
     """Book one unit for one child, with its confirmation queued and audited, or refuse cleanly.
+
+    The text this queues (the confirmation, or a refusal's reason) is added to `queued`, if given.
 
     Everything happens inside a SAVEPOINT: a refusal rolls back the lock and counter rows it
     touched, while the caller's own writes in the outer transaction (conversation state) stay.
@@ -101,7 +105,7 @@ def book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel
     savepoint = session.begin_nested()
     try:
         outcome = _book(session, child_id=child_id, unit_id=unit_id, day=day, channel=channel,
-                        language=language, now=now, from_hold=from_hold)
+                        language=language, now=now, from_hold=from_hold, queued=queued)
     except BaseException:
         savepoint.rollback()
         raise
@@ -111,12 +115,12 @@ def book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel
     savepoint.rollback()
     if channel != "staff":  # staff read the reason on their screen; a parent's channel never hears it
         refusals.text_reason(session, refusal=outcome, child_id=child_id, unit_id=unit_id, day=day,
-                             language=language, now=now)
+                             language=language, now=now, queued=queued)
     return outcome
 
 
 def _book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel: str, language: str,
-          now: dt.datetime, from_hold: bool) -> Booked | BookingRefusal:
+          now: dt.datetime, from_hold: bool, queued: list[OutboxMessage] | None) -> Booked | BookingRefusal:
     child = repo.child_with_household(session, child_id)
     unit = repo.unit_with_facility(session, unit_id)
     if child is None or unit is None or not unit.active or not unit.facility.active:
@@ -153,7 +157,7 @@ def _book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channe
     facts = BookingFacts(number, day, unit.starts, unit.ends, facility.name, fee, latin_name(facility),
                          facility.reading)
     outbox.enqueue(session, household=child.household, kind="confirmation",
-                   body=texts.confirmation(facts, language), now=now, reservation_id=reservation_id)
+                   body=texts.confirmation(facts, language), now=now, reservation_id=reservation_id, queued=queued)
     audit.record(session, actor=channel, action="booking.created", now=now, household_pk=child.household_pk,
                  detail={"reservation_id": reservation_id, "unit_id": unit_id})
     return Booked(reservation_id, number, facts)
@@ -196,8 +200,11 @@ def find_cancellable(session: Session, *, household_pk: int, booking_number: str
 
 
 def cancel(session: Session, *, household_pk: int, booking_number: str, channel: str, language: str,
-           now: dt.datetime) -> Cancelled | BookingRefusal:
-    """Cancel and free the seat at once; the cancellation text goes to the number on file."""
+           now: dt.datetime, queued: list[OutboxMessage] | None = None) -> Cancelled | BookingRefusal:
+    """Cancel and free the seat at once; the cancellation text goes to the number on file.
+
+    The texts this queues (the cancellation, offers of the freed seat) are added to `queued`, if given.
+    """
     # The console is the staff's channel: the ward's deadline binds parents, not the counter.
     found = find_cancellable(session, household_pk=household_pk, booking_number=booking_number, now=now,
                              by_parent=channel != "staff")
@@ -214,13 +221,13 @@ def cancel(session: Session, *, household_pk: int, booking_number: str, channel:
     repo.free_seat(session, unit_id=reservation.unit_id, day=reservation.day, infant=reservation.infant)
     # The freed seat goes to the waiting list first, in this same transaction, so no one books it
     # between the cancel and the offer (whoever cancelled: parent or staff).
-    offered = offers.fill(session, unit_id=reservation.unit_id, day=reservation.day, now=now)
+    offered = offers.fill(session, unit_id=reservation.unit_id, day=reservation.day, now=now, queued=queued)
     household = session.get(Household, household_pk)
     assert household is not None
     outbox.withdraw(session, reservation_id=reservation.id, kind="reminder", now=now)
     outbox.enqueue(session, household=household, kind="cancellation",
                    body=texts.cancellation(reservation.booking_number, reservation.day, language), now=now,
-                   reservation_id=reservation.id)
+                   reservation_id=reservation.id, queued=queued)
     offers.audit_offers(session, offered, now=now)
     audit.record(session, actor=channel, action="booking.cancelled", now=now, household_pk=household_pk,
                  detail={"reservation_id": reservation.id, "unit_id": reservation.unit_id})
@@ -244,12 +251,13 @@ def latin_name(facility: Facility) -> str:
     return english_name(name_en=facility.name_en, reading=facility.reading)
 
 
-def text_my_bookings(session: Session, *, household_pk: int, language: str, now: dt.datetime) -> int:
-    """Queue the household's upcoming bookings as texts to the number on file; returns how many texts."""
+def text_my_bookings(session: Session, *, household_pk: int, language: str, now: dt.datetime,
+                     queued: list[OutboxMessage] | None = None) -> int:
+    """Queue the household's upcoming bookings as texts to the number on file (added to `queued`); how many."""
     household = session.get(Household, household_pk)
     if household is None:
         return 0
     bodies = texts.listing(upcoming(session, household_pk=household_pk, now=now), language)
     for body in bodies:
-        outbox.enqueue(session, household=household, kind="listing", body=body, now=now)
+        outbox.enqueue(session, household=household, kind="listing", body=body, now=now, queued=queued)
     return len(bodies)

@@ -22,6 +22,7 @@ from azukari.clock import tokyo_date
 from azukari.households.models import Household
 from azukari.language.facility_names import english_name
 from azukari.messaging import outbox, texts
+from azukari.messaging.models import OutboxMessage
 from azukari.oversight import audit
 
 
@@ -60,8 +61,11 @@ def full_units(session: Session, *, child_id: int, day: dt.date, now: dt.datetim
 
 
 def join(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel: str, language: str,
-         now: dt.datetime) -> Waiting | BookingRefusal:
-    """Put a child on the waiting list of one unit and day; the text goes to the number on file."""
+         now: dt.datetime, queued: list[OutboxMessage] | None = None) -> Waiting | BookingRefusal:
+    """Put a child on the waiting list of one unit and day; the text goes to the number on file.
+
+    The texts this queues (the waiting text, any offer of a seat freed meanwhile) are added to `queued`.
+    """
     policy = repo.policy(session)
     child = repo.child_with_household(session, child_id)
     unit = repo.unit_with_facility(session, unit_id)
@@ -91,9 +95,10 @@ def join(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel
     seat = texts.SeatFacts(day, unit.starts, unit.ends, unit.facility.name,
                            english_name(name_en=unit.facility.name_en, reading=unit.facility.reading),
                            unit.facility.reading)
-    outbox.enqueue(session, household=child.household, kind="waiting", body=texts.waiting(seat, language), now=now)
+    outbox.enqueue(session, household=child.household, kind="waiting", body=texts.waiting(seat, language), now=now,
+                   queued=queued)
     # A seat may have freed while the caller was choosing: offer it now rather than at the next job.
-    made = offers.fill(session, unit_id=unit_id, day=day, now=now)
+    made = offers.fill(session, unit_id=unit_id, day=day, now=now, queued=queued)
     audit.record(session, actor=channel, action="waitlist.joined", now=now, household_pk=child.household_pk,
                  detail={"entry_id": entry_id, "unit_id": unit_id})
     offers.audit_offers(session, made, now=now)

@@ -96,7 +96,7 @@ def answer_call(runtime: Runtime, *, step: str | None, turn: str, silence: bool,
         twiml = render_voice(reply, CallContext(runtime.settings.public_base_url, state.turn,
                                                 runtime.settings.staff_number, call.bot_number))
         store.save(session, row=opened.row, state=state.to_json(), ended=state.ended, now=now)
-        hold_for_call(session, call_sid=key)
+        hold_for_call(ports.queued, call_sid=key)
         store.keep_receipt(session, channel="voice", key=key, step=name, digest=digest, response=twiml, now=now)
         session.commit()
     log.info("voice %s %s -> %s", key, name, state.step or ("transfer" if reply.transfer else "end"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,7 @@ from azukari.ivr import hints
 from azukari.ivr.machine.questions import ADDRESS_HINTS
 from azukari.ivr.machine.state import Option, Verdict
 from azukari.messaging import texts
+from azukari.messaging.models import OutboxMessage
 from azukari.messaging.outbox import enqueue
 from azukari.oversight.escalations import open_escalation
 from azukari.registration import service as registration
@@ -38,6 +39,8 @@ class ServiceAdapter:
     calling_from: str | None   # Twilio's `From` as posted (or an SMS thread's E.164 key)
     conversation_key: str
     sealer: Sealer
+    # Every text this webhook's steps queued, in order: a call's service holds them until the call ends.
+    queued: list[OutboxMessage] = field(default_factory=list)
 
     @functools.cached_property
     def calling_number(self) -> str:
@@ -100,7 +103,7 @@ class ServiceAdapter:
 
     def book(self, *, child_id: int, unit_id: int, day: dt.date, language: str) -> str | None:
         outcome = booking.book(self.session, child_id=child_id, unit_id=unit_id, day=day, channel=self.channel,
-                               language=language, now=self.now)
+                               language=language, now=self.now, queued=self.queued)
         return outcome.value if isinstance(outcome, BookingRefusal) else None
 
     def full_units(self, *, child_id: int, day: dt.date) -> list[Option]:
@@ -110,7 +113,7 @@ class ServiceAdapter:
     def wait(self, *, child_id: int, unit_id: int, day: dt.date, language: str) -> None:
         # Whatever the outcome, the conversation says the same; the text to the number on file tells.
         waitlist.join(self.session, child_id=child_id, unit_id=unit_id, day=day, channel=self.channel,
-                      language=language, now=self.now)
+                      language=language, now=self.now, queued=self.queued)
 
     def accept_offer(self, text: str) -> bool:
         # Only a text can carry a code, and only from the number the offer went to (the sender's, as keyed).
@@ -120,17 +123,19 @@ class ServiceAdapter:
 
     def cancel(self, *, household_pk: int, booking_number: str, language: str) -> None:
         outcome = booking.cancel(self.session, household_pk=household_pk, booking_number=booking_number,
-                                 channel=self.channel, language=language, now=self.now)
+                                 channel=self.channel, language=language, now=self.now, queued=self.queued)
         if isinstance(outcome, BookingRefusal):
             # The call says the same either way; whether it worked goes only to the number on file.
             household = self.session.get(Household, household_pk)
             if household is not None:
                 body = texts.cancellation_past_deadline(booking_number, language) \
                     if outcome is BookingRefusal.PAST_DEADLINE else texts.cancellation_refused(booking_number, language)
-                enqueue(self.session, household=household, kind="notice", now=self.now, body=body)
+                enqueue(self.session, household=household, kind="notice", now=self.now, body=body,
+                        queued=self.queued)
 
     def text_my_bookings(self, *, household_pk: int, language: str) -> None:
-        booking.text_my_bookings(self.session, household_pk=household_pk, language=language, now=self.now)
+        booking.text_my_bookings(self.session, household_pk=household_pk, language=language, now=self.now,
+                                 queued=self.queued)
 
     def staff_reachable(self) -> bool:
         return bool(self.settings.staff_number) and self.settings.staff_hours.covers(self.now)

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
-from azukari.ivr.machine.replies import LANGUAGE_KEYS, Ask, Language, Line, Reply
+from azukari.ivr.machine.replies import LANGUAGE_KEYS, Ask, Line, Reply
 from azukari.ivr.prompts import CATALOGUES, text
+from azukari.language import Language
 
 # Twilio <Say> language and Amazon Polly voice per language. Mizuki reads Japanese well; Zhiyu is
 # Polly's Mandarin voice (cmn-CN), Seoyeon its Korean one (ko-KR).

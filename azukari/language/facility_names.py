@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import re
 from functools import cache, lru_cache
-from typing import Any
 
 from azukari.language.hanzi import han_key
+from azukari.language.readings import romanised
 
 # The generic tails of a reading; what is left is the place a parent knows the facility by.
 GENERIC_READINGS = ("こどもかていしえんせんたー", "こそだてしえんせんたー", "ほいくえん", "せんたー")
@@ -37,17 +37,15 @@ GENERIC_NAMES = (("子ども家庭支援センター", "中心", "센터"), ("�
 _LONG_VOWELS = ((re.compile("o[ou]"), "o"), (re.compile("uu"), "u"))
 
 
-@cache
-def _kakasi() -> Any:
-    import pykakasi  # its dictionaries load on first use (~0.5 s), not at import
-
-    return pykakasi.kakasi()  # type: ignore[no-untyped-call]
-
-
 def place_reading(reading: str) -> str:
     """ひかりがおかこどもかていしえんせんたー → ひかりがおか (the reading without its generic tail)."""
     return next((reading[: -len(tail)] for tail in GENERIC_READINGS
                  if reading.endswith(tail) and len(reading) > len(tail)), reading)
+
+
+def place_name(name: str) -> str:
+    """光が丘子ども家庭支援センター → 光が丘 (the name without its generic tail: what parents know it by)."""
+    return _place_and_kind(name)[0]
 
 
 def _place_and_kind(name: str) -> tuple[str, tuple[str, str] | None]:
@@ -61,7 +59,7 @@ def _place_and_kind(name: str) -> tuple[str, tuple[str, str] | None]:
 
 def hepburn(kana: str) -> str:
     """おおいずみ → Oizumi: Hepburn by pykakasi, long vowels unmarked, capitalised; "" if not all kana."""
-    romaji = "".join(str(part["hepburn"]) for part in _kakasi().convert(kana)).replace("-", "").replace("'", "")
+    romaji = romanised(kana).replace("-", "").replace("'", "")
     for pattern, short in _LONG_VOWELS:
         romaji = pattern.sub(short, romaji)
     return romaji.capitalize() if romaji.isascii() and romaji.isalpha() else ""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -10,22 +11,22 @@ from azukari.households.models import Household
 from azukari.messaging.models import OutboxMessage
 from azukari.oversight.escalations import open_escalation
 
-_QUEUED = "azukari.outbox.queued"  # session.info key: the messages this unit of work queued
-
 
 def enqueue(session: Session, *, household: Household, kind: str, body: str, now: dt.datetime,
-            reservation_id: int | None = None) -> OutboxMessage:
+            reservation_id: int | None = None, queued: list[OutboxMessage] | None = None) -> OutboxMessage:
     """Queue a text to the household's number on file, never to the number that called.
 
     It commits or rolls back with whatever caused it (a booking, a cancellation), so a booking
-    never exists without its confirmation and a failed booking sends nothing.
+    never exists without its confirmation and a failed booking sends nothing. The message is also
+    added to `queued`, if given: the caller's list of what its unit of work queued (`hold_for_call`).
     """
     message = OutboxMessage(kind=kind, household_pk=household.id, reservation_id=reservation_id,
                             to_number=household.phone, body=body, status="pending", created_at=now,
                             next_attempt_at=now)
     session.add(message)
     session.flush()
-    session.info.setdefault(_QUEUED, []).append(message)
+    if queued is not None:
+        queued.append(message)
     return message
 
 
@@ -44,13 +45,12 @@ def withdraw(session: Session, *, reservation_id: int, kind: str, now: dt.dateti
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def hold_for_call(session: Session, *, call_sid: str) -> int:
-    """Messages this webhook queued answer the caller's own call: by call they wait until it ends.
+def hold_for_call(queued: Sequence[OutboxMessage], *, call_sid: str) -> int:
+    """Messages a call's webhook queued answer the caller's own call: by call they wait until it ends.
 
-    The unit of work is one webhook, so the messages it queued are exactly those `enqueue` noted
-    in its session; the sender ignores the hold for a number that takes SMS (a text can arrive mid-call).
+    `queued` is what the webhook's unit of work queued, as `enqueue` added it to the webhook's list;
+    the sender ignores the hold for a number that takes SMS (a text can arrive mid-call).
     """
-    queued: list[OutboxMessage] = session.info.get(_QUEUED, [])
     for message in queued:
         message.after_call = call_sid
     return len(queued)

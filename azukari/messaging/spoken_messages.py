@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Literal
 
 from twilio.twiml.voice_response import VoiceResponse
 
-Language = Literal["ja", "en", "zh", "ko"]
+from azukari.language import Language
 
 _VOICES: dict[Language, tuple[str, str]] = {
     "ja": ("ja-JP", "Polly.Mizuki"), "en": ("en-US", "Polly.Joanna"),

@@ -13,14 +13,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from azukari.clock import in_tokyo
-from azukari.language.facility_names import chinese_name, korean_name
+from azukari.language import LANGUAGES, Language
+from azukari.language.days import day_words
+from azukari.language.facility_names import chinese_name, korean_name, place_name
 
 MAX_CHARS = 134
 # Room left for the facility in the longest template (an English confirmation); the place name
 # that parents know a facility by is far shorter than this.
 FACILITY_MAX_CHARS = 20
-_WEEKDAYS = {"ja": "月火水木金土日", "zh": "一二三四五六日", "ko": "월화수목금토일"}
-_WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 @dataclass(frozen=True)
@@ -37,29 +37,16 @@ class BookingFacts:
     reading: str = ""  # the facility's reading in kana, which a Korean text writes in Hangul
 
 
-def _lang(language: str) -> str:
-    return language if language in ("en", "zh", "ko") else "ja"
+_LANGUAGES: dict[str, Language] = {language: language for language in LANGUAGES}
 
 
-def _day(day: dt.date, language: str) -> str:
-    lang = _lang(language)
-    if lang == "en":
-        return f"{_WEEKDAYS_EN[day.weekday()]} {day.month}/{day.day}"
-    if lang == "zh":
-        return f"{day.month}月{day.day}日(周{_WEEKDAYS['zh'][day.weekday()]})"
-    if lang == "ko":
-        return f"{day.month}월 {day.day}일({_WEEKDAYS['ko'][day.weekday()]})"
-    return f"{day.month}月{day.day}日({_WEEKDAYS['ja'][day.weekday()]})"
+def _lang(language: str) -> Language:
+    return _LANGUAGES.get(language, "ja")
 
 
 def short_facility_name(name: str) -> str:
     """'光が丘子ども家庭支援センター' → '光が丘': the place name is what parents know it by."""
-    name = name.strip()
-    for suffix in ("子ども家庭支援センター", "子育て支援センター", "保育園", "センター"):
-        if name.endswith(suffix) and len(name) > len(suffix):
-            name = name[: -len(suffix)]
-            break
-    return _cut(name)
+    return _cut(place_name(name))
 
 
 def _cut(name: str) -> str:
@@ -121,7 +108,8 @@ BOOKING_LABEL = {"ja": "予約番号", "en": "Booking number", "zh": "预约号"
 
 
 def _facts(facts: BookingFacts, language: str) -> dict[str, str]:
-    return {"n": facts.booking_number, "day": _day(facts.day, language), "time": f"{facts.starts}-{facts.ends}",
+    return {"n": facts.booking_number, "day": day_words(facts.day, _lang(language), written=True),
+            "time": f"{facts.starts}-{facts.ends}",
             "where": facility_label(facts.facility_name, facts.name_en, language, facts.reading),
             "fee": f"{facts.fee:,}"}
 
@@ -136,7 +124,8 @@ def reminder(facts: BookingFacts, language: str) -> str:
 
 
 def cancellation(booking_number: str, day: dt.date, language: str) -> str:
-    return _fit(_CANCELLATION[_lang(language)].format(n=booking_number, day=_day(day, language)))
+    lang = _lang(language)
+    return _fit(_CANCELLATION[lang].format(n=booking_number, day=day_words(day, lang, written=True)))
 
 
 def cancellation_refused(typed_number: str, language: str) -> str:
@@ -150,7 +139,7 @@ def listing(bookings: list[BookingFacts], language: str) -> list[str]:
     if not bookings:
         return [_fit(_NONE_UPCOMING[lang])]
     header = _LISTING_HEADER[lang]
-    lines = [f"{BOOKING_LABEL[lang]} {b.booking_number} {_day(b.day, lang)} {b.starts}-{b.ends} "
+    lines = [f"{BOOKING_LABEL[lang]} {b.booking_number} {day_words(b.day, lang, written=True)} {b.starts}-{b.ends} "
              f"{facility_label(b.facility_name, b.name_en, lang, b.reading)}" for b in bookings]
     messages: list[str] = []
     current = header
@@ -191,7 +180,8 @@ def refused_booking(*, day: dt.date, starts: str, ends: str, facility_name: str,
                     language: str, name_en: str = "", reading: str = "") -> str:
     """A booking refused for a reason the call never says: what was asked for, and why not."""
     lang = _lang(language)
-    return _fit(_REFUSED[lang].format(day=_day(day, lang), time=f"{starts}-{ends}", why=_REFUSAL_REASONS[reason][lang],
+    return _fit(_REFUSED[lang].format(day=day_words(day, lang, written=True), time=f"{starts}-{ends}",
+                                      why=_REFUSAL_REASONS[reason][lang],
                                       where=facility_label(facility_name, name_en, lang, reading)))
 
 
@@ -214,7 +204,8 @@ _EXPIRY = {
 
 def expiry_notice(valid_until: dt.date, language: str) -> str:
     """30 and 7 days before a registration ends: renew at the counter (nothing can be renewed by phone)."""
-    return _fit(_EXPIRY[_lang(language)].format(day=_day(valid_until, language)))
+    lang = _lang(language)
+    return _fit(_EXPIRY[lang].format(day=day_words(valid_until, lang, written=True)))
 
 
 def cancellation_past_deadline(booking_number: str, language: str) -> str:
@@ -253,7 +244,7 @@ _OFFER = {
 
 
 def _seat(seat: SeatFacts, language: str) -> dict[str, str]:
-    return {"day": _day(seat.day, language), "time": f"{seat.starts}-{seat.ends}",
+    return {"day": day_words(seat.day, _lang(language), written=True), "time": f"{seat.starts}-{seat.ends}",
             "where": facility_label(seat.facility_name, seat.name_en, language, seat.reading)}
 
 

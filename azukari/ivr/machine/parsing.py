@@ -8,7 +8,7 @@ import unicodedata
 from japanera import ERA_DATA_GENERAL
 
 from azukari.ivr.machine.dates import arabic_numerals, unframed
-from azukari.ivr.machine.replies import Language
+from azukari.language import Language
 
 # Era (和暦) start dates come from japanera (maintained; its table will gain the era after 令和),
 # limited to the eras of the Gregorian calendar that a parent or a child can be born in.

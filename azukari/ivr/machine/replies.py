@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Language = Literal["ja", "en", "zh", "ko"]
+from azukari.language import Language
+
 # Contract §5.1: the key a caller presses for each language at the `language` step, in menu order.
 LANGUAGE_KEYS: dict[str, Language] = {"1": "ja", "2": "en", "3": "zh", "4": "ko"}
 Channel = Literal["voice", "sms"]

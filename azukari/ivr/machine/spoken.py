@@ -4,35 +4,16 @@ from __future__ import annotations
 import datetime as dt
 
 from azukari.ivr.machine.ports import StaffHours
-from azukari.ivr.machine.replies import Channel, Language
+from azukari.ivr.machine.replies import Channel
 from azukari.ivr.machine.state import Option
+from azukari.language import Language
+from azukari.language import days as _days
 from azukari.language.facility_names import GENERIC_READINGS, chinese_name, korean_name
-
-_WEEKDAYS_JA = ("月曜日", "火曜日", "水曜日", "木曜日", "金曜日", "土曜日", "日曜日")
-_WEEKDAYS_JA_SHORT = "月火水木金土日"
-_WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-              "October", "November", "December")
-_WEEKDAYS_ZH = "一二三四五六日"   # 星期一 said, 周一 written
-_WEEKDAYS_KO = "월화수목금토일"   # 월요일 said, (월) written
 
 
 def day_words(day: dt.date, language: Language, channel: Channel) -> str:
-    """12月3日 木曜日 / 12月3日(木) (text); Thursday, December 3 / Thu 12/3; 12月3日 星期四; 12월 3일 목요일."""
-    weekday = day.weekday()
-    if language == "zh":
-        return f"{day.month}月{day.day}日(周{_WEEKDAYS_ZH[weekday]})" if channel == "sms" else \
-            f"{day.month}月{day.day}日 星期{_WEEKDAYS_ZH[weekday]}"
-    if language == "ko":
-        return f"{day.month}월 {day.day}일({_WEEKDAYS_KO[weekday]})" if channel == "sms" else \
-            f"{day.month}월 {day.day}일 {_WEEKDAYS_KO[weekday]}요일"
-    if language == "en":
-        if channel == "sms":
-            return f"{_WEEKDAYS_EN[day.weekday()][:3]} {day.month}/{day.day}"
-        return f"{_WEEKDAYS_EN[day.weekday()]}, {_MONTHS_EN[day.month - 1]} {day.day}"
-    if channel == "sms":
-        return f"{day.month}月{day.day}日({_WEEKDAYS_JA_SHORT[day.weekday()]})"
-    return f"{day.month}月{day.day}日 {_WEEKDAYS_JA[day.weekday()]}"
+    """The day as a call says it (12月3日 木曜日) or a text writes it (12月3日(木)): `language.days`."""
+    return _days.day_words(day, language, written=channel == "sms")
 
 
 def _hm(text: str) -> tuple[int, int]:
@@ -145,20 +126,21 @@ def hours_words(hours: StaffHours, language: Language) -> str:
     whole_day = (hours.opens, hours.closes) == (0, 24 * 60)
     (h1, m1), (h2, m2) = divmod(hours.opens, 60), divmod(hours.closes, 60)
     if language == "en":
-        names = _WEEKDAYS_EN
+        names = _days.WEEKDAYS_EN
         when = "every day" if every_day else "weekdays" if weekdays else f"{names[days[0]]} to {names[days[1]]}"
         if whole_day:
             return f"{when}, at any hour"
         return f"{when}, {_en_clock(h1, m1)} to {_en_clock(h2, m2)}"
     if language == "zh":
         when = ("每天" if every_day else "工作日" if weekdays
-                else f"星期{_WEEKDAYS_ZH[days[0]]}到星期{_WEEKDAYS_ZH[days[1]]}")
+                else f"星期{_days.WEEKDAYS_ZH[days[0]]}到星期{_days.WEEKDAYS_ZH[days[1]]}")
         return f"{when}24小时" if whole_day else f"{when}{_span(h1, m1, h2, m2, 'zh', noon_bare=False)}"
     if language == "ko":
         when = ("매일" if every_day else "평일" if weekdays
-                else f"{_WEEKDAYS_KO[days[0]]}요일부터 {_WEEKDAYS_KO[days[1]]}요일까지")
+                else f"{_days.WEEKDAYS_KO[days[0]]}요일부터 {_days.WEEKDAYS_KO[days[1]]}요일까지")
         return f"{when} 24시간" if whole_day else f"{when} {_span(h1, m1, h2, m2, 'ko', noon_bare=False)}"
-    when = ("毎日" if every_day else "平日" if weekdays else f"{_WEEKDAYS_JA[days[0]]}から{_WEEKDAYS_JA[days[1]]}")
+    when = ("毎日" if every_day else "平日" if weekdays
+            else f"{_days.WEEKDAYS_JA[days[0]]}から{_days.WEEKDAYS_JA[days[1]]}")
     if whole_day:
         return f"{when}、24時間"
     noon = (h2, m2) == (12, 0)  # 12時, not 午後12時 (that is midnight)

@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from azukari.ivr.machine.replies import LANGUAGE_KEYS, Channel, Language
+from azukari.ivr.machine.replies import LANGUAGE_KEYS, Channel
+from azukari.language import Language
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """The prompt catalogues, one per language; a key may have an SMS variant `key@sms`."""
 from __future__ import annotations
 
-from azukari.ivr.machine.replies import Channel, Language, Line
+from azukari.ivr.machine.replies import Channel, Line
 from azukari.ivr.prompts import en, ja, ko, zh
+from azukari.language import Language
 
 # Japanese is the reference: every other catalogue has exactly its keys (tests/test_ivr_catalogues.py).
 CATALOGUES: dict[str, dict[str, str]] = {"ja": ja.MESSAGES, "en": en.MESSAGES, "zh": zh.MESSAGES, "ko": ko.MESSAGES}
