@@ -33,8 +33,8 @@ def family(database: Database, tmp_path: Path) -> Family:
 
 
 @pytest.fixture
-def client(database: Database, family: Family) -> TestClient:
-    return client_for(database, FixedClock(MONDAY.astimezone(dt.UTC)))
+def client(database: Database, family: Family, clock: FixedClock) -> TestClient:
+    return client_for(database, clock)
 
 
 def _fill(database: Database, unit_key: int) -> tuple[int, str]:
