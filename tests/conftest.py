@@ -2,7 +2,7 @@
 
 On a developer's machine a missing PostgreSQL or Chromium skips the tests that need it, and
 `-ra` prints why. In CI (CI=true) it fails them: a skipped race or browser test proves nothing,
-and a green run without them once hid a planted race bug.
+and a green run without them once hid a planted race bug. What the machine offers is read in `machine.py`.
 """
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NoReturn
 
 import pytest
 from ivr_support import MONDAY, Family, seed
+from machine import CHROMIUM, PG_ADMIN_URL, unavailable
 from sqlalchemy import create_engine, text
 
 from azukari import migrate
@@ -21,17 +21,6 @@ from azukari.clock import FixedClock
 from azukari.db import Database, drop_postgres_database, recreate_postgres_database
 from azukari.schema import metadata
 from azukari.settings import DEMO_SECRET_KEY
-
-PG_ADMIN_URL = os.environ.get("AZUKARI_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-CHROMIUM = Path(os.environ.get("AZUKARI_TEST_CHROMIUM", "/usr/bin/chromium"))
-IN_CI = os.environ.get("CI") == "true"
-
-
-def unavailable(reason: str) -> NoReturn:
-    """Skip for want of `reason` on a developer's machine; fail in CI, where nothing may be missing."""
-    if IN_CI:
-        pytest.fail(f"CI=true and {reason}", pytrace=False)
-    pytest.skip(reason)
 
 
 def _pg_reason() -> str | None:

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import PG_ADMIN_URL
 from facilities_files import facilities_toml, hikarigaoka, import_facilities_text
+from machine import PG_ADMIN_URL
 from sqlalchemy import func, select
 
 from azukari.booking.models import Reservation
