@@ -2,33 +2,25 @@
 
 On a developer's machine a missing PostgreSQL or Chromium skips the tests that need it, and
 `-ra` prints why. In CI (CI=true) it fails them: a skipped race or browser test proves nothing,
-and a green run without them once hid a planted race bug.
+and a green run without them once hid a planted race bug. What the machine offers is read in `machine.py`.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NoReturn
 
 import pytest
+from ivr_support import MONDAY, Family, seed
+from machine import CHROMIUM, PG_ADMIN_URL, unavailable
 from sqlalchemy import create_engine, text
 
 from azukari import migrate
+from azukari.clock import FixedClock
 from azukari.db import Database, drop_postgres_database, recreate_postgres_database
 from azukari.schema import metadata
 from azukari.settings import DEMO_SECRET_KEY
-
-PG_ADMIN_URL = os.environ.get("AZUKARI_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-CHROMIUM = Path(os.environ.get("AZUKARI_TEST_CHROMIUM", "/usr/bin/chromium"))
-IN_CI = os.environ.get("CI") == "true"
-
-
-def unavailable(reason: str) -> NoReturn:
-    """Skip for want of `reason` on a developer's machine; fail in CI, where nothing may be missing."""
-    if IN_CI:
-        pytest.fail(f"CI=true and {reason}", pytrace=False)
-    pytest.skip(reason)
 
 
 def _pg_reason() -> str | None:
@@ -127,6 +119,21 @@ def pg_database(pg_url: str) -> Iterator[Database]:
     _empty(db)
     yield db
     _empty(db)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """Monday 1 June 2026, 10:00 in Tokyo (`ivr_support.MONDAY`), standing still until a test moves it.
+
+    Files whose tests start elsewhere in time (the outbox's) define their own.
+    """
+    return FixedClock(MONDAY.astimezone(dt.UTC))
+
+
+@pytest.fixture
+def family(database: Database) -> Family:
+    """One registered household with a child, and the demo facilities (committed; see `ivr_support.seed`)."""
+    return seed(database)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

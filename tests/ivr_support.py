@@ -5,10 +5,10 @@ import datetime as dt
 import urllib.parse
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
+from facilities_files import DEMO_FACILITIES
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator
@@ -22,7 +22,6 @@ from azukari.oversight.models import Escalation
 from azukari.registration.service import ChildEntry, register_household
 from azukari.settings import Settings
 
-DEMO_FACILITIES = Path(__file__).resolve().parents[1] / "azukari" / "registration" / "demo" / "facilities.toml"
 AUTH_TOKEN = "ivr-test-auth-token"
 PUBLIC = "https://azukari.example.jp"
 BOT = "+815012345678"

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pyotp
+from facilities_files import DEMO_FACILITIES
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,7 +23,6 @@ from azukari.staff import accounts
 from azukari.staff.models import StaffAccount
 from azukari.staff.signin import second_factor
 
-DEMO_FACILITIES = Path(__file__).resolve().parents[1] / "azukari" / "registration" / "demo" / "facilities.toml"
 PASSWORD = "correct horse battery"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # every test account's authenticator
 # A Monday morning in Tokyo; the next day (Tuesday) every demo facility is open.

@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from facilities_files import import_facilities_text
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from test_booking_service import DAY, add_child, book, seed_facilities
+from test_booking_service import DAY, FACILITIES, add_child, book
 
 from azukari.booking import roster, service
 from azukari.booking.models import Facility
@@ -22,7 +23,7 @@ ON_THE_DAY = dt.datetime(2026, 11, 27, 12, 30, tzinfo=TOKYO)
 @pytest.fixture
 def session(database: Database, tmp_path: Path) -> Iterator[Session]:
     with database.unit_of_work() as session:
-        seed_facilities(session, tmp_path)
+        import_facilities_text(session, tmp_path, FACILITIES)
         yield session
 
 

@@ -7,8 +7,9 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from facilities_files import facilities_toml, hikarigaoka, import_facilities_text, shakujii
 from sqlalchemy import func, select
-from test_booking_service import DAY, NOW, add_child, book, seed_facilities, unit_id
+from test_booking_service import DAY, NOW, add_child, book, unit_id
 
 from azukari.booking import service
 from azukari.booking.models import Reservation, UnitDay
@@ -17,28 +18,8 @@ from azukari.db import Database
 from azukari.settings import DEMO_SECRET_KEY
 
 # Capacity 6 with 2 infant seats, so a race can overrun either limit.
-RACE_FACILITY = """
-[booking]
-horizon_days = 30
-closed_on_public_holidays = true
-[fees]
-under_1 = 2000
-from_1 = 1500
-[[facility]]
-key = 1
-name = "光が丘子ども家庭支援センター"
-reading = "ひかりがおか"
-capacity = 6
-infant_capacity = 2
-units = [ { key = 1, start = "09:00", end = "12:00" } ]
-[[facility]]
-key = 2
-name = "石神井子ども家庭支援センター"
-reading = "しゃくじい"
-capacity = 6
-infant_capacity = 2
-units = [ { key = 1, start = "10:00", end = "13:00" } ]
-"""
+RACE_FACILITY = facilities_toml(hikarigaoka(capacity=6, infant_capacity=2, units=(("09:00", "12:00"),)),
+                                shakujii(capacity=6, infant_capacity=2))
 INFANT, OLDER = dt.date(2026, 5, 1), dt.date(2023, 5, 1)
 
 
@@ -75,7 +56,7 @@ def _book_job(database: Database, child_id: int, unit: int) -> Callable[[], obje
 def _prepare(database: Database, tmp_path: Path, births: list[dt.date], prebooked: list[dt.date]) -> list[int]:
     """Seed facilities, book `prebooked` children into unit 1-1, return the ids of `births` children."""
     with database.unit_of_work() as session:
-        seed_facilities(session, tmp_path, RACE_FACILITY)
+        import_facilities_text(session, tmp_path, RACE_FACILITY)
         for born in prebooked:
             assert isinstance(book(session, add_child(session, born=born)), service.Booked)
         ids = [add_child(session, born=born).id for born in births]
@@ -151,7 +132,7 @@ def test_one_child_whose_day_lock_row_already_exists_still_gets_one(database: Da
 
 def test_cancellations_racing_with_bookings_keep_the_counter_true(database: Database, tmp_path: Path) -> None:
     with database.unit_of_work() as session:
-        seed_facilities(session, tmp_path, RACE_FACILITY)
+        import_facilities_text(session, tmp_path, RACE_FACILITY)
         holders = [add_child(session, born=born) for born in [INFANT, INFANT, OLDER, OLDER, OLDER, OLDER]]
         tickets = []
         for child in holders:
@@ -232,7 +213,7 @@ def _book_on(database: Database, child_id: int, unit: int, day: dt.date) -> Call
 
 def _prepare_limited(database: Database, tmp_path: Path) -> tuple[int, int]:
     with database.unit_of_work() as session:
-        seed_facilities(session, tmp_path, RACE_FACILITY + MONTHLY_LIMIT)
+        import_facilities_text(session, tmp_path, RACE_FACILITY + MONTHLY_LIMIT)
         child = add_child(session, born=OLDER).id
         session.commit()
     return child, _unit(database, 1)

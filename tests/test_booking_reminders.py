@@ -5,8 +5,9 @@ import datetime as dt
 import threading
 from pathlib import Path
 
+from facilities_files import import_facilities_text
 from sqlalchemy import select
-from test_booking_service import DAY, NOW, add_child, seed_facilities, unit_id
+from test_booking_service import DAY, FACILITIES, NOW, add_child, unit_id
 
 from azukari.booking import reminders, service
 from azukari.booking.models import Reservation
@@ -22,7 +23,7 @@ def book_ahead(database: Database, tmp_path: Path, *, now: dt.datetime = NOW, la
           unit_key: int = 1, seed: bool = True) -> int:
     with database.unit_of_work() as session:
         if seed:
-            seed_facilities(session, tmp_path)
+            import_facilities_text(session, tmp_path, FACILITIES)
         child = add_child(session)
         booked = service.book(session, child_id=child.id, unit_id=unit_id(session, 1, unit_key), day=DAY,
                               channel="voice", language=language, now=now)

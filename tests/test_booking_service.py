@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from facilities_files import facilities_toml, hikarigaoka, import_facilities_text, shakujii
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from azukari.booking import roster, service
-from azukari.booking.facilities_file import import_facilities
 from azukari.booking.models import ChildDay, Facility, Reservation, Unit, UnitDay
 from azukari.booking.rules import BookingRefusal
 from azukari.clock import TOKYO
@@ -21,36 +21,10 @@ from azukari.oversight.models import AuditEntry
 
 NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=TOKYO)  # Friday
 DAY = dt.date(2026, 11, 27)  # a Friday inside the window
-FACILITIES = """
-[booking]
-horizon_days = 30
-closed_on_public_holidays = true
-[fees]
-under_1 = 2000
-from_1 = 1500
-[[facility]]
-key = 1
-name = "光が丘子ども家庭支援センター"
-reading = "ひかりがおか"
-capacity = 3
-infant_capacity = 1
-closed_weekdays = ["sun"]
-units = [ { key = 1, start = "09:00", end = "12:00" }, { key = 2, start = "13:00", end = "16:00" } ]
-[[facility]]
-key = 2
-name = "石神井子ども家庭支援センター"
-reading = "しゃくじい"
-capacity = 2
-infant_capacity = 1
-closed_weekdays = ["sat", "sun"]
-units = [ { key = 1, start = "10:00", end = "13:00" }, { key = 2, start = "14:00", end = "17:00" } ]
-"""
-
-
-def seed_facilities(session: Session, tmp_path: Path, text: str = FACILITIES) -> None:
-    path = tmp_path / "facilities.toml"
-    path.write_text(text, encoding="utf-8")
-    import_facilities(session, path)
+FACILITIES = facilities_toml(
+    hikarigaoka(capacity=3, infant_capacity=1, closed_weekdays=["sun"]),
+    shakujii(capacity=2, infant_capacity=1, closed_weekdays=["sat", "sun"],
+             units=(("10:00", "13:00"), ("14:00", "17:00"))))
 
 
 def add_child(session: Session, *, born: dt.date = dt.date(2023, 4, 1), registered_on: dt.date = dt.date(2026, 4, 1),
@@ -82,7 +56,7 @@ def book(session: Session, child: Child, facility_key: int = 1, unit_key: int = 
 @pytest.fixture
 def session(database: Database, tmp_path: Path) -> Iterator[Session]:
     with database.unit_of_work() as session:
-        seed_facilities(session, tmp_path)
+        import_facilities_text(session, tmp_path, FACILITIES)
         yield session
 
 
@@ -229,7 +203,7 @@ def test_a_booking_queues_its_confirmation_to_the_number_on_file_and_audits_ids_
 
 def test_a_booking_and_its_confirmation_are_kept_or_lost_together(database: Database, tmp_path: Path) -> None:
     with database.unit_of_work() as session:
-        seed_facilities(session, tmp_path)
+        import_facilities_text(session, tmp_path, FACILITIES)
         child_id = add_child(session).id
         session.commit()
     with database.unit_of_work() as session:  # the webhook's unit of work fails after booking: nothing stays
@@ -269,7 +243,7 @@ def test_booking_numbers_are_eight_digits_and_distinct(session: Session) -> None
 
 def test_a_refusal_leaves_no_writes_of_its_own_but_keeps_the_callers(database: Database, tmp_path: Path) -> None:
     with database.unit_of_work() as session:
-        seed_facilities(session, tmp_path)
+        import_facilities_text(session, tmp_path, FACILITIES)
         children = [add_child(session) for _ in range(4)]
         for child in children[:3]:
             book(session, child)

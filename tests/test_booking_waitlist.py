@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from facilities_files import facilities_toml, hikarigaoka, import_facilities_text, shakujii
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from test_booking_service import DAY, NOW, add_child, book, seed_facilities, unit_id
+from test_booking_service import DAY, NOW, add_child, book, unit_id
 
 from azukari.booking import offers, service, waitlist
 from azukari.booking.models import Reservation, SeatOffer, UnitDay, WaitlistEntry
@@ -19,39 +20,16 @@ from azukari.db import Database
 from azukari.households.models import Child
 from azukari.messaging.models import OutboxMessage
 
-ONE_SEAT = """
-[booking]
-horizon_days = 30
-closed_on_public_holidays = true
-[fees]
-under_1 = 2000
-from_1 = 1500
-[rules]
-waitlist = true
-offer_hours = 12
-monthly_units_per_child = 4
-[[facility]]
-key = 1
-name = "光が丘子ども家庭支援センター"
-reading = "ひかりがおか"
-capacity = 1
-infant_capacity = 1
-units = [ { key = 1, start = "09:00", end = "12:00" }, { key = 2, start = "13:00", end = "16:00" } ]
-[[facility]]
-key = 2
-name = "石神井子ども家庭支援センター"
-reading = "しゃくじい"
-capacity = 3
-infant_capacity = 1
-units = [ { key = 1, start = "10:00", end = "13:00" } ]
-"""
+ONE_SEAT = facilities_toml(
+    hikarigaoka(capacity=1, infant_capacity=1), shakujii(capacity=3, infant_capacity=1),
+    rules={"waitlist": True, "offer_hours": 12, "monthly_units_per_child": 4})
 CODE = re.compile(r"コード ([0-9]{4})")
 
 
 @pytest.fixture
 def session(database: Database, tmp_path: Path) -> Iterator[Session]:
     with database.unit_of_work() as session:
-        seed_facilities(session, tmp_path, ONE_SEAT)
+        import_facilities_text(session, tmp_path, ONE_SEAT)
         yield session
 
 
@@ -196,7 +174,7 @@ def test_a_child_booked_elsewhere_at_that_time_is_passed_over(session: Session) 
 
 def test_a_child_at_the_months_limit_is_passed_over(database: Database, tmp_path: Path) -> None:
     with database.unit_of_work() as session:
-        seed_facilities(session, tmp_path, ONE_SEAT.replace("monthly_units_per_child = 4",
+        import_facilities_text(session, tmp_path, ONE_SEAT.replace("monthly_units_per_child = 4",
                                                             "monthly_units_per_child = 1"))
         holder = add_child(session)
         ticket = booked(session, holder)
@@ -231,18 +209,18 @@ def test_past_days_leave_the_list(session: Session) -> None:
 
 def test_a_raised_capacity_reaches_the_waiting_at_the_next_job(database: Database, tmp_path: Path) -> None:
     with database.unit_of_work() as session:
-        seed_facilities(session, tmp_path, ONE_SEAT)
+        import_facilities_text(session, tmp_path, ONE_SEAT)
         booked(session, add_child(session))
         child = add_child(session)
         wait(session, child)
-        seed_facilities(session, tmp_path, ONE_SEAT.replace("capacity = 1\ninfant", "capacity = 2\ninfant"))
+        import_facilities_text(session, tmp_path, ONE_SEAT.replace("capacity = 1\ninfant", "capacity = 2\ninfant"))
         offers.pass_on_lapsed(session, now=NOW)
         assert len(texts_to(session, child, "offer")) == 1
 
 
 def test_without_the_rule_nobody_can_wait(database: Database, tmp_path: Path) -> None:
     with database.unit_of_work() as session:
-        seed_facilities(session, tmp_path, ONE_SEAT.replace("waitlist = true", "waitlist = false"))
+        import_facilities_text(session, tmp_path, ONE_SEAT.replace("waitlist = true", "waitlist = false"))
         child = add_child(session)
         assert waitlist.join(session, child_id=child.id, unit_id=unit_id(session, 1, 1), day=DAY, channel="voice",
                              language="ja", now=NOW) is BookingRefusal.NOT_FOUND

@@ -5,10 +5,11 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+from facilities_files import import_facilities_text
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from test_booking_concurrency import _race
-from test_booking_service import DAY, NOW, add_child, seed_facilities, unit_id
+from test_booking_service import DAY, NOW, add_child, unit_id
 from test_booking_waitlist import CODE, ONE_SEAT
 
 from azukari.booking import offers, service, waitlist
@@ -32,7 +33,8 @@ def _setup(database: Database, tmp_path: Path, *, capacity: int, waiting: int) -
                                                                                           list[Child]]:
     """A full unit 1-1 (`capacity` holders) with `waiting` children on its list, oldest first."""
     with database.unit_of_work() as session:
-        seed_facilities(session, tmp_path, ONE_SEAT.replace("capacity = 1\ninfant", f"capacity = {capacity}\ninfant"))
+        import_facilities_text(session, tmp_path,
+                               ONE_SEAT.replace("capacity = 1\ninfant", f"capacity = {capacity}\ninfant"))
         unit = unit_id(session, 1, 1)
         tickets = []
         for _ in range(capacity):

@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from facilities_files import import_facilities_text
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from test_booking_service import DAY, FACILITIES, NOW, add_child, book, seed_facilities
+from test_booking_service import DAY, FACILITIES, NOW, add_child, book
 
 from azukari.booking import rules, service
 from azukari.booking.models import ChildMonth, Reservation
@@ -30,7 +31,7 @@ DEADLINE = dt.datetime(2026, 11, 26, 17, 0, tzinfo=TOKYO)
 @pytest.fixture
 def session(database: Database, tmp_path: Path) -> Iterator[Session]:
     with database.unit_of_work() as session:
-        seed_facilities(session, tmp_path, FACILITIES + RULES)
+        import_facilities_text(session, tmp_path, FACILITIES + RULES)
         yield session
 
 
@@ -82,7 +83,7 @@ def test_staff_can_still_cancel_after_the_deadline(session: Session) -> None:
 def test_a_ward_without_the_rule_lets_parents_cancel_until_the_unit_starts(database: Database,
                                                                            tmp_path: Path) -> None:
     with database.unit_of_work() as session:
-        seed_facilities(session, tmp_path)
+        import_facilities_text(session, tmp_path, FACILITIES)
         child = add_child(session)
         booked = _booked(session, child)
         assert isinstance(_cancel(session, child, booked.booking_number, channel="voice", now=DAY_START),

@@ -4,47 +4,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from facilities_files import facilities_toml, hikarigaoka, import_facilities_text, shakujii
 from sqlalchemy import select
 
-from azukari.booking.facilities_file import FacilitiesFileError, import_facilities
+from azukari.booking.facilities_file import FacilitiesFileError
 from azukari.booking.models import BookingPolicy, Facility, Unit
 from azukari.db import Database
 
-HEAD = """
-[booking]
-horizon_days = 14
-closed_on_public_holidays = false
-[fees]
-under_1 = 2200
-from_1 = 1600
-"""
-HIKARIGAOKA = """
-[[facility]]
-key = 1
-name = "光が丘子ども家庭支援センター"
-reading = "ひかりがおかこどもかていしえんせんたー"
-capacity = 6
-infant_capacity = 2
-closed_weekdays = ["sun"]
-units = [ { key = 1, start = "09:00", end = "12:00" }, { key = 2, start = "13:00", end = "16:00" } ]
-"""
-SHAKUJII = """
-[[facility]]
-key = 2
-name = "石神井子ども家庭支援センター"
-reading = "しゃくじいこどもかていしえんせんたー"
-capacity = 4
-infant_capacity = 1
-closed_weekdays = ["sat", "sun"]
-units = [ { key = 1, start = "10:00", end = "13:00" } ]
-"""
+HEAD = facilities_toml(horizon_days=14, closed_on_public_holidays=False, under_1=2200, from_1=1600)
+HIKARIGAOKA = hikarigaoka(capacity=6, infant_capacity=2, reading="ひかりがおかこどもかていしえんせんたー",
+                          closed_weekdays=["sun"])
+SHAKUJII = shakujii(capacity=4, infant_capacity=1, reading="しゃくじいこどもかていしえんせんたー",
+                    closed_weekdays=["sat", "sun"])
 
 
 def _import(database: Database, tmp_path: Path, text: str) -> str:
-    path = tmp_path / "facilities.toml"
-    path.write_text(text, encoding="utf-8")
     with database.unit_of_work() as session:
-        summary = import_facilities(session, path)
+        summary = import_facilities_text(session, tmp_path, text)
         session.commit()
     return summary
 

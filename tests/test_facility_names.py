@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 import tomllib
-from pathlib import Path
 
 import pytest
+from facilities_files import DEMO_FACILITIES
 
 from azukari.language.facility_names import chinese_name, english_name, hangul, hepburn, korean_name, place_reading
 from azukari.messaging.texts import short_facility_name
@@ -54,8 +54,7 @@ def test_korean_names_the_place_by_its_reading_and_the_kind_of_place_in_korean()
 
 
 def _demo_facilities() -> list[dict[str, str]]:
-    path = Path(__file__).parent.parent / "azukari" / "registration" / "demo" / "facilities.toml"
-    facilities: list[dict[str, str]] = tomllib.loads(path.read_text(encoding="utf-8"))["facility"]
+    facilities: list[dict[str, str]] = tomllib.loads(DEMO_FACILITIES.read_text(encoding="utf-8"))["facility"]
     return facilities
 
 

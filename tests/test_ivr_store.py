@@ -3,20 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from fastapi.testclient import TestClient
-from ivr_support import MONDAY, Family, Phone, client_for, seed
+from ivr_support import MONDAY, Family, Phone, client_for
 from sqlalchemy import func, select
 
 from azukari.clock import FixedClock
 from azukari.conversations import store
 from azukari.conversations.models import ConversationRecord, SpentSid, WebhookReceipt
 from azukari.db import Database
-
-
-@pytest.fixture
-def family(database: Database) -> Family:
-    return seed(database)
 
 
 def _rows(database: Database) -> tuple[int, int]:

@@ -7,7 +7,6 @@ over HTTP as Twilio and a browser would; only Twilio's Messages API is stood in 
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import re
@@ -20,7 +19,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 import uvicorn
-from ivr_support import BOT, ELSEWHERE, MONDAY, PUBLIC, TUESDAY, Family, Phone, Texter, outbox, seed, settings_for
+from ivr_support import BOT, ELSEWHERE, MONDAY, PUBLIC, TUESDAY, Family, Phone, Texter, outbox, settings_for
 from staff_support import add_staff, csrf_of, log_in
 
 from azukari.app import create_app
@@ -60,16 +59,6 @@ def logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]
     for name in LOGGERS:
         caplog.set_level(logging.DEBUG, logger=name)
     yield caplog
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(MONDAY.astimezone(dt.UTC))
-
-
-@pytest.fixture
-def family(database: Database) -> Family:
-    return seed(database)
 
 
 @pytest.fixture

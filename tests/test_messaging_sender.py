@@ -66,7 +66,7 @@ def _error(status: int, code: int) -> httpx.Response:
 
 
 @pytest.fixture
-def clock() -> FixedClock:
+def clock() -> FixedClock:  # the outbox's own start (1 May), not tests/conftest.py's Monday in June
     return FixedClock(START)
 
 

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import PG_ADMIN_URL
 from ivr_support import ELSEWHERE, MONDAY, TUESDAY, Family, Phone, client_for, seed
+from machine import PG_ADMIN_URL
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from ivr_support import ELSEWHERE, MONDAY, TUESDAY, Family, Phone, client_for, outbox, seed
+from ivr_support import ELSEWHERE, TUESDAY, Family, Phone, client_for, outbox, seed
 from prometheus_client.parser import text_string_to_metric_families
 
 from azukari import jobs
@@ -21,11 +21,6 @@ from azukari.settings import Settings
 
 TOKEN = "a-long-metrics-token-for-the-scraper"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(MONDAY.astimezone(dt.UTC))
 
 
 def _scrape(client: TestClient) -> str:
@@ -147,7 +142,8 @@ def test_a_job_run_is_counted_by_job_and_result(database: Database, clock: Fixed
 
 def test_the_seat_offers_gauge_counts_offers_holding_a_seat_until_taken_or_lapsed(
         database: Database, tmp_path: Path) -> None:
-    from test_booking_service import NOW, add_child, seed_facilities
+    from facilities_files import import_facilities_text
+    from test_booking_service import NOW, add_child
     from test_booking_waitlist import ONE_SEAT, booked, cancel, code_of, wait
 
     from azukari.booking import offers, waitlist
@@ -157,7 +153,7 @@ def test_the_seat_offers_gauge_counts_offers_holding_a_seat_until_taken_or_lapse
         return _value(runtime.metrics.exposition().decode(), "azukari_seat_offers_open")
 
     with database.unit_of_work() as session:
-        seed_facilities(session, tmp_path, ONE_SEAT)
+        import_facilities_text(session, tmp_path, ONE_SEAT)
         holder, first, second = (add_child(session) for _ in range(3))
         ticket = booked(session, holder)
         for child in (first, second):

@@ -20,7 +20,7 @@ NEW_PHONE = "+819087654321"
 
 
 @pytest.fixture
-def clock() -> FixedClock:
+def clock() -> FixedClock:  # the outbox's own start (1 May), not tests/conftest.py's Monday in June
     return FixedClock(START)
 
 

@@ -27,8 +27,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import PG_ADMIN_URL, unavailable
 from ivr_support import AUTH_TOKEN, BOT, DEMO_FACILITIES, STAFF, Phone, sign
+from machine import PG_ADMIN_URL, unavailable
 from sqlalchemy import func, select
 
 from azukari import migrate
@@ -178,7 +178,7 @@ class Registered:
 def scale_out_database() -> Iterator[str]:
     try:
         url = recreate_postgres_database(PG_ADMIN_URL, f"azukari_scale_{os.getpid()}")
-    except Exception as error:  # no server: skip here, fail in CI (conftest.unavailable)
+    except Exception as error:  # no server: skip here, fail in CI (machine.unavailable)
         unavailable(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {type(error).__name__}")
     yield url
     drop_postgres_database(PG_ADMIN_URL, f"azukari_scale_{os.getpid()}")

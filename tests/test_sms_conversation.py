@@ -1,27 +1,16 @@
 """The booking conversation by SMS, end to end as Twilio posts it (contract §5.2)."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
 from fastapi.testclient import TestClient
-from ivr_support import ELSEWHERE, MONDAY, TUESDAY, Family, Texter, client_for, escalations, outbox, seed
+from ivr_support import ELSEWHERE, TUESDAY, Family, Texter, client_for, escalations, outbox, seed
 
 from azukari.clock import FixedClock
 from azukari.db import Database
 
 OPTION_LINE = re.compile(r"^([0-9]+) (.+) ([0-9]{2}:[0-9]{2})-([0-9]{2}:[0-9]{2})$", re.MULTILINE)
-
-
-@pytest.fixture
-def family(database: Database) -> Family:
-    return seed(database)
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(MONDAY.astimezone(dt.UTC))
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from ivr_support import MONDAY, TUESDAY, Family, Texter, client_for, outbox, seed
+from ivr_support import MONDAY, TUESDAY, Family, Texter, client_for, outbox
 
 from azukari.clock import FixedClock
 from azukari.db import Database
@@ -16,13 +16,8 @@ JAPANESE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
 
 
 @pytest.fixture
-def family(database: Database) -> Family:
-    return seed(database)
-
-
-@pytest.fixture
-def client(database: Database, family: Family) -> TestClient:
-    return client_for(database, FixedClock(MONDAY.astimezone(dt.UTC)))
+def client(database: Database, family: Family, clock: FixedClock) -> TestClient:
+    return client_for(database, clock)
 
 
 def _book(thread: Texter) -> None:

@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import PG_ADMIN_URL
+from facilities_files import facilities_toml, hikarigaoka, import_facilities_text
+from machine import PG_ADMIN_URL
 from sqlalchemy import func, select
 
-from azukari.booking.facilities_file import import_facilities
 from azukari.booking.models import Reservation
 from azukari.clock import TOKYO
 from azukari.command_error import CommandError
@@ -24,23 +24,9 @@ from azukari.registration.service import ChildEntry, register_household
 from azukari.schema import metadata
 from azukari.settings import Settings
 
-FACILITIES = """[booking]
-horizon_days = 30
-closed_on_public_holidays = false
-
-[fees]
-under_1 = 2000
-from_1 = 1500
-
-[[facility]]
-key = 1
-name = "光が丘子ども家庭支援センター"
-reading = "ひかりがおかこどもかていしえんせんたー"
-capacity = 6
-infant_capacity = 2
-closed_weekdays = []
-units = [ { key = 1, start = "09:00", end = "12:00" }, { key = 2, start = "13:00", end = "16:00" } ]
-"""
+FACILITIES = facilities_toml(
+    hikarigaoka(capacity=6, infant_capacity=2, reading="ひかりがおかこどもかていしえんせんたー", closed_weekdays=[]),
+    closed_on_public_holidays=False)
 CHILD, BORN = "髙橋 陽翔", dt.date(2024, 5, 1)
 GUARDIAN, ADDRESS = "髙橋 美咲", "東京都練馬区光が丘二丁目3番1-204号"
 BOOKING_NUMBER = re.compile(r"(?:予約番号|Booking number)\s*([0-9]{6,8})")
@@ -55,11 +41,9 @@ def settings(database: Database) -> Settings:
 
 @pytest.fixture
 def registered(database: Database, tmp_path: Path) -> Household:
-    path = tmp_path / "facilities.toml"
-    path.write_text(FACILITIES, encoding="utf-8")
     now = dt.datetime.now(dt.UTC)
     with database.unit_of_work() as session:
-        import_facilities(session, path)
+        import_facilities_text(session, tmp_path, FACILITIES)
         household, _pin = register_household(
             session, guardian_name=GUARDIAN, guardian_kana="タカハシ ミサキ", phone="090-1234-5678",
             address=ADDRESS, children=[ChildEntry(CHILD, "タカハシ ハルト", BORN, "M")],
@@ -158,10 +142,8 @@ def test_the_terminal_refuses_a_database_not_made_as_a_demo_and_leaves_it_unchan
         database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, registered_household: bool) -> None:
     # An empty migrated database is a ward's before its import: no made-up household may go in either.
     if registered_household:
-        path = tmp_path / "facilities.toml"
-        path.write_text(FACILITIES, encoding="utf-8")
         with database.unit_of_work() as session:
-            import_facilities(session, path)
+            import_facilities_text(session, tmp_path, FACILITIES)
             register_household(session, guardian_name=GUARDIAN, guardian_kana="タカハシ ミサキ",
                                phone="090-1234-5678", address=ADDRESS,
                                children=[ChildEntry(CHILD, "タカハシ ハルト", BORN, "M")],

@@ -15,13 +15,8 @@ BOOKING_NUMBER = re.compile(r"予約番号 ([0-9]{6,8})|Booking number ([0-9]{6,
 
 
 @pytest.fixture
-def family(database: Database) -> Family:
-    return seed(database)
-
-
-@pytest.fixture
-def client(database: Database, family: Family) -> TestClient:
-    return client_for(database, FixedClock(MONDAY.astimezone(dt.UTC)))
+def client(database: Database, family: Family, clock: FixedClock) -> TestClient:
+    return client_for(database, clock)
 
 
 def _verified(client: TestClient, family: Family, language: str = "1", caller: str | None = ELSEWHERE,

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from ivr_support import MONDAY, TUESDAY, Family, Phone, client_for, outbox, seed
+from ivr_support import MONDAY, TUESDAY, Family, Phone, client_for, outbox
 
 from azukari.clock import FixedClock
 from azukari.db import Database
@@ -23,13 +23,8 @@ LANGUAGES = {
 
 
 @pytest.fixture
-def family(database: Database) -> Family:
-    return seed(database)
-
-
-@pytest.fixture
-def client(database: Database, family: Family) -> TestClient:
-    return client_for(database, FixedClock(MONDAY.astimezone(dt.UTC)))
+def client(database: Database, family: Family, clock: FixedClock) -> TestClient:
+    return client_for(database, clock)
 
 
 def _after_choosing(client: TestClient, key: str) -> tuple[Phone, int]:

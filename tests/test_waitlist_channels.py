@@ -6,52 +6,35 @@ import re
 from pathlib import Path
 
 import pytest
+from facilities_files import facilities_toml, hikarigaoka, import_facilities_text
 from fastapi.testclient import TestClient
 from ivr_support import ELSEWHERE, MONDAY, TUESDAY, Family, Phone, Texter, client_for, outbox, seed
 from sqlalchemy import select
 
 from azukari.booking import service
-from azukari.booking.facilities_file import import_facilities
 from azukari.booking.models import Facility, Unit, WaitlistEntry
 from azukari.clock import FixedClock
 from azukari.db import Database
 from azukari.households.models import Child, Household
 
-WAITING_WARD = """
-[booking]
-horizon_days = 30
-closed_on_public_holidays = true
-[fees]
-under_1 = 2000
-from_1 = 1500
-[rules]
-waitlist = true
-offer_hours = 12
-[[facility]]
-key = 1
-name = "光が丘子ども家庭支援センター"
-reading = "ひかりがおかこどもかていしえんせんたー"
-short_name = "光が丘"
-capacity = 1
-infant_capacity = 1
-units = [ { key = 1, start = "09:00", end = "12:00" }, { key = 2, start = "13:00", end = "16:00" } ]
-"""
+WAITING_WARD = facilities_toml(
+    hikarigaoka(capacity=1, infant_capacity=1, reading="ひかりがおかこどもかていしえんせんたー", short_name="光が丘"),
+    rules={"waitlist": True, "offer_hours": 12})
 CODE = re.compile(r"コード ([0-9]{4})")
 
 
 @pytest.fixture
 def family(database: Database, tmp_path: Path) -> Family:
-    path = tmp_path / "facilities.toml"
-    path.write_text(WAITING_WARD, encoding="utf-8")
+    """Not tests/conftest.py's family: the household lives in a one-seat ward with a waiting list, not the demo's."""
     with database.unit_of_work() as session:
-        import_facilities(session, path)
+        import_facilities_text(session, tmp_path, WAITING_WARD)
         session.commit()
     return seed(database, facilities=False)
 
 
 @pytest.fixture
-def client(database: Database, family: Family) -> TestClient:
-    return client_for(database, FixedClock(MONDAY.astimezone(dt.UTC)))
+def client(database: Database, family: Family, clock: FixedClock) -> TestClient:
+    return client_for(database, clock)
 
 
 def _fill(database: Database, unit_key: int) -> tuple[int, str]:

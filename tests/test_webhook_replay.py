@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from ivr_support import ELSEWHERE, MONDAY, TUESDAY, Family, Phone, Texter, client_for, outbox, seed
+from ivr_support import ELSEWHERE, TUESDAY, Family, Phone, Texter, client_for, outbox
 from sqlalchemy import select
 
 from azukari.clock import FixedClock
@@ -29,16 +29,6 @@ class RecordingPhone(Phone):
     def post(self, url: str, params: dict[str, str], *, signature: str | None = None) -> httpx.Response:
         self.posted.append((url, dict(params)))
         return super().post(url, params, signature=signature)
-
-
-@pytest.fixture
-def family(database: Database) -> Family:
-    return seed(database)
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(MONDAY.astimezone(dt.UTC))
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import tempfile
 
 import pytest
 from fastapi.testclient import TestClient
-from ivr_support import AUTH_TOKEN, MONDAY, PUBLIC, STAFF, TUESDAY, Family, Phone, client_for, outbox, seed, sign
+from ivr_support import AUTH_TOKEN, MONDAY, PUBLIC, STAFF, TUESDAY, Family, Phone, client_for, outbox, sign
 from sqlalchemy import func, select
 
 from azukari.app import create_app
@@ -46,13 +46,8 @@ def test_the_signature_tests_cover_every_webhook_including_the_staff_whisper() -
 
 
 @pytest.fixture
-def family(database: Database) -> Family:
-    return seed(database)
-
-
-@pytest.fixture
-def client(database: Database, family: Family) -> TestClient:
-    return client_for(database, FixedClock(MONDAY_UTC))
+def client(database: Database, family: Family, clock: FixedClock) -> TestClient:
+    return client_for(database, clock)
 
 
 def _count(database: Database, model: type[ConversationRecord] | type[Reservation]) -> int:

@@ -2,35 +2,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import socket
-import tempfile
-import threading
-import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pyotp
 import pytest
-import uvicorn
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from browser_support import enter_password, log_in, serving, shot
+from playwright.sync_api import BrowserContext, Page
 from sqlalchemy import select
 from staff_support import MONDAY, PASSWORD, TOTP_SECRET, add_facilities, add_household, add_staff, clock
 
-from azukari import migrate
-from azukari.app import create_app
 from azukari.db import Database
 from azukari.oversight.escalations import open_escalation
-from azukari.settings import DEMO_SECRET_KEY, Settings
+from azukari.settings import DEMO_SECRET_KEY
 from azukari.staff.models import StaffAccount
 from azukari.staff.signin import second_factor
 
-# Screenshots land in the repo only when asked (AZUKARI_SCREENSHOTS=docs/screenshots), so a test run
-# never dirties the checkout; otherwise they go to a temporary folder.
-SHOTS = Path(os.environ.get("AZUKARI_SCREENSHOTS") or tempfile.mkdtemp(prefix="azukari-shots-"))
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TUESDAY = (MONDAY + dt.timedelta(days=1)).date().isoformat()
 # The server's clock: each login moves it on 30 seconds, so every login has a fresh TOTP code.
 CLOCK = clock()
@@ -39,13 +26,6 @@ RECOVERY: list[str] = []  # kato's recovery codes, as the enrolment page showed 
 # tests/conftest.py skips (or, in CI, fails) these when Chromium is absent. One worker runs them all, in
 # order, against one server: later flows use what earlier ones entered (scripts/test: --dist loadgroup).
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def _seed(database: Database) -> None:
@@ -73,75 +53,25 @@ def _seed(database: Database) -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Database]]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'console.db'}"
-    database = Database(url, secret_key=DEMO_SECRET_KEY)
-    migrate.upgrade(database.engine)
-    _seed(database)
-    port = _free_port()
-    app = create_app(Settings(database_url=url, public_base_url=f"http://127.0.0.1:{port}"), database=database,
-                     clock=CLOCK)
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not uv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", database
-    uv.should_exit = True
-    thread.join(timeout=10)
-    database.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path: Path) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(chromium_path), args=ARGS)
-        yield chromium
-        chromium.close()
+    with serving(tmp_path_factory, "console.db", seed=_seed, clock=CLOCK) as served:
+        yield served
 
 
 @pytest.fixture
-def new_page(browser: Browser, server: tuple[str, Database]) -> Iterator[Callable[[], Page]]:
-    contexts: list[BrowserContext] = []
-
-    def make() -> Page:
-        context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="ja-JP",
-                                      base_url=server[0])
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-def _log_in(page: Page, username: str, password: str = PASSWORD) -> None:
-    """Both factors, as staff type them: the password, then the authenticator app's code."""
-    page.goto("/staff/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button:has-text('ログイン')")
-    page.wait_for_url("**/staff/login/code")
-    CLOCK.advance(seconds=30)
-    page.fill("input[name=code]", pyotp.TOTP(TOTP_SECRET).at(CLOCK.now()))
-    page.click("button:has-text('確認')")
-
-
-def _shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+def new_page(new_context: Callable[..., BrowserContext], server: tuple[str, Database]) -> Callable[[], Page]:
+    return lambda: new_context(server[0]).new_page()
 
 
 def test_staff_log_in_claim_and_resolve_an_escalation(new_page: Callable[[], Page]) -> None:
     page = new_page()
     page.goto("/staff/login")
-    _shot(page, "login")
-    _log_in(page, "sato")
+    shot(page, "login")
+    log_in(page, "sato", clock=CLOCK)
     page.wait_for_url("**/staff/escalations")
     first = page.locator("li.case").first
     assert "DV" in first.inner_text()  # DV first, marked
     assert page.locator("li.case.alert").count() >= 1  # security alerts stand out
-    _shot(page, "escalations")
+    shot(page, "escalations")
     callback = page.locator("li.case", has_text="折り返し電話の依頼")
     callback.locator("button:has-text('担当する')").click()
     callback = page.locator("li.case", has_text="折り返し電話の依頼")
@@ -155,7 +85,7 @@ def test_staff_log_in_claim_and_resolve_an_escalation(new_page: Callable[[], Pag
 
 def test_staff_enter_a_paper_registration_and_get_the_letter(new_page: Callable[[], Page]) -> None:
     page = new_page()
-    _log_in(page, "sato")
+    log_in(page, "sato", clock=CLOCK)
     page.click("nav >> text=新規登録")
     page.fill("input[name=guardian_name]", "山田 花子")
     page.fill("input[name=guardian_kana]", "ヤマダ ハナコ")
@@ -177,7 +107,7 @@ def test_staff_enter_a_paper_registration_and_get_the_letter(new_page: Callable[
 def test_setting_a_dv_flag_shows_the_banner_on_the_household_page(new_page: Callable[[], Page],
                                                                   server: tuple[str, Database]) -> None:
     page = new_page()
-    _log_in(page, "sato")
+    log_in(page, "sato", clock=CLOCK)
     page.click("nav >> text=世帯")
     page.fill("input[name=query]", "タカハシ")
     page.click("button:has-text('検索')")
@@ -187,12 +117,12 @@ def test_setting_a_dv_flag_shows_the_banner_on_the_household_page(new_page: Call
     page.select_option("#dv-form select[name=reason]", "agency_request")
     page.click("#dv-form button")
     assert page.locator("#dv-banner").is_visible()
-    _shot(page, "household")
+    shot(page, "household")
 
 
 def test_staff_book_for_a_parent_and_see_the_child_on_the_roster(new_page: Callable[[], Page]) -> None:
     page = new_page()
-    _log_in(page, "sato")
+    log_in(page, "sato", clock=CLOCK)
     page.click("nav >> text=世帯")
     page.fill("input[name=query]", "ヤマダ")
     page.click("button:has-text('検索')")
@@ -206,15 +136,15 @@ def test_staff_book_for_a_parent_and_see_the_child_on_the_roster(new_page: Calla
     page.fill("input[name=day]", TUESDAY)
     page.click("button:has-text('表示')")
     assert "山田 蓮" in page.inner_text("main") and "1,500円" in page.inner_text("main")
-    _shot(page, "roster")
+    shot(page, "roster")
 
 
 def test_a_deactivated_accounts_open_session_ends_on_its_next_request(new_page: Callable[[], Page],
                                                                      server: tuple[str, Database]) -> None:
     staff, admin = new_page(), new_page()
-    _log_in(staff, "suzuki")
+    log_in(staff, "suzuki", clock=CLOCK)
     staff.wait_for_url("**/staff/escalations")
-    _log_in(admin, "admin")
+    log_in(admin, "admin", clock=CLOCK)
     admin.click("nav >> text=職員アカウント")
     admin.locator("tr[data-username=suzuki] summary").click()
     admin.locator("button[data-username=suzuki]").click()
@@ -228,17 +158,17 @@ def test_a_deactivated_accounts_open_session_ends_on_its_next_request(new_page: 
 
 def test_an_admin_sees_the_audit_trail_with_its_chain_intact(new_page: Callable[[], Page]) -> None:
     page = new_page()
-    _log_in(page, "admin")
+    log_in(page, "admin", clock=CLOCK)
     page.click("nav >> text=監査ログ")
     assert "記録の連鎖は完全です" in page.inner_text("#chain-status")
     assert "世帯の表示" in page.inner_text("table.audit")
-    _shot(page, "audit")
+    shot(page, "audit")
 
 
 def test_a_new_member_enrols_by_qr_code_keeps_recovery_codes_and_replaces_the_admins_password(
         new_page: Callable[[], Page]) -> None:
     admin = new_page()
-    _log_in(admin, "admin")
+    log_in(admin, "admin", clock=CLOCK)
     admin.click("nav >> text=職員アカウント")
     admin.fill("input[name=username]", "tanaka")
     admin.fill("input[name=display_name]", "田中 一郎")
@@ -252,13 +182,13 @@ def test_a_new_member_enrols_by_qr_code_keeps_recovery_codes_and_replaces_the_ad
     member.click("button:has-text('ログイン')")
     member.wait_for_url("**/staff/login/enrol")
     assert member.locator("#enrol-qr svg").count() == 1
-    _shot(member, "enrol")
+    shot(member, "enrol")
     secret = member.inner_text("#enrol-secret").replace(" ", "")
     CLOCK.advance(seconds=30)
     member.fill("input[name=code]", pyotp.TOTP(secret).at(CLOCK.now()))
     member.click("button:has-text('登録する')")
     assert member.locator("#recovery-codes li").count() == 10
-    _shot(member, "recovery-codes")
+    shot(member, "recovery-codes")
     member.click("#continue")
     member.wait_for_url("**/staff/login/password")
     member.fill("input[name=new_password]", "my own long passphrase for the console")
@@ -271,11 +201,7 @@ def test_a_new_member_enrols_by_qr_code_keeps_recovery_codes_and_replaces_the_ad
 def test_a_recovery_code_stands_in_for_the_authenticator_once(new_page: Callable[[], Page]) -> None:
     def with_recovery_code() -> Page:
         page = new_page()
-        page.goto("/staff/login")
-        page.fill("input[name=username]", "kato")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button:has-text('ログイン')")
-        page.wait_for_url("**/staff/login/code")
+        enter_password(page, "kato")
         page.click("summary:has-text('認証アプリが使えないとき')")
         page.fill("input[name=recovery]", RECOVERY[0])
         page.click("button:has-text('確認')")
@@ -289,9 +215,9 @@ def test_a_recovery_code_stands_in_for_the_authenticator_once(new_page: Callable
 
 def test_staff_change_their_own_password_with_the_current_one(new_page: Callable[[], Page]) -> None:
     page = new_page()
-    _log_in(page, "ito")
+    log_in(page, "ito", clock=CLOCK)
     page.click("header >> text=パスワード変更")
-    _shot(page, "password")
+    shot(page, "password")
     for current in ("not my password at all", PASSWORD):
         page.fill("input[name=current]", current)
         page.fill("input[name=new_password]", "a brand new passphrase, second edition")
@@ -300,16 +226,16 @@ def test_staff_change_their_own_password_with_the_current_one(new_page: Callable
     assert "パスワードを変更しました" in page.inner_text("#password-changed")
     page.click("button:has-text('ログアウト')")
     fresh = new_page()
-    _log_in(fresh, "ito", "a brand new passphrase, second edition")
+    log_in(fresh, "ito", "a brand new passphrase, second edition", clock=CLOCK)
     fresh.wait_for_url("**/staff/escalations")
 
 
 def test_an_account_past_its_last_day_is_refused_mid_session(new_page: Callable[[], Page]) -> None:
     # Last in the file: it moves the server's clock into the next day.
     member, admin = new_page(), new_page()
-    _log_in(member, "yamada")
+    log_in(member, "yamada", clock=CLOCK)
     member.wait_for_url("**/staff/escalations")
-    _log_in(admin, "admin")
+    log_in(admin, "admin", clock=CLOCK)
     admin.click("nav >> text=職員アカウント")
     admin.locator("tr[data-username=yamada] summary").click()
     admin.locator("tr[data-username=yamada] input[name=last_day]").fill(MONDAY.date().isoformat())

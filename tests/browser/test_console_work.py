@@ -4,35 +4,23 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import re
-import socket
-import tempfile
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import pyotp
 import pytest
-import uvicorn
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from browser_support import SHOTS, enter_code, enter_password, serving, shot
+from playwright.sync_api import BrowserContext, Page
 from sqlalchemy import select
-from staff_support import MONDAY, PASSWORD, TOTP_SECRET, add_facilities, add_household, add_staff, clock
+from staff_support import MONDAY, add_facilities, add_household, add_staff, clock
 
-from azukari import migrate
-from azukari.app import create_app
 from azukari.booking import service as booking
 from azukari.booking.models import Facility, Reservation, Unit
 from azukari.db import Database
 from azukari.identity.models import VerificationAttempt
 from azukari.oversight.escalations import open_escalation
 from azukari.registration.service import ChildEntry, register_household
-from azukari.settings import DEMO_SECRET_KEY, Settings
 
-SHOTS = Path(os.environ.get("AZUKARI_SCREENSHOTS") or tempfile.mkdtemp(prefix="azukari-shots-"))
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TUESDAY = (MONDAY + dt.timedelta(days=1)).date()
 CLOCK = clock()
 CALL = "CA18ec0f3b2a4d5e6f708192a3b4c5d6e7"
@@ -43,13 +31,6 @@ CHILDREN = (("蓮", "レン"), ("陽", "ハル"), ("葵", "アオイ"), ("湊", 
 FOUND: dict[str, str] = {}  # 世帯IDs the flows look for
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def _seed(database: Database) -> None:
@@ -111,64 +92,23 @@ def _seed(database: Database) -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'work.db'}"
-    database = Database(url, secret_key=DEMO_SECRET_KEY)
-    migrate.upgrade(database.engine)
-    _seed(database)
-    port = _free_port()
-    app = create_app(Settings(database_url=url, public_base_url=f"http://127.0.0.1:{port}"), database=database,
-                     clock=CLOCK)
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not uv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
-    database.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path: Path) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(chromium_path), args=ARGS)
-        yield chromium
-        chromium.close()
+    with serving(tmp_path_factory, "work.db", seed=_seed, clock=CLOCK) as (url, _database):
+        yield url
 
 
 @pytest.fixture
-def signed_in(browser: Browser, server: str) -> Iterator[Callable[[str], Page]]:
-    contexts: list[BrowserContext] = []
-
+def signed_in(new_context: Callable[..., BrowserContext], server: str) -> Callable[[str], Page]:
     def make(username: str) -> Page:
         """Both factors, as staff type them: the password, then the authenticator app's code."""
-        context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="ja-JP", base_url=server,
-                                      accept_downloads=True)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto("/staff/login")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button:has-text('ログイン')")
-        page.wait_for_url("**/staff/login/code")
+        page = new_context(server, accept_downloads=True).new_page()
+        enter_password(page, username)
         if username == "admin":
-            _shot(page, "login-code")
-        CLOCK.advance(seconds=30)  # a fresh code for each login: a TOTP code works once
-        page.fill("input[name=code]", pyotp.TOTP(TOTP_SECRET).at(CLOCK.now()))
-        page.click("button:has-text('確認')")
+            shot(page, "login-code")
+        enter_code(page, CLOCK)
         page.wait_for_url("**/staff/escalations")
         return page
 
-    yield make
-    for context in contexts:
-        context.close()
-
-
-def _shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    return make
 
 
 def _search(page: Page, query: str) -> list[str]:
@@ -191,7 +131,7 @@ def test_a_clerk_finds_a_household_by_any_spelling_and_pages_through_a_common_na
     assert len(first) == 20 and "25件（1 / 2ページ）" in page.inner_text("#search-count")
     row = page.locator(f"tr[data-household-id='{FOUND['takahashi']}']")
     assert "髙橋 陽翔（3歳）" in row.inner_text() and "光が丘" in row.inner_text() and "二丁目" not in row.inner_text()
-    _shot(page, "search")
+    shot(page, "search")
     page.click("button:has-text('次のページ')")
     second = page.locator("table.results tbody tr").evaluate_all("rows => rows.map(r => r.dataset.householdId)")
     assert len(second) == 5 and not set(first) & set(second)
@@ -208,7 +148,7 @@ def test_escalation_cards_read_as_plain_japanese_and_a_withheld_caller_can_be_li
     assert "住所が一致しませんでした" in text and "回線が混み合っていたため" in text and "090-1111-2222" in text
     for internal in ("outcome=", "channel_step", "CA18ec", "attempt_id", "failures=", "anonymous"):
         assert internal not in text, internal
-    _shot(page, "escalation-cards")
+    shot(page, "escalation-cards")
     withheld = page.locator("li.case", has_text="職員との通話を希望")
     assert "番号非通知の連絡です" in withheld.inner_text()
     withheld.locator("input[name=household_id]").fill(FOUND["takahashi"])
@@ -233,7 +173,7 @@ def test_an_admin_filters_the_audit_log_and_exports_it_for_excel(signed_in: Call
     page.click("#audit-filter button:has-text('絞り込む')")
     rows = page.locator("table.audit tbody tr").all_inner_texts()
     assert rows and all("世帯の検索" in r and "sato 職員（sato）" in r for r in rows)
-    _shot(page, "audit-filtered")
+    shot(page, "audit-filtered")
     page.select_option("#audit-filter select[name=action]", "")
     page.select_option("#audit-filter select[name=username]", "")
     page.fill("#audit-filter input[name=household_id]", FOUND["takahashi"])
@@ -250,7 +190,7 @@ def test_an_admin_filters_the_audit_log_and_exports_it_for_excel(signed_in: Call
     assert "監査ログの書き出し" in page.inner_text("table.audit")  # the export is in the trail itself
     page.goto("/staff/accounts/review")
     assert "sato" in page.inner_text("#account-review")
-    _shot(page, "accounts-review")
+    shot(page, "accounts-review")
 
 
 def test_the_roster_prints_one_a4_page_per_facility_and_day_with_an_attendance_column(
@@ -284,4 +224,4 @@ def test_the_household_page_shows_the_past_years_bookings(signed_in: Callable[[s
     assert history.locator("tbody tr").count() == 1 and "光が丘子ども家庭支援センター" in history.inner_text()
     assert "出席" in history.inner_text()
     page.locator("#history").scroll_into_view_if_needed()
-    _shot(page, "household-history")
+    shot(page, "household-history")

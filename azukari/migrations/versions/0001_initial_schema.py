@@ -1,6 +1,6 @@
 """initial schema
 
-Revision ID: 8e3e876b4ed9
+Revision ID: 0001
 Revises: 
 Create Date: 2026-11-26 04:27:26.991417
 """

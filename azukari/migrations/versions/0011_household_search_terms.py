@@ -1,7 +1,7 @@
 """households are found by their people's names and readings in search form and by the number on file
 
 Revision ID: console_1
-Revises: lead2_1
+Revises: serve_1
 """
 from __future__ import annotations
 
