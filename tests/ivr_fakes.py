@@ -40,7 +40,7 @@ class FakePorts:
             return {}
         return {str(CHILD): "match" if "陽翔" in spoken else "fail"}
 
-    def grade_addresses(self, *, child_ids: list[int], spoken: str) -> dict[str, str]:
+    def grade_addresses(self, *, child_ids: list[int], spoken: str, language: str) -> dict[str, str]:
         return {str(c): "match" if "光が丘" in spoken else "fail" for c in child_ids}
 
     def grade_guardians(self, *, child_ids: list[int], spoken: str, language: str) -> dict[str, str]:

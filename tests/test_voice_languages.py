@@ -89,6 +89,14 @@ def test_a_chinese_caller_saying_the_names_in_simplified_characters_is_verified_
     assert phone.step == "menu", phone.says
 
 
+def test_a_chinese_caller_saying_the_address_in_simplified_characters_is_verified_by_knowledge(
+        client: TestClient, database: Database) -> None:
+    chinese = _chinese_family(database)  # 東京都練馬区光が丘三丁目4番5号 on file
+    phone, _ = _after_choosing(client, "3")
+    phone.verify_by_knowledge(chinese, child="刘 晓明", address="练马区光之丘3丁目4番5号", guardian="刘 丽华")
+    assert phone.step == "menu", phone.says
+
+
 def test_nothing_in_an_english_call_or_its_texts_is_in_japanese_script(
         client: TestClient, database: Database, family: Family) -> None:
     phone, heard = _after_choosing(client, "2")

@@ -66,8 +66,8 @@ class ServiceAdapter:
         grades = verification.grade_child_names(self.session, birthdate=birthdate, spoken=spoken, language=language)
         return {str(k): v for k, v in grades.items()}
 
-    def grade_addresses(self, *, child_ids: list[int], spoken: str) -> dict[str, str]:
-        grades = verification.grade_addresses(self.session, child_ids=child_ids, spoken=spoken)
+    def grade_addresses(self, *, child_ids: list[int], spoken: str, language: str) -> dict[str, str]:
+        grades = verification.grade_addresses(self.session, child_ids=child_ids, spoken=spoken, language=language)
         return {str(k): v for k, v in grades.items()}
 
     def grade_guardians(self, *, child_ids: list[int], spoken: str, language: str) -> dict[str, str]:

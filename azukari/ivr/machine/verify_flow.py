@@ -107,7 +107,8 @@ def _candidates(state: State) -> list[int]:
 
 
 def _address(state: State, answer: str, ports: Ports) -> Reply:
-    state.address_grades = ports.grade_addresses(child_ids=_candidates(state), spoken=answer[:_NAME_LIMIT * 2])
+    state.address_grades = ports.grade_addresses(child_ids=_candidates(state), spoken=answer[:_NAME_LIMIT * 2],
+                                                 language=state.language)
     return ask(state, "guardian_name")
 
 
