@@ -14,6 +14,7 @@ from azukari.messaging.texts import (
     cancellation,
     cancellation_past_deadline,
     cancellation_refused,
+    cancellation_started,
     confirmation,
     expiry_notice,
     listing,
@@ -53,7 +54,7 @@ def _every_text(language: str) -> list[str]:
             *listing([FACTS], language), *listing(many, language), *listing([], language),
             *(refused_booking(day=DAY, starts="09:00", ends="12:00", facility_name=LONGEST_NAME, reason=reason,
                               language=language, name_en=LONGEST_NAME_EN) for reason in REASONS),
-            cancellation_refused("98765432", language),
+            cancellation_refused(language), cancellation_started("98765432", language),
             reminder(FACTS, language), cancellation_past_deadline("98765432", language)]
 
 

@@ -213,6 +213,21 @@ def test_an_unknown_booking_number_hears_the_same_words_as_a_cancel_that_worked(
     assert kinds == [("confirmation", family.phone), ("notice", family.phone), ("cancellation", family.phone)]
 
 
+@pytest.mark.parametrize("language", ["1", "2"])
+def test_a_cancel_by_an_unknown_booking_number_is_answered_only_that_nothing_was_changed(
+        client: TestClient, database: Database, family: Family, language: str) -> None:
+    caller = _verified(client, family, language=language)
+    caller.answer("menu", digits="2")
+    caller.answer("cancel_ref", digits="12345678#")
+    caller.answer("cancel_confirm", digits="1")
+    [notice] = outbox(database)
+    assert notice.kind == "notice" and notice.to_number == family.phone
+    # §6: no number typed, no guess at why (started, cancelled, mistyped).
+    assert not re.search(r"[0-9]", notice.body), notice.body
+    assert re.search(r"変更(は)?して(い)?ません|Nothing was changed", notice.body), notice.body
+    assert not re.search(r"開始|取消済|番号違い|started|already|wrong", notice.body), notice.body
+
+
 def test_star_repeats_the_menu(client: TestClient, family: Family) -> None:
     phone = _verified(client, family)
     menu = phone.says[-1]
