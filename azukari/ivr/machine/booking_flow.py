@@ -5,7 +5,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from azukari.ivr.machine import waitlist_flow
-from azukari.ivr.machine.dates import relative_day
+from azukari.ivr.machine.dates import next_day_of_month, relative_day, spoken_day_of_month, spoken_month_day
 from azukari.ivr.machine.handoff import trouble
 from azukari.ivr.machine.parsing import parse_number, parse_sms_date, parse_yes_no
 from azukari.ivr.machine.ports import Ports
@@ -58,7 +58,10 @@ def _day(state: State, answer: str, ports: Ports) -> dt.date | None:
     relative = relative_day(answer, today=ports.today())
     if relative is not None:
         return relative
-    parsed = parse_sms_date(answer)  # 12月3日 said or texted, 12/3, 令和8年12月3日
+    parsed = parse_sms_date(answer) or spoken_month_day(answer)  # 12月3日, 12/3, 令和8年12月3日, December 3rd
+    alone = spoken_day_of_month(answer) if parsed is None else None  # the 3rd, 3日, 3号, 3일
+    if alone is not None:
+        parsed = next_day_of_month(alone, today=ports.today())
     if isinstance(parsed, tuple):
         return ports.day_from_keypad(f"{parsed[0]:02d}{parsed[1]:02d}")
     return parsed
