@@ -128,8 +128,10 @@ class ServiceAdapter:
             # The call says the same either way; whether it worked goes only to the number on file.
             household = self.session.get(Household, household_pk)
             if household is not None:
-                body = texts.cancellation_past_deadline(booking_number, language) \
-                    if outcome is BookingRefusal.PAST_DEADLINE else texts.cancellation_refused(booking_number, language)
+                body = (texts.cancellation_past_deadline(booking_number, language)
+                        if outcome is BookingRefusal.PAST_DEADLINE
+                        else texts.cancellation_started(booking_number, language)
+                        if outcome is BookingRefusal.TOO_LATE else texts.cancellation_refused(language))
                 enqueue(self.session, household=household, kind="notice", now=self.now, body=body,
                         queued=self.queued)
 

@@ -91,14 +91,11 @@ _CANCELLATION = {
     "zh": "临时托育预约已取消。预约号 {n} {day}。",
     "ko": "일시보육 예약이 취소되었습니다. 예약번호 {n} {day}.",
 }
-_CANCEL_REFUSED = {
-    "ja": ("番号 {n} のご予約は取り消しできませんでした。開始済み・取消済み、または番号違いの可能性があります。"
-           "変更はしていません。"),
-    "en": ("Booking {n} could not be cancelled: it has started, was already cancelled, or the number is wrong. "
-           "Nothing was changed."),
-    "zh": "号码 {n} 的预约未能取消：可能已开始、已取消或号码有误。预约未做任何变更。",
-    "ko": ("번호 {n} 예약은 취소되지 않았습니다. 이미 시작·취소되었거나 번호가 틀렸을 수 있습니다. "
-           "변경된 내용은 없습니다."),
+_CANCEL_REFUSED = {  # §6: a number that is not the household's live booking gets only "nothing was changed"
+    "ja": "お申し出の取り消しはできませんでした。ご予約は何も変更していません。",
+    "en": "We could not cancel as asked. Nothing was changed in your bookings.",
+    "zh": "未能按您的要求取消。您的预约没有任何变更。",
+    "ko": "요청하신 취소는 처리되지 않았습니다. 예약은 변경되지 않았습니다.",
 }
 _NONE_UPCOMING = {"ja": "今後の一時預かりのご予約はありません。", "en": "You have no upcoming childcare bookings.",
                   "zh": "您目前没有待使用的临时托育预约。", "ko": "앞으로 예정된 일시보육 예약이 없습니다."}
@@ -128,9 +125,10 @@ def cancellation(booking_number: str, day: dt.date, language: str) -> str:
     return _fit(_CANCELLATION[lang].format(n=booking_number, day=day_words(day, lang, written=True)))
 
 
-def cancellation_refused(typed_number: str, language: str) -> str:
-    """A cancellation asked by phone or text that could not be done; the call only says 'see SMS'."""
-    return _fit(_CANCEL_REFUSED[_lang(language)].format(n=typed_number))
+def cancellation_refused(language: str) -> str:
+    """A cancellation by a number that is not one of the household's live bookings: only that nothing was
+    changed (contract §6): never the number typed, never a guess at why."""
+    return _fit(_CANCEL_REFUSED[_lang(language)])
 
 
 def listing(bookings: list[BookingFacts], language: str) -> list[str]:
@@ -260,3 +258,16 @@ def seat_offer(seat: SeatFacts, *, until: dt.datetime, code: str, language: str)
         **_seat(seat, language), code=code, until=f"{local.month}/{local.day} {local:%H:%M}",
         until_ja=f"{local.month}月{local.day}日{local:%H:%M}", until_zh=f"{local.month}月{local.day}日{local:%H:%M}",
         until_ko=f"{local.month}월 {local.day}일 {local:%H:%M}"))
+
+
+_CANCEL_STARTED = {
+    "ja": "予約番号 {n} のご予約は開始済みのため取り消していません。",
+    "en": "Booking number {n} was not cancelled: it has already started.",
+    "zh": "预约号 {n} 的预约已开始，未能取消。",
+    "ko": "예약번호 {n} 예약은 이미 시작되어 취소되지 않았습니다.",
+}
+
+
+def cancellation_started(booking_number: str, language: str) -> str:
+    """A cancel of the household's own booking whose unit has started: its number and why (§6)."""
+    return _fit(_CANCEL_STARTED[_lang(language)].format(n=booking_number))
