@@ -1,6 +1,7 @@
 """Every outbound text, in all four languages, within Japanese carriers' rules (contract §6)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -36,7 +37,8 @@ LONGEST_NAME = "東京都練馬区立光が丘第二地域子育て支援拠点�
 DAY = dt.date(2026, 12, 3)
 LONGEST_NAME_EN = "Hikarigaoka Second Community Childcare Plaza Annex"  # cut to 20 characters
 FACTS = BookingFacts(booking_number="98765432", day=DAY, starts="13:00", ends="16:00",
-                     facility_name=LONGEST_NAME, fee=2000, name_en=LONGEST_NAME_EN)
+                     facility_name=LONGEST_NAME, fee=2000, name_en=LONGEST_NAME_EN,
+                     child_name="髙橋 陽翔", child_kana="タカハシ ハルト")
 REASONS = ("overlapping", "monthly_limit", "expired_registration")
 DATE_AS = {"ja": "12月3日(木)", "en": "Thu 12/3", "zh": "12月3日(周四)", "ko": "12월 3일(목)"}
 TOMORROW = {"ja": "明日", "en": "tomorrow", "zh": "明天", "ko": "내일"}
@@ -204,3 +206,29 @@ def test_a_landline_hears_chinese_and_korean_texts_in_their_own_voice(language: 
     said = [confirmation(facts, language), reminder(facts, language), waiting(_seat(HIKARIGAOKA), language),
             seat_offer(_seat(HIKARIGAOKA), until=UNTIL, code="4821", language=language), *_every_text(language)]
     assert {language_of(text) for text in said} == {language}
+
+
+# Each language's given name of 髙橋 陽翔 / 髙橋 さくら (Hepburn or Hangul where the script cannot stand).
+GIVEN = {"ja": ("陽翔", "さくら"), "en": ("Haruto", "Sakura"), "zh": ("阳翔", "Sakura"), "ko": ("하루토", "사쿠라")}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_siblings_confirmations_name_each_child_by_given_name(language: str) -> None:
+    sister = dataclasses.replace(FACTS, child_name="髙橋 さくら", child_kana="タカハシ サクラ")
+    his, hers = confirmation(FACTS, language), confirmation(sister, language)
+    assert GIVEN[language][0] in his and GIVEN[language][1] in hers and his != hers
+    assert "髙橋" not in his and "タカハシ" not in his  # the given name only
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_confirmation_for_a_child_with_a_very_long_name_still_fits_and_keeps_its_number(language: str) -> None:
+    long_named = dataclasses.replace(FACTS, child_name="GARCIA " + "MARIA" * 8, child_kana="ガルシア " + "マリア" * 8)
+    text = confirmation(long_named, language)
+    match = BOOKING_NUMBER.search(text)
+    assert len(text) <= MAX_CHARS and match is not None and match.group(1) == "98765432"
+    assert "Maria" in text
+
+
+def test_a_chinese_confirmation_carries_no_kana_and_is_still_read_as_chinese() -> None:
+    sister = dataclasses.replace(FACTS, child_name="髙橋 さくら", child_kana="タカハシ サクラ")
+    assert language_of(confirmation(sister, "zh")) == "zh"

@@ -158,7 +158,7 @@ def _book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channe
               "fee": fee, "status": repo.LIVE, "channel": channel, "language": language, "created_at": now}
     reservation_id, number = _insert_reservation(session, values)
     facts = BookingFacts(number, day, unit.starts, unit.ends, facility.name, fee, latin_name(facility),
-                         facility.reading)
+                         facility.reading, child.name, child.kana)
     outbox.enqueue(session, household=child.household, kind="confirmation",
                    body=texts.confirmation(facts, language), now=now, reservation_id=reservation_id, queued=queued)
     audit.record(session, actor=actor, action="booking.created", now=now, household_pk=child.household_pk,

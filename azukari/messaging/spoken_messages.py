@@ -52,14 +52,38 @@ def booking_numbers(body: str) -> list[str]:
     return [m.group(2) for m in _NUMBER.finditer(body)]
 
 
+# A call never speaks of SMS (contract §6): what a text says of texts, a call says of calls.
+_AS_CALL: dict[Language, tuple[tuple[str, str], ...]] = {
+    "ja": (("SMSで", "お電話で"), ("SMS", "お電話")),
+    "en": (("text you an offer", "call you with an offer"), ("we will text you", "we will call you"),
+           ("text you", "call you"), ("by text", "by phone"), ("SMS", "call")),
+    "zh": (("以短信", "以电话"), ("短信", "电话")),
+    "ko": (("문자로", "전화로"), ("문자", "전화")),
+}
+_LEADING = re.compile(r"^[\s,:;、，：。.]+")
+
+
+def _as_call(text: str, language: Language) -> str:
+    for written, said in _AS_CALL[language]:
+        text = text.replace(written, said)
+    text = _LEADING.sub("", text).strip()
+    return text[:1].upper() + text[1:] if language == "en" else text
+
+
 def spoken_sentences(body: str) -> list[str]:
-    """What the call says: an opening, the text without its number, the number twice digit by digit."""
+    """What the call says: an opening, then the text with each booking number read where it stands, digit
+    by digit and twice, so that "keep this number" comes after the number, never before it."""
     language = language_of(body)
     phrases = _PHRASES[language]
-    text = _NUMBER.sub("", body).strip()
-    sentences = [phrases["opening"], text]
-    for number in booking_numbers(body):
-        sentences.append(phrases["number"].format(digits=_DIGIT_PAUSE[language].join(number)))
+    sentences = [phrases["opening"]]
+    at = 0
+    for match in _NUMBER.finditer(body):
+        if before := _as_call(body[at:match.start()], language):
+            sentences.append(before)
+        sentences.append(phrases["number"].format(digits=_DIGIT_PAUSE[language].join(match.group(2))))
+        at = match.end()
+    if rest := _as_call(body[at:], language):
+        sentences.append(rest)
     return sentences
 
 

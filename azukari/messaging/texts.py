@@ -10,12 +10,13 @@ Korean in Hangul by its reading (히카리가오카).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from azukari.clock import in_tokyo
 from azukari.language import LANGUAGES, Language
 from azukari.language.days import day_words
-from azukari.language.facility_names import chinese_name, korean_name, place_name
+from azukari.language.facility_names import chinese_name, hangul, hepburn, korean_name, place_name
+from azukari.language.hanzi import han_key
 
 MAX_CHARS = 134
 # Room left for the facility in the longest template (an English confirmation); the place name
@@ -35,6 +36,9 @@ class BookingFacts:
     fee: int
     name_en: str = ""  # the facility in Latin letters (`facility_names.english_name`); "" when it has none
     reading: str = ""  # the facility's reading in kana, which a Korean text writes in Hangul
+    # The child as registered (family name first), named by the confirmation; not part of the booking's identity.
+    child_name: str = field(default="", compare=False)
+    child_kana: str = field(default="", compare=False)
 
 
 _LANGUAGES: dict[str, Language] = {language: language for language in LANGUAGES}
@@ -71,14 +75,16 @@ def _fit(text: str) -> str:
     return text
 
 
-_CONFIRMATION = {
-    "ja": ("一時預かりのご予約を承りました。予約番号 {n} {day} {time} {where} 料金{fee}円。"
+_CONFIRMATION = {  # §6: each confirmation names the child by given name, so siblings' texts differ
+    "ja": ("{child}一時預かりのご予約を承りました。予約番号 {n} {day} {time} {where} 料金{fee}円。"
            "取消の際はこの番号をお知らせください。"),
-    "en": "Childcare booked. Booking number {n}, {day} {time}, {where}, fee {fee} yen. Keep this number to cancel.",
-    "zh": "临时托育预约成功。预约号 {n} {day} {time} {where} 费用{fee}日元。取消时需要此号码，请妥善保存。",
-    "ko": ("일시보육 예약이 완료되었습니다. 예약번호 {n} {day} {time} {where} 요금 {fee}엔. "
+    "en": "Childcare booked{child}: {day} {time}, {where}, fee {fee} yen. Booking number {n}: keep it to cancel.",
+    "zh": "{child}临时托育预约成功。预约号 {n} {day} {time} {where} 费用{fee}日元。取消时需要此号码，请妥善保存。",
+    "ko": ("{child}일시보육 예약이 완료되었습니다. 예약번호 {n} {day} {time} {where} 요금 {fee}엔. "
            "취소하실 때 이 번호가 필요합니다."),
 }
+# How the child's given name sits in each language's confirmation: 陽翔さんの…, …for Haruto, 阳翔的…, 하루토…
+_CHILD = {"ja": "{name}さんの", "en": " for {name}", "zh": "{name}的", "ko": "{name}의 "}
 _REMINDER = {
     "ja": "明日{day} {time} {where}で一時預かりのご予約があります。予約番号 {n} 料金{fee}円。",
     "en": "Reminder: childcare booked for tomorrow, {day} {time} at {where}. Booking number {n}, fee {fee} yen.",
@@ -112,7 +118,39 @@ def _facts(facts: BookingFacts, language: str) -> dict[str, str]:
 
 
 def confirmation(facts: BookingFacts, language: str) -> str:
-    return _fit(_CONFIRMATION[_lang(language)].format(**_facts(facts, language)))
+    lang = _lang(language)
+    name = given_name(facts.child_name, facts.child_kana, lang)
+    template = _CONFIRMATION[lang]
+    values = _facts(facts, language)
+    bare = template.format(**values, child="")
+    if not name:
+        return _fit(bare)
+    room = MAX_CHARS - len(bare) - len(_CHILD[lang].format(name=""))
+    if room < 2:
+        return _fit(bare)
+    name = name if len(name) <= room else name[: room - 1] + "…"
+    return _fit(template.format(**values, child=_CHILD[lang].format(name=name)))
+
+
+def given_name(name: str, kana: str, language: str) -> str:
+    """The child's given name as a text in `language` writes it: 陽翔 (ja), Haruto (en), 阳翔 (zh), 하루토 (ko).
+
+    Registered names are family name first (`髙橋 陽翔`, `GARCIA MARIA`); a name in Latin letters stays so.
+    English has no Japanese script, Chinese no kana, Korean none at all: the kana reading is romanised
+    or written in Hangul where the characters cannot stand. "" when nothing fits.
+    """
+    written = name.split()[-1] if name.split() else ""
+    read = kana.split()[-1] if kana.split() else ""
+    if written.isascii():
+        return written.capitalize()
+    lang = _lang(language)
+    if lang == "ja":
+        return written
+    if lang == "zh" and all("\u3400" <= c <= "\u9fff" or c == "々" for c in written):
+        return han_key(written)
+    if lang == "ko":
+        return hangul(read) or hepburn(read)
+    return hepburn(read)
 
 
 def reminder(facts: BookingFacts, language: str) -> str:
