@@ -24,6 +24,8 @@ class FakePorts:
     cases: list[str] = field(default_factory=list)
     reachable: bool = True
     graded_in: list[str] = field(default_factory=list)  # the language each name was graded in
+    children: int = 1  # the household's children (two or more: the siblings choice is said)
+    by_call: bool = False  # the number on file takes no SMS (a landline)
 
     def today(self) -> dt.date:
         return dt.date(2026, 6, 1)
@@ -51,11 +53,13 @@ class FakePorts:
                             guardian_grades: dict[str, str]) -> Verdict | None:
         ok = any(g == "match" and address_grades.get(c) == "match" and guardian_grades.get(c) == "match"
                  for c, g in child_grades.items())
-        return Verdict(household_pk=3, child_id=CHILD, dv=self.dv) if ok else None
+        return Verdict(household_pk=3, child_id=CHILD, dv=self.dv, children=self.children,
+                       by_call=self.by_call) if ok else None
 
     def verify_by_id(self, *, household_id: str, pin: str, birthdate: dt.date) -> Verdict | None:
         ok = (household_id, pin, birthdate) == ("10000001", "4821", dt.date(2024, 3, 1))
-        return Verdict(household_pk=3, child_id=CHILD, dv=self.dv) if ok else None
+        return Verdict(household_pk=3, child_id=CHILD, dv=self.dv, children=self.children,
+                       by_call=self.by_call) if ok else None
 
     def day_from_keypad(self, digits: str) -> dt.date | None:
         return dt.date(2026, int(digits[-4:-2]), int(digits[-2:])) if len(digits) in (4, 8) else None

@@ -228,6 +228,23 @@ def test_a_cancel_by_an_unknown_booking_number_is_answered_only_that_nothing_was
     assert not re.search(r"開始|取消済|番号違い|started|already|wrong", notice.body), notice.body
 
 
+def test_a_landline_household_never_hears_of_sms_and_is_told_it_will_be_called(
+        database: Database, clock: FixedClock) -> None:
+    landline = seed(database, phone="03-3333-0001")
+    client = client_for(database, clock)
+    phone = _verified(client, landline)
+    phone.choose(TUESDAY, 1, 1)
+    phone.answer("confirm", digits="1")
+    assert "お電話でお知らせします" in " ".join(phone.says)
+    phone.answer("next", digits="9")
+    again = _verified(client, landline, sid="CA" + "5" * 32)
+    again.answer("menu", digits="3")
+    again.answer("menu", digits="2")
+    again.answer("cancel_ref", digits="12345678#")
+    again.answer("cancel_confirm", digits="1")
+    assert [s for s in phone.transcript + again.transcript if "SMS" in s] == []
+
+
 def test_star_repeats_the_menu(client: TestClient, family: Family) -> None:
     phone = _verified(client, family)
     menu = phone.says[-1]

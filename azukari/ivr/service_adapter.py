@@ -14,7 +14,7 @@ from azukari.booking.rules import BookingRefusal
 from azukari.clock import tokyo_date
 from azukari.conversations.sealing import Sealer
 from azukari.households.models import Household
-from azukari.households.phone import caller_number
+from azukari.households.phone import caller_number, can_take_sms
 from azukari.identity import verification
 from azukari.identity.outcomes import AttemptContext, Outcome, Verified
 from azukari.ivr import hints
@@ -80,12 +80,12 @@ class ServiceAdapter:
         outcome = verification.decide_by_knowledge(
             self.session, child_grades=child_grades, address_grades=address_grades,  # type: ignore[arg-type]
             guardian_grades=guardian_grades, context=self._context, now=self.now)  # type: ignore[arg-type]
-        return _verdict(outcome)
+        return self._verdict(outcome)
 
     def verify_by_id(self, *, household_id: str, pin: str, birthdate: dt.date) -> Verdict | None:
         outcome = verification.verify_by_household_id(self.session, household_id=household_id, pin=pin,
                                                       birthdate=birthdate, context=self._context, now=self.now)
-        return _verdict(outcome)
+        return self._verdict(outcome)
 
     def sibling(self, *, household_pk: int, birthdate: dt.date, current_child_id: int) -> int | None:
         return registration.sibling_by_birthdate(self.session, household_pk=household_pk, birthdate=birthdate,
@@ -157,8 +157,11 @@ class ServiceAdapter:
                         details={**(details or {}), "conversation": self.conversation_key},
                         dedupe_key=f"{kind}:{self.channel}:{self.conversation_key}")
 
-
-def _verdict(outcome: Outcome) -> Verdict | None:
-    if isinstance(outcome, Verified):
-        return Verdict(household_pk=outcome.household_pk, child_id=outcome.child_id, dv=outcome.dv)
-    return None
+    def _verdict(self, outcome: Outcome) -> Verdict | None:
+        if not isinstance(outcome, Verified):
+            return None
+        household = self.session.get(Household, outcome.household_pk)  # loaded by the verification already
+        if household is None:
+            return Verdict(household_pk=outcome.household_pk, child_id=outcome.child_id, dv=outcome.dv)
+        return Verdict(household_pk=outcome.household_pk, child_id=outcome.child_id, dv=outcome.dv,
+                       children=len(household.children), by_call=not can_take_sms(household.phone))

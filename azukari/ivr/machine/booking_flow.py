@@ -35,6 +35,17 @@ def _yes_no(state: State, answer: str) -> bool | None:
     return {"1": True, "2": False}.get(answer)
 
 
+def told(state: State, key: str) -> Line:
+    """A line that says how the household hears back: by SMS, or by call where its number takes no SMS."""
+    return Line(f"{key}_call" if state.by_call else key)
+
+
+def _menu_again(state: State, *lines: Line) -> Reply:
+    """The menu after a cancel or a list: on a call it says that 9 ends the call (§5.1)."""
+    state.menu_end = True
+    return ask(state, "menu", *lines)
+
+
 def _menu(state: State, answer: str, ports: Ports) -> Reply:
     assert state.household_pk is not None
     choice = _key(state, answer)
@@ -44,7 +55,9 @@ def _menu(state: State, answer: str, ports: Ports) -> Reply:
         return ask(state, "cancel_ref")
     if choice == "3":
         ports.text_my_bookings(household_pk=state.household_pk, language=state.language)
-        return ask(state, "menu", Line("bookings_sent"))
+        return _menu_again(state, told(state, "bookings_sent"))
+    if choice == "9" and state.channel == "voice":
+        return finish(state, Line("goodbye"))
     if choice == "4":
         # A brother or sister: the birthdate picks the child, the verification already done serves.
         return ask(state, "birthdate", Line("sibling_which"))
@@ -148,7 +161,7 @@ def _confirm(state: State, answer: str, ports: Ports) -> Reply:
         return ask(state, "date", _cannot_book(state, ports))
     # Booked: the booking number goes only by SMS to the number on file, never into the call.
     # A text thread shows the menu again (its 1 is "book another"); a call asks `next` (§5.1).
-    return ask(state, "next" if state.channel == "voice" else "menu", Line("booked"))
+    return ask(state, "next" if state.channel == "voice" else "menu", told(state, "booked"))
 
 
 def _next(state: State, answer: str, ports: Ports) -> Reply:
@@ -178,12 +191,12 @@ def _cancel_confirm(state: State, answer: str, ports: Ports) -> Reply:
     token = state.sealed.pop("booking_number", "")
     number = ports.unseal("booking_number", token) if token else None
     if not yes:
-        return ask(state, "menu", Line("cancel_kept"))
+        return _menu_again(state, Line("cancel_kept"))
     assert state.household_pk is not None
     if number:
         ports.cancel(household_pk=state.household_pk, booking_number=number, language=state.language)
     # One answer whatever happened: the result (done, or why not) goes by SMS to the number on file.
-    return ask(state, "menu", Line("cancel_requested"))
+    return _menu_again(state, told(state, "cancel_requested"))
 
 
 HANDLERS: dict[str, Handler] = {

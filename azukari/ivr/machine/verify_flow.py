@@ -134,6 +134,7 @@ def _decided(state: State, verdict: Verdict | None, ports: Ports) -> Reply:
         state.household_pk, state.dv = verdict.household_pk, True
         return to_staff(state, ports, kind="dv_caller", household_pk=verdict.household_pk, dv=True)
     state.household_pk, state.child_id = verdict.household_pk, verdict.child_id
+    state.children, state.by_call = verdict.children, verdict.by_call  # the siblings line, SMS or call
     if "booking_number" in state.sealed:
         return ask(state, "cancel_confirm", Line("verified"))  # the text began 取消 <番号>
     return ask(state, "menu", Line("verified"))
