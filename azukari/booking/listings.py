@@ -19,7 +19,8 @@ HISTORY_DAYS = 366
 
 @dataclass(frozen=True)
 class HouseholdBooking:
-    """One booking of a household. The booking number is for texts only: pages never show it."""
+    """One booking of a household. The booking number is for texts only: pages never show it, but for the case
+    of a message nothing could deliver (a landline without TWILIO_VOICE_FROM), which staff read out."""
 
     reservation_id: int
     booking_number: str

@@ -15,6 +15,7 @@ from azukari.booking import listings
 from azukari.households.models import Household
 from azukari.identity import attempts
 from azukari.identity.models import VerificationAttempt
+from azukari.messaging.models import OutboxMessage
 from azukari.oversight.escalations import KINDS
 from azukari.oversight.models import Escalation
 from azukari.staff.models import StaffAccount
@@ -115,6 +116,14 @@ def _facts(session: Session, escalation: Escalation, details: dict[str, object])
     if booking is not None:
         facts.append(f"対象の予約: {booking.day:%m月%d日} {booking.starts}–{booking.ends} {booking.facility_name}"
                      f"（{booking.child_name}）。")
+    if details.get("reason") == "no_sms_no_voice_sender":
+        # Nothing can reach this family but staff (a landline, no TWILIO_VOICE_FROM): staff read it out, the
+        # booking number included, which the parent cannot get any other way.
+        if booking is not None:
+            facts.append(f"予約番号 {booking.booking_number} を保護者にお伝えください。")
+        message = session.get(OutboxMessage, outbox_id) if (outbox_id := _count(details.get("outbox_id"))) else None
+        if message is not None:
+            facts.append(f"お伝えする内容: {message.body}")
     if escalation.channel == "outbox" and (tries := _count(details.get("attempts"))) is not None:
         facts.append(f"送信を {tries} 回試みました。")
     if isinstance(details.get("error_code"), str | int) and details.get("error_code"):
