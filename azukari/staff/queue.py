@@ -121,7 +121,8 @@ def _facts(session: Session, escalation: Escalation, details: dict[str, object])
         # booking number included, which the parent cannot get any other way.
         if booking is not None:
             facts.append(f"予約番号 {booking.booking_number} を保護者にお伝えください。")
-        message = session.get(OutboxMessage, outbox_id) if (outbox_id := _count(details.get("outbox_id"))) else None
+        outbox_id = _count(details.get("outbox_id"))
+        message = session.get(OutboxMessage, outbox_id) if outbox_id is not None else None
         if message is not None:
             facts.append(f"お伝えする内容: {message.body}")
     if escalation.channel == "outbox" and (tries := _count(details.get("attempts"))) is not None:
