@@ -122,9 +122,9 @@ def _facts(session: Session, escalation: Escalation, details: dict[str, object])
         if booking is not None:
             facts.append(f"予約番号 {booking.booking_number} を保護者にお伝えください。")
         outbox_id = _count(details.get("outbox_id"))
-        message = session.get(OutboxMessage, outbox_id) if outbox_id is not None else None
-        if message is not None:
-            facts.append(f"お伝えする内容: {message.body}")
+        undelivered = session.get(OutboxMessage, outbox_id) if outbox_id is not None else None
+        if undelivered is not None:
+            facts.append(f"お伝えする内容: {undelivered.body}")
     if escalation.channel == "outbox" and (tries := _count(details.get("attempts"))) is not None:
         facts.append(f"送信を {tries} 回試みました。")
     if isinstance(details.get("error_code"), str | int) and details.get("error_code"):
