@@ -47,3 +47,10 @@ def test_the_wait_for_a_call_ends_on_its_own_if_its_end_is_never_reported() -> N
 def test_an_unanswered_call_is_tried_again_later_but_never_into_the_night() -> None:
     assert next_try(AFTERNOON) == AFTERNOON + dt.timedelta(minutes=50)
     assert next_try(EVENING.replace(hour=20, minute=30)) == dt.datetime(2026, 12, 2, 8, 0, tzinfo=TOKYO)
+
+
+def test_a_list_of_bookings_asked_for_at_night_calls_the_landline_in_the_morning() -> None:
+    night = EVENING.replace(day=2, hour=2)
+    assert call_wait(kind="listing", attempts=1, created_at=night, after_call=None,
+                     now=night) == dt.datetime(2026, 12, 2, 8, 0, tzinfo=TOKYO)
+    assert call_wait(kind="listing", attempts=1, created_at=AFTERNOON, after_call=None, now=AFTERNOON) is None

@@ -245,6 +245,17 @@ def test_a_landline_household_never_hears_of_sms_and_is_told_it_will_be_called(
     assert [s for s in phone.transcript + again.transcript if "SMS" in s] == []
 
 
+def test_pressing_three_again_within_the_hour_sends_no_second_list_and_sounds_the_same(
+        client: TestClient, database: Database, family: Family) -> None:
+    first = _verified(client, family)
+    first.answer("menu", digits="3")
+    heard = first.says
+    again = _verified(client, family, sid="CA" + "4" * 32)
+    again.answer("menu", digits="3")
+    assert again.says == heard
+    assert [m.kind for m in outbox(database)] == ["listing"]
+
+
 def test_star_repeats_the_menu(client: TestClient, family: Family) -> None:
     phone = _verified(client, family)
     menu = phone.says[-1]

@@ -254,11 +254,25 @@ def latin_name(facility: Facility) -> str:
     return english_name(name_en=facility.name_en, reading=facility.reading)
 
 
+# "Text my bookings" at most once an hour per household: a verified caller pressing 3 again and again must not
+# make the number on file (a landline rings the whole house) ring or buzz each time (issue 28.13).
+LISTING_EVERY = dt.timedelta(hours=1)
+
+
 def text_my_bookings(session: Session, *, household_pk: int, language: str, now: dt.datetime,
                      queued: list[OutboxMessage] | None = None) -> int:
-    """Queue the household's upcoming bookings as texts to the number on file (added to `queued`); how many."""
-    household = session.get(Household, household_pk)
+    """Queue the household's upcoming bookings as texts to the number on file (added to `queued`); how many.
+
+    None if the household had its list within the hour (`LISTING_EVERY`); the caller hears the same words.
+    """
+    # The household's row, locked: two calls pressing 3 at once queue one list, not two.
+    household = session.scalar(select(Household).where(Household.id == household_pk).with_for_update())
     if household is None:
+        return 0
+    recent = session.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.household_pk == household_pk, OutboxMessage.kind == "listing",
+        OutboxMessage.created_at > now - LISTING_EVERY).limit(1))
+    if recent is not None:
         return 0
     bodies = texts.listing(upcoming(session, household_pk=household_pk, now=now), language)
     for body in bodies:
