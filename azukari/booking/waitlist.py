@@ -55,8 +55,10 @@ def full_units(session: Session, *, child_id: int, day: dt.date, now: dt.datetim
         taken, infants = counters.get(unit.id, (0, 0))
         if not rules.has_room(booked=taken, infants=infants, capacity=facility.capacity,
                               infant_capacity=facility.infant_capacity, infant=infant):
+            # Named as the free units are: the short name and the Latin name where the facility has them.
             full.append(service.UnitOption(unit.id, facility.key, facility.name, facility.reading, unit.key,
-                                           unit.starts, unit.ends, fee))
+                                           unit.starts, unit.ends, fee, facility.short_name or "",
+                                           service.latin_name(facility)))
     return full
 
 

@@ -52,8 +52,14 @@ def said(reply: Reply) -> list[str]:
     out = [words(line) for line in reply.lines]
     if reply.ask is not None and reply.ask.question_key in CATALOGUES[language]:
         out.append(words(Line(reply.ask.question_key)))
-    out += [words(Line("press", {"label": words(choice.line), "number": choice.number})) for choice in reply.choices]
+    out += [words(Line("press", {"label": words(choice.line), "number": keys_words(choice.number, language)}))
+            for choice in reply.choices]
     return [s for s in out if s]
+
+
+def keys_words(number: str, language: Language) -> str:
+    """Keys to press, read as keys: a waiting-list code 21 is "2、1" ("2, 1"), never twenty-one."""
+    return ("、" if language in ("ja", "zh") else ", ").join(number) if len(number) > 1 else number
 
 
 def _say_all(target: VoiceResponse | Gather, sentences: list[str], language: Language, *, slow: bool = False) -> None:
