@@ -226,18 +226,25 @@ def build_parser() -> argparse.ArgumentParser:
         _IMPORT_HOUSEHOLDS).add_argument("file", help="households.csv")
     serve = add("serve", _serve, "run the web service: webhooks, staff console, outbox sender (migrates first)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
-    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: %(default)s)")
+    serve.add_argument("--port", type=int, default=8000,
+                       help="port to listen on (default: %(default)s); webhooks are signed for PUBLIC_BASE_URL, so "
+                            "it must follow: http://127.0.0.1:P for `azukari call --url http://127.0.0.1:P`")
     serve.add_argument("--demo", action="store_true",
                        help="into an empty database, load demo facilities, households and a staff account, and "
                             "print how to log in; allows the demo secrets; texts and calls go to a local sink, "
                             "not to Twilio, unless TWILIO_API_BASE_URL is set")
     serve.add_argument("--console-port", type=int, default=None, metavar="P",
                        help="serve the staff console on this port only (the webhooks stay on --port)")
-    for name, handler, what in (("call", _call, "a phone call in the terminal, signed as Twilio signs it"),
-                                ("sms", _sms, "an SMS conversation in the terminal, signed as Twilio signs it")):
+    from azukari.phone.handset import DEFAULT_SMS_SENDER  # light: the phone's wire, not the app
+
+    for name, handler, what, sender in (
+            ("call", _call, "a phone call in the terminal, signed as Twilio signs it", "withheld"),
+            ("sms", _sms, "an SMS conversation in the terminal, signed as Twilio signs it", DEFAULT_SMS_SENDER)):
         sub = add(name, handler, what)
-        sub.add_argument("--from", dest="from_number", default=None, help="the calling number (default: withheld)")
-        sub.add_argument("--url", default=None, help="a running service (default: an app in this process)")
+        sub.add_argument("--from", dest="from_number", default=None,
+                         help=f"the {'calling' if name == 'call' else 'sending'} number (default: {sender})")
+        sub.add_argument("--url", default=None, help="a running service whose PUBLIC_BASE_URL this is, as webhooks "
+                                                     "are signed for it (default: an app in this process)")
     worker = add("worker", _worker, "run the outbox sender and the periodic jobs")
     worker.add_argument("--once", action="store_true", help="run the jobs and send what is due, then exit")
     worker.add_argument("--metrics-port", type=int, default=None, metavar="P",
