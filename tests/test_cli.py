@@ -93,7 +93,7 @@ def test_call_against_a_service_that_refuses_the_signature_fails_and_says_public
     import threading
 
     class Refusing(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (the standard library's name)
+        def do_POST(self) -> None:
             self.rfile.read(int(self.headers.get("Content-Length", "0")))
             self.send_response(403)
             self.send_header("Content-Length", "9")
