@@ -13,6 +13,7 @@ from azukari.conversations.sealing import Sealer
 from azukari.households.phone import ANONYMOUS, caller_number
 from azukari.ivr.machine import conversation
 from azukari.ivr.machine.replies import Line, Reply
+from azukari.ivr.machine.spoken import hours_words
 from azukari.ivr.machine.state import Event, State
 from azukari.ivr.service_adapter import ServiceAdapter
 from azukari.ivr.sms import render_sms, sms_twiml
@@ -206,6 +207,10 @@ def transfer_over(runtime: Runtime, *, call_sid: str, caller: str | None) -> str
         if state.staff_accepted:
             return hang_up()
         ports = _ports(runtime, session, channel="voice", caller=caller, key=call_sid, now=now)
-        ports.escalate(kind="transfer_unanswered", household_pk=state.household_pk, dv=state.dv)
+        # A call back is promised only to a number that came with the call (contract §5.1).
+        said = (Line("transfer_unanswered"),) if ports.caller_known() else (
+            Line("staff_hours", {"hours": hours_words(ports.staff_hours(), state.language)}),)
+        ports.escalate(kind="transfer_unanswered", household_pk=state.household_pk, dv=state.dv, told=said,
+                       language=state.language, details={"outcome": "callback" if ports.caller_known() else "hours"})
         session.commit()
-    return hang_up(Line("transfer_unanswered"), Line("goodbye"), language=state.language)
+    return hang_up(*said, Line("goodbye"), language=state.language)

@@ -38,7 +38,8 @@ REASON_WORDS = {
     "no_sms_no_voice_sender": "登録番号がSMSを受けられず、電話でお知らせする発信番号も設定されていません",
     "refused": "携帯会社に受け付けられませんでした", "gave_up": "何度か送りましたが届きませんでした",
 }
-OUTCOME_WORDS = {"transfer": "職員の電話に転送しました", "callback": "職員から折り返すと伝えました"}
+OUTCOME_WORDS = {"transfer": "職員の電話に転送しました", "callback": "職員から折り返すと伝えました",
+                 "hours": "番号が通知されていないため折り返しは約束せず、職員の受付時間を伝えました"}
 STEP_WORDS = {"language": "言語の選択", "id_choice": "世帯IDの有無", "household_id": "世帯IDの入力",
               "pin": "暗証番号の入力", "child_name": "子の名前", "birthdate": "生年月日", "address": "住所",
               "guardian_name": "保護者の名前", "menu": "メニュー", "date": "利用日", "facility": "施設の選択",
@@ -102,6 +103,9 @@ def _facts(session: Session, escalation: Escalation, details: dict[str, object])
     outcome = OUTCOME_WORDS.get(str(details.get("outcome", "")))
     if outcome:
         facts.append(f"{outcome}。")
+    said = details.get("said")
+    if isinstance(said, str) and said:
+        facts.append(f"電話・SMSで伝えた言葉: 「{said[:300]}」")
     reason = REASON_WORDS.get(str(details.get("reason", "")))
     if reason and "fields" not in details:
         facts.append(f"{reason}。")
