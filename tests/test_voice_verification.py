@@ -149,6 +149,22 @@ def test_an_unanswered_transfer_opens_a_callback_case_for_the_household(database
     assert phone.hung_up and [e.household_pk for e in unanswered] == [family.household_pk]
 
 
+@pytest.mark.parametrize("caller", [ELSEWHERE, "anonymous", None], ids=["a number", "withheld", "no From"])
+def test_an_unanswered_transfer_promises_a_call_back_only_to_a_number_and_the_case_says_what_was_said(
+        database: Database, caller: str | None) -> None:
+    family = seed(database)
+    phone = _call(client_for(database, FixedClock(MONDAY_UTC)), caller=caller)
+    phone.verify_by_knowledge(family)
+    phone.answer("menu", digits="0")
+    phone._take(phone.post("/twilio/voice/transfer_done", phone.params(DialCallStatus="no-answer")))
+    said = "".join(phone.says)
+    (case,) = [e for e in escalations(database) if e.kind == "transfer_unanswered"]
+    assert phone.hung_up and ("ご連絡いたします" in said) == (caller == ELSEWHERE)
+    assert ("職員の受付は平日の午前8時30分から午後5時15分です" in said) == (caller != ELSEWHERE)
+    assert case.details["outcome"] == ("callback" if caller == ELSEWHERE else "hours")
+    assert str(case.details["said"]) in said
+
+
 def test_an_accepted_transfer_opens_no_callback_case(database: Database) -> None:
     family = seed(database)
     client = client_for(database, FixedClock(MONDAY_UTC))
