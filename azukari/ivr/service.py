@@ -94,7 +94,8 @@ def answer_call(runtime: Runtime, *, step: str | None, turn: str, silence: bool,
         else:
             reply = conversation.current(state)  # out of turn: ask again, change nothing
         twiml = render_voice(reply, CallContext(runtime.settings.public_base_url, state.turn,
-                                                runtime.settings.staff_number, call.bot_number))
+                                                runtime.settings.staff_number, call.bot_number,
+                                                tuple(runtime.settings.speech_models.items())))
         store.save(session, row=opened.row, state=state.to_json(), ended=state.ended, now=now)
         hold_for_call(ports.queued, call_sid=key)
         store.keep_receipt(session, channel="voice", key=key, step=name, digest=digest, response=twiml, now=now)
