@@ -19,6 +19,7 @@ from azukari.ivr.sms import render_sms, sms_twiml
 from azukari.ivr.voice import CallContext, bridge, hang_up, render_voice
 from azukari.messaging.models import OutboxMessage
 from azukari.messaging.outbox import hold_for_call
+from azukari.messaging.provider_deletions import due_with_thread, queue_deletion
 from azukari.messaging.spoken_messages import announcement, goodbye
 from azukari.messaging.status import record_call_status, record_status, release_after_call
 from azukari.oversight.escalations import open_escalation
@@ -28,6 +29,13 @@ log = logging.getLogger("azukari.webhooks")
 
 SMS_IDLE = dt.timedelta(minutes=30)  # contract §5.2
 _CALL_OVER = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
+# An outbound message's last statuses (Twilio's Message resource); `sent` may still be followed by one.
+_MESSAGE_OVER = frozenset({"delivered", "undelivered", "failed", "canceled", "read"})
+
+
+def _kept_at_twilio(runtime: Runtime) -> dt.timedelta:
+    """TWILIO_RETENTION_DAYS: how long Twilio keeps its copy of a call or text once it has ended."""
+    return dt.timedelta(days=runtime.settings.twilio_retention_days)
 
 
 @dataclass(frozen=True)
@@ -126,6 +134,12 @@ def answer_text(runtime: Runtime, *, message_sid: str, sender: str | None, body:
         ports = _ports(runtime, session, channel="sms", caller=key, key=thread, now=now)
         state, reply = conversation.step(state, Event(text=body or ""), ports)
         twiml = sms_twiml(render_sms(reply))
+        # Twilio's copies of this conversation's texts go TWILIO_RETENTION_DAYS after it ends: at its
+        # last word, or after SMS_IDLE of silence (each new text moves the whole thread's date on).
+        thread_digest = store.input_hash(runtime.settings.azukari_secret_key, f"thread:{thread}")
+        due = now + _kept_at_twilio(runtime) + (dt.timedelta(0) if state.ended else SMS_IDLE)
+        queue_deletion(session, sid=message_sid, due=due, thread=thread_digest)
+        due_with_thread(session, thread=thread_digest, due=due)
         _save(record, state, now)
         store.keep_receipt(session, channel="sms", key=key, step="sms", digest=digest, response=twiml, now=now)
         session.commit()
@@ -163,6 +177,8 @@ def call_status(runtime: Runtime, *, call_sid: str, status: str) -> None:
     if status.strip().lower() not in _CALL_OVER or not call_sid or len(call_sid) > 64:
         return
     with runtime.database.unit_of_work() as session:
+        # Twilio's copy of the call (the parent's own, or one that carried a message) goes later.
+        queue_deletion(session, sid=call_sid, due=runtime.clock.now() + _kept_at_twilio(runtime))
         # A call that carried a message to a landline, or the parent's own call ending.
         if not record_call_status(session, call_sid=call_sid, status=status, now=runtime.clock.now()):
             store.forget(session, channel="voice", key=call_sid, now=runtime.clock.now())
@@ -176,6 +192,8 @@ def message_status(runtime: Runtime, *, message_sid: str, status: str, error_cod
     with runtime.database.unit_of_work() as session:
         record_status(session, message_sid=message_sid, status=status, error_code=error_code,
                       now=runtime.clock.now())
+        if status.strip().lower() in _MESSAGE_OVER:
+            queue_deletion(session, sid=message_sid, due=runtime.clock.now() + _kept_at_twilio(runtime))
         session.commit()
 
 
