@@ -127,7 +127,7 @@ def test_a_google_model_set_for_mandarin_hears_it_as_cmn_hans_cn() -> None:
 
 
 def test_each_languages_model_is_a_setting_and_the_speech_timeout_stays_an_integer() -> None:
-    language, model = _heard_as("en", speech_model_en="phone_call")
+    _, model = _heard_as("en", speech_model_en="phone_call")
     assert model == "phone_call"
     settings_gather = ET.fromstring(render_voice(ask(State(channel="voice", language="en"), "child_name"), CONTEXT))
     timeout = settings_gather.find("Gather").get("speechTimeout")  # type: ignore[union-attr]
