@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from azukari.conversations import store
 from azukari.conversations.models import ConversationRecord
 from azukari.conversations.sealing import Sealer
+from azukari.households.models import Household
 from azukari.households.phone import ANONYMOUS, caller_number
 from azukari.ivr.machine import conversation
 from azukari.ivr.machine.replies import Line, Reply
@@ -146,30 +147,57 @@ def answer_text(runtime: Runtime, *, message_sid: str, sender: str | None, body:
     return twiml
 
 
-def busy_callback(runtime: Runtime, *, caller: str | None, digits: str | None) -> str:
-    """After the busy message: `1` opens a call-back case with the calling number kept; nothing is verified."""
+def busy_callback(runtime: Runtime, *, caller: str | None, digits: str | None, call_sid: str = "") -> str:
+    """After the busy message: `1` opens a call-back case with the calling number kept; nothing is verified.
+
+    One case per call: a redelivered `1` finds the case its first delivery opened (keyed by the CallSid),
+    and a `1` posted after the call has ended (a replay) opens nothing.
+    """
     number = caller_number(caller)
-    if digits != "1":
+    if digits != "1" or not call_sid or len(call_sid) > 64:
         return hang_up(Line("busy.goodbye"))
     if number == ANONYMOUS:
         return hang_up(Line("busy.no_number"))
     with runtime.database.unit_of_work() as session:
+        if store.spent(session, channel="voice", sid=call_sid):
+            return hang_up(Line("busy.goodbye"))
         open_escalation(session, kind="callback", channel="voice", now=runtime.clock.now(), calling_number=number,
-                        details={"reason": "line_busy"})
+                        details={"reason": "line_busy"}, dedupe_key=f"callback:busy:{call_sid}")
         session.commit()
     return hang_up(Line("busy.callback_taken"))
 
 
-def outbound_message(runtime: Runtime, *, outbox_id: str, digits: str | None) -> str:
+def outbound_message(runtime: Runtime, *, outbox_id: str, digits: str | None, call_sid: str = "") -> str:
     """The TwiML of a call that reads a message to a number that cannot take SMS; `1` reads it again."""
     with runtime.database.unit_of_work() as session:
-        message = session.get(OutboxMessage, int(outbox_id)) if outbox_id.isdigit() and len(outbox_id) < 12 else None
+        message = _read_by(session, outbox_id=outbox_id, call_sid=call_sid, now=runtime.clock.now())
         if message is None or message.channel != "call":
             return hang_up()
         if digits is not None and digits != "1":
             return goodbye(message.body)
         return announcement(message.body, repeat_action=f"{runtime.settings.public_base_url}"
                                                         f"/twilio/voice/outbound?m={message.id}")
+
+
+# How long after a delivery call was placed its message may still be read in it (a call is minutes long).
+READ_FOR = dt.timedelta(minutes=30)
+_ROW_ID_MAX = 2**31 - 1  # an integer column on PostgreSQL: a larger id is simply not ours, never a 500
+
+
+def _read_by(session: Session, *, outbox_id: str, call_sid: str, now: dt.datetime) -> OutboxMessage | None:
+    """The message a delivery call may read: only in that call (its CallSid), while it is recent and under
+    way or just delivered, and never once the household is DV-flagged (the message is then for staff)."""
+    if not outbox_id.isdigit() or len(outbox_id) > 10 or int(outbox_id) > _ROW_ID_MAX or not call_sid:
+        return None
+    message = session.get(OutboxMessage, int(outbox_id))
+    if message is None or message.channel != "call" or message.message_sid != call_sid[:64]:
+        return None
+    if message.status not in ("sent", "delivered") or message.sent_at is None or now - message.sent_at > READ_FOR:
+        return None
+    household = session.get(Household, message.household_pk) if message.household_pk is not None else None
+    if household is not None and household.dv_flag:
+        return None
+    return message
 
 
 def call_status(runtime: Runtime, *, call_sid: str, status: str) -> None:
