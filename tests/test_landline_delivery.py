@@ -215,3 +215,31 @@ def test_an_outbound_id_beyond_the_integer_range_is_answered_politely(database: 
     for m in ("99999999999", "2147483648", "9" * 40, "-1", "1e9"):
         response = phone.post(PUBLIC + f"/twilio/voice/outbound?m={m}", phone.params(Digits="1", CallSid=sid))
         assert response.status_code == 200 and "<Hangup" in response.text, m
+
+
+def _reminder_to_a_landline(database: Database, at: dt.datetime) -> FixedClock:
+    family = seed(database, phone=LANDLINE)
+    with database.unit_of_work() as session:
+        session.add(OutboxMessage(kind="reminder", household_pk=family.household_pk, to_number=family.phone,
+                                  body="明日は一時預かりのご予約の日です。", created_at=at.astimezone(dt.UTC),
+                                  next_attempt_at=at.astimezone(dt.UTC)))
+        session.commit()
+    return FixedClock(at.astimezone(dt.UTC))
+
+
+def test_a_reminder_waits_out_the_quiet_hours_a_ward_set(database: Database, api: respx.MockRouter) -> None:
+    clock = _reminder_to_a_landline(database, dt.datetime(2026, 6, 1, 13, 0, tzinfo=TOKYO))
+    calls = _calls(api)
+    _sender(database, clock, quiet_hours="12:00-14:00").send_due()
+    assert calls.call_count == 0
+    with database.unit_of_work() as session:
+        due = session.scalars(select(OutboxMessage.next_attempt_at)).one()
+    assert due.astimezone(TOKYO) == dt.datetime(2026, 6, 1, 14, 0, tzinfo=TOKYO)
+
+
+def test_outside_the_quiet_hours_a_ward_set_a_reminder_rings_at_night(database: Database,
+                                                                     api: respx.MockRouter) -> None:
+    clock = _reminder_to_a_landline(database, dt.datetime(2026, 6, 1, 22, 0, tzinfo=TOKYO))
+    calls = _calls(api)
+    _sender(database, clock, quiet_hours="23:00-06:00").send_due()
+    assert calls.call_count == 1

@@ -208,7 +208,8 @@ def call_status(runtime: Runtime, *, call_sid: str, status: str) -> None:
         # Twilio's copy of the call (the parent's own, or one that carried a message) goes later.
         queue_deletion(session, sid=call_sid, due=runtime.clock.now() + _kept_at_twilio(runtime))
         # A call that carried a message to a landline, or the parent's own call ending.
-        if not record_call_status(session, call_sid=call_sid, status=status, now=runtime.clock.now()):
+        if not record_call_status(session, call_sid=call_sid, status=status, now=runtime.clock.now(),
+                                  quiet=runtime.settings.quiet_hours):
             store.forget(session, channel="voice", key=call_sid, now=runtime.clock.now())
             release_after_call(session, call_sid=call_sid)
         session.commit()
