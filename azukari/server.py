@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from azukari import migrate
 from azukari.app import app_for
 from azukari.clock import tokyo_today
+from azukari.identity.warm import warm_up
 from azukari.ivr.voice import speech_for
 from azukari.messaging.sender import start_background
 from azukari.operations import logs
@@ -115,6 +116,8 @@ def prepare(settings: Settings, *, demo: bool, console: str = "http://127.0.0.1:
     elif settings.is_demo_credentials:
         log.warning("using the demo Twilio credentials: fine on a laptop, never in production")
     log.info("speech models: %s", speech_models_line(settings))
+    # Before the port opens, so /healthz (and the first caller) find the dictionaries loaded.
+    log.info("verification dictionaries loaded in %.1f s", warm_up())
     return runtime
 
 
