@@ -22,7 +22,7 @@ from azukari.staff.models import StaffAccount
 FIELD_LABELS = {"household_id": "世帯ID", "pin": "暗証番号", "child_name": "子の名前", "birthdate": "生年月日",
                 "address": "住所", "guardian_name": "保護者の名前"}
 OUTCOME_LABELS = {"match": "一致", "near": "ほぼ一致", "fail": "不一致", "missing": "未入力"}
-CHANNEL_LABELS = {"voice": "電話", "sms": "SMS", "outbox": "SMS送信", "staff": "職員"}
+CHANNEL_LABELS = {"voice": "電話", "sms": "SMS", "outbox": "SMS送信", "staff": "職員", "twilio": "Twilio"}
 STATUS_LABELS = {"open": "未対応", "claimed": "対応中", "resolved": "完了"}
 METHOD_WORDS = {"knowledge": "名前・生年月日・住所で確認", "id": "世帯IDと暗証番号で確認"}
 REASON_WORDS = {
