@@ -96,6 +96,7 @@ MESSAGES: dict[str, str] = {
     "busy.callback_taken": "Thank you. Our staff will call this number back. Goodbye.",
     "busy.no_number": "Your number was not shown, so we cannot call you back. Please call again later.",
     "busy.goodbye": "Please call again later. Goodbye.",
+    "staff_hours": "We cannot put you through to staff right now. Staff answer {hours}. Please call then and press 0.",
     # A call's menu and `next` for a household with one child, and the menu after a cancel or a list (9 ends).
     "ask.menu_one": "To book, press 1. To cancel, 2. For a list of your bookings, 3.",
     "ask.menu_end": ("To book, press 1. To cancel, 2. For a list of your bookings, 3. For a brother or sister, 4. "

@@ -105,6 +105,9 @@ MESSAGES: dict[str, str] = {
     "busy.no_number": ("番号が通知されていないため、折り返しができません。"
                        "恐れ入りますが、時間をおいておかけ直しください。"),
     "busy.goodbye": "恐れ入りますが、時間をおいておかけ直しください。",
+    # Staff cannot be reached now and the caller's number is unknown (withheld): no call back is promised.
+    "staff_hours": ("ただいま職員におつなぎできません。職員の受付は{hours}です。"
+                    "その時間にお電話いただき、0を押してください。"),
     # A call's menu and `next` for a household with one child (no siblings choice), and the menu after a
     # cancel or a list, where 9 ends the call (§5.1).
     "ask.menu_one": "予約は1、取消は2、予約一覧は3を押してください。",
