@@ -11,6 +11,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Text,
     UniqueConstraint,
     false,
     text,
@@ -36,6 +37,16 @@ class BookingPolicy(Base):
     monthly_units_per_child: Mapped[int | None] = mapped_column(Integer, nullable=True)
     waitlist: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     offer_hours: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The window and the ward's calendar (contract §4, §7; rules.Calendar): "HH:MM" Asia/Tokyo.
+    opens_at: Mapped[str] = mapped_column(String(5), default="00:00", server_default="00:00")
+    same_day_until: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    closed_dates: Mapped[str] = mapped_column(Text, default="", server_default="")  # "12-29,2027-02-10"
+    # `[eligibility]` (rules.Ages): NULL / false means no such limit.
+    min_age_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    until_school_entry: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # `[rules] no_show_limit = { count, months }`: NULL means no such rule.
+    no_show_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    no_show_months: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Facility(Base):
@@ -50,6 +61,9 @@ class Facility(Base):
     capacity: Mapped[int] = mapped_column(Integer)
     infant_capacity: Mapped[int] = mapped_column(Integer)
     closed_weekdays: Mapped[str] = mapped_column(String(40), default="")  # "sat,sun"
+    # This facility's own closed days on top of the ward's (MM-DD yearly, YYYY-MM-DD once), comma-separated.
+    closed_dates: Mapped[str] = mapped_column(Text, default="", server_default="")
+    min_age_days: Mapped[int | None] = mapped_column(Integer, nullable=True)  # instead of [eligibility]'s
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     units: Mapped[list[Unit]] = relationship(back_populates="facility", cascade="all, delete-orphan",

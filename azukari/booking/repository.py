@@ -8,6 +8,7 @@ from sqlalchemy import CursorResult, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
 
+from azukari.booking import rules
 from azukari.booking.models import BookingPolicy, ChildDay, ChildMonth, Facility, Reservation, Unit, UnitDay
 from azukari.households.models import Child
 
@@ -32,9 +33,25 @@ def policy(session: Session) -> BookingPolicy:
     found = session.get(BookingPolicy, 1)
     if found is None:
         return BookingPolicy(id=1, horizon_days=30, closed_on_public_holidays=True, fee_under_1=2000,
-                             fee_from_1=1500)
+                             fee_from_1=1500, opens_at="00:00", closed_dates="", until_school_entry=False)
     _kept(session, found)
     return found
+
+
+def calendar(session: Session) -> rules.Calendar:
+    """The ward's calendar (the window's inputs, `rules.bookable_days`) from the stored policy."""
+    found = policy(session)
+    return rules.Calendar(horizon_days=found.horizon_days,
+                          closed_on_public_holidays=found.closed_on_public_holidays,
+                          opens_at=found.opens_at or "00:00", same_day_until=found.same_day_until,
+                          closed_dates=rules.closed_date_items(found.closed_dates or ""))
+
+
+def ages(session: Session, facility: Facility) -> rules.Ages:
+    """`[eligibility]` for one facility: its own `min_age_days`, else the ward's."""
+    found = policy(session)
+    min_age = facility.min_age_days if facility.min_age_days is not None else found.min_age_days
+    return rules.Ages(min_age_days=min_age, until_school_entry=bool(found.until_school_entry))
 
 
 def _insert_if_missing(session: Session, table: Table, values: dict[str, Any], keys: list[str]) -> int | None:

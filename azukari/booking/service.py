@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from azukari.booking import listings, offers, refusals, rules
 from azukari.booking import repository as repo
-from azukari.booking.models import BookingPolicy, Facility, Reservation
+from azukari.booking.models import Facility, Reservation
 from azukari.booking.rules import BookingRefusal
-from azukari.clock import tokyo_date, tokyo_hhmm
+from azukari.clock import tokyo_hhmm
 from azukari.households.models import Child, Household
 from azukari.language.facility_names import english_name
 from azukari.messaging import outbox, texts
@@ -48,9 +48,9 @@ class Cancelled:
     day: dt.date
 
 
-def _day_refusal(policy: BookingPolicy, child: Child, day: dt.date, now: dt.datetime) -> BookingRefusal | None:
+def _day_refusal(calendar: rules.Calendar, child: Child, day: dt.date, now: dt.datetime) -> BookingRefusal | None:
     """The refusals that depend on the day and the registration, not on any facility."""
-    if not rules.in_window(day, today=tokyo_date(now), horizon_days=policy.horizon_days):
+    if not rules.in_window(day, now=now, calendar=calendar):
         return BookingRefusal.OUTSIDE_WINDOW
     if not rules.registration_covers(child.household.valid_until(), day):
         return BookingRefusal.EXPIRED_REGISTRATION
@@ -68,8 +68,8 @@ def options_for(session: Session, *, child_id: int, day: dt.date,
     child = repo.child_with_household(session, child_id)
     if child is None:
         return BookingRefusal.NOT_FOUND
-    policy = repo.policy(session)
-    refusal = _day_refusal(policy, child, day, now)
+    policy, calendar = repo.policy(session), repo.calendar(session)
+    refusal = _day_refusal(calendar, child, day, now)
     if refusal is not None:
         return refusal
     infant = rules.is_infant(child.birthdate, day)
@@ -78,7 +78,9 @@ def options_for(session: Session, *, child_id: int, day: dt.date,
     any_open = False
     options: list[UnitOption] = []
     for facility, unit in repo.active_units(session):
-        if not rules.is_open(facility.closed_weekdays, day, closed_on_public_holidays=policy.closed_on_public_holidays):
+        # The one window test (a closed day, or today's unit already started, is never offered).
+        if not rules.is_bookable(day, now=now, calendar=calendar, closed_weekdays=facility.closed_weekdays,
+                                 facility_closed_dates=facility.closed_dates, unit_starts=unit.starts):
             continue
         any_open = True
         booked, infants = counters.get(unit.id, (0, 0))
@@ -129,12 +131,16 @@ def _book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channe
     if child is None or unit is None or not unit.active or not unit.facility.active:
         return BookingRefusal.NOT_FOUND
     facility = unit.facility
-    policy = repo.policy(session)
-    refusal = _day_refusal(policy, child, day, now)
+    policy, calendar = repo.policy(session), repo.calendar(session)
+    refusal = _day_refusal(calendar, child, day, now)
     if refusal is not None:
         return refusal
-    if not rules.is_open(facility.closed_weekdays, day, closed_on_public_holidays=policy.closed_on_public_holidays):
+    if not rules.is_bookable(day, now=now, calendar=calendar, closed_weekdays=facility.closed_weekdays,
+                             facility_closed_dates=facility.closed_dates, unit_starts=unit.starts):
         return BookingRefusal.CLOSED
+    # Asked only here, at `confirm`, and said in the words of any refusal (invariant 10); the reason goes by text.
+    if not rules.is_eligible(child.birthdate, day, repo.ages(session, facility)):
+        return BookingRefusal.OUTSIDE_AGES
     starts_at, ends_at = rules.unit_period(day, unit.starts, unit.ends)
     # Lock first, then look: with the child's row for the day held, no other booking of this
     # child can commit between our overlap check and our insert (on any facility).

@@ -165,6 +165,10 @@ _REFUSAL_REASONS: dict[str, dict[str, str]] = {
                              "en": "your registration will have expired by that day.",
                              "zh": "到该日期时您的登记已过期。",
                              "ko": "그날은 사전 등록 유효 기간이 지난 날짜입니다."},
+    "outside_ages": {"ja": "その日のお子さまの年齢は、この施設でお預かりできる年齢の範囲外です。",
+                     "en": "on that day this child is outside the ages the facility cares for.",
+                     "zh": "该日孩子的年龄不在该中心可托育的年龄范围内。",
+                     "ko": "그날 아이의 나이가 센터에서 맡을 수 있는 연령 범위를 벗어납니다."},
 }
 
 

@@ -1,0 +1,40 @@
+"""a ward's calendar and ages: opens_at, same_day_until, closed_dates, [eligibility], no_show_limit
+
+Revision ID: calendar_1
+Revises: verify_1
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = 'calendar_1'
+down_revision: str | None = 'verify_1'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('booking_policy', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('opens_at', sa.String(length=5), server_default='00:00', nullable=False))
+        batch_op.add_column(sa.Column('same_day_until', sa.String(length=5), nullable=True))
+        batch_op.add_column(sa.Column('closed_dates', sa.Text(), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('min_age_days', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('until_school_entry', sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.add_column(sa.Column('no_show_count', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('no_show_months', sa.Integer(), nullable=True))
+    with op.batch_alter_table('facilities', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('closed_dates', sa.Text(), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('min_age_days', sa.Integer(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('facilities', schema=None) as batch_op:
+        batch_op.drop_column('min_age_days')
+        batch_op.drop_column('closed_dates')
+    with op.batch_alter_table('booking_policy', schema=None) as batch_op:
+        for column in ('no_show_months', 'no_show_count', 'until_school_entry', 'min_age_days', 'closed_dates',
+                       'same_day_until', 'opens_at'):
+            batch_op.drop_column(column)
