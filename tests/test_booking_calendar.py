@@ -141,3 +141,20 @@ def test_a_leap_day_baby_is_cared_for_from_min_age_days() -> None:
 def test_without_eligibility_every_registered_child_may_be_booked() -> None:
     assert rules.is_eligible(dt.date(2026, 12, 1), dt.date(2026, 12, 2), rules.Ages())
     assert rules.is_eligible(dt.date(2015, 1, 1), dt.date(2026, 12, 2), rules.Ages())
+
+
+def test_can_book_needs_the_day_bookable_the_age_and_the_registration() -> None:
+    day, now, born = dt.date(2026, 12, 17), at(TODAY, "12:00"), dt.date(2023, 5, 1)
+
+    def check(**changes: object) -> bool:
+        values: dict[str, object] = {"now": now, "calendar": WARD, "closed_weekdays": "sun",
+                                     "facility_closed_dates": "", "unit_starts": "09:00", "birthdate": born,
+                                     "ages": NERIMA, "valid_until": dt.date(2027, 3, 31), **changes}
+        return rules.can_book(day, **values)  # type: ignore[arg-type]
+
+    assert check()
+    assert not check(facility_closed_dates="12-17")
+    assert not check(birthdate=day - dt.timedelta(days=20))
+    assert not check(birthdate=dt.date(2020, 4, 1))
+    assert not check(valid_until=day - dt.timedelta(days=1))
+    assert not check(now=at(day, "07:00"), unit_starts="06:00")

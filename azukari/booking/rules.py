@@ -229,6 +229,21 @@ def is_bookable(day: dt.date, *, now: dt.datetime, calendar: Calendar, closed_we
     return unit_starts is None or not unit_started(day, unit_starts, now=now)
 
 
+def can_book(day: dt.date, *, now: dt.datetime, calendar: Calendar, closed_weekdays: str | Iterable[str],
+             facility_closed_dates: str | Iterable[str], unit_starts: str, birthdate: dt.date, ages: Ages,
+             valid_until: dt.date) -> bool:
+    """Could this child book this unit on `day` now, seats and its own bookings aside?
+
+    The window and the day open (`is_bookable`), the child's age (`is_eligible`, with the facility's
+    `Ages` from `repository.ages`) and its registration still valid on the day. What `service.book`
+    refuses before it looks at seats, the overlap and the monthly limit; the waiting list offers a
+    seat only to a child for whom this holds (contract §7).
+    """
+    return (is_bookable(day, now=now, calendar=calendar, closed_weekdays=closed_weekdays,
+                        facility_closed_dates=facility_closed_dates, unit_starts=unit_starts)
+            and is_eligible(birthdate, day, ages) and registration_covers(valid_until, day))
+
+
 def unit_started(day: dt.date, starts: str, *, now: dt.datetime) -> bool:
     at = parse_hhmm(starts)
     if at is None:

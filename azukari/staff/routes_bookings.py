@@ -30,6 +30,7 @@ REFUSALS = {
     BookingRefusal.TOO_LATE: "開始時刻を過ぎた予約は取り消せません。",
     BookingRefusal.PAST_DEADLINE: "取消期限を過ぎています（窓口からは取り消せます）。",
     BookingRefusal.MONTHLY_LIMIT: "この子は今月の利用上限に達しています。",
+    BookingRefusal.OUTSIDE_AGES: "その日、この子はこの施設でお預かりできる年齢の範囲外です。",
 }
 
 
