@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from azukari.booking import listings, offers, refusals, rules
 from azukari.booking import repository as repo
-from azukari.booking.models import Facility, Reservation
+from azukari.booking.models import BookingPolicy, Facility, Reservation
 from azukari.booking.rules import BookingRefusal
 from azukari.clock import tokyo_hhmm
 from azukari.households.models import Child, Household
@@ -164,7 +164,7 @@ def _book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channe
               "fee": fee, "status": repo.LIVE, "channel": channel, "language": language, "created_at": now}
     reservation_id, number = _insert_reservation(session, values)
     facts = BookingFacts(number, day, unit.starts, unit.ends, facility.name, fee, latin_name(facility),
-                         facility.reading)
+                         facility.reading, cancel_until(policy, day))
     outbox.enqueue(session, household=child.household, kind="confirmation",
                    body=texts.confirmation(facts, language), now=now, reservation_id=reservation_id, queued=queued)
     audit.record(session, actor=actor, action="booking.created", now=now, household_pk=child.household_pk,
@@ -246,6 +246,13 @@ def cancel(session: Session, *, household_pk: int, booking_number: str, channel:
 def upcoming(session: Session, *, household_pk: int, now: dt.datetime) -> list[BookingFacts]:
     """Live bookings of the household that have not ended yet, soonest first, as texts tell them."""
     return [booking.facts for booking in listings.upcoming(session, household_pk=household_pk, now=now)]
+
+
+def cancel_until(policy: BookingPolicy, day: dt.date) -> dt.datetime | None:
+    """Until when a parent may cancel a booking of `day` by phone or SMS; None when the ward has no deadline."""
+    if policy.cancel_days_before is None or policy.cancel_time is None:
+        return None
+    return rules.cancel_deadline(day, days_before=policy.cancel_days_before, time=policy.cancel_time)
 
 
 def facts_of(reservation: Reservation, facility: Facility) -> BookingFacts:

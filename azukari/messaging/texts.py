@@ -35,6 +35,8 @@ class BookingFacts:
     fee: int
     name_en: str = ""  # the facility in Latin letters (`facility_names.english_name`); "" when it has none
     reading: str = ""  # the facility's reading in kana, which a Korean text writes in Hangul
+    # Until when a parent may cancel by phone or SMS (the ward's `cancel_until`, §7); None: no such rule.
+    cancel_until: dt.datetime | None = None
 
 
 _LANGUAGES: dict[str, Language] = {language: language for language in LANGUAGES}
@@ -73,18 +75,21 @@ def _fit(text: str) -> str:
 
 _CONFIRMATION = {
     "ja": ("一時預かりのご予約を承りました。予約番号 {n} {day} {time} {where} 料金{fee}円。"
-           "取消の際はこの番号をお知らせください。"),
-    "en": "Childcare booked. Booking number {n}, {day} {time}, {where}, fee {fee} yen. Keep this number to cancel.",
-    "zh": "临时托育预约成功。预约号 {n} {day} {time} {where} 费用{fee}日元。取消时需要此号码，请妥善保存。",
+           "{deadline}取消の際はこの番号をお知らせください。"),
+    "en": "Childcare booked. Booking number {n}, {day} {time}, {where}, fee {fee} yen. {deadline_en}",
+    "zh": "临时托育预约成功。预约号 {n} {day} {time} {where} 费用{fee}日元。{deadline}取消时需要此号码，请妥善保存。",
     "ko": ("일시보육 예약이 완료되었습니다. 예약번호 {n} {day} {time} {where} 요금 {fee}엔. "
-           "취소하실 때 이 번호가 필요합니다."),
+           "{deadline}취소하실 때 이 번호가 필요합니다."),
 }
 _REMINDER = {
-    "ja": "明日{day} {time} {where}で一時預かりのご予約があります。予約番号 {n} 料金{fee}円。",
-    "en": "Reminder: childcare booked for tomorrow, {day} {time} at {where}. Booking number {n}, fee {fee} yen.",
-    "zh": "提醒：您明天{day} {time}在{where}有临时托育预约。预约号 {n} 费用{fee}日元。",
-    "ko": "알림: 내일 {day} {time} {where}에서 일시보육 예약이 있습니다. 예약번호 {n} 요금 {fee}엔.",
+    "ja": "明日{day} {time} {where}で一時預かりのご予約があります。予約番号 {n} 料金{fee}円。{deadline}",
+    "en": "Reminder: tomorrow, {day} {time} at {where}. Booking number {n}, fee {fee} yen. {deadline}",
+    "zh": "提醒：您明天{day} {time}在{where}有临时托育预约。预约号 {n} 费用{fee}日元。{deadline}",
+    "ko": "알림: 내일 {day} {time} {where}에서 일시보육 예약이 있습니다. 예약번호 {n} 요금 {fee}엔. {deadline}",
 }
+# The ward's cancel deadline (§7), said in confirmations and reminders when the ward has one.
+_DEADLINE = {"ja": "お取消は{when}まで。", "en": "Cancel by {when}.", "zh": "取消截止{when}。",
+             "ko": "취소 마감 {when}. "}
 _CANCELLATION = {
     "ja": "一時預かりのご予約を取り消しました。予約番号 {n} {day}。",
     "en": "Your childcare booking was cancelled. Booking number {n}: {day}.",
@@ -108,19 +113,30 @@ BOOKING_LABEL = {"ja": "予約番号", "en": "Booking number", "zh": "预约号"
 
 
 def _facts(facts: BookingFacts, language: str) -> dict[str, str]:
+    deadline = _deadline(facts.cancel_until, _lang(language))
     return {"n": facts.booking_number, "day": day_words(facts.day, _lang(language), written=True),
             "time": f"{facts.starts}-{facts.ends}",
             "where": facility_label(facts.facility_name, facts.name_en, language, facts.reading),
-            "fee": f"{facts.fee:,}"}
+            "fee": f"{facts.fee:,}", "deadline": deadline,
+            "deadline_en": deadline or "Keep this number to cancel."}
+
+
+def _deadline(until: dt.datetime | None, lang: Language) -> str:
+    """"Cancel by 12/2 17:00." in `lang` (Asia/Tokyo), or "" when the ward has no cancel deadline."""
+    if until is None:
+        return ""
+    local = in_tokyo(until)
+    when = {"en": f"{local.month}/{local.day} {local:%H:%M}", "ko": f"{local.month}월 {local.day}일 {local:%H:%M}"}
+    return _DEADLINE[lang].format(when=when.get(lang, f"{local.month}月{local.day}日{local:%H:%M}"))
 
 
 def confirmation(facts: BookingFacts, language: str) -> str:
-    return _fit(_CONFIRMATION[_lang(language)].format(**_facts(facts, language)))
+    return _fit(_CONFIRMATION[_lang(language)].format(**_facts(facts, language)).rstrip())
 
 
 def reminder(facts: BookingFacts, language: str) -> str:
     """The day-before reminder; it goes out the afternoon before, so the day is 'tomorrow'."""
-    return _fit(_REMINDER[_lang(language)].format(**_facts(facts, language)))
+    return _fit(_REMINDER[_lang(language)].format(**_facts(facts, language)).rstrip())
 
 
 def cancellation(booking_number: str, day: dt.date, language: str) -> str:
