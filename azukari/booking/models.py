@@ -227,3 +227,16 @@ class SeatOffer(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     settled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class NoShowLift(Base):
+    """Staff lifted a child's no-show limit (`[rules] no_show_limit`): no-shows on or before `lifted_at`'s day no
+    longer count. The latest lift is the one that counts; each is audited."""
+
+    __tablename__ = "no_show_lifts"
+    __table_args__ = (Index("ix_no_show_lifts_child_id_lifted_at", "child_id", "lifted_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
+    lifted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(40))

@@ -9,7 +9,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
 
 from azukari.booking import rules
-from azukari.booking.models import BookingPolicy, ChildDay, ChildMonth, Facility, Reservation, Unit, UnitDay
+from azukari.booking.models import (
+    BookingPolicy,
+    ChildDay,
+    ChildMonth,
+    Facility,
+    NoShowLift,
+    Reservation,
+    Unit,
+    UnitDay,
+)
 from azukari.households.models import Child
 
 LIVE = "booked"
@@ -227,3 +236,15 @@ def insert_reservation(session: Session, values: dict[str, Any]) -> int | None:
     cannot both keep it; no SAVEPOINT is needed since a collision is not an error here.
     """
     return _insert_if_missing(session, cast(Table, Reservation.__table__), values, ["booking_number"])
+
+
+def no_show_days(session: Session, *, child_id: int, since: dt.date) -> list[dt.date]:
+    """Days of care since `since` on which staff marked the child's live booking a no-show."""
+    return list(session.scalars(select(Reservation.day).where(
+        Reservation.child_id == child_id, Reservation.status == LIVE, Reservation.attendance == "no_show",
+        Reservation.day >= since)))
+
+
+def last_no_show_lift(session: Session, *, child_id: int) -> dt.datetime | None:
+    return session.scalar(select(NoShowLift.lifted_at).where(NoShowLift.child_id == child_id)
+                          .order_by(NoShowLift.lifted_at.desc()).limit(1))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from calendar import monthrange
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -29,12 +30,14 @@ class BookingRefusal(StrEnum):
     PAST_DEADLINE = "past_deadline"    # the ward's cancel deadline (§7): parents must call the facility
     MONTHLY_LIMIT = "monthly_limit"    # the child's live bookings in that calendar month are at the limit
     OUTSIDE_AGES = "outside_ages"      # [eligibility]: too young, or past school entry, on the day of care
+    NO_SHOW_LIMIT = "no_show_limit"    # [rules] no_show_limit: too many no-shows lately; staff can lift it
 
 
 # Refusals of a booking whose reason is about the child or the registration: the conversation says
 # only the common "cannot be booked", and the reason goes by text to the number on file.
 REASON_BY_TEXT = frozenset({BookingRefusal.OVERLAPPING, BookingRefusal.EXPIRED_REGISTRATION,
-                            BookingRefusal.MONTHLY_LIMIT, BookingRefusal.OUTSIDE_AGES})
+                            BookingRefusal.MONTHLY_LIMIT, BookingRefusal.OUTSIDE_AGES,
+                            BookingRefusal.NO_SHOW_LIMIT})
 
 
 def age_in_years(birthdate: dt.date, on: dt.date) -> int:
@@ -311,3 +314,21 @@ DEFAULT_OFFER_HOURS = 12
 def offer_expiry(now: dt.datetime, *, offer_hours: int | None, starts_at: dt.datetime) -> dt.datetime:
     """Until when an offered seat is held: `offer_hours` from now, never past the unit's start."""
     return min(now + dt.timedelta(hours=offer_hours or DEFAULT_OFFER_HOURS), starts_at)
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months earlier (that month's last day when it has no such day)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return dt.date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
+
+
+def no_show_limit_reached(no_show_days: Iterable[dt.date], *, today: dt.date, count: int | None,
+                          months: int | None, lifted_on: dt.date | None = None) -> bool:
+    """`[rules] no_show_limit`: has the child `count` no-shows on days of care within the last `months` months
+    (through today)? No-shows on or before the day staff lifted the limit no longer count. No rule, never."""
+    if count is None or months is None:
+        return False
+    since = months_before(today, months)
+    if lifted_on is not None:
+        since = max(since, lifted_on + dt.timedelta(days=1))
+    return sum(1 for day in no_show_days if since <= day <= today) >= count

@@ -185,6 +185,10 @@ _REFUSAL_REASONS: dict[str, dict[str, str]] = {
                      "en": "on that day this child is outside the ages the facility cares for.",
                      "zh": "该日孩子的年龄不在该中心可托育的年龄范围内。",
                      "ko": "그날 아이의 나이가 센터에서 맡을 수 있는 연령 범위를 벗어납니다."},
+    "no_show_limit": {"ja": "連絡のない欠席が続いたため、新しいご予約をお受けできません。施設へご連絡ください。",
+                      "en": "after repeated no-shows, new bookings are paused. Please contact the facility.",
+                      "zh": "因多次未联系缺席，暂停新的预约。请联系该中心。",
+                      "ko": "연락 없는 결석이 반복되어 새 예약을 받을 수 없습니다. 센터로 연락해 주세요."},
 }
 
 

@@ -61,6 +61,7 @@ EVENT_NAMES = {
     "staff.accounts_reviewed": "職員アカウント一覧の表示",
     "demo.messages_viewed": "デモで送ったメッセージの表示",
     "household.shown_in_demo_messages": "デモのメッセージ一覧に表示",
+    "no_shows.lifted": "無断欠席による予約制限の解除",
 }
 
 ACTOR_WORDS = {"bot": "自動応答", "voice": "電話（自動応答）", "sms": "SMS（自動応答）", "web": "Web",

@@ -1,4 +1,4 @@
-"""a ward's calendar and ages: opens_at, same_day_until, closed_dates, [eligibility], no_show_limit
+"""a ward's calendar and ages: opens_at, same_day_until, closed_dates, [eligibility], no_show_limit and its lifts
 
 Revision ID: calendar_1
 Revises: verify_1
@@ -9,6 +9,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
+import azukari.db
 
 revision: str = 'calendar_1'
 down_revision: str | None = 'verify_1'
@@ -28,9 +30,21 @@ def upgrade() -> None:
     with op.batch_alter_table('facilities', schema=None) as batch_op:
         batch_op.add_column(sa.Column('closed_dates', sa.Text(), server_default='', nullable=False))
         batch_op.add_column(sa.Column('min_age_days', sa.Integer(), nullable=True))
+    op.create_table('no_show_lifts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('child_id', sa.Integer(), nullable=False),
+    sa.Column('lifted_at', azukari.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('actor', sa.String(length=40), nullable=False),
+    sa.ForeignKeyConstraint(['child_id'], ['children.id'], name=op.f('fk_no_show_lifts_child_id_children'),
+                            ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_no_show_lifts'))
+    )
+    op.create_index('ix_no_show_lifts_child_id_lifted_at', 'no_show_lifts', ['child_id', 'lifted_at'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_no_show_lifts_child_id_lifted_at', table_name='no_show_lifts')
+    op.drop_table('no_show_lifts')
     with op.batch_alter_table('facilities', schema=None) as batch_op:
         batch_op.drop_column('min_age_days')
         batch_op.drop_column('closed_dates')
