@@ -109,6 +109,9 @@ class UnitDay(Base):
     # they count against capacity for everyone else until the offer is taken or lapses.
     held: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     held_infants: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # Staff closing the unit for this day (0) or lowering its capacity (booking/closures.py); NULL: the
+    # facility's capacity. The seat guard reads it in the same UPDATE, so a closing and a booking serialise here.
+    cap: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class ChildDay(Base):
@@ -240,3 +243,24 @@ class NoShowLift(Base):
     child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
     lifted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     actor: Mapped[str] = mapped_column(String(40))
+
+
+class Closure(Base):
+    """Staff closed a facility's day, or one unit's, or lowered a unit's capacity for one day (audited).
+
+    `capacity` NULL means closed. Undoing sets `undone_at`; the unit-days' caps are worked out again from
+    the closures still in force (booking/closures.py).
+    """
+
+    __tablename__ = "closures"
+    __table_args__ = (Index("ix_closures_facility_id_day", "facility_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facilities.id", ondelete="CASCADE"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), nullable=True)
+    day: Mapped[dt.date] = mapped_column(Date)
+    capacity: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    cancelled: Mapped[int] = mapped_column(Integer, default=0)
+    actor: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    undone_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal, TypeVar, cast
 
-from sqlalchemy import CursorResult, Table, select, update
+from sqlalchemy import CursorResult, Table, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
 
@@ -156,7 +156,9 @@ def _occupy(session: Session, *, unit_id: int, day: dt.date, infant: bool, capac
     """
     _insert_if_missing(session, cast(Table, UnitDay.__table__),
                        {"unit_id": unit_id, "day": day, "booked": 0, "infants": 0}, ["unit_id", "day"])
-    guard = [UnitDay.unit_id == unit_id, UnitDay.day == day, UnitDay.booked + UnitDay.held < capacity]
+    # A unit-day's `cap` (staff closed it, or lowered its capacity, for the day) is read in the same UPDATE.
+    guard = [UnitDay.unit_id == unit_id, UnitDay.day == day, UnitDay.booked + UnitDay.held < capacity,
+             or_(UnitDay.cap.is_(None), UnitDay.booked + UnitDay.held < UnitDay.cap)]
     values: dict[str, Any] = {seats: getattr(UnitDay, seats) + 1}
     if infant:
         guard.append(UnitDay.infants + UnitDay.held_infants < infant_capacity)
@@ -248,3 +250,18 @@ def no_show_days(session: Session, *, child_id: int, since: dt.date) -> list[dt.
 def last_no_show_lift(session: Session, *, child_id: int) -> dt.datetime | None:
     return session.scalar(select(NoShowLift.lifted_at).where(NoShowLift.child_id == child_id)
                           .order_by(NoShowLift.lifted_at.desc()).limit(1))
+
+
+def caps_for(session: Session, *, day: dt.date) -> dict[int, int]:
+    """unit_id → the seats staff left it on `day` (0: closed), for the unit-days staff closed or lowered."""
+    rows = session.execute(select(UnitDay.unit_id, UnitDay.cap).where(UnitDay.day == day, UnitDay.cap.is_not(None)))
+    return {unit_id: cap for unit_id, cap in rows if cap is not None}
+
+
+def set_day_cap(session: Session, *, unit_id: int, day: dt.date, cap: int | None) -> None:
+    """Set a unit-day's `cap` (booking/closures.py) by an UPDATE of its counter row, the row a booking's seat
+    guard updates: whichever of a closing and a booking gets to it second waits for the first (PostgreSQL)."""
+    _insert_if_missing(session, cast(Table, UnitDay.__table__),
+                       {"unit_id": unit_id, "day": day, "booked": 0, "infants": 0}, ["unit_id", "day"])
+    session.execute(update(UnitDay).where(UnitDay.unit_id == unit_id, UnitDay.day == day).values(cap=cap)
+                    .execution_options(synchronize_session=False))

@@ -332,3 +332,22 @@ def no_show_limit_reached(no_show_days: Iterable[dt.date], *, today: dt.date, co
     if lifted_on is not None:
         since = max(since, lifted_on + dt.timedelta(days=1))
     return sum(1 for day in no_show_days if since <= day <= today) >= count
+
+
+def day_capacity(capacity: int, cap: int | None) -> int:
+    """A unit's seats on one day: the facility's capacity, or fewer where staff lowered it (0: closed)."""
+    return capacity if cap is None else min(capacity, cap)
+
+
+# What the month views show for a unit on a day (the console; the parents' web pages use the same).
+PLENTY, FEW, NONE, CLOSED_MARK = "○", "△", "×", "休"
+
+
+def availability_mark(*, taken: int, capacity: int, open_: bool = True) -> str:
+    """○ seats to spare, △ a few left (at most a third of the unit's seats, and at least one), × none, 休 closed."""
+    if not open_ or capacity <= 0:
+        return CLOSED_MARK
+    free = capacity - taken
+    if free <= 0:
+        return NONE
+    return FEW if free * 3 <= capacity else PLENTY

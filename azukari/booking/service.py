@@ -74,7 +74,7 @@ def options_for(session: Session, *, child_id: int, day: dt.date,
         return refusal
     infant = rules.is_infant(child.birthdate, day)
     fee = rules.fee_for(child.birthdate, day, under_1=policy.fee_under_1, from_1=policy.fee_from_1)
-    counters = repo.counters_for(session, day=day)
+    counters, caps = repo.counters_for(session, day=day), repo.caps_for(session, day=day)
     any_open = False
     options: list[UnitOption] = []
     for facility, unit in repo.active_units(session):
@@ -82,9 +82,12 @@ def options_for(session: Session, *, child_id: int, day: dt.date,
         if not rules.is_bookable(day, now=now, calendar=calendar, closed_weekdays=facility.closed_weekdays,
                                  facility_closed_dates=facility.closed_dates, unit_starts=unit.starts):
             continue
+        if caps.get(unit.id) == 0:  # closed by staff for the day
+            continue
         any_open = True
         booked, infants = counters.get(unit.id, (0, 0))
-        if rules.has_room(booked=booked, infants=infants, capacity=facility.capacity,
+        if rules.has_room(booked=booked, infants=infants,
+                          capacity=rules.day_capacity(facility.capacity, caps.get(unit.id)),
                           infant_capacity=facility.infant_capacity, infant=infant):
             options.append(UnitOption(unit.id, facility.key, facility.name, facility.reading, unit.key,
                                       unit.starts, unit.ends, fee, facility.short_name or "",
@@ -136,7 +139,8 @@ def _book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channe
     if refusal is not None:
         return refusal
     if not rules.is_bookable(day, now=now, calendar=calendar, closed_weekdays=facility.closed_weekdays,
-                             facility_closed_dates=facility.closed_dates, unit_starts=unit.starts):
+                             facility_closed_dates=facility.closed_dates, unit_starts=unit.starts) \
+            or repo.caps_for(session, day=day).get(unit_id) == 0:
         return BookingRefusal.CLOSED
     # Asked only here, at `confirm`, and said in the words of any refusal (invariant 10); the reason goes by text.
     if not rules.is_eligible(child.birthdate, day, repo.ages(session, facility)):

@@ -284,3 +284,17 @@ def seat_offer(seat: SeatFacts, *, until: dt.datetime, code: str, language: str)
         **_seat(seat, language), code=code, until=f"{local.month}/{local.day} {local:%H:%M}",
         until_ja=f"{local.month}月{local.day}日{local:%H:%M}", until_zh=f"{local.month}月{local.day}日{local:%H:%M}",
         until_ko=f"{local.month}월 {local.day}일 {local:%H:%M}"))
+
+
+# Contract §6: a day (or unit) closed by staff cancels its bookings with a cancellation that says so.
+_CLOSED_CANCELLATION = {
+    "ja": "{where}の{day} {time}は休所となったため、予約番号 {n} のご予約を取り消しました。申し訳ありません。",
+    "en": "{where} is closed on {day} {time}, so booking number {n} was cancelled. We are sorry.",
+    "zh": "{where}于{day} {time}休馆，预约号 {n} 的预约已取消。非常抱歉。",
+    "ko": "{where} {day} {time} 휴관으로 예약번호 {n} 예약이 취소되었습니다. 죄송합니다.",
+}
+
+
+def closed_cancellation(facts: BookingFacts, language: str) -> str:
+    """A booking cancelled because staff closed its day or unit (or lowered the unit's capacity)."""
+    return _fit(_CLOSED_CANCELLATION[_lang(language)].format(**_facts(facts, language)))

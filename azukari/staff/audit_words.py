@@ -62,6 +62,9 @@ EVENT_NAMES = {
     "demo.messages_viewed": "デモで送ったメッセージの表示",
     "household.shown_in_demo_messages": "デモのメッセージ一覧に表示",
     "no_shows.lifted": "無断欠席による予約制限の解除",
+    "closure.made": "休所・定員の変更",
+    "closure.undone": "休所・定員の変更の取り消し",
+    "calendar.viewed": "施設カレンダーの表示",
 }
 
 ACTOR_WORDS = {"bot": "自動応答", "voice": "電話（自動応答）", "sms": "SMS（自動応答）", "web": "Web",

@@ -1,4 +1,4 @@
-"""a ward's calendar and ages: opens_at, same_day_until, closed_dates, [eligibility], no_show_limit and its lifts
+"""a ward's calendar and ages: opens_at, same_day_until, closed_dates, [eligibility], no_show_limit and its lifts; closing by staff
 
 Revision ID: calendar_1
 Revises: verify_1
@@ -40,9 +40,31 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_no_show_lifts'))
     )
     op.create_index('ix_no_show_lifts_child_id_lifted_at', 'no_show_lifts', ['child_id', 'lifted_at'], unique=False)
+    with op.batch_alter_table('unit_days', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('cap', sa.Integer(), nullable=True))
+    op.create_table('closures',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('facility_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=True),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('capacity', sa.Integer(), nullable=True),
+    sa.Column('cancelled', sa.Integer(), nullable=False),
+    sa.Column('actor', sa.String(length=40), nullable=False),
+    sa.Column('created_at', azukari.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('undone_at', azukari.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['facility_id'], ['facilities.id'], name=op.f('fk_closures_facility_id_facilities'),
+                            ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_closures_unit_id_units'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_closures'))
+    )
+    op.create_index('ix_closures_facility_id_day', 'closures', ['facility_id', 'day'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_closures_facility_id_day', table_name='closures')
+    op.drop_table('closures')
+    with op.batch_alter_table('unit_days', schema=None) as batch_op:
+        batch_op.drop_column('cap')
     op.drop_index('ix_no_show_lifts_child_id_lifted_at', table_name='no_show_lifts')
     op.drop_table('no_show_lifts')
     with op.batch_alter_table('facilities', schema=None) as batch_op:
