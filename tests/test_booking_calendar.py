@@ -158,3 +158,20 @@ def test_can_book_needs_the_day_bookable_the_age_and_the_registration() -> None:
     assert not check(birthdate=dt.date(2020, 4, 1))
     assert not check(valid_until=day - dt.timedelta(days=1))
     assert not check(now=at(day, "07:00"), unit_starts="06:00")
+
+
+def test_the_month_marks_are_plenty_a_few_none_and_closed() -> None:
+    assert rules.availability_mark(taken=0, capacity=6) == rules.PLENTY
+    assert rules.availability_mark(taken=3, capacity=6) == rules.PLENTY
+    assert rules.availability_mark(taken=4, capacity=6) == rules.FEW     # two of six left: a third
+    assert rules.availability_mark(taken=5, capacity=6) == rules.FEW
+    assert rules.availability_mark(taken=6, capacity=6) == rules.NONE
+    assert rules.availability_mark(taken=0, capacity=1) == rules.PLENTY
+    assert rules.availability_mark(taken=0, capacity=6, open_=False) == rules.CLOSED_MARK
+    assert rules.availability_mark(taken=0, capacity=0) == rules.CLOSED_MARK
+
+
+def test_a_days_capacity_is_the_facilitys_or_what_staff_left_it() -> None:
+    assert rules.day_capacity(6, None) == 6
+    assert rules.day_capacity(6, 2) == 2
+    assert rules.day_capacity(6, 0) == 0

@@ -15,7 +15,9 @@ from test_booking_service import DAY, FACILITIES, NOW, add_child, book, unit_id
 from azukari.booking import closures, service
 from azukari.booking.models import Reservation, Unit, UnitDay
 from azukari.booking.rules import BookingRefusal
+from azukari.clock import TOKYO
 from azukari.db import Database
+from azukari.messaging.call_delivery import call_wait
 from azukari.messaging.models import OutboxMessage
 from azukari.operations.check import problems
 from azukari.oversight.models import AuditEntry
@@ -63,7 +65,7 @@ def test_closing_a_day_cancels_its_bookings_with_the_closed_day_text_and_audits(
                             actor="staff:1", now=NOW)
     assert {a.booking_number for a in closed.cancelled} == {b.booking_number for b in booked}
     assert not _live(session)
-    bodies = list(session.scalars(select(OutboxMessage.body).where(OutboxMessage.kind == "cancellation")))
+    bodies = list(session.scalars(select(OutboxMessage.body).where(OutboxMessage.kind == "closure")))
     assert len(bodies) == 2 and all("休所" in body for body in bodies)
     actions = list(session.scalars(select(AuditEntry.action)))
     assert actions.count("booking.cancelled") == 2 and "closure.made" in actions
@@ -180,3 +182,11 @@ def test_a_closing_and_bookings_of_the_same_unit_at_once_leave_no_booking_on_the
         assert session.scalar(select(UnitDay.booked).where(UnitDay.unit_id == unit, UnitDay.day == DAY)) == 0
         assert not session.scalars(select(Reservation.id).where(Reservation.status == "booked")).all()
     assert problems(database, secret_key=DEMO_SECRET_KEY, now=NOW + dt.timedelta(minutes=5)) == []
+
+
+def test_a_closed_day_cancellation_to_a_landline_waits_out_the_night_as_a_message_nobody_asked_for() -> None:
+    night = dt.datetime(2026, 11, 20, 22, 0, tzinfo=TOKYO)
+    assert call_wait(kind="closure", attempts=1, created_at=night, after_call=None, now=night) == \
+        dt.datetime(2026, 11, 21, 8, 0, tzinfo=TOKYO)
+    noon = dt.datetime(2026, 11, 20, 12, 0, tzinfo=TOKYO)
+    assert call_wait(kind="closure", attempts=1, created_at=noon, after_call=None, now=noon) is None

@@ -58,7 +58,7 @@ def test_closing_a_day_first_says_how_many_bookings_and_whose_then_cancels_and_l
     assert "お電話をおかけするご家庭" in done and "髙橋 美咲" in done and "+819012345678" in done
     with database.unit_of_work() as session:
         assert session.scalar(select(Reservation.status)) == "cancelled"
-        body = session.scalars(select(OutboxMessage.body).where(OutboxMessage.kind == "cancellation")).one()
+        body = session.scalars(select(OutboxMessage.body).where(OutboxMessage.kind == "closure")).one()
         assert "休所" in body and number in body
         actions = set(session.scalars(select(AuditEntry.action)))
         assert {"closure.previewed", "closure.made", "booking.cancelled"} <= actions

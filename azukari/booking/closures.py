@@ -115,7 +115,8 @@ def _cancel(session: Session, affected: Affected, *, facility: Facility, actor: 
     repo.free_seat(session, unit_id=reservation.unit_id, day=reservation.day, infant=reservation.infant)
     household = session.get_one(Household, reservation.household_pk)
     outbox.withdraw(session, reservation_id=reservation.id, kind="reminder", now=now)
-    outbox.enqueue(session, household=household, kind="cancellation", now=now, reservation_id=reservation.id,
+    # Its own kind: nobody asked for it just then, so a call to a landline waits out the night (call_delivery).
+    outbox.enqueue(session, household=household, kind="closure", now=now, reservation_id=reservation.id,
                    body=texts.closed_cancellation(facts_of(reservation, facility), reservation.language))
     audit.record(session, actor=actor, action="booking.cancelled", now=now, household_pk=household.id,
                  detail={"reservation_id": reservation.id, "unit_id": reservation.unit_id, "reason": "closed"})
