@@ -22,7 +22,7 @@ router = APIRouter()
 Text = Annotated[str, Form()]
 REFUSALS = {
     BookingRefusal.CLOSED: "その日は休所日です。",
-    BookingRefusal.OUTSIDE_WINDOW: "予約できる期間の外です（翌日から受付期間内）。",
+    BookingRefusal.OUTSIDE_WINDOW: "予約できる期間の外です。",
     BookingRefusal.FULL: "空きがありません。",
     BookingRefusal.OVERLAPPING: "この子はその時間帯に別の予約があります。",
     BookingRefusal.EXPIRED_REGISTRATION: "その日は登録の有効期限を過ぎています。更新してください。",
