@@ -1,7 +1,7 @@
 """a ward's calendar and ages: opens_at, same_day_until, closed_dates, [eligibility], no_show_limit and its lifts; closing by staff
 
 Revision ID: calendar_1
-Revises: verify_1
+Revises: twilio_1
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from alembic import op
 import azukari.db
 
 revision: str = 'calendar_1'
-down_revision: str | None = 'verify_1'
+down_revision: str | None = 'twilio_1'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
