@@ -11,7 +11,7 @@ from azukari.messaging.texts import BookingFacts, SeatFacts, confirmation, listi
 
 DAY = dt.date(2026, 12, 3)
 FACTS = BookingFacts("98765432", DAY, "13:00", "16:00", "光が丘子ども家庭支援センター", 2000, "Hikarigaoka centre",
-                     "ひかりがおかこどもかていしえんせんたー", "髙橋 陽翔", "タカハシ ハルト")
+                     "ひかりがおかこどもかていしえんせんたー", child_name="髙橋 陽翔", child_kana="タカハシ ハルト")
 SEAT = SeatFacts(DAY, "13:00", "16:00", "光が丘子ども家庭支援センター", "Hikarigaoka centre", "ひかりがおか")
 LANGUAGES = ["ja", "en", "zh", "ko"]
 THIS_NUMBER = re.compile(r"この番号|this number|此号码|这个号码|이 번호", re.IGNORECASE)
