@@ -21,13 +21,15 @@ from azukari.erasure.pseudonyms import pseudonym, pseudonymise_calling_numbers
 from azukari.erasure.retention import purge
 from azukari.households.models import Household
 from azukari.identity.models import VerificationAttempt
+from azukari.identity.verification import AttemptContext, Verified, verify_by_knowledge
 from azukari.messaging.models import OutboxMessage, ProviderDeletion
 from azukari.messaging.provider_deletions import MAX_ATTEMPTS, ProviderEraser
 from azukari.messaging.twilio_http import HttpxTwilioClient, make_twilio_client
+from azukari.oversight import audit
 from azukari.oversight.escalations import open_escalation
 from azukari.oversight.models import AuditEntry, DeletionRecord, Escalation
 from azukari.schema import metadata
-from azukari.settings import Settings
+from azukari.settings import DEMO_SECRET_KEY, Settings
 
 API = "http://twilio.test"
 SECRET = "a secret the database does not hold"
@@ -319,3 +321,67 @@ def test_records_tied_to_no_household_go_after_three_years(database: Database) -
     with database.unit_of_work() as session:
         assert session.scalar(select(func.count()).select_from(VerificationAttempt)) == 1
         assert session.scalars(select(Escalation.status)).all() == ["open"]
+
+
+def _household_values(database: Database, household_pk: int) -> dict[str, str]:
+    with database.unit_of_work() as session:
+        h = session.get(Household, household_pk)
+        assert h is not None
+        child = h.children[0]
+        return {"household_id": h.household_id, "guardian_name": h.guardian_name, "guardian_kana": h.guardian_kana,
+                "guardian given name": h.guardian_name.split()[1], "address": h.address,
+                "phone": h.phone, "phone digits": h.phone.lstrip("+").removeprefix("81"), "child_name": child.name,
+                "child given name": child.name.split()[1], "child_kana": child.kana,
+                "birthdate": child.birthdate.isoformat(), "birthdate digits": child.birthdate.strftime("%Y%m%d")}
+
+
+def _every_cell(database: Database) -> list[tuple[str, str, str]]:
+    """(table, column, value as text) for every column of every row of every table."""
+    cells = []
+    with database.engine.connect() as connection:
+        for table in metadata.sorted_tables:
+            for row in connection.execute(table.select()).mappings():
+                cells += [(table.name, column, str(value)) for column, value in row.items() if value is not None]
+    return cells
+
+
+def test_after_the_purge_no_datum_of_the_household_remains_in_any_table(database: Database) -> None:
+    _old_household_with_sent_messages(database, ["SM" + "9" * 32])
+    with database.unit_of_work() as session:
+        household = session.scalars(select(Household)).one()
+        child = household.children[0]
+        # The family calls from the number on file and is verified; the audit log records the attempt.
+        outcome = verify_by_knowledge(session, child_name=child.name, birthdate=child.birthdate,
+                                      address=household.address, guardian_name=household.guardian_name,
+                                      context=AttemptContext("voice", household.phone, "CA" + "1" * 32),
+                                      now=BOOKED_AT)
+        assert isinstance(outcome, Verified)
+        session.commit()
+        household_pk = household.id
+    values = _household_values(database, household_pk)
+    assert any(values["phone"] in cell for _, _, cell in _every_cell(database))  # the scan sees it before
+    assert _purge(database) == 1
+    found = [(table, column, what) for table, column, cell in _every_cell(database)
+             for what, value in values.items() if value in cell]
+    assert found == []
+
+
+def test_a_verifications_audit_entry_holds_the_callers_keyed_digest_never_the_number(database: Database) -> None:
+    now = dt.datetime(2026, 6, 1, 4, 0, tzinfo=TOKYO)
+    with database.unit_of_work() as session:
+        add_household(session, now=now)
+        verify_by_knowledge(session, child_name="鈴木 一郎", birthdate=dt.date(2023, 5, 1), address="光が丘",
+                            guardian_name="鈴木 花子", context=AttemptContext("voice", "+819055556666", "CA1"),
+                            now=now)
+        session.commit()
+    later = now + dt.timedelta(days=91)
+    with database.unit_of_work() as session:
+        pseudonymise_calling_numbers(session, now=later, secret_key=DEMO_SECRET_KEY)
+        session.commit()
+    with database.unit_of_work() as session:
+        detail = session.scalars(select(AuditEntry.detail).where(AuditEntry.action == "verification")).one()
+        attempt_number = session.scalar(select(VerificationAttempt.calling_number))
+        # The chain is untouched by the 90-day pseudonymisation, and the entry and the attempt still agree.
+        assert audit.verify_chain(session, DEMO_SECRET_KEY) == []
+    assert "55556666" not in str(detail)
+    assert detail["calling_number"] == attempt_number == pseudonym(DEMO_SECRET_KEY, "+819055556666")
