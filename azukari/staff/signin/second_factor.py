@@ -78,7 +78,7 @@ def check_code(account: StaffAccount, code: str, *, secret_key: str, now: dt.dat
     totp = pyotp.TOTP(secret)
     step = totp.timecode(now)
     for offset in range(-_WINDOW, _WINDOW + 1):
-        if hmac.compare_digest(totp.at(now, counter_offset=offset), digits):
+        if hmac.compare_digest(totp.at(now, counter_offset=offset).encode(), digits.encode()):
             return _spend(account, step + offset)
     return False
 
