@@ -17,7 +17,7 @@ JAPANESE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
 LANGUAGES = {
     "1": ("ja-JP", "Polly.Mizuki", "ja-JP", "予約番号", "6月2日 火曜日"),
     "2": ("en-US", "Polly.Joanna", "en-US", "Booking number", "Tuesday, June 2"),
-    "3": ("cmn-CN", "Polly.Zhiyu", "cmn-Hans-CN", "预约号", "6月2日 星期二"),
+    "3": ("cmn-CN", "Polly.Zhiyu", "zh-CN", "预约号", "6月2日 星期二"),  # Deepgram nova-3, the default (docs/twilio.md)
     "4": ("ko-KR", "Polly.Seoyeon", "ko-KR", "예약번호", "6월 2일 화요일"),
 }
 
