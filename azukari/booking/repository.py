@@ -4,12 +4,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal, TypeVar, cast
 
-from sqlalchemy import CursorResult, Table, select, update
+from sqlalchemy import CursorResult, Table, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
 
 from azukari.booking.models import BookingPolicy, ChildDay, ChildMonth, Facility, Reservation, Unit, UnitDay
 from azukari.households.models import Child
+from azukari.households.pairs import pair_group
 
 LIVE = "booked"
 
@@ -60,17 +61,22 @@ def lock_child_day(session: Session, *, child_id: int, day: dt.date) -> None:
     day waits here until the first commits or rolls back, and only then checks for overlaps
     (READ COMMITTED: its next statement sees the first booking). Unit times never cross
     midnight, so one lock row per day covers every booking that could overlap.
+
+    A child in a suspected duplicate pair (households.pairs) is one child until staff decide: the lock
+    taken is the group's first child's, so both of a pair's bookings wait for each other.
     """
+    holder = pair_group(session, child_id)[0]
     _insert_if_missing(session, cast(Table, ChildDay.__table__),
-                       {"child_id": child_id, "day": day, "version": 0}, ["child_id", "day"])
-    session.execute(update(ChildDay).where(ChildDay.child_id == child_id, ChildDay.day == day)
+                       {"child_id": holder, "day": day, "version": 0}, ["child_id", "day"])
+    session.execute(update(ChildDay).where(ChildDay.child_id == holder, ChildDay.day == day)
                     .values(version=ChildDay.version + 1).execution_options(synchronize_session=False))
 
 
 def live_overlap_exists(session: Session, *, child_id: int, starts_at: dt.datetime, ends_at: dt.datetime) -> bool:
-    """Does the child hold a live booking anywhere that overlaps [starts_at, ends_at)?"""
+    """Does the child (or a child suspected to be the same one) hold a live booking anywhere that overlaps
+    [starts_at, ends_at)?"""
     found = session.scalar(select(Reservation.id).where(
-        Reservation.child_id == child_id, Reservation.status == LIVE,
+        Reservation.child_id.in_(pair_group(session, child_id)), Reservation.status == LIVE,
         Reservation.starts_at < ends_at, Reservation.ends_at > starts_at).limit(1))
     return found is not None
 
@@ -97,7 +103,20 @@ def count_in_month(session: Session, *, child_id: int, month: dt.date, limit: in
     row as it is when the UPDATE runs, so of two bookings racing for the last allowed unit of a
     month (on different days, so the child's day lock does not serialise them) exactly one passes.
     With no limit the row is still counted, so a limit set later starts from the truth.
+
+    A suspected duplicate pair shares one limit: the group's first child's row is locked (so two of
+    its bookings on different days run one after the other), then the group's rows are summed.
     """
+    group = pair_group(session, child_id)
+    if len(group) > 1 and limit is not None:
+        holder = group[0]
+        _insert_if_missing(session, cast(Table, ChildMonth.__table__),
+                           {"child_id": holder, "month": month, "booked": 0}, ["child_id", "month"])
+        session.execute(update(ChildMonth).where(ChildMonth.child_id == holder, ChildMonth.month == month)
+                        .values(booked=ChildMonth.booked).execution_options(synchronize_session=False))
+        if _group_booked(session, group, month) >= limit:
+            return False
+        limit = None  # the group's sum decided; the child's own row only counts
     _insert_if_missing(session, cast(Table, ChildMonth.__table__),
                        {"child_id": child_id, "month": month, "booked": 0}, ["child_id", "month"])
     guard = [ChildMonth.child_id == child_id, ChildMonth.month == month]
@@ -161,8 +180,18 @@ def book_held_seat(session: Session, *, unit_id: int, day: dt.date, infant: bool
 
 
 def booked_in_month(session: Session, *, child_id: int, month: dt.date) -> int:
-    found = session.scalar(select(ChildMonth.booked).where(ChildMonth.child_id == child_id, ChildMonth.month == month))
-    return found or 0
+    """Live bookings of the child's month, its suspected duplicates' included."""
+    return _group_booked(session, pair_group(session, child_id), month)
+
+
+def _group_booked(session: Session, group: tuple[int, ...], month: dt.date) -> int:
+    if len(group) == 1:
+        found = session.scalar(select(ChildMonth.booked).where(ChildMonth.child_id == group[0],
+                                                               ChildMonth.month == month))
+        return found or 0
+    total = session.scalar(select(func.sum(ChildMonth.booked)).where(ChildMonth.child_id.in_(group),
+                                                                     ChildMonth.month == month))
+    return int(total or 0)
 
 
 def free_seat(session: Session, *, unit_id: int, day: dt.date, infant: bool) -> None:

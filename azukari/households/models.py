@@ -35,6 +35,8 @@ class Household(Base):
     address: Mapped[str] = mapped_column(String(300))
     registered_on: Mapped[dt.date] = mapped_column(Date)
     dv_flag: Mapped[bool] = mapped_column(Boolean, default=False)
+    registered_facility: Mapped[int | None] = mapped_column(Integer, nullable=True)  # a facility key (登録施設)
+    interviewed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)  # the registration interview (面談)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -39,6 +40,7 @@ class ChildRow:
     kana: str
     birthdate: dt.date
     sex: str
+    line: int = 0  # where it is in the file (0: not from a file)
 
 
 @dataclass
@@ -167,6 +169,7 @@ def _parse_row(raw: dict[str, str], line: int, today: dt.date, households: dict[
                   if column in raw)
     if problems or child is None:
         return
+    child = dataclasses.replace(child, line=line)
     household_id = str(parsed["household_id"])
     fields = {column: parsed[column] for column in HOUSEHOLD_COLUMNS}
     known = households.get(household_id)

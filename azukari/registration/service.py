@@ -15,6 +15,7 @@ from azukari.households.models import Child, Household, HouseholdNotFound
 from azukari.households.phone import to_e164
 from azukari.households.pins import hash_pin
 from azukari.identity.stored_keys import store_household_keys
+from azukari.registration.duplicates import record_pairs
 from azukari.registration.households_csv import ChildRow, check_child
 from azukari.registration.importer import is_same_child
 
@@ -87,6 +88,7 @@ def register_household(session: Session, *, guardian_name: str, guardian_kana: s
     session.add(household)
     session.flush()
     _keep_match_keys(session, household)
+    record_pairs(session, [c.id for c in household.children], now=now)
     return household, pin
 
 
@@ -103,6 +105,7 @@ def add_child(session: Session, *, household_pk: int, entry: ChildEntry, now: dt
     household.updated_at = now
     session.flush()
     _keep_match_keys(session, household)
+    record_pairs(session, [added.id], now=now)
     return added
 
 
