@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from azukari.booking.models import BookingPolicy, ChildDay, ChildMonth, Facility, Reservation, Unit, UnitDay
 from azukari.households.models import Child
-from azukari.households.pairs import pair_group
+from azukari.households.pairs import pair_group, remember_group
 
 LIVE = "booked"
 
@@ -54,8 +54,8 @@ def _rowcount(result: Any) -> int:
     return cast(CursorResult[Any], result).rowcount
 
 
-def lock_child_day(session: Session, *, child_id: int, day: dt.date) -> None:
-    """Hold this child's lock row for `day` until the transaction ends.
+def lock_child_day(session: Session, *, child_id: int, day: dt.date) -> bool:
+    """Hold this child's lock row for `day` until the transaction ends; False if the child is no more.
 
     The UPDATE row-locks it on PostgreSQL, so a second booking of the same child on the same
     day waits here until the first commits or rolls back, and only then checks for overlaps
@@ -63,13 +63,24 @@ def lock_child_day(session: Session, *, child_id: int, day: dt.date) -> None:
     midnight, so one lock row per day covers every booking that could overlap.
 
     A child in a suspected duplicate pair (households.pairs) is one child until staff decide: the lock
-    taken is the group's first child's, so both of a pair's bookings wait for each other.
+    taken is the group's first child's, so both of a pair's bookings wait for each other. First the
+    group's children rows are share-locked, in id order: a merge (registration.merging) locks them for
+    update in the same order, so a booking waits for a merge or the merge for the booking, and a booking
+    that waited for a merge finds its child gone (merged into the kept one) and is refused.
     """
-    holder = pair_group(session, child_id)[0]
+    group = pair_group(session, child_id)
+    if session.get_bind().dialect.name == "postgresql":  # SQLite: writers already run one at a time
+        alive = set(session.scalars(select(Child.id).where(Child.id.in_(group)).order_by(Child.id)
+                                    .with_for_update(read=True)))
+        if child_id not in alive:
+            return False
+        group = remember_group(session, tuple(sorted(alive)))
+    holder = group[0]
     _insert_if_missing(session, cast(Table, ChildDay.__table__),
                        {"child_id": holder, "day": day, "version": 0}, ["child_id", "day"])
     session.execute(update(ChildDay).where(ChildDay.child_id == holder, ChildDay.day == day)
                     .values(version=ChildDay.version + 1).execution_options(synchronize_session=False))
+    return True
 
 
 def live_overlap_exists(session: Session, *, child_id: int, starts_at: dt.datetime, ends_at: dt.datetime) -> bool:

@@ -64,7 +64,13 @@ def pair_group(session: Session, child_id: int) -> tuple[int, ...]:
         found = {c for row in rows for c in row} - seen
         seen |= found
         frontier = found
-    group = tuple(sorted(seen))
+    return remember_group(session, tuple(sorted(seen)))
+
+
+def remember_group(session: Session, group: tuple[int, ...]) -> tuple[int, ...]:
+    """What `pair_group` answers for each member of `group` for the rest of the session (a booking that
+    found a member merged away since it first asked keeps the members that are left)."""
+    groups: dict[int, tuple[int, ...]] = session.info.setdefault(_GROUPS, {})
     for member in group:
         groups[member] = group
     return group
