@@ -56,7 +56,7 @@ def dismiss(session: Session, *, pair_id: int, now: dt.datetime, actor: str, sta
     session.flush()
     forget_groups(session)
     audit.record(session, actor=actor, action="duplicate.dismissed", now=now, household_pk=pair.household_a,
-                 detail={"pair": pair.id, "households": _ids(session, pair.household_a, pair.household_b)})
+                 detail={"pair": pair.id, "pair_households": _ids(session, pair.household_a, pair.household_b)})
 
 
 def merge(session: Session, *, pair_id: int, keep_child: int, phone_of: int, now: dt.datetime, actor: str,

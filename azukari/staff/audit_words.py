@@ -61,6 +61,9 @@ EVENT_NAMES = {
     "staff.accounts_reviewed": "職員アカウント一覧の表示",
     "demo.messages_viewed": "デモで送ったメッセージの表示",
     "household.shown_in_demo_messages": "デモのメッセージ一覧に表示",
+    "duplicates.viewed": "重複の疑いの一覧の表示",
+    "duplicate.merged": "重複の統合（同じ子）",
+    "duplicate.dismissed": "重複の疑いの解除（別の子）",
 }
 
 ACTOR_WORDS = {"bot": "自動応答", "voice": "電話（自動応答）", "sms": "SMS（自動応答）", "web": "Web",
@@ -77,6 +80,11 @@ DETAIL_LABELS = {
     "second_factor": "第2要素", "staff_filter": "職員で絞り込み", "staff_id": "職員", "step": "段階",
     "unit_id": "枠", "valid_until": "有効期限", "event_filter": "操作で絞り込み", "since": "から", "until": "まで",
     "printed": "印刷用", "shown": "表示件数",
+    "pair": "組み合わせ", "kept": "残した世帯", "dropped": "統合した世帯", "kept_child": "残した子",
+    "dropped_child": "統合した子", "household_removed": "世帯をなくした", "phone_of": "電話番号を残した世帯",
+    "reservations": "移した予約", "waiting_places": "移したキャンセル待ち", "seat_offers": "移した案内",
+    "outbox_messages": "移したメッセージ", "escalations": "移した案件", "verification_attempts": "移した本人確認",
+    "waitlist_entries": "移したキャンセル待ち", "pair_households": "世帯ID",
 }
 
 VALUE_WORDS = {
