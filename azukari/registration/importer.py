@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,8 +28,8 @@ from azukari.registration.households_csv import (
     same_name,
 )
 
-__all__ = ["COLUMNS", "ChildRow", "DuplicateNote", "HouseholdImportError", "ImportSummary", "check_child",
-           "import_households", "is_same_child"]
+__all__ = ["COLUMNS", "ChildRow", "CorrectionNote", "DuplicateNote", "HouseholdImportError", "ImportSummary",
+           "check_child", "import_households", "is_same_child"]
 
 Progress = Callable[[int, int], None]  # (households done, households in the file)
 _FLUSH_EVERY = 500  # rows written while the pool hashes the next ones; also under every driver's parameter limit
@@ -54,6 +54,20 @@ class DuplicateNote:
 
 
 @dataclass(frozen=True)
+class CorrectionNote:
+    """A row naming a child already on file in its household with another birthdate: not added as a second
+    child; staff confirm the correction on the household page (the file's value is not shown here)."""
+
+    line: int
+    household_id: str
+
+    def __str__(self) -> str:
+        return (f"line {self.line}, household {self.household_id}: a child of this name is on file with another "
+                "birthdate; not added as a second child: if the file is right, correct the birthdate on the "
+                "household page")
+
+
+@dataclass(frozen=True)
 class ImportSummary:
     households: int
     children: int
@@ -61,14 +75,18 @@ class ImportSummary:
     updated: int
     unchanged: int
     duplicates: tuple[DuplicateNote, ...] = ()
+    corrections: tuple[CorrectionNote, ...] = ()
 
     def __str__(self) -> str:
         counts = (f"{self.households} households, {self.children} children: {self.created} created, "
                   f"{self.updated} updated, {self.unchanged} unchanged")
-        if not self.duplicates:
-            return counts
-        return "\n".join((*(str(note) for note in self.duplicates),
-                          f"{counts}; {len(self.duplicates)} suspected duplicates (console: 重複の疑い)"))
+        if self.corrections:
+            counts += f"; {len(self.corrections)} birthdate corrections to confirm"
+        if self.duplicates:
+            counts += f"; {len(self.duplicates)} suspected duplicates (console: 重複の疑い)"
+        notes: list[CorrectionNote | DuplicateNote] = sorted((*self.corrections, *self.duplicates),
+                                                             key=lambda note: note.line)
+        return "\n".join((*(str(note) for note in notes), counts))
 
 
 def import_households(session: Session, path: Path, *, today: dt.date | None = None,
@@ -85,6 +103,7 @@ def import_households(session: Session, path: Path, *, today: dt.date | None = N
     created = updated = 0
     written: list[Household] = []  # created or changed since the last flush
     every: dict[str, Household] = {}
+    corrections: list[CorrectionNote] = []
     tasks = [(str(row.fields["phone_pin"]), _stored_hash(existing.get(row.household_id))) for row in rows]
     for done, (row, new_hash) in enumerate(zip(rows, _settled(tasks, workers), strict=True), start=1):
         household = existing.get(row.household_id)
@@ -92,9 +111,9 @@ def import_households(session: Session, path: Path, *, today: dt.date | None = N
             household = Household(household_id=row.household_id, children=[])
             session.add(household)
             created += 1
-            _apply(household, row, new_hash)
+            _apply(household, row, new_hash, corrections)
             written.append(household)
-        elif _apply(household, row, new_hash):
+        elif _apply(household, row, new_hash, corrections):
             updated += 1
             written.append(household)
         every[row.household_id] = household
@@ -106,7 +125,8 @@ def import_households(session: Session, path: Path, *, today: dt.date | None = N
             progress(done, len(rows))
     children = sum(len(row.children) for row in rows)
     notes = _duplicates(session, rows, households=every)
-    return ImportSummary(len(rows), children, created, updated, len(rows) - created - updated, notes)
+    return ImportSummary(len(rows), children, created, updated, len(rows) - created - updated, notes,
+                         tuple(corrections))
 
 
 def _duplicates(session: Session, rows: list[HouseholdRow], *,
@@ -161,7 +181,7 @@ def _settled(tasks: list[tuple[str, str | None]], workers: int | None) -> Iterat
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _apply(household: Household, row: HouseholdRow, new_hash: str | None) -> bool:
+def _apply(household: Household, row: HouseholdRow, new_hash: str | None, corrections: list[CorrectionNote]) -> bool:
     """Bring the household to the row; whether anything changed (attributes equal to the row are not touched)."""
     changed = new_hash is not None
     if new_hash is not None:
@@ -170,7 +190,7 @@ def _apply(household: Household, row: HouseholdRow, new_hash: str | None) -> boo
         if column != "phone_pin" and getattr(household, column, None) != row.fields[column]:
             setattr(household, column, row.fields[column])
             changed = True
-    return _merge_children(household, row.children) or changed
+    return _merge_children(household, row, corrections) or changed
 
 
 def _existing(session: Session, household_ids: list[str]) -> dict[str, Household]:
@@ -182,11 +202,15 @@ def _existing(session: Session, household_ids: list[str]) -> dict[str, Household
     return found
 
 
-def _merge_children(household: Household, rows: Iterable[ChildRow]) -> bool:
+def _merge_children(household: Household, household_row: HouseholdRow, corrections: list[CorrectionNote]) -> bool:
     changed = False
-    for row in rows:
+    for row in household_row.children:
         match = next((c for c in household.children
                       if is_same_child(c, name=row.name, kana=row.kana, birthdate=row.birthdate)), None)
+        if match is None and any(same_name(c.name, row.name) for c in household.children if c.id is not None):
+            # The same child with another birthdate (a typing error on either side), not a newborn sibling.
+            corrections.append(CorrectionNote(row.line, household_row.household_id))
+            continue
         if match is None:
             household.children.append(Child(name=row.name, kana=row.kana, birthdate=row.birthdate, sex=row.sex))
             changed = True

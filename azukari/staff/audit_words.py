@@ -64,6 +64,8 @@ EVENT_NAMES = {
     "duplicates.viewed": "重複の疑いの一覧の表示",
     "duplicate.merged": "重複の統合（同じ子）",
     "duplicate.dismissed": "重複の疑いの解除（別の子）",
+    "household.child_corrected": "子の登録内容の訂正",
+    "household.child_removed": "子を登録から外す",
 }
 
 ACTOR_WORDS = {"bot": "自動応答", "voice": "電話（自動応答）", "sms": "SMS（自動応答）", "web": "Web",
@@ -84,7 +86,7 @@ DETAIL_LABELS = {
     "dropped_child": "統合した子", "household_removed": "世帯をなくした", "phone_of": "電話番号を残した世帯",
     "reservations": "移した予約", "waiting_places": "移したキャンセル待ち", "seat_offers": "移した案内",
     "outbox_messages": "移したメッセージ", "escalations": "移した案件", "verification_attempts": "移した本人確認",
-    "waitlist_entries": "移したキャンセル待ち", "pair_households": "世帯ID",
+    "waitlist_entries": "移したキャンセル待ち", "pair_households": "世帯ID", "cancelled": "取り消した予約",
 }
 
 VALUE_WORDS = {
@@ -93,6 +95,7 @@ VALUE_WORDS = {
     "voice": "電話", "sms": "SMS", "staff": "職員", "verified": "確認できた", "refused": "確認できない",
     "reset": "制限の解除", "totp": "認証アプリ", "recovery": "回復コード", "password": "パスワード",
     "second_factor": "第2要素", "wrong": "違う（パスワードまたはコード）", "throttled": "試行回数の制限",
+    "name": "名前", "kana": "フリガナ", "birthdate": "生年月日", "sex": "性別",
 }
 
 
