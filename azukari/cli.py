@@ -161,6 +161,13 @@ def _erase_all(args: argparse.Namespace, settings: Settings) -> None:
     _erasure(settings, lambda runtime: run_erase_all(runtime, confirm=args.confirm))
 
 
+def _erase_household(args: argparse.Namespace, settings: Settings) -> None:
+    from azukari.erasure.commands import run_erase_household
+
+    _erasure(settings, lambda runtime: run_erase_household(runtime, household_id=args.household_id,
+                                                           confirm=args.confirm))
+
+
 def _backup(args: argparse.Namespace, settings: Settings) -> None:
     from azukari.operations.backup import BackupError, backup
 
@@ -263,6 +270,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="count what would be erased, erase nothing")
     add("export", _export, "write every table as CSV, with a manifest of checksums, into a new directory"
         ).add_argument("directory")
+    erase_one = add("erase-household", _erase_household, "erase one household now (a request under the privacy "
+                    "law): its future bookings cancelled with the usual text, then the purge's erasure, Twilio's "
+                    "copies included, with a certificate")
+    erase_one.add_argument("household_id", help="the household's 世帯ID")
+    erase_one.add_argument("--confirm", action="store_true", help="required: nothing is erased without it")
     add("erase-all", _erase_all, "erase everything, Twilio's copies of our messages included, with a certificate"
         ).add_argument("--confirm", action="store_true", help="required: nothing is erased without it")
     add("backup", _backup, "write a consistent copy of the database to FILE while the service runs").add_argument(
