@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import hashlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -13,6 +15,8 @@ from azukari.command_error import CommandError
 from azukari.settings import Settings
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from azukari.runtime import Runtime
 
 
@@ -31,6 +35,35 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> None:
     print("database is at the latest schema")
 
 
+def _who() -> str:
+    """The operating-system account that ran the command: the audit's "who" for the command line."""
+    try:
+        return getpass.getuser()[:40]
+    except (OSError, KeyError):
+        return "unknown"
+
+
+def _digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _audited(session: Session, runtime: Runtime, action: str, **detail: object) -> None:
+    """One audit entry for a command, in the command's own transaction (or one of its own)."""
+    from azukari.oversight import audit
+
+    audit.record(session, actor="cli", action=action, now=runtime.clock.now(), detail={"by": _who(), **detail})
+
+
+def _audit_after(runtime: Runtime, action: str, **detail: object) -> None:
+    with runtime.database.unit_of_work() as session:
+        _audited(session, runtime, action, **detail)
+        session.commit()
+
+
 def _import_facilities(args: argparse.Namespace, settings: Settings) -> None:
     from azukari.booking.facilities_file import FacilitiesFileError, import_facilities
 
@@ -38,6 +71,7 @@ def _import_facilities(args: argparse.Namespace, settings: Settings) -> None:
         try:
             with runtime.database.unit_of_work() as session:
                 summary = import_facilities(session, Path(args.file))
+                _audited(session, runtime, "facilities.imported", digest=_digest(Path(args.file)))
                 session.commit()
         except (FacilitiesFileError, OSError) as error:
             raise CommandError(str(error)) from error
@@ -54,6 +88,8 @@ def _import_households(args: argparse.Namespace, settings: Settings) -> None:
             with runtime.database.unit_of_work() as session, ProgressReport("households") as progress:
                 summary = import_households(session, Path(args.file), today=tokyo_today(runtime.clock),
                                             progress=progress)
+                _audited(session, runtime, "households.imported", digest=_digest(Path(args.file)),
+                         **summary.audit_detail())
                 session.commit()
         except HouseholdImportError as error:
             for line in error.errors:  # every problem, one per line; stderr keeps its one-line reason
@@ -174,6 +210,8 @@ def _backup(args: argparse.Namespace, settings: Settings) -> None:
     with _runtime(settings) as runtime:
         try:
             print(backup(runtime.database, Path(args.file)))
+            _audit_after(runtime, "data.backed_up", digest=_digest(Path(args.file)),
+                         bytes=Path(args.file).stat().st_size)
         except (BackupError, OSError) as error:
             raise CommandError(str(error)) from error
 

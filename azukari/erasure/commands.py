@@ -1,12 +1,27 @@
 """`azukari purge`, `export` and `erase-all`: one unit of work each, reported in a few lines."""
 from __future__ import annotations
 
+import getpass
+import hashlib
 from pathlib import Path
 
 from azukari.conversations.store import STATE_KEPT, forget_stale
 from azukari.erasure import erase_all, export, on_request, retention
 from azukari.messaging.provider_deletions import ProviderEraser
+from azukari.oversight import audit
 from azukari.runtime import Runtime
+
+
+def who() -> str:
+    """The operating-system account that ran the command: the audit's "who" for the command line."""
+    try:
+        return getpass.getuser()[:40]
+    except (OSError, KeyError):
+        return "unknown"
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 class ErasureCommandError(Exception):
@@ -38,6 +53,11 @@ def run_export(runtime: Runtime, *, directory: Path) -> list[str]:
     except export.ExportError as error:
         raise ErasureCommandError(str(error)) from error
     rows = sum(e.rows for e in exported)
+    with runtime.database.unit_of_work() as session:  # after the read: the export is what it was
+        audit.record(session, actor="cli", action="data.exported", now=runtime.clock.now(),
+                     detail={"by": who(), "tables": len(exported), "rows": rows,
+                             "digest": file_digest(directory / export.MANIFEST)})
+        session.commit()
     return [f"exported {len(exported)} tables, {rows} rows, to {directory} (checksums in {export.MANIFEST})"]
 
 
@@ -82,7 +102,7 @@ def run_erase_household(runtime: Runtime, *, household_id: str, confirm: bool) -
                 raise ErasureCommandError(f"{len(cancelled)} bookings cancelled, but {waiting} texts to the family "
                                           "are not sent yet: run this again once they are (nothing erased)")
             erased = on_request.erase(session, household_id=household_id, now=clock.now(), actor="cli",
-                                      cancelled=len(cancelled))
+                                      cancelled=len(cancelled), by=who())
             session.commit()
     except on_request.NoSuchHousehold as error:
         raise ErasureCommandError(f"no household {household_id} (never registered, or erased already)") from error

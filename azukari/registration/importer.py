@@ -77,6 +77,12 @@ class ImportSummary:
     duplicates: tuple[DuplicateNote, ...] = ()
     corrections: tuple[CorrectionNote, ...] = ()
 
+    def audit_detail(self) -> dict[str, object]:
+        """The counts for the audit trail (no names, no lines of the file)."""
+        return {"households": self.households, "children": self.children, "created": self.created,
+                "updated": self.updated, "unchanged": self.unchanged, "duplicates": len(self.duplicates),
+                "corrections": len(self.corrections)}
+
     def __str__(self) -> str:
         counts = (f"{self.households} households, {self.children} children: {self.created} created, "
                   f"{self.updated} updated, {self.unchanged} unchanged")

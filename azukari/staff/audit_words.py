@@ -68,6 +68,7 @@ EVENT_NAMES = {
     "household.child_removed": "子を登録から外す",
     "household.erased": "世帯の消去（本人からの申出）",
     "households.imported": "世帯の一括登録（CSV）",
+    "facilities.imported": "施設・料金・ルールの読み込み",
     "data.exported": "全データの書き出し",
     "data.backed_up": "バックアップ",
 }
@@ -90,7 +91,8 @@ DETAIL_LABELS = {
     "dropped_child": "統合した子", "household_removed": "世帯をなくした", "phone_of": "電話番号を残した世帯",
     "reservations": "移した予約", "waiting_places": "移したキャンセル待ち", "seat_offers": "移した案内",
     "outbox_messages": "移したメッセージ", "escalations": "移した案件", "verification_attempts": "移した本人確認",
-    "waitlist_entries": "移したキャンセル待ち", "pair_households": "世帯ID", "cancelled": "取り消した予約", "approved_by": "承認した管理者",
+    "waitlist_entries": "移したキャンセル待ち", "pair_households": "世帯ID", "cancelled": "取り消した予約",
+    "approved_by": "承認した管理者",
     "digest": "ファイルのSHA-256", "created": "新規", "updated": "更新", "unchanged": "変更なし",
     "duplicates": "重複の疑い", "corrections": "生年月日の訂正候補", "tables": "表の数", "rows": "行数",
     "file": "ファイル", "by": "実行者",
