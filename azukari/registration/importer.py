@@ -20,6 +20,7 @@ from azukari.registration.duplicates import household_ids, record_pairs
 from azukari.registration.households_csv import (
     COLUMNS,
     HOUSEHOLD_COLUMNS,
+    OPTIONAL_COLUMNS,
     ChildRow,
     HouseholdImportError,
     HouseholdRow,
@@ -192,8 +193,8 @@ def _apply(household: Household, row: HouseholdRow, new_hash: str | None, correc
     changed = new_hash is not None
     if new_hash is not None:
         household.pin_hash = new_hash
-    for column in HOUSEHOLD_COLUMNS:
-        if column != "phone_pin" and getattr(household, column, None) != row.fields[column]:
+    for column in (*HOUSEHOLD_COLUMNS, *OPTIONAL_COLUMNS):
+        if column in row.fields and column != "phone_pin" and getattr(household, column, None) != row.fields[column]:
             setattr(household, column, row.fields[column])
             changed = True
     return _merge_children(household, row, corrections) or changed

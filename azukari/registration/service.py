@@ -73,7 +73,8 @@ class ChildEntry:
 
 def register_household(session: Session, *, guardian_name: str, guardian_kana: str, phone: str, address: str,
                        children: list[ChildEntry], registered_on: dt.date, dv_flag: bool,
-                       now: dt.datetime) -> tuple[Household, str]:
+                       now: dt.datetime, registered_facility: int | None = None,
+                       interviewed_on: dt.date | None = None) -> tuple[Household, str]:
     """A new household with a fresh 8-digit household ID; returns it and its PIN, shown once and stored hashed.
 
     Raises InvalidContact, InvalidChild (the importer's checks), or ValueError for an impossible phone number.
@@ -89,6 +90,7 @@ def register_household(session: Session, *, guardian_name: str, guardian_kana: s
         household_id=_new_household_id(session), pin_hash=hash_pin(pin), guardian_name=guardian_name.strip(),
         guardian_kana=" ".join(guardian_kana.split()), phone=to_e164(phone), address=address.strip(),
         registered_on=registered_on, dv_flag=dv_flag, created_at=now, updated_at=now,
+        registered_facility=registered_facility, interviewed_on=interviewed_on,
         children=[Child(name=c.name, kana=c.kana, birthdate=c.birthdate, sex=c.sex) for c in checked])
     session.add(household)
     session.flush()
