@@ -46,13 +46,14 @@ def upgrade() -> None:
     op.create_index('ix_suspected_duplicates_status', 'suspected_duplicates', ['status'], unique=False)
     op.create_index(op.f('ix_suspected_duplicates_household_b'), 'suspected_duplicates', ['household_b'],
                     unique=False)
-    with op.batch_alter_table('households') as batch:
-        batch.add_column(sa.Column('registered_facility', sa.Integer(), nullable=True))
-        batch.add_column(sa.Column('interviewed_on', sa.Date(), nullable=True))
+    # Plain ADD COLUMN (nullable, no constraint), never a batch copy: on SQLite a batch recreates the table,
+    # and dropping the old `households` would cascade into every child, booking and key of the registry.
+    op.add_column('households', sa.Column('registered_facility', sa.Integer(), nullable=True))
+    op.add_column('households', sa.Column('interviewed_on', sa.Date(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('households') as batch:
-        batch.drop_column('interviewed_on')
-        batch.drop_column('registered_facility')
+    # ALTER TABLE ... DROP COLUMN on both databases (SQLite 3.35+): a batch copy would cascade, as above.
+    op.execute('ALTER TABLE households DROP COLUMN interviewed_on')
+    op.execute('ALTER TABLE households DROP COLUMN registered_facility')
     op.drop_table('suspected_duplicates')
