@@ -19,7 +19,8 @@ HISTORY_DAYS = 366
 
 @dataclass(frozen=True)
 class HouseholdBooking:
-    """One booking of a household. The booking number is for texts only: pages never show it."""
+    """One booking of a household. Its booking number is shown to staff on the household page only (a parent
+    at the counter or on the phone to staff needs it to cancel)."""
 
     reservation_id: int
     booking_number: str

@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import InstanceState, Mapped, Session, mapped_column, relationship
 
 from azukari.db import Base, UTCDateTime, utcnow
-from azukari.language.normalize import search_form
+from azukari.language.normalize import name_parts, search_form
 
 TERM_CHARS = 100
 # Byte order on both databases, so that `term >= q AND term < q + U+10FFFF` is a prefix search an
@@ -108,9 +108,11 @@ class HouseholdSearchTerm(Base):
 
 def search_terms(*, guardian_name: str, guardian_kana: str, phone: str,
                  children: Iterable[tuple[str, str]]) -> set[str]:
-    """The terms a household is found by: each person's name and reading in search form, and the phone (E.164)."""
+    """The terms a household is found by: each person's name and reading in search form, whole and the given
+    name alone (みさき finds 髙橋 美咲), and the phone (E.164)."""
     texts = [guardian_name, guardian_kana, *(text for name_and_kana in children for text in name_and_kana)]
     terms = {search_form(text)[:TERM_CHARS] for text in texts}
+    terms |= {search_form(given)[:TERM_CHARS] for family, given in map(name_parts, texts) if family}
     terms.add(phone)
     terms.discard("")
     return terms

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from azukari.db import UTCDateTime
+from azukari.households.models import search_terms
 
 revision: str = 'registry_1'
 down_revision: str | None = 'verify_1'
@@ -50,6 +51,36 @@ def upgrade() -> None:
     # and dropping the old `households` would cascade into every child, booking and key of the registry.
     op.add_column('households', sa.Column('registered_facility', sa.Integer(), nullable=True))
     op.add_column('households', sa.Column('interviewed_on', sa.Date(), nullable=True))
+    _given_name_terms()
+
+
+def _given_name_terms() -> None:
+    """Households registered before: the search terms the application now keeps (given names alone)."""
+    connection = op.get_bind()
+    households = sa.table('households', sa.column('id', sa.Integer()), sa.column('guardian_name', sa.String()),
+                          sa.column('guardian_kana', sa.String()), sa.column('phone', sa.String()))
+    children = sa.table('children', sa.column('household_pk', sa.Integer()), sa.column('name', sa.String()),
+                        sa.column('kana', sa.String()))
+    terms = sa.table('household_search_terms', sa.column('household_pk', sa.Integer()), sa.column('term', sa.String()))
+    last = 0
+    while True:
+        batch = connection.execute(sa.select(households).where(households.c.id > last)
+                                   .order_by(households.c.id).limit(1000)).all()
+        if not batch:
+            return
+        ids = [row.id for row in batch]
+        names: dict[int, list[tuple[str, str]]] = {pk: [] for pk in ids}
+        for child in connection.execute(sa.select(children).where(children.c.household_pk.in_(ids))):
+            names[child.household_pk].append((child.name, child.kana))
+        have = {(pk, term) for pk, term in connection.execute(
+            sa.select(terms.c.household_pk, terms.c.term).where(terms.c.household_pk.in_(ids)))}
+        missing = [{"household_pk": row.id, "term": term} for row in batch
+                   for term in sorted(search_terms(guardian_name=row.guardian_name, guardian_kana=row.guardian_kana,
+                                                   phone=row.phone, children=names[row.id]))
+                   if (row.id, term) not in have]
+        if missing:
+            connection.execute(terms.insert(), missing)
+        last = ids[-1]
 
 
 def downgrade() -> None:
