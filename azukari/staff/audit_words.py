@@ -71,6 +71,10 @@ EVENT_NAMES = {
     "facilities.imported": "施設・料金・ルールの読み込み",
     "data.exported": "全データの書き出し",
     "data.backed_up": "バックアップ",
+    "no_shows.lifted": "無断欠席による予約制限の解除",
+    "closure.made": "休所・定員の変更",
+    "closure.undone": "休所・定員の変更の取り消し",
+    "closure.previewed": "休所で取り消す予約の表示",
 }
 
 ACTOR_WORDS = {"bot": "自動応答", "voice": "電話（自動応答）", "sms": "SMS（自動応答）", "web": "Web",

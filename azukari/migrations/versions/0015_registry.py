@@ -1,7 +1,7 @@
 """registry kept right: suspected duplicate pairs, the registering facility and the interview date (issue 27)
 
 Revision ID: registry_1
-Revises: twilio_1
+Revises: calendar_1
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from azukari.db import UTCDateTime
 from azukari.households.models import search_terms
 
 revision: str = 'registry_1'
-down_revision: str | None = 'twilio_1'
+down_revision: str | None = 'calendar_1'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
