@@ -150,7 +150,8 @@ def _book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channe
     starts_at, ends_at = rules.unit_period(day, unit.starts, unit.ends)
     # Lock first, then look: with the child's row for the day held, no other booking of this
     # child can commit between our overlap check and our insert (on any facility).
-    repo.lock_child_day(session, child_id=child_id, day=day)
+    if not repo.lock_child_day(session, child_id=child_id, day=day):
+        return BookingRefusal.NOT_FOUND  # merged into another child while this call was booking
     if repo.live_overlap_exists(session, child_id=child_id, starts_at=starts_at, ends_at=ends_at):
         return BookingRefusal.OVERLAPPING
     # The child's month before the unit's seat: cancel takes the two rows in the same order.

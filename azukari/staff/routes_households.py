@@ -48,13 +48,15 @@ def search(request: Request, query: Text = "", page_number: Annotated[str, Form(
 @router.get("/households/new", response_class=HTMLResponse)
 def new_form(request: Request) -> HTMLResponse:
     with page(request, roles=CENTRE) as p:
-        response = p.render("household_new.html", error="", form={}, registered_on=p.today.isoformat())
+        response = p.render("household_new.html", error="", form={}, registered_on=p.today.isoformat(),
+                            facilities=registry.facilities(p.session))
     return response
 
 
 @router.post("/households/new", response_class=HTMLResponse)
 def register(request: Request, guardian_name: Text = "", guardian_kana: Text = "", phone: Text = "",
-             address: Text = "", registered_on: Text = "", dv_flag: Text = "", child_name: Texts = [],  # noqa: B006
+             address: Text = "", registered_on: Text = "", dv_flag: Text = "", registered_facility: Text = "",
+             interviewed_on: Text = "", child_name: Texts = [],  # noqa: B006
              child_kana: Texts = [], child_birthdate: Texts = [], child_sex: Texts = [],  # noqa: B006
              csrf: Text = "") -> HTMLResponse:
     with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
@@ -64,12 +66,15 @@ def register(request: Request, guardian_name: Text = "", guardian_kana: Text = "
             household, pin = registration.register_household(
                 p.session, guardian_name=guardian_name, guardian_kana=guardian_kana, phone=phone, address=address,
                 children=children, registered_on=dt.date.fromisoformat(registered_on or p.today.isoformat()),
-                dv_flag=dv_flag == "1", now=p.now)
+                dv_flag=dv_flag == "1", now=p.now,
+                registered_facility=int(registered_facility) if registered_facility.isdigit() else None,
+                interviewed_on=dt.date.fromisoformat(interviewed_on) if interviewed_on else None)
         except ValueError as error:
             message = households.message_for(error)
-            form = {"guardian_name": guardian_name, "guardian_kana": guardian_kana, "phone": phone, "address": address}
+            form = {"guardian_name": guardian_name, "guardian_kana": guardian_kana, "phone": phone, "address": address,
+                    "registered_facility": registered_facility, "interviewed_on": interviewed_on}
             return p.render("household_new.html", status_code=422, error=message, form=form,
-                            registered_on=registered_on)
+                            registered_on=registered_on, facilities=registry.facilities(p.session))
         p.audit("household.registered", household_pk=household.id, children=len(children), dv=household.dv_flag)
         # The PIN exists only in this response: it is stored hashed and can never be shown again.
         response = p.render("letter.html", household=household, pin=pin)
@@ -81,7 +86,9 @@ def household_page(p: Page, household_pk: int, *, error: str = "", status_code: 
     household = registration.get_household(p.session, household_pk)
     p.audit("household.viewed", household_pk=household.id)
     failures = throttling.household_failures(p.session, household_pk=household.id, now=p.now)
+    facility_name = registry.facility_name(p.session, household.registered_facility)
     return p.render("household.html", status_code=status_code, household=household, error=error,
+                    registered_facility_name=facility_name,
                     upcoming=listings.upcoming(p.session, household_pk=household.id, now=p.now),
                     history=listings.past_year(p.session, household_pk=household.id, now=p.now),
                     waiting=waitlist_views.for_household(p.session, household_pk=household.id, now=p.now),
