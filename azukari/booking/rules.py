@@ -27,6 +27,7 @@ class BookingRefusal(StrEnum):
     TOO_LATE = "too_late"
     PAST_DEADLINE = "past_deadline"    # the ward's cancel deadline (§7): parents must call the facility
     MONTHLY_LIMIT = "monthly_limit"    # the child's live bookings in that calendar month are at the limit
+    HELD_FOR_STAFF = "held_for_staff"  # a DV-flagged household: only staff book for it (invariant 5)
 
 
 # Refusals of a booking whose reason is about the child or the registration: the conversation says

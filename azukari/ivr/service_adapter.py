@@ -116,10 +116,17 @@ class ServiceAdapter:
                       language=language, now=self.now, queued=self.queued)
 
     def accept_offer(self, text: str) -> bool:
-        # Only a text can carry a code, and only from the number the offer went to (the sender's, as keyed).
-        if self.channel != "sms":
+        # Only a text can carry a code, only from the number the offer went to (the sender's, as keyed),
+        # and only where parents can text back at all (SMS_REPLIES=yes, contract §7).
+        if self.channel != "sms" or not self.settings.sms_replies:
             return False
-        return waitlist.accept(self.session, sender=self.calling_number, code=text, now=self.now) is not None
+        return waitlist.accept(self.session, sender=self.calling_number, code=text, now=self.now,
+                               queued=self.queued) is not None
+
+    def take_offer(self, *, household_pk: int, code: str) -> bool:
+        # Menu 5 by a verified caller: the household's open offer with this code, booked (§5.1, §7).
+        return waitlist.take_by_code(self.session, household_pk=household_pk, code=code, channel=self.channel,
+                                     now=self.now, queued=self.queued) is not None
 
     def cancel(self, *, household_pk: int, booking_number: str, language: str) -> None:
         outcome = booking.cancel(self.session, household_pk=household_pk, booking_number=booking_number,

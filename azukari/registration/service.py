@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from azukari.booking import waitlist
 from azukari.clock import tokyo_date
 from azukari.households.models import Child, Household, HouseholdNotFound
 from azukari.households.phone import to_e164
@@ -181,6 +182,9 @@ def set_dv(session: Session, *, household_pk: int, flag: bool, reason: str, now:
     household.dv_flag = flag
     household.updated_at = now
     session.flush()
+    if flag:
+        # Its open seat offers are withdrawn (the seats pass on) and its waiting places held for staff.
+        waitlist.hold_for_staff(session, household_pk=household_pk, actor="staff", now=now)
     return household
 
 

@@ -30,6 +30,7 @@ REFUSALS = {
     BookingRefusal.TOO_LATE: "開始時刻を過ぎた予約は取り消せません。",
     BookingRefusal.PAST_DEADLINE: "取消期限を過ぎています（窓口からは取り消せます）。",
     BookingRefusal.MONTHLY_LIMIT: "この子は今月の利用上限に達しています。",
+    BookingRefusal.HELD_FOR_STAFF: "DV登録世帯です。職員の操作でのみ予約できます。",
 }
 
 

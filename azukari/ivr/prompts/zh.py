@@ -65,7 +65,8 @@ MESSAGES: dict[str, str] = {
     "waitlist_summary": "候补：{date}，{time}，{facility}。",
     "ask.waitlist_confirm": "登记候补请按1，重新选择请按2。",
     "ask.waitlist_confirm@sms": "登记候补请回复“是”，重新选择请回复“否”。",
-    "waiting_taken": "已为您登记候补。出现空位时，我们会发短信到您登记的号码。回复短信中的代码即可完成预约。",
+    "waiting_taken": ("已为您登记候补。出现空位时，我们会通知您登记的号码。"
+                      "届时请致电本专线，在菜单中按5，再输入通知中的代码即可预约。"),
     "ask.cancel_ref": "请输入要取消的预约号，并以井号键结束。预约号可在确认短信中查看。",
     "ask.cancel_ref@sms": "请发送要取消的预约号。",
     "ask.cancel_confirm": "确认取消请按1，不取消请按2。",
@@ -101,4 +102,5 @@ MESSAGES: dict[str, str] = {
     "sibling_which": "为家中其他孩子预约。",
     "sibling_chosen": "现在为这个孩子预约。",
     "no_sibling": "抱歉，您家中没有登记该出生日期的孩子。",
+    "ask.offer_code": "请输入空位通知中的4位代码。",
 }
