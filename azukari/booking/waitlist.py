@@ -187,6 +187,25 @@ def decline(session: Session, *, household_pk: int, code: str, now: dt.datetime,
     return True
 
 
+def answer_offer_call(session: Session, *, household_pk: int, code: str, take: bool, now: dt.datetime,
+                      queued: list[OutboxMessage] | None = None) -> str:
+    """`1` (take) or `2` in the call that offered a seat: "taken", "declined" or "gone" (lapsed, withdrawn,
+    refused at booking). A redelivered key answers as the first one did, and changes nothing more."""
+    offer = session.scalar(select(SeatOffer).where(SeatOffer.household_pk == household_pk, SeatOffer.code == code)
+                           .order_by(SeatOffer.id.desc()).limit(1))
+    if offer is None:
+        return "gone"
+    if offer.status == offers.OPEN and offer.expires_at > now:
+        if take:
+            return "taken" if _take(session, offer, channel="voice", now=now, queued=queued) is not None else "gone"
+        return "declined" if decline(session, household_pk=household_pk, code=code, now=now, queued=queued) \
+            else "gone"
+    entry = session.get(WaitlistEntry, offer.entry_id)
+    if take and offer.status == "accepted" and entry is not None and entry.status == "booked":
+        return "taken"
+    return "declined" if not take and offer.status == "declined" else "gone"
+
+
 def hold_for_staff(session: Session, *, household_pk: int, actor: str, now: dt.datetime) -> int:
     """The DV flag was set: the household's open offers are withdrawn (each seat passes on at once) and its
     waiting places are kept for staff (the bot offers a flagged household nothing). How many were withdrawn."""

@@ -113,7 +113,7 @@ def outbound_message(runtime: RuntimeDep, request: Request, fields: TwilioForm) 
     """A call reading a message to a number on file that cannot take SMS (contract §6)."""
     form = VoiceForm.model_validate(fields)
     return _xml(service.outbound_message(runtime, outbox_id=request.query_params.get("m", ""),
-                                         digits=form.digits))
+                                         digits=form.digits, call_sid=form.call_sid or ""))
 
 
 @router.post("/voice/{step}")

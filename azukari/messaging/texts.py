@@ -10,6 +10,7 @@ Korean in Hangul by its reading (히카리가오카).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from azukari.clock import in_tokyo
@@ -297,3 +298,12 @@ def offer_heading(body: str) -> str:
         if start in body:
             return body.split(start, 1)[0].strip()
     return body
+
+
+_WRITTEN_CODE = re.compile(r"(?:コード|code|代码|코드)\s*([0-9]{4})(?![0-9])", re.IGNORECASE)
+
+
+def offer_code_of(body: str) -> str | None:
+    """The code a seat offer's text carries (`コード 1234`), or None."""
+    found = _WRITTEN_CODE.search(body)
+    return found.group(1) if found else None
