@@ -184,7 +184,7 @@ def set_dv(session: Session, *, household_pk: int, flag: bool, reason: str, now:
     session.flush()
     if flag:
         # Its open seat offers are withdrawn (the seats pass on) and its waiting places held for staff.
-        waitlist.hold_for_staff(session, household_pk=household_pk, actor="staff", now=now)
+        waitlist.hold_for_staff(session, household_pk=household_pk, actor="system", now=now)
     return household
 
 
