@@ -128,9 +128,9 @@ def test_a_texted_list_shows_full_units_after_free_ones_and_8fu_then_hai_waits(c
     assert _entries(database) == ["waiting"]
 
 
-def test_the_offer_code_from_the_number_on_file_books_even_as_a_first_message(database: Database, family: Family,
-                                                                              clock: FixedClock) -> None:
-    client = client_for(database, clock, sms_replies=True)  # parents can text back (contract §1)
+def test_the_offer_code_from_the_number_on_file_books_even_as_a_first_message(client: TestClient,
+                                                                              database: Database,
+                                                                              family: Family) -> None:
     holder = _fill(database, 1)
     phone = _verified_call(client, family)
     phone.answer("menu", digits="1")

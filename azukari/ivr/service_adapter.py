@@ -116,9 +116,9 @@ class ServiceAdapter:
                       language=language, now=self.now, queued=self.queued)
 
     def accept_offer(self, text: str) -> bool:
-        # Only a text can carry a code, only from the number the offer went to (the sender's, as keyed),
-        # and only where parents can text back at all (SMS_REPLIES=yes, contract §7).
-        if self.channel != "sms" or not self.settings.sms_replies:
+        # Only a text can carry a code, and only from the number the offer went to (the sender's, as keyed).
+        # Whatever SMS_REPLIES says (§5.2): it rules what texts ask for, and a text that arrives can be answered.
+        if self.channel != "sms":
             return False
         return waitlist.accept(self.session, sender=self.calling_number, code=text, now=self.now,
                                queued=self.queued) is not None
