@@ -227,11 +227,12 @@ class SeatFacts:
 
 
 _WAITING = {
-    "ja": "{day} {time} {where}のキャンセル待ちを承りました。空きが出ましたらSMSでお知らせします。",
-    "en": "You are on the waiting list for childcare {day} {time} at {where}. If a seat frees up, we will text you "
-          "an offer.",
-    "zh": "已为您登记{day} {time} {where}的候补。出现空位时将以短信通知您。",
-    "ko": "{day} {time} {where} 대기 신청이 접수되었습니다. 자리가 나면 문자로 알려 드립니다.",
+    # No channel named: a number that cannot take SMS hears this text read out by a call (§6).
+    "ja": "{day} {time} {where}のキャンセル待ちを承りました。空きが出ましたらお知らせします。",
+    "en": "You are on the waiting list for childcare {day} {time} at {where}. If a seat frees up, we will let you "
+          "know.",
+    "zh": "已为您登记{day} {time} {where}的候补。出现空位时将通知您。",
+    "ko": "{day} {time} {where} 대기 신청이 접수되었습니다. 자리가 나면 알려 드립니다.",
 }
 # Contract §6: the code is written `コード 1234`, `code 1234`, `代码 1234`, `코드 1234`. A seat offer is the seat
 # and the hour it is held until, then how to take it: by calling the line and pressing 5 at the menu, then
