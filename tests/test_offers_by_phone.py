@@ -305,7 +305,8 @@ def _landline_offer(database: Database, clock: FixedClock, tmp_path: Path) -> tu
     _free(database, holder)
     with database.unit_of_work() as session:
         offer = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "offer")).one()
-        offer.channel, offer.status, offer.message_sid = "call", "sent", "CA" + "7" * 32  # as the sender records it
+        # As the sender records the call it placed.
+        offer.channel, offer.status, offer.message_sid, offer.sent_at = "call", "sent", "CA" + "7" * 32, clock.now()
         session.commit()
         return client, family, offer.id
 

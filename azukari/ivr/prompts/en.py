@@ -97,4 +97,5 @@ MESSAGES: dict[str, str] = {
     "busy.no_number": "Your number was not shown, so we cannot call you back. Please call again later.",
     "busy.goodbye": "Please call again later. Goodbye.",
     "ask.offer_code": "Please enter the 4-digit code from your seat offer.",
+    "staff_hours": "We cannot put you through to staff right now. Staff answer {hours}. Please call then and press 0.",
 }

@@ -106,4 +106,7 @@ MESSAGES: dict[str, str] = {
                        "恐れ入りますが、時間をおいておかけ直しください。"),
     "busy.goodbye": "恐れ入りますが、時間をおいておかけ直しください。",
     "ask.offer_code": "空き枠のお知らせにある、4けたのコードを押してください。",
+    # Staff cannot be reached now and the caller's number is unknown (withheld): no call back is promised.
+    "staff_hours": ("ただいま職員におつなぎできません。職員の受付は{hours}です。"
+                    "その時間にお電話いただき、0を押してください。"),
 }

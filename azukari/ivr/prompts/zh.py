@@ -103,4 +103,5 @@ MESSAGES: dict[str, str] = {
     "sibling_chosen": "现在为这个孩子预约。",
     "no_sibling": "抱歉，您家中没有登记该出生日期的孩子。",
     "ask.offer_code": "请输入空位通知中的4位代码。",
+    "staff_hours": "目前无法为您转接工作人员。工作人员的服务时间是{hours}。请在该时间内来电，并按0。",
 }
