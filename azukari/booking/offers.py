@@ -69,19 +69,23 @@ def _could_book(session: Session, policy: BookingPolicy, child: Child, unit: Uni
                 now: dt.datetime) -> bool:
     """What `service.book` would refuse for this child, looked at before holding a seat for it.
 
-    The day open for booking (window, weekday, holiday), the registration, the DV flag, the child's
-    own bookings at that time and its month's limit. Only a hint: acceptance books through
-    `service.book`, which checks everything again under its locks, and a refusal then passes the
-    seat on.
+    The DV flag, the day open for booking (the window, closed days, a unit not started), the
+    registration, the child's age on that day, the no-show rule, its own bookings at that time and
+    its month's limit. Only a hint: acceptance books through `service.book`, which checks everything
+    again under its locks, and a refusal then passes the seat on.
     """
-    if child.household.dv_flag:
+    from azukari.booking.service import no_show_limit_reached  # service imports this module
+
+    facility = unit.facility
+    calendar = repo.calendar(session)
+    if child.household.dv_flag or not rules.in_window(day, now=now, calendar=calendar):
         return False
-    if not rules.in_window(day, today=tokyo_date(now), horizon_days=policy.horizon_days):
+    if not rules.is_bookable(day, now=now, calendar=calendar, closed_weekdays=facility.closed_weekdays,
+                             facility_closed_dates=facility.closed_dates, unit_starts=unit.starts):
         return False
-    holidays = policy.closed_on_public_holidays
-    if not rules.is_open(unit.facility.closed_weekdays, day, closed_on_public_holidays=holidays):
-        return False
-    if not rules.registration_covers(child.household.valid_until(), day):
+    if not rules.registration_covers(child.household.valid_until(), day) \
+            or not rules.is_eligible(child.birthdate, day, repo.ages(session, facility)) \
+            or no_show_limit_reached(session, policy=policy, child_id=child.id, now=now):
         return False
     starts_at, ends_at = rules.unit_period(day, unit.starts, unit.ends)
     if repo.live_overlap_exists(session, child_id=child.id, starts_at=starts_at, ends_at=ends_at):

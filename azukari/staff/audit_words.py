@@ -61,6 +61,10 @@ EVENT_NAMES = {
     "staff.accounts_reviewed": "職員アカウント一覧の表示",
     "demo.messages_viewed": "デモで送ったメッセージの表示",
     "household.shown_in_demo_messages": "デモのメッセージ一覧に表示",
+    "no_shows.lifted": "無断欠席による予約制限の解除",
+    "closure.made": "休所・定員の変更",
+    "closure.undone": "休所・定員の変更の取り消し",
+    "closure.previewed": "休所で取り消す予約の表示",
 }
 
 ACTOR_WORDS = {"bot": "自動応答", "voice": "電話（自動応答）", "sms": "SMS（自動応答）", "web": "Web",

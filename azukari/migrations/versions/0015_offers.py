@@ -1,7 +1,7 @@
 """offers: wrong codes counted per seat offer, so guessing its code is throttled (issues 24, 28)
 
 Revision ID: offers_1
-Revises: twilio_1
+Revises: calendar_1
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'offers_1'
-down_revision: str | None = 'twilio_1'
+down_revision: str | None = 'calendar_1'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
