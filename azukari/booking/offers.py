@@ -74,8 +74,6 @@ def _could_book(session: Session, policy: BookingPolicy, child: Child, unit: Uni
     its month's limit. Only a hint: acceptance books through `service.book`, which checks everything
     again under its locks, and a refusal then passes the seat on.
     """
-    from azukari.booking.service import no_show_limit_reached  # service imports this module
-
     facility = unit.facility
     calendar = repo.calendar(session)
     if child.household.dv_flag or not rules.in_window(day, now=now, calendar=calendar):
@@ -85,13 +83,24 @@ def _could_book(session: Session, policy: BookingPolicy, child: Child, unit: Uni
         return False
     if not rules.registration_covers(child.household.valid_until(), day) \
             or not rules.is_eligible(child.birthdate, day, repo.ages(session, facility)) \
-            or no_show_limit_reached(session, policy=policy, child_id=child.id, now=now):
+            or _no_shows_over_limit(session, policy, child.id, now):
         return False
     starts_at, ends_at = rules.unit_period(day, unit.starts, unit.ends)
     if repo.live_overlap_exists(session, child_id=child.id, starts_at=starts_at, ends_at=ends_at):
         return False
     month = repo.booked_in_month(session, child_id=child.id, month=rules.month_of(day))
     return rules.within_monthly_limit(booked_in_month=month, limit=policy.monthly_units_per_child)
+
+
+def _no_shows_over_limit(session: Session, policy: BookingPolicy, child_id: int, now: dt.datetime) -> bool:
+    # `service.no_show_limit_reached`, which this module cannot import (service imports it).
+    if policy.no_show_count is None or policy.no_show_months is None:
+        return False
+    today = tokyo_date(now)
+    lifted = repo.last_no_show_lift(session, child_id=child_id)
+    days = repo.no_show_days(session, child_id=child_id, since=rules.months_before(today, policy.no_show_months))
+    return rules.no_show_limit_reached(days, today=today, count=policy.no_show_count, months=policy.no_show_months,
+                                       lifted_on=tokyo_date(lifted) if lifted is not None else None)
 
 
 def _new_code(session: Session, household_pk: int) -> str:
