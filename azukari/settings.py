@@ -119,6 +119,8 @@ class Settings(BaseSettings):
     outbox_poll_seconds: float = 0.5
     # Not in the contract: webhooks in flight per instance past which a new call hears "busy" (0: never).
     max_webhooks_in_flight: int = 60
+    # Contract §1: parents can text TWILIO_FROM back (`yes`), or not (`no`: no text asks for a reply).
+    sms_replies: bool = False
     # A second token whose webhook signatures are also accepted while the token is rotated (§5).
     twilio_auth_token_secondary: str = ""
     quiet_hours: Annotated[QuietHours, NoDecode] = QuietHours.parse("21:00-08:00")

@@ -89,6 +89,10 @@ class FakePorts:
     def accept_offer(self, text: str) -> bool:
         return False
 
+    def take_offer(self, *, household_pk: int, code: str) -> bool:
+        self.cases.append(f"offer {code}")
+        return False
+
     def text_my_bookings(self, *, household_pk: int, language: str) -> None:
         self.cases.append("listing")
 

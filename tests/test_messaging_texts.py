@@ -175,6 +175,21 @@ def test_waiting_and_offer_texts_fit_two_segments_and_say_date_time_facility_and
     assert CODE_AS[language] in offer and "18:30" in offer
 
 
+_REPLY_WORDS = re.compile(r"返信|返答|reply|respond|回复|回覆|답장|회신", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("facility", [HIKARIGAOKA, LONG_READING, (LONGEST_NAME, "", LONGEST_NAME_EN)])
+@pytest.mark.parametrize("replies", [False, True])
+def test_an_offer_says_to_call_and_press_5_then_the_code_and_asks_a_reply_only_when_replies_are_on(
+        language: str, facility: tuple[str, str, str], replies: bool) -> None:
+    offer = seat_offer(_seat(facility), until=UNTIL, code="4821", language=language, replies=replies)
+    assert len(offer) <= MAX_CHARS and CODE_AS[language] in offer
+    rest = re.sub(r"\d+\s*[:/]\s*\d+|\d+\s*[年月日월일]", " ", offer.replace("4821", " "))
+    assert re.search(r"(?<![0-9])5(?![0-9])", rest)  # the key to press at the menu
+    assert bool(_REPLY_WORDS.search(offer)) is replies
+
+
 @pytest.mark.parametrize(("language", "where", "until"), [("zh", "光丘", "12月2日18:30"),
                                                           ("ko", "히카리가오카", "12월 2일 18:30")])
 def test_chinese_and_korean_offers_name_the_facility_and_the_hour_in_their_own_words(language: str, where: str,

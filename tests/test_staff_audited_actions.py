@@ -50,8 +50,10 @@ TUESDAY = (MONDAY + dt.timedelta(days=1)).date()
 SOURCE = Path(__file__).resolve().parents[1] / "azukari"
 # Audited, but never by staff: a caller's verification is the bot's. Every other action is below.
 # Audited by the bot, or by an operator's command with no console page (erase-all: tests/test_erasure.py).
-# Joining a waiting list is the parent's, offering a freed seat the system's.
-NOT_STAFF_ACTIONS = {"verification", "data.erased_all", "waitlist.joined", "waitlist.offered",
+# Joining a waiting list and declining an offer are the parent's, offering a freed seat the system's, and so
+# is withdrawing a household's offers when staff set its DV flag (the flag itself is `household.dv_set`).
+NOT_STAFF_ACTIONS = {"verification", "data.erased_all", "waitlist.joined", "waitlist.offered", "waitlist.declined",
+                     "waitlist.offers_withdrawn",
                      # operators' commands (tests/test_commands_audited.py, tests/test_erasure_on_request.py)
                      "data.exported", "household.erased"}
 # The demo's sink page exists only in a demo: its entries are checked by

@@ -230,6 +230,9 @@ class SeatOffer(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     settled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Wrong codes keyed by this household while the offer stood (menu 5, or a texted code): at
+    # `offers.WRONG_CODE_LIMIT` the bot takes no code for it any more and staff are told.
+    wrong_codes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class NoShowLift(Base):

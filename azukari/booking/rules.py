@@ -29,6 +29,7 @@ class BookingRefusal(StrEnum):
     TOO_LATE = "too_late"
     PAST_DEADLINE = "past_deadline"    # the ward's cancel deadline (§7): parents must call the facility
     MONTHLY_LIMIT = "monthly_limit"    # the child's live bookings in that calendar month are at the limit
+    HELD_FOR_STAFF = "held_for_staff"  # a DV-flagged household: only staff book for it (invariant 5)
     OUTSIDE_AGES = "outside_ages"      # [eligibility]: too young, or past school entry, on the day of care
     NO_SHOW_LIMIT = "no_show_limit"    # [rules] no_show_limit: too many no-shows lately; staff can lift it
 

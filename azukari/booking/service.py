@@ -134,6 +134,10 @@ def _book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channe
     if child is None or unit is None or not unit.active or not unit.facility.active:
         return BookingRefusal.NOT_FOUND
     facility = unit.facility
+    if child.household.dv_flag and channel != "staff":
+        # Checked at the moment of booking, whatever the path (a call, a text, an offer's code): a flag
+        # set after verification or after an offer was made stops the bot (invariant 5).
+        return BookingRefusal.HELD_FOR_STAFF
     policy, calendar = repo.policy(session), repo.calendar(session)
     refusal = _day_refusal(calendar, child, day, now)
     if refusal is not None:

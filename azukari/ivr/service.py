@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from azukari.booking import waitlist
 from azukari.conversations import store
 from azukari.conversations.models import ConversationRecord
 from azukari.conversations.sealing import Sealer
@@ -22,8 +23,9 @@ from azukari.ivr.voice import CallContext, bridge, hang_up, render_voice
 from azukari.messaging.models import OutboxMessage
 from azukari.messaging.outbox import hold_for_call
 from azukari.messaging.provider_deletions import due_with_thread, queue_deletion
-from azukari.messaging.spoken_messages import announcement, goodbye
+from azukari.messaging.spoken_messages import announcement, goodbye, offer_answer
 from azukari.messaging.status import record_call_status, record_status, release_after_call
+from azukari.messaging.texts import offer_code_of
 from azukari.oversight.escalations import open_escalation
 from azukari.runtime import Runtime
 
@@ -169,11 +171,27 @@ def busy_callback(runtime: Runtime, *, caller: str | None, digits: str | None, c
 
 
 def outbound_message(runtime: Runtime, *, outbox_id: str, digits: str | None, call_sid: str = "") -> str:
-    """The TwiML of a call that reads a message to a number that cannot take SMS; `1` reads it again."""
+    """The TwiML of a call that reads a message to a number that cannot take SMS; `1` reads it again.
+
+    A seat offer's call is taken there and then (contract §6): `1` books it (the confirmation follows
+    by call once this call has ended), `2` declines it (the seat passes on at once), anything else repeats.
+    """
     with runtime.database.unit_of_work() as session:
         message = _read_by(session, outbox_id=outbox_id, call_sid=call_sid, now=runtime.clock.now())
         if message is None or message.channel != "call":
             return hang_up()
+        action = f"{runtime.settings.public_base_url}/twilio/voice/outbound?m={message.id}"
+        code = offer_code_of(message.body) if message.kind == "offer" and message.household_pk else None
+        if code is not None and message.household_pk is not None and digits in ("1", "2"):
+            queued: list[OutboxMessage] = []
+            outcome = waitlist.answer_offer_call(session, household_pk=message.household_pk, code=code,
+                                                 take=digits == "1", now=runtime.clock.now(), queued=queued)
+            if call_sid:
+                hold_for_call(queued, call_sid=call_sid[:64])
+            session.commit()
+            return offer_answer(message.body, outcome)
+        if code is not None:
+            return announcement(message.body, repeat_action=action, kind="offer")
         if digits is not None and digits != "1":
             return goodbye(message.body)
         return announcement(message.body, repeat_action=f"{runtime.settings.public_base_url}"
@@ -212,7 +230,8 @@ def call_status(runtime: Runtime, *, call_sid: str, status: str) -> None:
         if not record_call_status(session, call_sid=call_sid, status=status, now=runtime.clock.now(),
                                   quiet=runtime.settings.quiet_hours):
             store.forget(session, channel="voice", key=call_sid, now=runtime.clock.now())
-            release_after_call(session, call_sid=call_sid)
+        # Messages that waited for this call: the parent's own call, or an offer call whose 1 booked a seat.
+        release_after_call(session, call_sid=call_sid)
         session.commit()
 
 

@@ -117,9 +117,16 @@ class ServiceAdapter:
 
     def accept_offer(self, text: str) -> bool:
         # Only a text can carry a code, and only from the number the offer went to (the sender's, as keyed).
+        # Whatever SMS_REPLIES says (§5.2): it rules what texts ask for, and a text that arrives can be answered.
         if self.channel != "sms":
             return False
-        return waitlist.accept(self.session, sender=self.calling_number, code=text, now=self.now) is not None
+        return waitlist.accept(self.session, sender=self.calling_number, code=text, now=self.now,
+                               queued=self.queued) is not None
+
+    def take_offer(self, *, household_pk: int, code: str) -> bool:
+        # Menu 5 by a verified caller: the household's open offer with this code, booked (§5.1, §7).
+        return waitlist.take_by_code(self.session, household_pk=household_pk, code=code, channel=self.channel,
+                                     now=self.now, queued=self.queued) is not None
 
     def cancel(self, *, household_pk: int, booking_number: str, language: str) -> None:
         outcome = booking.cancel(self.session, household_pk=household_pk, booking_number=booking_number,

@@ -107,7 +107,7 @@ class OutboxSender:
         try:
             call = self.client.calls.create(
                 to=claim.to_number, from_=self.settings.twilio_voice_from,
-                twiml=announcement(claim.body, repeat_action=self.outbound_action(claim.id)),
+                twiml=announcement(claim.body, repeat_action=self.outbound_action(claim.id), kind=claim.kind),
                 status_callback=self.call_status_callback)
         except Exception as error:
             self._record_failure(claim, classify(error))

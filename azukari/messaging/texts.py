@@ -10,6 +10,7 @@ Korean in Hangul by its reading (히카리가오카).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from azukari.clock import in_tokyo
@@ -287,20 +288,36 @@ class SeatFacts:
 
 
 _WAITING = {
-    "ja": "{day} {time} {where}のキャンセル待ちを承りました。空きが出ましたらSMSでお知らせします。",
-    "en": "You are on the waiting list for childcare {day} {time} at {where}. If a seat frees up, we will text you "
-          "an offer.",
-    "zh": "已为您登记{day} {time} {where}的候补。出现空位时将以短信通知您。",
-    "ko": "{day} {time} {where} 대기 신청이 접수되었습니다. 자리가 나면 문자로 알려 드립니다.",
+    # No channel named: a number that cannot take SMS hears this text read out by a call (§6).
+    "ja": "{day} {time} {where}のキャンセル待ちを承りました。空きが出ましたらお知らせします。",
+    "en": "You are on the waiting list for childcare {day} {time} at {where}. If a seat frees up, we will let you "
+          "know.",
+    "zh": "已为您登记{day} {time} {where}的候补。出现空位时将通知您。",
+    "ko": "{day} {time} {where} 대기 신청이 접수되었습니다. 자리가 나면 알려 드립니다.",
 }
-# Contract §6: the code is written `コード 1234`, `code 1234`, `代码 1234`, `코드 1234`.
+# Contract §6: the code is written `コード 1234`, `code 1234`, `代码 1234`, `코드 1234`. A seat offer is the seat
+# and the hour it is held until, then how to take it: by calling the line and pressing 5 at the menu, then
+# the code (no phone number in the text); with SMS_REPLIES=yes also by replying with the code.
 _OFFER = {
-    "ja": ("キャンセル待ちの枠が空きました。{day} {time} {where}。"
-           "ご予約は{until_ja}までに「コード {code}」の4桁の数字を返信してください。"),
-    "en": "A seat is free: {day} {time} at {where}. To book it, reply with code {code} by {until}.",
-    "zh": "您候补的时段有空位了：{day} {time} {where}。如需预约，请在{until_zh}前回复代码 {code}。",
-    "ko": ("대기하신 자리가 났습니다. {day} {time} {where}. {until_ko}까지 아래 코드의 숫자 4자리로 답장하시면 "
-           "예약됩니다. 코드 {code}"),
+    "ja": "キャンセル待ちの枠が空きました。{day} {time} {where}。{until_ja}までお取りしています。",
+    "en": "Seat free: {day} {time}, {where}, held till {until}.",
+    "zh": "您候补的时段有空位了：{day} {time} {where}，保留至{until_zh}。",
+    "ko": "대기하신 자리가 났습니다. {day} {time} {where}. {until_ko}까지 보류합니다.",
+}
+# How to take it; each starts with OFFER_HOW_START, where a call's reading of the text stops (a call
+# offers 1 and 2 instead: `spoken_messages`).
+OFFER_HOW_START = {"ja": "ご予約は、", "en": " To book,", "zh": "如需预约，", "ko": " 예약하시려면"}
+_OFFER_HOW = {
+    "ja": "ご予約は、予約窓口にお電話のうえメニューで5、続けてコード {code} を押してください。",
+    "en": " To book, call us, press 5 at the menu, then code {code}.",
+    "zh": "如需预约，请致电预约专线，在菜单中按5，再输入代码 {code}。",
+    "ko": " 예약하시려면 예약 전화의 메뉴에서 5번, 이어서 코드 {code}를 눌러 주세요.",
+}
+_OFFER_HOW_OR_REPLY = {
+    "ja": "ご予約は、予約窓口にお電話のうえメニューで5、続けてコード {code} を押すか、このコードを返信してください。",
+    "en": " To book, reply with code {code}, or call us and press 5, then the code.",
+    "zh": "如需预约，请致电预约专线，在菜单中按5，再输入代码 {code}，或回复此代码。",
+    "ko": " 예약하시려면 예약 전화의 메뉴에서 5번, 이어서 코드 {code}를 누르시거나 코드로 답장해 주세요.",
 }
 
 
@@ -314,13 +331,44 @@ def waiting(seat: SeatFacts, language: str) -> str:
     return _fit(_WAITING[_lang(language)].format(**_seat(seat, language)))
 
 
-def seat_offer(seat: SeatFacts, *, until: dt.datetime, code: str, language: str) -> str:
-    """A freed seat held for this family: reply with the code before `until` (Asia/Tokyo) to book it."""
+def seat_offer(seat: SeatFacts, *, until: dt.datetime, code: str, language: str, replies: bool = False) -> str:
+    """A freed seat held for this family until `until` (Asia/Tokyo): call, press 5, key the code to book it.
+
+    With `replies` (SMS_REPLIES=yes) the text also says that replying with the code books it.
+    """
     local = in_tokyo(until)
-    return _fit(_OFFER[_lang(language)].format(
-        **_seat(seat, language), code=code, until=f"{local.month}/{local.day} {local:%H:%M}",
-        until_ja=f"{local.month}月{local.day}日{local:%H:%M}", until_zh=f"{local.month}月{local.day}日{local:%H:%M}",
-        until_ko=f"{local.month}월 {local.day}일 {local:%H:%M}"))
+    lang = _lang(language)
+    how = (_OFFER_HOW_OR_REPLY if replies else _OFFER_HOW)[lang].format(code=code)
+    facts = _seat(seat, language)
+    text = ""
+    for room in (FACILITY_MAX_CHARS, 14, 10, 6):  # the facility's name gives way before anything else
+        where = facts["where"]
+        facts["where"] = where if len(where) <= room else where[: room - 1] + "…"
+        text = _OFFER[lang].format(
+            **facts, until=f"{local.month}/{local.day} {local:%H:%M}",
+            until_ja=f"{local.month}月{local.day}日{local:%H:%M}",
+            until_zh=f"{local.month}月{local.day}日{local:%H:%M}",
+            until_ko=f"{local.month}월 {local.day}일 {local:%H:%M}") + how
+        if len(text) <= MAX_CHARS:
+            break
+    return _fit(text)
+
+
+def offer_heading(body: str) -> str:
+    """A seat offer's text without how to take it: what an offer call reads before asking for 1 or 2."""
+    for start in OFFER_HOW_START.values():
+        if start in body:
+            return body.split(start, 1)[0].strip()
+    return body
+
+
+_WRITTEN_CODE = re.compile(r"(?:コード|code|代码|코드)\s*([0-9]{4})(?![0-9])", re.IGNORECASE)
+
+
+def offer_code_of(body: str) -> str | None:
+    """The code a seat offer's text carries (`コード 1234`), or None."""
+    found = _WRITTEN_CODE.search(body)
+    return found.group(1) if found else None
 
 
 # Contract §6: a day (or unit) closed by staff cancels its bookings with a cancellation that says so.

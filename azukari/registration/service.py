@@ -11,6 +11,7 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
 from azukari.booking import service as booking
+from azukari.booking import waitlist
 from azukari.booking.models import Reservation
 from azukari.booking.repository import LIVE
 from azukari.booking.rules import BookingRefusal
@@ -191,6 +192,9 @@ def set_dv(session: Session, *, household_pk: int, flag: bool, reason: str, now:
     household.dv_flag = flag
     household.updated_at = now
     session.flush()
+    if flag:
+        # Its open seat offers are withdrawn (the seats pass on) and its waiting places held for staff.
+        waitlist.hold_for_staff(session, household_pk=household_pk, actor="system", now=now)
     return household
 
 

@@ -30,6 +30,7 @@ REFUSALS = {
     BookingRefusal.TOO_LATE: "開始時刻を過ぎた予約は取り消せません。",
     BookingRefusal.PAST_DEADLINE: "取消期限を過ぎています（窓口からは取り消せます）。",
     BookingRefusal.MONTHLY_LIMIT: "この子は今月の利用上限に達しています。",
+    BookingRefusal.HELD_FOR_STAFF: "DV登録世帯です。職員の操作でのみ予約できます。",
     BookingRefusal.OUTSIDE_AGES: "その日、この子はこの施設でお預かりできる年齢の範囲外です。",
     BookingRefusal.NO_SHOW_LIMIT: "無断欠席が続いたため予約を制限しています（世帯画面で解除できます）。",
 }

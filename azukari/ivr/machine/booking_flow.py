@@ -61,6 +61,20 @@ def _menu(state: State, answer: str, ports: Ports) -> Reply:
     if choice == "4":
         # A brother or sister: the birthdate picks the child, the verification already done serves.
         return ask(state, "birthdate", Line("sibling_which"))
+    if choice == "5" and state.channel == "voice":
+        # A seat offer's code (not read out: the offer names it), asked whether or not one stands.
+        return ask(state, "offer_code")
+    return trouble(state, ports)
+
+
+def _offer_code(state: State, answer: str, ports: Ports) -> Reply:
+    assert state.household_pk is not None
+    code = answer.rstrip("#")
+    if code.isdigit() and len(code) == 4 and ports.take_offer(household_pk=state.household_pk, code=code):
+        # Booked: the confirmation goes to the number on file, as after `confirm` (§5.1).
+        return ask(state, "next", Line("booked"))
+    # Not this household's open offer (wrong, another's, lapsed, used, throttled): the words of any
+    # unusable answer, so the line never says which (contract §5.1).
     return trouble(state, ports)
 
 
@@ -202,4 +216,5 @@ def _cancel_confirm(state: State, answer: str, ports: Ports) -> Reply:
 HANDLERS: dict[str, Handler] = {
     **waitlist_flow.HANDLERS, "menu": _menu, "date": _date, "facility": _facility, "unit": _unit, "options": _option,
     "confirm": _confirm, "next": _next, "cancel_ref": _cancel_ref, "cancel_confirm": _cancel_confirm,
+    "offer_code": _offer_code,
 }

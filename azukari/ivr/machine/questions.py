@@ -40,6 +40,8 @@ _ASKS: dict[str, Ask] = {
     "cancel_confirm": Ask("cancel_confirm", num_digits=1),
     "waitlist": Ask("waitlist", num_digits=2),
     "waitlist_confirm": Ask("waitlist_confirm", num_digits=1),
+    # Menu 5 (not read out: the offer names it): the 4-digit code of a seat offer (contract §5.1).
+    "offer_code": Ask("offer_code", num_digits=4),
 }
 STEPS = frozenset(_ASKS)
 POUND_ENDED = frozenset(step for step, spec in _ASKS.items() if spec.finish_on_key == "#")

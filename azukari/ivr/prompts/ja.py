@@ -63,8 +63,8 @@ MESSAGES: dict[str, str] = {
     "waitlist_summary": "{date}、{time}、{facility}のキャンセル待ちです。",
     "ask.waitlist_confirm": "キャンセル待ちは1、選び直しは2を押してください。",
     "ask.waitlist_confirm@sms": "キャンセル待ちをする場合は「はい」、選び直す場合は「いいえ」と送ってください。",
-    "waiting_taken": ("キャンセル待ちを承りました。空きが出ましたら、ご登録の電話番号へSMSでお知らせします。"
-                      "お知らせに記載のコードを返信されると、ご予約になります。"),
+    "waiting_taken": ("キャンセル待ちを承りました。空きが出ましたら、ご登録の番号へお知らせします。"
+                      "お知らせのコードを、この窓口のメニューで5に続けて押すと、ご予約になります。"),
     "ask.cancel_ref": "取り消す予約番号とシャープを押してください。予約番号は確認のSMSにあります。",
     "ask.cancel_ref@sms": "取り消すご予約の予約番号を送ってください。",
     "ask.cancel_confirm": "取り消すなら1、取り消さないなら2を押してください。",
@@ -105,6 +105,7 @@ MESSAGES: dict[str, str] = {
     "busy.no_number": ("番号が通知されていないため、折り返しができません。"
                        "恐れ入りますが、時間をおいておかけ直しください。"),
     "busy.goodbye": "恐れ入りますが、時間をおいておかけ直しください。",
+    "ask.offer_code": "空き枠のお知らせにある、4けたのコードを押してください。",
     # Staff cannot be reached now and the caller's number is unknown (withheld): no call back is promised.
     "staff_hours": ("ただいま職員におつなぎできません。職員の受付は{hours}です。"
                     "その時間にお電話いただき、0を押してください。"),

@@ -65,7 +65,8 @@ MESSAGES: dict[str, str] = {
     "waitlist_summary": "候补：{date}，{time}，{facility}。",
     "ask.waitlist_confirm": "登记候补请按1，重新选择请按2。",
     "ask.waitlist_confirm@sms": "登记候补请回复“是”，重新选择请回复“否”。",
-    "waiting_taken": "已为您登记候补。出现空位时，我们会发短信到您登记的号码。回复短信中的代码即可完成预约。",
+    "waiting_taken": ("已为您登记候补。出现空位时，我们会通知您登记的号码。"
+                      "届时请致电本专线，在菜单中按5，再输入通知中的代码即可预约。"),
     "ask.cancel_ref": "请输入要取消的预约号，并以井号键结束。预约号可在确认短信中查看。",
     "ask.cancel_ref@sms": "请发送要取消的预约号。",
     "ask.cancel_confirm": "确认取消请按1，不取消请按2。",
@@ -101,6 +102,7 @@ MESSAGES: dict[str, str] = {
     "sibling_which": "为家中其他孩子预约。",
     "sibling_chosen": "现在为这个孩子预约。",
     "no_sibling": "抱歉，您家中没有登记该出生日期的孩子。",
+    "ask.offer_code": "请输入空位通知中的4位代码。",
     "staff_hours": "目前无法为您转接工作人员。工作人员的服务时间是{hours}。请在该时间内来电，并按0。",
     # 只有一个孩子的家庭不说兄弟姐妹选项；取消或列表之后的菜单可按9结束。
     "ask.menu_one": "预约请按1，取消预约请按2，接收预约列表请按3。",
