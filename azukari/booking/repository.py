@@ -210,3 +210,10 @@ def insert_reservation(session: Session, values: dict[str, Any]) -> int | None:
     cannot both keep it; no SAVEPOINT is needed since a collision is not an error here.
     """
     return _insert_if_missing(session, cast(Table, Reservation.__table__), values, ["booking_number"])
+
+
+def counters_between(session: Session, *, first: dt.date, last: dt.date) -> dict[tuple[int, dt.date], int]:
+    """(unit_id, day) → seats taken or held, for every counter row from `first` through `last` (one query)."""
+    rows = session.execute(select(UnitDay.unit_id, UnitDay.day, UnitDay.booked + UnitDay.held)
+                           .where(UnitDay.day >= first, UnitDay.day <= last))
+    return {(unit_id, day): taken for unit_id, day, taken in rows}

@@ -35,7 +35,7 @@ from azukari.staff.signin.client_address import of_request, within
 PREFIX = "/staff"
 # What the console listener serves besides the console: health for its balancer, metrics for a scraper
 # inside the ward's network (still behind METRICS_TOKEN). The webhooks never answer there.
-_ON_BOTH = frozenset({"/healthz", "/metrics"})
+_ON_BOTH = frozenset({"/healthz", "/metrics", "/"})
 _CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 
@@ -58,7 +58,9 @@ def install_staff_console(app: FastAPI) -> None:
 
 
 def _is_console(path: str) -> bool:
-    return path in ("/", PREFIX) or path.startswith(f"{PREFIX}/")
+    # "/" is the parents' availability page on the public listener (contract §8); on the console's own
+    # listener it leads to the console's login (`_ON_BOTH` lets it through, the parents' page redirects).
+    return path == PREFIX or path.startswith(f"{PREFIX}/")
 
 
 class _ConsoleGate:
