@@ -28,22 +28,15 @@ class Mark(StrEnum):
 
 
 @dataclass(frozen=True)
-class UnitDayMark:
-    unit_key: int
-    starts: str
-    ends: str
-    mark: Mark
-    left: int
-
-
-@dataclass(frozen=True)
 class FacilityMonth:
+    """One facility's two months: its units, and for each day one mark per unit, in unit key order."""
+
     facility_key: int
     name: str
     name_en: str
     reading: str
     units: list[tuple[int, str, str]]                   # key, starts, ends
-    days: list[tuple[dt.date, list[UnitDayMark]]]
+    days: list[tuple[dt.date, list[Mark]]]
 
 
 def mark_for(*, left: int) -> Mark:
@@ -64,25 +57,25 @@ def calendar_of(session: Session, *, today: dt.date) -> list[FacilityMonth]:
     window_first, window_last = rules.booking_window(today, policy.horizon_days)
     taken = repo.counters_between(session, first=first, last=last)
     days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    closed_by_rule: dict[str, frozenset[dt.date]] = {}  # facilities share few closing rules
     by_facility: dict[int, FacilityMonth] = {}
-    closed: dict[int, set[dt.date]] = {}
+    fixed: dict[int, dict[dt.date, Mark]] = {}  # a facility's closed and unbookable days, whatever the counts
     for facility, unit in repo.active_units(session):
         month = by_facility.get(facility.id)
         if month is None:
             month = FacilityMonth(facility.key, facility.name, facility.name_en or "", facility.reading, [],
                                   [(day, []) for day in days])
             by_facility[facility.id] = month
-            closed[facility.id] = {day for day in days if not rules.is_open(
-                facility.closed_weekdays, day, closed_on_public_holidays=policy.closed_on_public_holidays)}
+            closed = closed_by_rule.get(facility.closed_weekdays)
+            if closed is None:
+                closed = frozenset(day for day in days if not rules.is_open(
+                    facility.closed_weekdays, day, closed_on_public_holidays=policy.closed_on_public_holidays))
+                closed_by_rule[facility.closed_weekdays] = closed
+            fixed[facility.id] = {day: Mark.CLOSED if day in closed else Mark.OUTSIDE for day in days
+                                  if day in closed or not window_first <= day <= window_last}
         month.units.append((unit.key, unit.starts, unit.ends))
-        closed_days = closed[facility.id]
+        marks_fixed, capacity, unit_id = fixed[facility.id], facility.capacity, unit.id
         for day, marks in month.days:
-            left = max(facility.capacity - taken.get((unit.id, day), 0), 0)
-            if day in closed_days:
-                mark = Mark.CLOSED
-            elif not window_first <= day <= window_last:
-                mark = Mark.OUTSIDE
-            else:
-                mark = mark_for(left=left)
-            marks.append(UnitDayMark(unit.key, unit.starts, unit.ends, mark, left))
+            mark = marks_fixed.get(day)
+            marks.append(mark if mark is not None else mark_for(left=capacity - taken.get((unit_id, day), 0)))
     return list(by_facility.values())
