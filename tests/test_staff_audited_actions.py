@@ -459,6 +459,29 @@ def second_factor_reset(d: Desk) -> Expect:
     return Expect(None, {"staff_id": other})
 
 
+def web_password_reissued(d: Desk) -> Expect:
+    version = re.search(r'name="version" value="([^"]+)"', d.get(f"/staff/households/{d.household_pk}").text)
+    assert version is not None
+    d.begin()
+    assert 'id="web-password"' in d.post(f"/staff/households/{d.household_pk}/web-password",
+                                         version=version.group(1)).text
+    return Expect(d.household_pk)
+
+
+def web_access_off(d: Desk) -> Expect:
+    web_password_reissued(d)
+    d.begin()
+    d.post(f"/staff/households/{d.household_pk}/web-access", enabled="0")
+    return Expect(d.household_pk)
+
+
+def web_access_on(d: Desk) -> Expect:
+    web_access_off(d)
+    d.begin()
+    d.post(f"/staff/households/{d.household_pk}/web-access", enabled="1")
+    return Expect(d.household_pk)
+
+
 CENTRE, ADMIN = "centre", "admin"
 CASES: dict[str, tuple[str, str, Callable[[Desk], Expect]]] = {  # name: (action, role, what staff do)
     "searching households": ("household.searched", CENTRE, searched),
@@ -501,6 +524,9 @@ CASES: dict[str, tuple[str, str, Callable[[Desk], Expect]]] = {  # name: (action
     "moving an account to another role": ("staff.moved", ADMIN, staff_moved),
     "setting an account's last day": ("staff.end_date_set", ADMIN, end_date_set),
     "resetting a member's second factor": ("staff.second_factor_reset", ADMIN, second_factor_reset),
+    "issuing a web password (a new letter)": ("household.web_password_reissued", CENTRE, web_password_reissued),
+    "turning a household's web access off": ("household.web_access_off", CENTRE, web_access_off),
+    "turning a household's web access on": ("household.web_access_on", CENTRE, web_access_on),
 }
 
 

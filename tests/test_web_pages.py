@@ -277,3 +277,22 @@ def test_each_language_renders_every_public_page(web: TestClient, lang: str) -> 
 
 def test_the_help_page_gives_the_lines_hours(web: TestClient) -> None:
     assert "08:30" in web.get("/help").text and "17:15" in web.get("/help").text
+
+
+def test_a_reissued_web_password_ends_the_households_open_sessions(
+        web: TestClient, database: Database, family: Family, clock: FixedClock) -> None:
+    signed_in(web, database, family)
+    clock.advance(minutes=1)
+    with database.unit_of_work() as session:
+        web_access.issue(session, household_pk=family.household_pk, now=clock.now())
+        session.commit()
+    assert web.get("/bookings", follow_redirects=False).headers["location"] == "/signin"
+
+
+def test_turning_web_access_off_ends_the_households_open_sessions(
+        web: TestClient, database: Database, family: Family, clock: FixedClock) -> None:
+    signed_in(web, database, family)
+    with database.unit_of_work() as session:
+        web_access.set_enabled(session, household_pk=family.household_pk, enabled=False, now=clock.now())
+        session.commit()
+    assert web.get("/bookings", follow_redirects=False).headers["location"] == "/signin"

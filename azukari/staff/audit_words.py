@@ -61,6 +61,9 @@ EVENT_NAMES = {
     "staff.accounts_reviewed": "職員アカウント一覧の表示",
     "demo.messages_viewed": "デモで送ったメッセージの表示",
     "household.shown_in_demo_messages": "デモのメッセージ一覧に表示",
+    "household.web_password_reissued": "ウェブ用パスワードの発行",
+    "household.web_access_off": "ウェブ予約の停止",
+    "household.web_access_on": "ウェブ予約の再開",
 }
 
 ACTOR_WORDS = {"bot": "自動応答", "voice": "電話（自動応答）", "sms": "SMS（自動応答）", "web": "Web",

@@ -27,6 +27,7 @@ from azukari.staff import (
     routes_households,
     routes_retention,
     routes_waitlist,
+    routes_web_access,
 )
 from azukari.staff.console import Forbidden, LoginRequired, templates
 from azukari.staff.signin import routes_auth, routes_login, routes_password
@@ -42,7 +43,8 @@ _CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'
 
 def install_staff_console(app: FastAPI) -> None:
     for module in (routes_auth, routes_login, routes_password, routes_escalations, routes_households, routes_counter,
-                   routes_bookings, routes_audit, routes_accounts, routes_retention, routes_waitlist, routes_demo):
+                   routes_bookings, routes_audit, routes_accounts, routes_retention, routes_waitlist, routes_demo,
+                   routes_web_access):
         app.include_router(module.router, prefix=PREFIX)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=str(Path(__file__).parent / "static")),
               name="staff-static")

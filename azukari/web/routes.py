@@ -54,7 +54,7 @@ def home(request: Request) -> Response:
     return response
 
 
-def _calendar_words(p: WebPage) -> dict[str, object]:
+def _calendar_words(p: WebPage) -> dict[str, Any]:
     """Each mark's cell worked out once per page (two months of five facilities is a thousand cells)."""
     symbols = {mark: p.t(f"mark.{mark.value}") for mark in availability.Mark}
     labels = {mark: p.t(f"mark.{mark.value}.label") for mark in availability.Mark}

@@ -105,7 +105,9 @@ def resume(session: Session, *, token: str | None, now: dt.datetime) -> Parent |
     if record is None:
         return None
     access = web_access.of(session, household_pk=record.household_pk)
-    if now - record.last_seen_at >= IDLE_TIMEOUT or access is None or not access.enabled:
+    # A reissued or changed password ends every session opened before it (staff cannot reach this table).
+    if now - record.last_seen_at >= IDLE_TIMEOUT or access is None or not access.enabled \
+            or record.created_at < (access.changed_at or access.issued_at):
         session.delete(record)
         session.flush()
         return None
