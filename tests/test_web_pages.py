@@ -296,3 +296,17 @@ def test_turning_web_access_off_ends_the_households_open_sessions(
         web_access.set_enabled(session, household_pk=family.household_pk, enabled=False, now=clock.now())
         session.commit()
     assert web.get("/bookings", follow_redirects=False).headers["location"] == "/signin"
+
+
+def test_serve_demo_prints_a_web_sign_in_that_works_at_the_root(database: Database, clock: FixedClock) -> None:
+    from azukari.registration.demo import DEMO_HOUSEHOLD_ID, DEMO_WEB_PASSWORD
+    from azukari.runtime import build
+    from azukari.server import load_demo_data
+    from azukari.settings import Settings
+    with build(Settings(database_url=database.url), database=database, clock=clock) as runtime:
+        printed = "\n".join(load_demo_data(runtime, console_url="http://127.0.0.1:8000/staff/"))
+    assert f"http://127.0.0.1:8000/ (sign in with household ID {DEMO_HOUSEHOLD_ID}, " \
+           f"web password {DEMO_WEB_PASSWORD}" in printed
+    web = client_for(database, clock)
+    assert 'class="calendar"' in web.get("/").text
+    assert sign_in(web, DEMO_HOUSEHOLD_ID, DEMO_WEB_PASSWORD).headers["location"] == "/book"
