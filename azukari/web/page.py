@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from azukari.clock import tokyo_date
 from azukari.language import LANGUAGES, Language
+from azukari.language.facility_names import english_name, korean_name
 from azukari.operations.client_address import of_request
 from azukari.runtime import Runtime, runtime_of
 from azukari.web import signin
@@ -70,9 +71,19 @@ class WebPage:
     def t(self, key: str, **values: object) -> str:
         return phrase(self.language, key, **values)
 
+    def place(self, name: str, name_en: str | None, reading: str) -> str:
+        """A facility as this language's reader knows it: its name, in Latin letters for English, with hangul
+        for Korean (Chinese readers read the kanji on the sign)."""
+        latin = english_name(name_en=name_en, reading=reading) or name
+        if self.language == "en":
+            return latin
+        if self.language == "ko":
+            return f"{name} ({korean_name(name=name, reading=reading, latin=latin, with_kind=True)})"
+        return name
+
     def render(self, template: str, status_code: int = 200, **context: Any) -> Response:
         response = templates.TemplateResponse(self.request, template, {
-            "t": self.t, "lang": self.language, "languages": [(code, CATALOGUES[code]["lang.name"])
+            "t": self.t, "place": self.place, "lang": self.language, "languages": [(code, CATALOGUES[code]["lang.name"])
                                                              for code in LANGUAGES],
             "signed_in": self.parent is not None and not self.parent.record.must_change, "csrf": self.csrf,
             "path": self.request.url.path, **context}, status_code=status_code)

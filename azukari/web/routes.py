@@ -242,7 +242,8 @@ def _offers(p: WebPage) -> list[dict[str, object]]:
         if unit is None or facility is None:
             continue
         shown.append({"id": offer.id, "text": p.t(
-            "offers.body", date=day_words(offer.day, p.language, written=True), place=facility.name,
+            "offers.body", date=day_words(offer.day, p.language, written=True),
+            place=p.place(facility.name, facility.name_en, facility.reading),
             time=f"{unit.starts}–{unit.ends}", until=in_tokyo(offer.expires_at).strftime("%m/%d %H:%M"))})
     return shown
 
