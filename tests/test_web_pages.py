@@ -311,3 +311,16 @@ def test_serve_demo_prints_a_web_sign_in_that_works_at_the_root(database: Databa
     web = client_for(database, clock)
     assert 'class="calendar"' in web.get("/").text
     assert sign_in(web, DEMO_HOUSEHOLD_ID, DEMO_WEB_PASSWORD).headers["location"] == "/book"
+
+
+def test_the_public_calendar_reads_beside_a_booking_in_progress_on_sqlite(
+        sqlite_database: Database, clock: FixedClock) -> None:
+    import time
+    seed(sqlite_database)
+    web = client_for(sqlite_database, clock)
+    with sqlite_database.unit_of_work() as writer:  # a webhook's transaction, holding SQLite's write lock
+        writer.execute(update(BookingPolicy).values(horizon_days=30))
+        started = time.monotonic()
+        page = web.get("/")
+        waited = time.monotonic() - started
+    assert page.status_code == 200 and waited < 5  # a page that took the write lock would wait 30 s

@@ -119,8 +119,11 @@ def web_page(request: Request, *, signed_in: bool = False, csrf: str | None = No
     runtime = runtime_of(request)
     now = runtime.clock.now()
     language = language_of(request.query_params.get("lang") or request.cookies.get(LANGUAGE_COOKIE))
-    with runtime.database.unit_of_work() as session:
-        parent = signin.resume(session, token=request.cookies.get(signin.COOKIE_NAME), now=now)
+    token = request.cookies.get(signin.COOKIE_NAME)
+    # A visitor with no session who only reads (the calendar, help, the sign-in form) writes nothing.
+    reads_only = not signed_in and not post and not token
+    with runtime.database.reading() if reads_only else runtime.database.unit_of_work() as session:
+        parent = signin.resume(session, token=token, now=now)
         if signed_in and parent is None:
             session.commit()
             raise SignInRequired()
@@ -133,4 +136,5 @@ def web_page(request: Request, *, signed_in: bool = False, csrf: str | None = No
             if not signin.csrf_ok(expected or "", csrf):
                 raise BadForm()
         yield WebPage(request, session, runtime, now, language, parent, form_token)
-        session.commit()
+        if not reads_only:
+            session.commit()
