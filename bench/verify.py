@@ -9,8 +9,11 @@ Builds a fresh database per size and engine (bulk insert: executemany on SQLite,
 PostgreSQL, one shared precomputed PIN hash; then the match keys registration stores, by the
 migration's backfill), then times, each in its own unit of work with its
 commit: knowledge-path successes and refusals (wrong address, unknown child), ID-path successes
-and refusals (wrong PIN, unknown ID), and as the baseline an exact indexed lookup of the child by
-birthdate and name. Birthdates spread over six years, as children of 0-5 in a prefecture would.
+and refusals (wrong PIN, unknown ID, a locked household), and as the baseline an exact indexed lookup
+of the child by birthdate and name. The cases of a path are taken in turn (one sample of each, the
+order rotating), so the load of a shared machine meets them alike; the spread of their medians is
+printed under each path (issue 24: every outcome does the same work). Birthdates spread over six
+years, as children of 0-5 in a prefecture would.
 """
 from __future__ import annotations
 
@@ -34,7 +37,9 @@ from azukari import migrate
 from azukari.db import Database, drop_postgres_database, recreate_postgres_database
 from azukari.households.models import Child
 from azukari.households.pins import hash_pin
+from azukari.identity.models import VerificationAttempt
 from azukari.identity.stored_keys import backfill
+from azukari.identity.throttling import HOUSEHOLD_LIMIT
 from azukari.identity.verification import AttemptContext, Verified, verify_by_household_id, verify_by_knowledge
 from azukari.settings import DEMO_SECRET_KEY
 
@@ -108,16 +113,53 @@ def build(url: str, children: int, pin_hash: str) -> tuple[Database, float, floa
     return database, loaded - started, keyed
 
 
-def timed(database: Database, work: Callable[..., object], samples: list[dict[str, object]]) -> list[float]:
-    out = []
-    for i, answers in enumerate(samples):
-        context = AttemptContext("voice", f"+81505{i:07d}", f"CA{i}")
-        with database.unit_of_work() as session:
-            started = time.perf_counter()
-            work(session, context=context, now=NOW, **answers)
-            session.commit()
-            out.append(time.perf_counter() - started)
+def timed(database: Database, work: Callable[..., object], samples: list[dict[str, object]], *,
+          series: int = 0) -> list[float]:
+    """Each sample in its own unit of work, from its own calling number (`series` keeps cases apart, so one
+    case's refusals never throttle another's numbers)."""
+    return [once(database, work, answers, series=series, i=i) for i, answers in enumerate(samples)]
+
+
+def once(database: Database, work: Callable[..., object], answers: dict[str, object], *, series: int,
+         i: int) -> float:
+    context = AttemptContext("voice", f"+8150{series:02d}{i:06d}", f"CA{series}-{i}")
+    with database.unit_of_work() as session:
+        started = time.perf_counter()
+        work(session, context=context, now=NOW, **answers)
+        session.commit()
+        return time.perf_counter() - started
+
+
+def interleaved(database: Database, cases: dict[str, tuple[Callable[..., object], list[dict[str, object]]]],
+                first_series: int) -> dict[str, list[float]]:
+    """The cases taken in turn, one sample of each, the order rotating: a load that comes and goes meets
+    every outcome alike, so the medians compare the work, not the moment each case ran."""
+    names = list(cases)
+    out: dict[str, list[float]] = {name: [] for name in names}
+    count = min(len(answers) for _, answers in cases.values())
+    for i in range(count):
+        for k in range(len(names)):
+            name = names[(i + k) % len(names)]
+            work, answers = cases[name]
+            out[name].append(once(database, work, answers[i], series=first_series + names.index(name), i=i))
     return out
+
+
+def lock(database: Database, household_pks: list[int]) -> None:
+    """Each household past its failure limit (counted failures from other numbers, a minute ago)."""
+    with database.unit_of_work() as session:
+        session.add_all([VerificationAttempt(
+            at=NOW - dt.timedelta(minutes=1), channel="voice", method="id", outcome="refused", reason="pin",
+            fields={}, calling_number=f"+8159{pk:07d}{n}", household_pk=pk, conversation_key=f"lock-{pk}-{n}")
+            for pk in household_pks for n in range(HOUSEHOLD_LIMIT)])
+        session.commit()
+
+
+def _line(name: str, times: list[float]) -> float:
+    ordered = sorted(times)
+    p50, p99 = statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    print(f"  {name:34s} p50 {p50 * 1000:7.1f} ms   p99 {p99 * 1000:7.1f} ms")
+    return p50
 
 
 def lookup(session: object, *, child_name: str, birthdate: dt.date, context: object, now: object,
@@ -129,36 +171,50 @@ def run(url: str, children: int, samples: int, pin_hash: str) -> None:
     database, built, keyed = build(url, children, pin_hash)
     rng = random.Random(1)
     with database.unit_of_work() as session:
-        picks = session.execute(text(
-            "SELECT c.id, c.name, c.kana, c.birthdate, h.household_id, h.address, h.guardian_name "
+        rows = session.execute(text(
+            "SELECT c.id, c.name, c.kana, c.birthdate, h.household_id, h.address, h.guardian_name, h.id AS pk "
             "FROM children c JOIN households h ON h.id = c.household_pk WHERE c.id IN ("
-            + ",".join(str(rng.randint(1, children)) for _ in range(samples)) + ")")).all()
+            + ",".join(str(rng.randint(1, children)) for _ in range(3 * samples)) + ")")).all()
+    # Half the picks are asked for; the other half's households are locked, for the locked-household case.
+    picks = [r for r in rows if r.pk % 2 == 0][:samples]
+    locked = [r for r in rows if r.pk % 2 == 1][:samples]
+    lock(database, sorted({r.pk for r in locked}))
     know = [{"child_name": p.name.replace(" ", ""), "birthdate": _date(p.birthdate), "address": p.address,
              "guardian_name": p.guardian_name} for p in picks]
-    cases: dict[str, tuple[Callable[..., object], list[dict[str, object]]]] = {
-        "exact indexed lookup (baseline)": (lookup, know),
+    knowledge: dict[str, tuple[Callable[..., object], list[dict[str, object]]]] = {
         "knowledge: success": (verify_by_knowledge, know),
         "knowledge: wrong address": (verify_by_knowledge, [{**k, "address": "練馬区光が丘9-9-9"} for k in know]),
         "knowledge: unknown child": (verify_by_knowledge, [{**k, "child_name": "存在しない子"} for k in know]),
+    }
+    by_id: dict[str, tuple[Callable[..., object], list[dict[str, object]]]] = {
         "id: success": (verify_by_household_id, [{"household_id": p.household_id, "pin": "4821",
                                                   "birthdate": _date(p.birthdate)} for p in picks]),
         "id: wrong pin": (verify_by_household_id, [{"household_id": p.household_id, "pin": "0000",
                                                     "birthdate": _date(p.birthdate)} for p in picks]),
         "id: unknown id": (verify_by_household_id, [{"household_id": "99999999", "pin": "4821",
                                                      "birthdate": _date(p.birthdate)} for p in picks]),
+        "id: locked household": (verify_by_household_id, [{"household_id": p.household_id, "pin": "4821",
+                                                           "birthdate": _date(p.birthdate)} for p in locked]),
     }
     print(f"\n{database.dialect}, {children:,} children (built in {built:.1f} s, match keys in {keyed:.1f} s), "
-          f"{len(picks)} samples each")
+          f"{min(len(picks), len(locked))} samples each, the cases of each path taken in turn")
     with database.unit_of_work() as session:  # warm the analyser and caches outside the timings
         verify_by_knowledge(session, context=AttemptContext("voice", None, "warm"), now=NOW, **know[0])  # type: ignore[arg-type]
-    for name, (work, answers) in cases.items():
-        times = sorted(timed(database, work, answers))
-        p50, p99 = statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.99))]
-        print(f"  {name:34s} p50 {p50 * 1000:7.1f} ms   p99 {p99 * 1000:7.1f} ms")
+    _line("exact indexed lookup (baseline)", timed(database, lookup, know, series=1))
+    for path, cases, first in (("knowledge", knowledge, 10), ("id", by_id, 20)):
+        medians = [_line(name, times) for name, times in interleaved(database, cases, first).items()]
+        spread = max(medians) - min(medians)
+        print(f"  {path + ': spread of the medians':34s}     {spread * 1000:7.1f} ms "
+              f"({spread / min(medians):.1%} of the fastest)")
     with database.unit_of_work() as session:
         ok = verify_by_knowledge(session, context=AttemptContext("voice", "+815000000000", "check"), now=NOW,
                                  **know[1])  # type: ignore[arg-type]
         assert isinstance(ok, Verified), "a genuine sample was refused"
+        reasons = dict(session.execute(text(
+            "SELECT conversation_key, reason FROM verification_attempts WHERE conversation_key IN "
+            "('CA20-0', 'CA21-0', 'CA22-0', 'CA23-0')")).all())
+        assert [reasons.get(f"CA{n}-0") for n in (20, 21, 22, 23)] == [
+            "verified", "pin", "unknown_id", "locked_household"], reasons
     database.dispose()
 
 

@@ -5,8 +5,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from azukari.ivr.machine.conversation import start, step
-from azukari.ivr.machine.replies import Reply
-from azukari.ivr.machine.state import Event, Option, State, Verdict
+from azukari.ivr.machine.replies import Line, Reply
+from azukari.ivr.machine.state import Event, Option, Refusal, State, Verdict
 from azukari.settings import StaffHours
 
 CHILD = 7
@@ -23,6 +23,8 @@ class FakePorts:
     booked: list[int] = field(default_factory=list)
     cases: list[str] = field(default_factory=list)
     reachable: bool = True
+    known: bool = True  # the caller's number came with the call (not withheld)
+    told: list[tuple[str, ...]] = field(default_factory=list)  # the line keys each case says the caller heard
     graded_in: list[str] = field(default_factory=list)  # the language each name was graded in
 
     def today(self) -> dt.date:
@@ -48,14 +50,17 @@ class FakePorts:
         return {str(c): "match" if "美咲" in spoken else "fail" for c in child_ids}
 
     def decide_by_knowledge(self, *, child_grades: dict[str, str], address_grades: dict[str, str],
-                            guardian_grades: dict[str, str]) -> Verdict | None:
+                            guardian_grades: dict[str, str]) -> Verdict | Refusal:
         ok = any(g == "match" and address_grades.get(c) == "match" and guardian_grades.get(c) == "match"
                  for c, g in child_grades.items())
-        return Verdict(household_pk=3, child_id=CHILD, dv=self.dv) if ok else None
+        return Verdict(household_pk=3, child_id=CHILD, dv=self.dv) if ok else self._refusal()
 
-    def verify_by_id(self, *, household_id: str, pin: str, birthdate: dt.date) -> Verdict | None:
+    def verify_by_id(self, *, household_id: str, pin: str, birthdate: dt.date) -> Verdict | Refusal:
         ok = (household_id, pin, birthdate) == ("10000001", "4821", dt.date(2024, 3, 1))
-        return Verdict(household_pk=3, child_id=CHILD, dv=self.dv) if ok else None
+        return Verdict(household_pk=3, child_id=CHILD, dv=self.dv) if ok else self._refusal()
+
+    def _refusal(self) -> Refusal:
+        return Refusal("dv_attempt", household_pk=3, dv=True) if self.dv else Refusal("verification_failed")
 
     def day_from_keypad(self, digits: str) -> dt.date | None:
         return dt.date(2026, int(digits[-4:-2]), int(digits[-2:])) if len(digits) in (4, 8) else None
@@ -86,6 +91,9 @@ class FakePorts:
     def staff_reachable(self) -> bool:
         return self.reachable
 
+    def caller_known(self) -> bool:
+        return self.known
+
     def staff_hours(self) -> StaffHours:
         return StaffHours.parse("mon-fri 08:30-17:15")
 
@@ -93,8 +101,10 @@ class FakePorts:
         return ("光が丘",) if step == "address" else ()
 
     def escalate(self, *, kind: str, household_pk: int | None = None, dv: bool = False,
-                 details: dict[str, object] | None = None) -> None:
+                 details: dict[str, object] | None = None, told: tuple[Line, ...] = (),
+                 language: str = "ja") -> None:
         self.cases.append(kind)
+        self.told.append(tuple(line.key for line in told))
 
 
 def call(ports: FakePorts, *answers: tuple[str, str]) -> tuple[State, Reply]:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from azukari.db import Database
 from azukari.households.phone import ANONYMOUS, caller_number
 from azukari.identity.models import VerificationAttempt
-from azukari.identity.verification import REFUSED, AttemptContext, Verified, verify_by_knowledge
+from azukari.identity.verification import AttemptContext, Refused, Verified, verify_by_knowledge
 
 NOW = dt.datetime(2026, 6, 1, 3, 0, tzinfo=dt.UTC)
 # Reasons the matcher gives; a lock would mean the attempt never reached it.
@@ -43,9 +43,9 @@ def test_a_corpus_slice_verifies_genuine_callers_and_refuses_every_impostor(data
                 attempt.rollback()
             verdicts.append((a, outcome, reason))
         assert {reason for _, _, reason in verdicts} <= MATCHER_REASONS
-        assert [a.kind for a, o, _ in verdicts if a.target_child is None and o is not REFUSED] == []
+        assert [a.kind for a, o, _ in verdicts if a.target_child is None and not isinstance(o, Refused)] == []
         genuine = [(a, o) for a, o, _ in verdicts if a.kind == "genuine" or a.kind.endswith(":genuine")]
-        assert all(o is REFUSED or (isinstance(o, Verified) and o.child_id == child_ids[a.target_child or 0])
+        assert all(isinstance(o, Refused) or (isinstance(o, Verified) and o.child_id == child_ids[a.target_child or 0])
                    for a, o in genuine)
         assert sum(isinstance(o, Verified) for _, o in genuine) >= 0.9 * len(genuine)
         assert len({a.kind for a, _, _ in verdicts if a.target_child is None}) >= 15

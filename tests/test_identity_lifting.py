@@ -16,9 +16,9 @@ from azukari.identity import throttling
 from azukari.identity.lifting import NotLocked, lift_household_lock
 from azukari.identity.models import VerificationAttempt
 from azukari.identity.verification import (
-    REFUSED,
     AttemptContext,
     Outcome,
+    Refused,
     Verified,
     verify_by_household_id,
     verify_by_knowledge,
@@ -26,6 +26,8 @@ from azukari.identity.verification import (
 from azukari.oversight.models import AuditEntry, Escalation
 
 STAFF = "staff:7"
+
+THROTTLED = Refused("verification_throttled")  # every refusal of a locked caller or household
 
 
 def _try(session: Session, clock: FixedClock, answers: dict[str, object], *, number: str) -> Outcome:
@@ -42,7 +44,7 @@ def _lock(session: Session, clock: FixedClock, *, first: int = 0) -> None:
 def _locked_household(session: Session, clock: FixedClock) -> Household:
     household = add_household(session)
     _lock(session, clock)
-    assert _try(session, clock, RIGHT, number="+815099998888") is REFUSED
+    assert _try(session, clock, RIGHT, number="+815099998888") == THROTTLED
     return household
 
 
@@ -60,7 +62,7 @@ def test_after_a_staff_lift_the_household_id_and_pin_verify_again(database: Data
         household = _locked_household(session, clock)
         context = AttemptContext(channel="sms", calling_number="+819011110001", conversation_key="SM1")
         assert verify_by_household_id(session, household_id="10000001", pin="4821", birthdate=RIGHT["birthdate"],
-                                      context=context, now=clock.now()) is REFUSED
+                                      context=context, now=clock.now()) == THROTTLED
         lift_household_lock(session, household_pk=household.id, now=clock.now(), actor=STAFF)
         clock.advance(minutes=1)
         assert isinstance(verify_by_household_id(session, household_id="10000001", pin="4821",
@@ -84,7 +86,7 @@ def test_five_new_failures_after_a_lift_lock_the_household_again(database: Datab
         lift_household_lock(session, household_pk=household.id, now=clock.now(), actor=STAFF)
         _lock(session, clock, first=20)
         assert throttling.household_failures(session, household_pk=household.id, now=clock.now()) == 5
-        assert _try(session, clock, RIGHT, number="+815099998888") is REFUSED
+        assert _try(session, clock, RIGHT, number="+815099998888") == THROTTLED
 
 
 def test_a_lock_after_a_lift_opens_a_new_case_for_staff_the_same_day(database: Database) -> None:
@@ -107,7 +109,7 @@ def test_a_lift_leaves_the_calling_numbers_limit_as_it_was(database: Database) -
             _try(session, clock, WRONG_ADDRESS, number=stalker)
         _lock(session, clock, first=40)  # more numbers finish the household's count
         lift_household_lock(session, household_pk=household.id, now=clock.now(), actor=STAFF)
-        assert _try(session, clock, RIGHT, number=stalker) is REFUSED
+        assert _try(session, clock, RIGHT, number=stalker) == THROTTLED
         last = session.scalars(select(VerificationAttempt).order_by(VerificationAttempt.id.desc()).limit(1)).one()
         assert last.reason == "locked_number"
         assert isinstance(_try(session, clock, RIGHT, number="+819011110001"), Verified)

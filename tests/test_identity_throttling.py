@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from azukari.db import Database
 from azukari.identity import throttling
 from azukari.identity.models import VerificationAttempt
-from azukari.identity.verification import REFUSED, AttemptContext, Outcome, Verified, verify_by_knowledge
+from azukari.identity.verification import AttemptContext, Outcome, Refused, Verified, verify_by_knowledge
 from azukari.oversight.models import Escalation
 
 NOW = dt.datetime(2026, 6, 1, 3, 0, tzinfo=dt.UTC)
@@ -18,6 +18,8 @@ RIGHT = {"child_name": "高橋陽翔", "birthdate": dt.date(2024, 5, 1), "addres
          "guardian_name": "髙橋美咲"}
 NOBODY = {**RIGHT, "child_name": "山田太郎", "birthdate": dt.date(2020, 1, 1)}  # names no household
 WRONG_ADDRESS = {**RIGHT, "address": "練馬区光が丘2-3-9"}  # names the 髙橋 household
+
+THROTTLED = Refused("verification_throttled")  # every refusal of a locked caller or household
 
 
 def _try(session: Session, answers: dict[str, object], *, number: str | None, key: str = "CA1",
@@ -31,7 +33,7 @@ def test_a_number_is_refused_after_its_failure_limit_even_with_right_answers(dat
         add_household(session)
         for _ in range(throttling.NUMBER_LIMIT):
             _try(session, NOBODY, number="+815011112222")
-        assert _try(session, RIGHT, number="+815011112222") is REFUSED
+        assert _try(session, RIGHT, number="+815011112222") == THROTTLED
         assert isinstance(_try(session, RIGHT, number="+815033334444"), Verified)
 
 
@@ -57,7 +59,7 @@ def test_a_household_is_locked_after_its_failure_limit_from_many_numbers(databas
         add_household(session)
         for n in range(throttling.HOUSEHOLD_LIMIT):
             _try(session, WRONG_ADDRESS, number=f"+8150111100{n:02d}")
-        assert _try(session, RIGHT, number="+815099998888") is REFUSED
+        assert _try(session, RIGHT, number="+815099998888") == THROTTLED
         last = session.scalars(select(VerificationAttempt).order_by(VerificationAttempt.id.desc()).limit(1)).one()
         assert last.reason == "locked_household"
 
@@ -76,7 +78,7 @@ def test_one_withheld_caller_does_not_lock_out_other_withheld_callers(database: 
         add_household(session)
         for _ in range(throttling.NUMBER_LIMIT):
             _try(session, NOBODY, number="anonymous", key="CA-flood")
-        assert _try(session, RIGHT, number=None, key="CA-flood") is REFUSED
+        assert _try(session, RIGHT, number=None, key="CA-flood") == THROTTLED
         assert isinstance(_try(session, RIGHT, number=None, key="CA-other"), Verified)
 
 
@@ -85,7 +87,7 @@ def test_a_flood_of_withheld_failures_closes_the_withheld_pool_for_its_window(da
         add_household(session)
         for n in range(throttling.WITHHELD_POOL_LIMIT):
             _try(session, NOBODY, number="anonymous", key=f"CA-{n}")
-        assert _try(session, RIGHT, number="anonymous", key="CA-new") is REFUSED
+        assert _try(session, RIGHT, number="anonymous", key="CA-new") == THROTTLED
         assert isinstance(_try(session, RIGHT, number="+815033334444"), Verified)
         later = NOW + throttling.WITHHELD_POOL_WINDOW + dt.timedelta(minutes=1)
         assert isinstance(_try(session, RIGHT, number="anonymous", key="CA-later", now=later), Verified)

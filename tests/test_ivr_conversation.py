@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from ivr_fakes import KNOWLEDGE, FakePorts
 from ivr_fakes import call as _call
 
@@ -35,11 +36,27 @@ def test_a_dv_verdict_gives_exactly_the_reply_of_pressing_0() -> None:
     assert dv_reply == zero_reply and dv_reply.transfer
 
 
-def test_a_second_failure_hands_over_and_opens_a_case() -> None:
+def test_a_first_failure_hands_over_with_the_reply_of_pressing_0_and_opens_a_case() -> None:
     ports = FakePorts()
     wrong = (*KNOWLEDGE[1:5], ("guardian_name", "別人"))
-    _state, reply = _call(ports, KNOWLEDGE[0], *wrong, *wrong)
-    assert reply.transfer and ports.cases == ["verification_failed"]
+    _state, reply = _call(ports, KNOWLEDGE[0], *wrong)
+    _s, zero_reply = _call(FakePorts(), *KNOWLEDGE[:5], ("guardian_name", "0"))
+    assert reply == zero_reply and reply.transfer and ports.cases == ["verification_failed"]
+
+
+@pytest.mark.parametrize("reachable", [True, False])
+@pytest.mark.parametrize("known", [True, False])
+def test_a_dv_household_right_or_wrong_and_a_failure_give_one_reply_and_one_case_each(reachable: bool,
+                                                                                       known: bool) -> None:
+    replies, told = [], []
+    for dv, address, kind in ((True, "光が丘", "dv_caller"), (True, "豊玉北", "dv_attempt"),
+                              (False, "豊玉北", "verification_failed")):
+        ports = FakePorts(dv=dv, reachable=reachable, known=known)
+        _s, reply = _call(ports, *KNOWLEDGE[:4], ("address", address), KNOWLEDGE[5])
+        replies.append(reply)
+        told.append(ports.told)
+        assert ports.cases == [kind]
+    assert replies[0] == replies[1] == replies[2] and told[0] == told[1] == told[2]
 
 
 def test_a_refused_booking_says_only_that_this_time_cannot_be_booked() -> None:

@@ -96,11 +96,22 @@ def test_a_refusal_at_confirm_is_one_sentence_with_when_staff_answer_whatever_th
     assert reply.ask.step == "date" and reply.lines[0].params == {"hours": "平日の午前8時30分から午後5時15分"}
 
 
-def test_a_second_failed_verification_outside_hours_says_when_staff_answer_not_try_again() -> None:
+def test_a_failed_verification_outside_hours_promises_a_call_back_like_0_does() -> None:
     ports = FakePorts(reachable=False)
     wrong = (*KNOWLEDGE[1:5], ("guardian_name", "別人"))
-    _state, reply = call(ports, KNOWLEDGE[0], *wrong, *wrong)
-    assert reply.end and [line.key for line in reply.lines] == ["verify_failed_final", "failed_goodbye"]
+    _state, reply = call(ports, KNOWLEDGE[0], *wrong)
+    assert reply.end and [line.key for line in reply.lines] == ["callback"]
+    assert ports.told == [("callback",)]
+
+
+@pytest.mark.parametrize("where", ["id_choice", "menu"])
+def test_a_withheld_caller_outside_hours_is_told_when_staff_answer_and_promised_no_call_back(where: str) -> None:
+    ports = FakePorts(reachable=False, known=False)
+    before = KNOWLEDGE if where == "menu" else KNOWLEDGE[:1]
+    _state, reply = call(ports, *before, (where, "0"))
+    assert reply.end and [line.key for line in reply.lines] == ["staff_hours"]
+    assert reply.lines[0].params == {"hours": "平日の午前8時30分から午後5時15分"}
+    assert ports.cases == ["staff_requested"] and ports.told == [("staff_hours",)]
 
 
 @pytest.mark.parametrize("words", ["職員", "スタッフ", "STAFF", "staff", "0", "０"])

@@ -55,7 +55,7 @@ def test_a_failed_verification_shows_each_attempt_in_words_and_no_internal_strin
                                            "conversation": CALL}).id
         session.commit()
     card = _card(client.get("/staff/escalations").text, case_id)
-    assert "本人確認に2回失敗" in card
+    assert "本人確認ができず職員へ" in card
     assert "1回目（名前・生年月日・住所で確認）" in card and "2回目" in card
     assert "子の名前 一致" in card and "生年月日 一致" in card and "住所 不一致" in card
     assert "保護者の名前 ほぼ一致" in card

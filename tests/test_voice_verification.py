@@ -31,7 +31,7 @@ def _state(database: Database, sid: str) -> str:
         return json.dumps(record.state, ensure_ascii=False)
 
 
-def test_every_kind_of_failure_gets_the_same_sentence_then_the_path_choice(database: Database) -> None:
+def test_every_kind_of_failure_gets_the_words_of_0_and_the_transfer(database: Database) -> None:
     family = seed(database)
     client = client_for(database, FixedClock(MONDAY_UTC))
     answers = []
@@ -39,12 +39,14 @@ def test_every_kind_of_failure_gets_the_same_sentence_then_the_path_choice(datab
                                {"child": "存在 しない子", "birthdate": dt.date(2022, 2, 22)}]):
         phone = _call(client, sid=f"CA{i:032d}", caller=f"+8150777700{i:02d}")
         phone.verify_by_knowledge(family, **wrong)  # type: ignore[arg-type]
-        assert phone.step == "id_choice"
+        assert phone.step is None and phone.dialled() == [STAFF]
         answers.append(phone.says)
     phone = _call(client, sid="CA" + "7" * 32, caller="+815077770077")
     phone.verify_by_id(family, pin="0000")
     answers.append(phone.says)
-    assert all(a == answers[0] for a in answers)
+    zero = _call(client, sid="CA" + "8" * 32, caller="+815077770088")
+    zero.answer("id_choice", digits="0")
+    assert all(a == zero.says for a in answers)
 
 
 def test_every_item_of_the_path_is_asked_even_when_the_child_does_not_exist(database: Database) -> None:
@@ -58,21 +60,20 @@ def test_every_item_of_the_path_is_asked_even_when_the_child_does_not_exist(data
     assert phone.step == "guardian_name"
 
 
-def test_a_second_failure_in_a_call_transfers_to_staff_and_opens_a_case(database: Database) -> None:
+def test_a_first_failure_in_a_call_transfers_to_staff_and_opens_a_case(database: Database) -> None:
     family = seed(database)
     phone = _call(client_for(database, FixedClock(MONDAY_UTC)))
     phone.verify_by_knowledge(family, guardian="別人 太郎")
-    phone.verify_by_knowledge(family, guardian="別人 次郎")
     assert phone.dialled() == [STAFF]
-    assert "verification_failed" in [e.kind for e in escalations(database)]
+    assert [e.kind for e in escalations(database)] == ["verification_failed"]
 
 
-def test_a_second_failure_outside_staff_hours_ends_politely(database: Database) -> None:
+def test_a_first_failure_outside_staff_hours_ends_politely_with_a_callback_case(database: Database) -> None:
     family = seed(database)
     phone = _call(client_for(database, FixedClock(SUNDAY_NIGHT)))
     phone.verify_by_knowledge(family, guardian="別人 太郎")
-    phone.verify_by_knowledge(family, guardian="別人 次郎")
     assert phone.hung_up and phone.dialled() == []
+    assert [(e.kind, e.details["outcome"]) for e in escalations(database)] == [("verification_failed", "callback")]
 
 
 def test_a_dv_household_is_transferred_in_the_same_words_as_pressing_0(database: Database) -> None:
@@ -148,6 +149,22 @@ def test_an_unanswered_transfer_opens_a_callback_case_for_the_household(database
     assert phone.hung_up and [e.household_pk for e in unanswered] == [family.household_pk]
 
 
+@pytest.mark.parametrize("caller", [ELSEWHERE, "anonymous", None], ids=["a number", "withheld", "no From"])
+def test_an_unanswered_transfer_promises_a_call_back_only_to_a_number_and_the_case_says_what_was_said(
+        database: Database, caller: str | None) -> None:
+    family = seed(database)
+    phone = _call(client_for(database, FixedClock(MONDAY_UTC)), caller=caller)
+    phone.verify_by_knowledge(family)
+    phone.answer("menu", digits="0")
+    phone._take(phone.post("/twilio/voice/transfer_done", phone.params(DialCallStatus="no-answer")))
+    said = "".join(phone.says)
+    (case,) = [e for e in escalations(database) if e.kind == "transfer_unanswered"]
+    assert phone.hung_up and ("ご連絡いたします" in said) == (caller == ELSEWHERE)
+    assert ("職員の受付は平日の午前8時30分から午後5時15分です" in said) == (caller != ELSEWHERE)
+    assert case.details["outcome"] == ("callback" if caller == ELSEWHERE else "hours")
+    assert str(case.details["said"]) in said
+
+
 def test_an_accepted_transfer_opens_no_callback_case(database: Database) -> None:
     family = seed(database)
     client = client_for(database, FixedClock(MONDAY_UTC))
@@ -196,7 +213,7 @@ def test_a_call_from_the_number_on_file_is_asked_to_verify_and_refused_on_a_wron
     phone = _call(client_for(database, FixedClock(MONDAY_UTC)), caller=family.phone)
     assert phone.step == "id_choice"
     phone.verify_by_knowledge(family, address="東京都練馬区豊玉北六丁目12番1号")
-    assert phone.step == "id_choice" and outbox(database) == []
+    assert phone.step is None and phone.dialled() == [STAFF] and outbox(database) == []
 
 
 def test_posting_to_the_menu_before_verifying_is_asked_to_verify(database: Database) -> None:

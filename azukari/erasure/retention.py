@@ -99,7 +99,14 @@ def purge(session: Session, *, now: dt.datetime, dry_run: bool, actor: str = "sy
         session.flush()
         for sid, channel in sids:
             resource = "call" if channel == "call" else "message"
-            session.add(ProviderDeletion(deletion_record_id=record.id, resource=resource, sid=sid, next_attempt_at=now))
+            queued = session.scalar(select(ProviderDeletion).where(ProviderDeletion.sid == sid))
+            if queued is None:
+                session.add(ProviderDeletion(deletion_record_id=record.id, resource=resource, sid=sid,
+                                             next_attempt_at=now))
+            else:  # queued (or deleted) already at TWILIO_RETENTION_DAYS: the certificate lists it
+                queued.deletion_record_id = queued.deletion_record_id or record.id
+                if queued.status == "pending":
+                    queued.next_attempt_at = min(queued.next_attempt_at, now)
         session.execute(delete(Household).where(Household.id == household.id))
         session.flush()
         session.expunge(household)

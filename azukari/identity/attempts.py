@@ -10,7 +10,7 @@ from azukari.clock import tokyo_date
 from azukari.households.models import Household
 from azukari.identity import throttling
 from azukari.identity.models import VerificationAttempt
-from azukari.identity.outcomes import REFUSED, Outcome, Verified
+from azukari.identity.outcomes import Outcome, Verified, refusal
 from azukari.oversight import audit
 from azukari.oversight.escalations import open_escalation
 
@@ -37,17 +37,14 @@ def conclude(session: Session, *, method: str, reason: str, fields: dict[str, st
         _alert_staff(session, attempt=attempt, household=household, locked=locked, now=now)
     if verified and household is not None and child_id is not None:
         return Verified(household_pk=household.id, child_id=child_id, dv=household.dv_flag)
-    return REFUSED
+    # A DV-flagged household's refusal is not raised here but by the channel, as the one case its ending opens
+    # (a DV success opens one too): right and wrong answers then run the same statements.
+    return refusal(reason, household_pk=household.id if household is not None else None,
+                   dv=household is not None and household.dv_flag)
 
 
 def _alert_staff(session: Session, *, attempt: VerificationAttempt, household: Household, locked: bool,
                  now: dt.datetime) -> None:
-    if household.dv_flag and attempt.reason != "expired":
-        # Someone who knows a DV-flagged family tried and failed: staff hear of every such attempt.
-        open_escalation(session, kind="dv_attempt", channel=attempt.channel, now=now, household_pk=household.id,
-                        dv=True, security_alert=True, calling_number=attempt.calling_number,
-                        details={"attempt_id": attempt.id, "method": attempt.method, "reason": attempt.reason,
-                                 "fields": dict(attempt.fields)})
     if throttling.counts_as_failure(attempt.reason) and locked:
         day = tokyo_date(now).isoformat()
         # A lock after a staff lift is a new case, even on the same day as the one the lift answered.

@@ -57,11 +57,12 @@ def caller_lock(session: Session, *, calling_number: str, conversation_key: str,
     if calling_number != ANONYMOUS:
         failed = int(session.scalar(_NUMBER_FAILURES, {"number": calling_number, "since": now - WINDOW}) or 0)
         return "locked_number" if failed >= NUMBER_LIMIT else None
-    if _failures(session, now - WITHHELD_POOL_WINDOW, VerificationAttempt.calling_number == ANONYMOUS) \
-            >= WITHHELD_POOL_LIMIT:
-        return "locked_withheld"
+    # Both counts whatever the first says: a locked withheld caller costs what any withheld caller costs.
+    pool = _failures(session, now - WITHHELD_POOL_WINDOW, VerificationAttempt.calling_number == ANONYMOUS)
     failed = _failures(session, now - WINDOW, VerificationAttempt.calling_number == ANONYMOUS,
                        VerificationAttempt.conversation_key == conversation_key)
+    if pool >= WITHHELD_POOL_LIMIT:
+        return "locked_withheld"
     return "locked_number" if failed >= NUMBER_LIMIT else None
 
 

@@ -97,19 +97,27 @@ def verify_by_knowledge(session: Session, *, child_name: str, birthdate: dt.date
 
 def verify_by_household_id(session: Session, *, household_id: str, pin: str, birthdate: dt.date,
                            context: AttemptContext, now: dt.datetime) -> Outcome:
-    """Household ID + phone PIN + the child's birthdate; an unknown ID does the same argon2 work."""
+    """Household ID + phone PIN + the child's birthdate: every outcome does the same work.
+
+    An unknown ID, a wrong PIN, a locked household and a success each run one argon2 verify (an unknown
+    ID against `DUMMY_HASH`) and the same statements, in the same order: the household, its children of
+    that birthdate, both lock counts in one statement (a household key no row has for an unknown ID),
+    then the attempt's record (tests/test_identity_verification.py counts them per outcome).
+    """
     caller = caller_number(context.calling_number)
-    household = session.scalar(select(Household).where(Household.household_id == household_id.strip()))
+    household = session.scalar(_HOUSEHOLD_BY_ID, {"household_id": household_id.strip()})
+    household_pk = household.id if household is not None else throttling.NO_HOUSEHOLD
     # Always one argon2 verify, whatever is wrong, so a refusal takes as long as a success.
     pin_ok = verify_pin(household.pin_hash if household is not None else DUMMY_HASH, pin)
-    children = [c for c in household.children if c.birthdate == birthdate] if household is not None else []
+    children = list(session.scalars(_CHILDREN_BORN, {"household": household_pk, "birthdate": birthdate}))
     fields = {"household_id": "match" if household is not None else "fail",
               "pin": "match" if pin_ok and household is not None else "fail",
               "birthdate": "match" if children else "fail"}
-    reason = throttling.caller_lock(session, calling_number=caller, conversation_key=context.conversation_key,
-                                    now=now)
-    if reason is None and household is not None and throttling.household_locked(
-            session, household_pk=household.id, now=now):
+    caller_locked, household_locked = throttling.caller_and_household_locks(
+        session, calling_number=caller, conversation_key=context.conversation_key, household_pk=household_pk,
+        now=now)
+    reason = caller_locked
+    if reason is None and household is not None and household_locked:
         reason = "locked_household"
     if reason is None:
         reason = ("unknown_id" if household is None else "pin" if not pin_ok else "birthdate" if not children
@@ -119,3 +127,8 @@ def verify_by_household_id(session: Session, *, household_id: str, pin: str, bir
     return conclude(session, method="id", reason=reason, fields=fields, household=household,
                     child_id=children[0].id if len(children) == 1 else None, channel=context.channel,
                     calling_number=caller, conversation_key=context.conversation_key, now=now)
+
+
+_HOUSEHOLD_BY_ID = select(Household).where(Household.household_id == bindparam("household_id"))
+_CHILDREN_BORN = select(Child).where(Child.household_pk == bindparam("household"),
+                                     Child.birthdate == bindparam("birthdate")).order_by(Child.id)

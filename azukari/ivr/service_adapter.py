@@ -14,12 +14,13 @@ from azukari.booking.rules import BookingRefusal
 from azukari.clock import tokyo_date
 from azukari.conversations.sealing import Sealer
 from azukari.households.models import Household
-from azukari.households.phone import caller_number
+from azukari.households.phone import ANONYMOUS, caller_number
 from azukari.identity import verification
 from azukari.identity.outcomes import AttemptContext, Outcome, Verified
-from azukari.ivr import hints
+from azukari.ivr import hints, prompts
 from azukari.ivr.machine.questions import ADDRESS_HINTS
-from azukari.ivr.machine.state import Option, Verdict
+from azukari.ivr.machine.replies import Line
+from azukari.ivr.machine.state import Option, Refusal, Verdict
 from azukari.messaging import texts
 from azukari.messaging.models import OutboxMessage
 from azukari.messaging.outbox import enqueue
@@ -75,14 +76,14 @@ class ServiceAdapter:
         return {str(k): v for k, v in grades.items()}
 
     def decide_by_knowledge(self, *, child_grades: dict[str, str], address_grades: dict[str, str],
-                            guardian_grades: dict[str, str]) -> Verdict | None:
+                            guardian_grades: dict[str, str]) -> Verdict | Refusal:
         # The identity layer reads grades back from JSON itself (str keys, unknown values fail).
         outcome = verification.decide_by_knowledge(
             self.session, child_grades=child_grades, address_grades=address_grades,  # type: ignore[arg-type]
             guardian_grades=guardian_grades, context=self._context, now=self.now)  # type: ignore[arg-type]
         return _verdict(outcome)
 
-    def verify_by_id(self, *, household_id: str, pin: str, birthdate: dt.date) -> Verdict | None:
+    def verify_by_id(self, *, household_id: str, pin: str, birthdate: dt.date) -> Verdict | Refusal:
         outcome = verification.verify_by_household_id(self.session, household_id=household_id, pin=pin,
                                                       birthdate=birthdate, context=self._context, now=self.now)
         return _verdict(outcome)
@@ -140,6 +141,10 @@ class ServiceAdapter:
     def staff_reachable(self) -> bool:
         return bool(self.settings.staff_number) and self.settings.staff_hours.covers(self.now)
 
+    def caller_known(self) -> bool:
+        """Whether `From` is a number staff can call back (present and not withheld): read from this webhook."""
+        return self.calling_number != ANONYMOUS
+
     def staff_hours(self) -> StaffHours:
         return self.settings.staff_hours
 
@@ -149,14 +154,22 @@ class ServiceAdapter:
         return ()  # a date's words depend on the caller's language: dates.DATE_HINTS, chosen by the conversation
 
     def escalate(self, *, kind: str, household_pk: int | None = None, dv: bool = False,
-                 details: dict[str, object] | None = None) -> None:
+                 details: dict[str, object] | None = None, told: tuple[Line, ...] = (),
+                 language: str = "ja") -> None:
+        # What the caller was told, word for word in their language: the card shows it (issue 23, item 5).
+        said = {"said": " ".join(_words(line, language, self.channel) for line in told)} if told else {}
         open_escalation(self.session, kind=kind, channel=self.channel, now=self.now, household_pk=household_pk,
                         dv=dv, calling_number=self.calling_number,
-                        details={**(details or {}), "conversation": self.conversation_key},
+                        details={**(details or {}), **said, "conversation": self.conversation_key},
                         dedupe_key=f"{kind}:{self.channel}:{self.conversation_key}")
 
 
-def _verdict(outcome: Outcome) -> Verdict | None:
+def _words(line: Line, language: str, channel: str) -> str:
+    lang = language if language in prompts.CATALOGUES else "ja"
+    return prompts.text(line, language=lang, channel="sms" if channel == "sms" else "voice")  # type: ignore[arg-type]
+
+
+def _verdict(outcome: Outcome) -> Verdict | Refusal:
     if isinstance(outcome, Verified):
         return Verdict(household_pk=outcome.household_pk, child_id=outcome.child_id, dv=outcome.dv)
-    return None
+    return Refusal(kind=outcome.case, household_pk=outcome.household_pk, dv=outcome.dv)

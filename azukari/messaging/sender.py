@@ -100,7 +100,7 @@ class OutboxSender:
             self._to_staff(claim)
             return
         wait = call_wait(kind=claim.kind, attempts=claim.attempts, created_at=claim.created_at or now,
-                         after_call=claim.after_call, now=now)
+                         after_call=claim.after_call, now=now, quiet=self.settings.quiet_hours)
         if wait is not None:
             self._postpone(claim, until=wait)
             return

@@ -19,7 +19,8 @@ KINDS = {
     "dv_caller": "DV登録世帯からの連絡",
     "dv_attempt": "DV登録世帯を名乗る本人確認の失敗",
     "household_locked": "本人確認の失敗が続き自動受付を停止",
-    "verification_failed": "本人確認に2回失敗",
+    "verification_failed": "本人確認ができず職員へ",
+    "verification_throttled": "本人確認の回数制限中の電話・SMS",
     "callback": "折り返し電話の依頼",
     "transfer_unanswered": "職員への転送に応答なし",
     "staff_requested": "職員との通話を希望",
@@ -27,6 +28,7 @@ KINDS = {
     "message_undelivered": "SMSが届かなかった",
     "message_held": "DV登録世帯あてのSMSを送信せず保留（職員から連絡）",
     "erasure_failed": "Twilio上のメッセージの削除に失敗",
+    "twilio_error": "Twilioが通話・SMSのエラーを報告",
 }
 # How a case may be closed: a fixed list, so the trail says why without free text.
 RESOLUTIONS = {"done": "対応済み", "unreachable": "連絡先が分からず対応できない"}

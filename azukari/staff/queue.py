@@ -22,7 +22,7 @@ from azukari.staff.models import StaffAccount
 FIELD_LABELS = {"household_id": "世帯ID", "pin": "暗証番号", "child_name": "子の名前", "birthdate": "生年月日",
                 "address": "住所", "guardian_name": "保護者の名前"}
 OUTCOME_LABELS = {"match": "一致", "near": "ほぼ一致", "fail": "不一致", "missing": "未入力"}
-CHANNEL_LABELS = {"voice": "電話", "sms": "SMS", "outbox": "SMS送信", "staff": "職員"}
+CHANNEL_LABELS = {"voice": "電話", "sms": "SMS", "outbox": "SMS送信", "staff": "職員", "twilio": "Twilio"}
 STATUS_LABELS = {"open": "未対応", "claimed": "対応中", "resolved": "完了"}
 METHOD_WORDS = {"knowledge": "名前・生年月日・住所で確認", "id": "世帯IDと暗証番号で確認"}
 REASON_WORDS = {
@@ -38,7 +38,8 @@ REASON_WORDS = {
     "no_sms_no_voice_sender": "登録番号がSMSを受けられず、電話でお知らせする発信番号も設定されていません",
     "refused": "携帯会社に受け付けられませんでした", "gave_up": "何度か送りましたが届きませんでした",
 }
-OUTCOME_WORDS = {"transfer": "職員の電話に転送しました", "callback": "職員から折り返すと伝えました"}
+OUTCOME_WORDS = {"transfer": "職員の電話に転送しました", "callback": "職員から折り返すと伝えました",
+                 "hours": "番号が通知されていないため折り返しは約束せず、職員の受付時間を伝えました"}
 STEP_WORDS = {"language": "言語の選択", "id_choice": "世帯IDの有無", "household_id": "世帯IDの入力",
               "pin": "暗証番号の入力", "child_name": "子の名前", "birthdate": "生年月日", "address": "住所",
               "guardian_name": "保護者の名前", "menu": "メニュー", "date": "利用日", "facility": "施設の選択",
@@ -102,6 +103,9 @@ def _facts(session: Session, escalation: Escalation, details: dict[str, object])
     outcome = OUTCOME_WORDS.get(str(details.get("outcome", "")))
     if outcome:
         facts.append(f"{outcome}。")
+    said = details.get("said")
+    if isinstance(said, str) and said:
+        facts.append(f"電話・SMSで伝えた言葉: 「{said[:300]}」")
     reason = REASON_WORDS.get(str(details.get("reason", "")))
     if reason and "fields" not in details:
         facts.append(f"{reason}。")

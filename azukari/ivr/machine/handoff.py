@@ -11,24 +11,29 @@ TROUBLE_LIMIT = 2  # contract §5.1: a silence or unusable answer re-asks once; 
 
 
 def to_staff(state: State, ports: Ports, *, kind: str, household_pk: int | None = None, dv: bool = False,
-             preface: tuple[Line, ...] = (), otherwise: str = "callback") -> Reply:
+             preface: tuple[Line, ...] = ()) -> Reply:
     """Transfer (voice, within hours) or promise a call back, and open the case for staff.
 
-    A DV household and a caller who pressed 0 take this same path with the same `preface`,
-    so what they hear is word for word the same: nothing tells a listener the household is flagged.
-    Outside hours the caller is told when staff answer (STAFF_HOURS in words).
+    A refused verification, a DV household and a caller who pressed 0 take this same path with the
+    same (empty) `preface`, so what they hear is word for word the same: nothing tells a listener
+    whether the facts matched or the household is flagged (contract §5.1). Outside hours a call back
+    is promised only when the caller's number is known (`From` present, not withheld); otherwise the
+    caller is told when staff answer (STAFF_HOURS in words). The case records what the caller was told.
     """
     live = state.channel == "voice" and ports.staff_reachable()
-    # A caller who asked for staff and cannot get them now becomes a callback request; a DV or
-    # failed-verification case keeps its own kind so the console can rank it.
-    case = "callback" if kind == "staff_requested" and not live else kind
-    ports.escalate(kind=case, household_pk=household_pk, dv=dv,
-                   details={"outcome": "transfer" if live else "callback", "channel_step": state.step})
+    callback = not live and ports.caller_known()
+    told = "transfer" if live else "callback" if callback else "hours"
+    # A caller who asked for staff and can be called back becomes a callback request; a DV or a refused
+    # verification keeps its own kind so the console can rank it.
+    case = "callback" if kind == "staff_requested" and callback else kind
+    hours: dict[str, str | int] = {"hours": hours_words(ports.staff_hours(), state.language)}
+    said = (*preface, Line("transfer") if live else Line("callback" if callback else "staff_hours", hours))
+    ports.escalate(kind=case, household_pk=household_pk, dv=dv, told=said, language=state.language,
+                   details={"outcome": told, "channel_step": state.step})
     if live:
         state.ended, state.step = True, ""
-        return Reply(state.language, lines=(*preface, Line("transfer")), transfer=True, slow=state.slow)
-    hours: dict[str, str | int] = {"hours": hours_words(ports.staff_hours(), state.language)}
-    return finish(state, *preface, Line(otherwise, hours))
+        return Reply(state.language, lines=said, transfer=True, slow=state.slow)
+    return finish(state, *said)
 
 
 def staff_requested(state: State, ports: Ports) -> Reply:

@@ -44,6 +44,19 @@ class Verdict:
     dv: bool
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """A refused verification, as staff are to see it: the caller hears what `0` gets, whichever it was.
+
+    `kind` is the staff case (failed facts, throttled, a DV-flagged household's attempt); `household_pk`
+    is set only for a DV-flagged household, whose case then carries the DV banner.
+    """
+
+    kind: str
+    household_pk: int | None = None
+    dv: bool = False
+
+
 @dataclass
 class State:
     """Ids, grades and choices only. Anything a caller said stays sealed (see `sealing.py`) or is dropped."""

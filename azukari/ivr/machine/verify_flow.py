@@ -9,7 +9,7 @@ from azukari.ivr.machine.parsing import parse_birthdate
 from azukari.ivr.machine.ports import Ports
 from azukari.ivr.machine.questions import ask
 from azukari.ivr.machine.replies import LANGUAGE_KEYS, Line, Reply
-from azukari.ivr.machine.state import State, Verdict
+from azukari.ivr.machine.state import Refusal, State, Verdict
 
 Handler = Callable[[State, str, Ports], Reply]
 
@@ -119,17 +119,19 @@ def _guardian_name(state: State, answer: str, ports: Ports) -> Reply:
     return _decided(state, verdict, ports)
 
 
-def _decided(state: State, verdict: Verdict | None, ports: Ports) -> Reply:
+def _decided(state: State, verdict: Verdict | Refusal, ports: Ports) -> Reply:
+    """Contract §5.1: a refusal (failed facts or throttled) and a DV household end the way `0` does.
+
+    Same words, same TwiML, same statements (one case for staff, of the kind that says which it was);
+    nothing said earlier in the call depended on whether the facts matched (docs/architecture.md).
+    """
     state.forget_verification_inputs()
-    if verdict is None:
+    if isinstance(verdict, Refusal):
         state.failures += 1
-        if state.failures >= 2:
-            return to_staff(state, ports, kind="verification_failed", preface=(Line("verify_failed_final"),),
-                            otherwise="failed_goodbye")
-        # One fixed sentence whatever failed, then the path choice again (contract §5.1).
-        return ask(state, "id_choice" if state.channel == "voice" else "child_name", Line("verify_failed"))
+        state.household_pk, state.dv = verdict.household_pk, verdict.dv
+        return to_staff(state, ports, kind=verdict.kind, household_pk=verdict.household_pk, dv=verdict.dv)
     if verdict.dv:
-        # Straight to a human, in the same words as pressing 0 (handoff.to_staff).
+        # The DV family itself: straight to a human, exactly as a DV household's refusal (above) goes.
         state.household_pk, state.dv = verdict.household_pk, True
         return to_staff(state, ports, kind="dv_caller", household_pk=verdict.household_pk, dv=True)
     state.household_pk, state.child_id = verdict.household_pk, verdict.child_id

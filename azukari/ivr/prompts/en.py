@@ -96,4 +96,5 @@ MESSAGES: dict[str, str] = {
     "busy.callback_taken": "Thank you. Our staff will call this number back. Goodbye.",
     "busy.no_number": "Your number was not shown, so we cannot call you back. Please call again later.",
     "busy.goodbye": "Please call again later. Goodbye.",
+    "staff_hours": "We cannot put you through to staff right now. Staff answer {hours}. Please call then and press 0.",
 }

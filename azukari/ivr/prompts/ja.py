@@ -105,4 +105,7 @@ MESSAGES: dict[str, str] = {
     "busy.no_number": ("番号が通知されていないため、折り返しができません。"
                        "恐れ入りますが、時間をおいておかけ直しください。"),
     "busy.goodbye": "恐れ入りますが、時間をおいておかけ直しください。",
+    # Staff cannot be reached now and the caller's number is unknown (withheld): no call back is promised.
+    "staff_hours": ("ただいま職員におつなぎできません。職員の受付は{hours}です。"
+                    "その時間にお電話いただき、0を押してください。"),
 }

@@ -101,4 +101,5 @@ MESSAGES: dict[str, str] = {
     "sibling_which": "为家中其他孩子预约。",
     "sibling_chosen": "现在为这个孩子预约。",
     "no_sibling": "抱歉，您家中没有登记该出生日期的孩子。",
+    "staff_hours": "目前无法为您转接工作人员。工作人员的服务时间是{hours}。请在该时间内来电，并按0。",
 }
