@@ -34,7 +34,7 @@ from staff_support import (
 from test_staff_household_lock import WRONG, _verify
 
 from azukari.booking import service as booking
-from azukari.booking.models import Facility, Reservation, Unit, WaitlistEntry
+from azukari.booking.models import Closure, Facility, Reservation, Unit, WaitlistEntry
 from azukari.clock import FixedClock
 from azukari.db import Database
 from azukari.erasure import retention
@@ -483,6 +483,41 @@ def web_access_on(d: Desk) -> Expect:
 
 
 CENTRE, ADMIN = "centre", "admin"
+def _closing_form(d: Desk, **more: str) -> dict[str, object]:
+    facility_id = d.scalar(select(Facility.id).where(Facility.key == 1))
+    return {"facility_id": facility_id, "day": TUESDAY.isoformat(), "unit_id": "", "capacity": "", **more}
+
+
+def closing_previewed(d: Desk) -> Expect:
+    d.book_for_the_parent()
+    d.begin()
+    form = _closing_form(d)
+    d.post("/staff/calendar/close", **form)
+    return Expect(None, {"facility_id": form["facility_id"], "day": TUESDAY.isoformat(), "shown": 1})
+
+
+def closing_made(d: Desk) -> Expect:
+    d.book_for_the_parent()
+    d.begin()
+    form = _closing_form(d, confirmed="1")
+    d.post("/staff/calendar/close", **form)
+    return Expect(None, {"facility_id": form["facility_id"], "day": TUESDAY.isoformat(), "cancelled": 1})
+
+
+def closing_undone(d: Desk) -> Expect:
+    d.post("/staff/calendar/close", **_closing_form(d, confirmed="1"))
+    closure_id = d.scalar(select(func.max(Closure.id)))
+    d.begin()
+    d.post(f"/staff/calendar/closures/{closure_id}/undo")
+    return Expect(None, {"closure_id": closure_id, "day": TUESDAY.isoformat()})
+
+
+def no_shows_lifted(d: Desk) -> Expect:
+    d.begin()
+    d.post(f"/staff/households/{d.household_pk}/no-shows/lift", child_id=d.child_id)
+    return Expect(d.household_pk, {"child_id": d.child_id})
+
+
 CASES: dict[str, tuple[str, str, Callable[[Desk], Expect]]] = {  # name: (action, role, what staff do)
     "searching households": ("household.searched", CENTRE, searched),
     "entering a paper registration": ("household.registered", CENTRE, registered),
@@ -527,6 +562,10 @@ CASES: dict[str, tuple[str, str, Callable[[Desk], Expect]]] = {  # name: (action
     "issuing a web password (a new letter)": ("household.web_password_reissued", CENTRE, web_password_reissued),
     "turning a household's web access off": ("household.web_access_off", CENTRE, web_access_off),
     "turning a household's web access on": ("household.web_access_on", CENTRE, web_access_on),
+    "previewing a closing": ("closure.previewed", CENTRE, closing_previewed),
+    "closing a facility's day": ("closure.made", CENTRE, closing_made),
+    "undoing a closing": ("closure.undone", CENTRE, closing_undone),
+    "lifting a child's no-show limit": ("no_shows.lifted", CENTRE, no_shows_lifted),
 }
 
 

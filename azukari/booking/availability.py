@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from azukari.booking import repository as repo
 from azukari.booking import rules
+from azukari.clock import tokyo_date
 
 FEW = 2  # at most this many seats left: △
 
@@ -50,32 +51,39 @@ def months_shown(today: dt.date) -> tuple[dt.date, dt.date]:
     return first, following.replace(day=calendar.monthrange(following.year, following.month)[1])
 
 
-def calendar_of(session: Session, *, today: dt.date) -> list[FacilityMonth]:
-    """Every active facility, each day of this month and the next, each unit's mark: three queries in all."""
-    first, last = months_shown(today)
-    policy = repo.policy(session)
-    window_first, window_last = rules.booking_window(today, policy.horizon_days)
+def calendar_of(session: Session, *, now: dt.datetime) -> list[FacilityMonth]:
+    """Every active facility, each day of this month and the next, each unit's mark: three queries in all.
+
+    A day is closed where the facility does not open (`rules.is_open`) or staff closed the unit (cap 0);
+    otherwise outside where the one window test (`rules.is_bookable`) says it cannot be booked now.
+    """
+    first, last = months_shown(tokyo_date(now))
+    calendar = repo.calendar(session)
     taken = repo.counters_between(session, first=first, last=last)
+    caps = repo.caps_between(session, first=first, last=last)
     days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
-    closed_by_rule: dict[str, frozenset[dt.date]] = {}  # facilities share few closing rules
+    window_first, window_last = rules.bookable_days(now, calendar)
     by_facility: dict[int, FacilityMonth] = {}
-    fixed: dict[int, dict[dt.date, Mark]] = {}  # a facility's closed and unbookable days, whatever the counts
+    closed: dict[int, frozenset[dt.date]] = {}
     for facility, unit in repo.active_units(session):
         month = by_facility.get(facility.id)
         if month is None:
             month = FacilityMonth(facility.key, facility.name, facility.name_en or "", facility.reading, [],
                                   [(day, []) for day in days])
             by_facility[facility.id] = month
-            closed = closed_by_rule.get(facility.closed_weekdays)
-            if closed is None:
-                closed = frozenset(day for day in days if not rules.is_open(
-                    facility.closed_weekdays, day, closed_on_public_holidays=policy.closed_on_public_holidays))
-                closed_by_rule[facility.closed_weekdays] = closed
-            fixed[facility.id] = {day: Mark.CLOSED if day in closed else Mark.OUTSIDE for day in days
-                                  if day in closed or not window_first <= day <= window_last}
+            closed[facility.id] = frozenset(day for day in days if not rules.is_open(
+                facility.closed_weekdays, day, closed_on_public_holidays=calendar.closed_on_public_holidays,
+                closed_dates=calendar.closed_dates, facility_closed_dates=facility.closed_dates))
         month.units.append((unit.key, unit.starts, unit.ends))
-        marks_fixed, capacity, unit_id = fixed[facility.id], facility.capacity, unit.id
+        shut = closed[facility.id]
         for day, marks in month.days:
-            mark = marks_fixed.get(day)
-            marks.append(mark if mark is not None else mark_for(left=capacity - taken.get((unit_id, day), 0)))
+            cap = caps.get((unit.id, day))
+            if day in shut or cap == 0:
+                marks.append(Mark.CLOSED)
+            elif not window_first <= day <= window_last or not rules.is_bookable(
+                    day, now=now, calendar=calendar, closed_weekdays=facility.closed_weekdays,
+                    facility_closed_dates=facility.closed_dates, unit_starts=unit.starts):
+                marks.append(Mark.OUTSIDE)
+            else:
+                marks.append(mark_for(left=rules.day_capacity(facility.capacity, cap) - taken.get((unit.id, day), 0)))
     return list(by_facility.values())

@@ -4,11 +4,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal, TypeVar, cast
 
-from sqlalchemy import CursorResult, Table, select, update
+from sqlalchemy import CursorResult, Table, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
 
-from azukari.booking.models import BookingPolicy, ChildDay, ChildMonth, Facility, Reservation, Unit, UnitDay
+from azukari.booking import rules
+from azukari.booking.models import (
+    BookingPolicy,
+    ChildDay,
+    ChildMonth,
+    Facility,
+    NoShowLift,
+    Reservation,
+    Unit,
+    UnitDay,
+)
 from azukari.households.models import Child
 
 LIVE = "booked"
@@ -32,9 +42,25 @@ def policy(session: Session) -> BookingPolicy:
     found = session.get(BookingPolicy, 1)
     if found is None:
         return BookingPolicy(id=1, horizon_days=30, closed_on_public_holidays=True, fee_under_1=2000,
-                             fee_from_1=1500)
+                             fee_from_1=1500, opens_at="00:00", closed_dates="", until_school_entry=False)
     _kept(session, found)
     return found
+
+
+def calendar(session: Session) -> rules.Calendar:
+    """The ward's calendar (the window's inputs, `rules.bookable_days`) from the stored policy."""
+    found = policy(session)
+    return rules.Calendar(horizon_days=found.horizon_days,
+                          closed_on_public_holidays=found.closed_on_public_holidays,
+                          opens_at=found.opens_at or "00:00", same_day_until=found.same_day_until,
+                          closed_dates=rules.closed_date_items(found.closed_dates or ""))
+
+
+def ages(session: Session, facility: Facility) -> rules.Ages:
+    """`[eligibility]` for one facility: its own `min_age_days`, else the ward's."""
+    found = policy(session)
+    min_age = facility.min_age_days if facility.min_age_days is not None else found.min_age_days
+    return rules.Ages(min_age_days=min_age, until_school_entry=bool(found.until_school_entry))
 
 
 def _insert_if_missing(session: Session, table: Table, values: dict[str, Any], keys: list[str]) -> int | None:
@@ -130,7 +156,9 @@ def _occupy(session: Session, *, unit_id: int, day: dt.date, infant: bool, capac
     """
     _insert_if_missing(session, cast(Table, UnitDay.__table__),
                        {"unit_id": unit_id, "day": day, "booked": 0, "infants": 0}, ["unit_id", "day"])
-    guard = [UnitDay.unit_id == unit_id, UnitDay.day == day, UnitDay.booked + UnitDay.held < capacity]
+    # A unit-day's `cap` (staff closed it, or lowered its capacity, for the day) is read in the same UPDATE.
+    guard = [UnitDay.unit_id == unit_id, UnitDay.day == day, UnitDay.booked + UnitDay.held < capacity,
+             or_(UnitDay.cap.is_(None), UnitDay.booked + UnitDay.held < UnitDay.cap)]
     values: dict[str, Any] = {seats: getattr(UnitDay, seats) + 1}
     if infant:
         guard.append(UnitDay.infants + UnitDay.held_infants < infant_capacity)
@@ -217,3 +245,37 @@ def counters_between(session: Session, *, first: dt.date, last: dt.date) -> dict
     rows = session.execute(select(UnitDay.unit_id, UnitDay.day, UnitDay.booked + UnitDay.held)
                            .where(UnitDay.day >= first, UnitDay.day <= last))
     return {(unit_id, day): taken for unit_id, day, taken in rows}
+
+
+def caps_between(session: Session, *, first: dt.date, last: dt.date) -> dict[tuple[int, dt.date], int]:
+    """(unit_id, day) → the seats staff left it (0: closed), for the unit-days staff closed or lowered."""
+    rows = session.execute(select(UnitDay.unit_id, UnitDay.day, UnitDay.cap).where(
+        UnitDay.day >= first, UnitDay.day <= last, UnitDay.cap.is_not(None)))
+    return {(unit_id, day): cap for unit_id, day, cap in rows if cap is not None}
+
+
+def no_show_days(session: Session, *, child_id: int, since: dt.date) -> list[dt.date]:
+    """Days of care since `since` on which staff marked the child's live booking a no-show."""
+    return list(session.scalars(select(Reservation.day).where(
+        Reservation.child_id == child_id, Reservation.status == LIVE, Reservation.attendance == "no_show",
+        Reservation.day >= since)))
+
+
+def last_no_show_lift(session: Session, *, child_id: int) -> dt.datetime | None:
+    return session.scalar(select(NoShowLift.lifted_at).where(NoShowLift.child_id == child_id)
+                          .order_by(NoShowLift.lifted_at.desc()).limit(1))
+
+
+def caps_for(session: Session, *, day: dt.date) -> dict[int, int]:
+    """unit_id → the seats staff left it on `day` (0: closed), for the unit-days staff closed or lowered."""
+    rows = session.execute(select(UnitDay.unit_id, UnitDay.cap).where(UnitDay.day == day, UnitDay.cap.is_not(None)))
+    return {unit_id: cap for unit_id, cap in rows if cap is not None}
+
+
+def set_day_cap(session: Session, *, unit_id: int, day: dt.date, cap: int | None) -> None:
+    """Set a unit-day's `cap` (booking/closures.py) by an UPDATE of its counter row, the row a booking's seat
+    guard updates: whichever of a closing and a booking gets to it second waits for the first (PostgreSQL)."""
+    _insert_if_missing(session, cast(Table, UnitDay.__table__),
+                       {"unit_id": unit_id, "day": day, "booked": 0, "infants": 0}, ["unit_id", "day"])
+    session.execute(update(UnitDay).where(UnitDay.unit_id == unit_id, UnitDay.day == day).values(cap=cap)
+                    .execution_options(synchronize_session=False))

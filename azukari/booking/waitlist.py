@@ -18,7 +18,6 @@ from azukari.booking import offers, rules, service
 from azukari.booking import repository as repo
 from azukari.booking.models import LIVE_ENTRY, SeatOffer, WaitlistEntry
 from azukari.booking.rules import BookingRefusal
-from azukari.clock import tokyo_date
 from azukari.households.models import Household
 from azukari.language.facility_names import english_name
 from azukari.messaging import outbox, texts
@@ -42,18 +41,22 @@ def full_units(session: Session, *, child_id: int, day: dt.date, now: dt.datetim
     child = repo.child_with_household(session, child_id)
     if not policy.waitlist or child is None:
         return []
-    if not rules.in_window(day, today=tokyo_date(now), horizon_days=policy.horizon_days) \
+    calendar = repo.calendar(session)
+    if not rules.in_window(day, now=now, calendar=calendar) \
             or not rules.registration_covers(child.household.valid_until(), day):
         return []
     infant = rules.is_infant(child.birthdate, day)
     fee = rules.fee_for(child.birthdate, day, under_1=policy.fee_under_1, from_1=policy.fee_from_1)
-    counters = repo.counters_for(session, day=day)
+    counters, caps = repo.counters_for(session, day=day), repo.caps_for(session, day=day)
     full: list[service.UnitOption] = []
     for facility, unit in repo.active_units(session):
-        if not rules.is_open(facility.closed_weekdays, day, closed_on_public_holidays=policy.closed_on_public_holidays):
+        if not rules.is_bookable(day, now=now, calendar=calendar, closed_weekdays=facility.closed_weekdays,
+                                 facility_closed_dates=facility.closed_dates, unit_starts=unit.starts) \
+                or caps.get(unit.id) == 0:
             continue
         taken, infants = counters.get(unit.id, (0, 0))
-        if not rules.has_room(booked=taken, infants=infants, capacity=facility.capacity,
+        if not rules.has_room(booked=taken, infants=infants,
+                              capacity=rules.day_capacity(facility.capacity, caps.get(unit.id)),
                               infant_capacity=facility.infant_capacity, infant=infant):
             full.append(service.UnitOption(unit.id, facility.key, facility.name, facility.reading, unit.key,
                                            unit.starts, unit.ends, fee))
@@ -71,12 +74,14 @@ def join(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel
     unit = repo.unit_with_facility(session, unit_id)
     if not policy.waitlist or child is None or unit is None or not unit.active or not unit.facility.active:
         return BookingRefusal.NOT_FOUND
-    if not rules.in_window(day, today=tokyo_date(now), horizon_days=policy.horizon_days):
+    calendar = repo.calendar(session)
+    if not rules.in_window(day, now=now, calendar=calendar):
         return BookingRefusal.OUTSIDE_WINDOW
     if not rules.registration_covers(child.household.valid_until(), day):
         return BookingRefusal.EXPIRED_REGISTRATION
-    if not rules.is_open(unit.facility.closed_weekdays, day,
-                         closed_on_public_holidays=policy.closed_on_public_holidays):
+    if not rules.is_bookable(day, now=now, calendar=calendar, closed_weekdays=unit.facility.closed_weekdays,
+                             facility_closed_dates=unit.facility.closed_dates, unit_starts=unit.starts) \
+            or repo.caps_for(session, day=day).get(unit_id) == 0:
         return BookingRefusal.CLOSED
     # One live entry per child, unit and day, kept by a partial unique index: a second join (or two
     # at once) finds the first one instead.

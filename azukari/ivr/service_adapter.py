@@ -93,8 +93,7 @@ class ServiceAdapter:
                                                  current_child_id=current_child_id)
 
     def day_from_keypad(self, digits: str) -> dt.date | None:
-        horizon = repository.policy(self.session).horizon_days
-        return rules.day_from_keypad(digits, today=self.today(), horizon_days=horizon)
+        return rules.day_from_keypad(digits, now=self.now, calendar=repository.calendar(self.session))
 
     def options(self, *, child_id: int, day: dt.date) -> list[Option] | str:
         found = booking.options_for(self.session, child_id=child_id, day=day, now=self.now)

@@ -21,7 +21,7 @@ RETRY_AFTER = dt.timedelta(minutes=50)  # tries at about 0, 50 and 100 minutes: 
 HOLD_AT_MOST = dt.timedelta(minutes=30)
 HOLD_POLL = dt.timedelta(seconds=10)
 # Messages nobody asked for at that moment; every other kind answers the parent's own call or text.
-UNSOLICITED_KINDS = frozenset({"reminder", "offer", "seat_offer", "expiry", "expiry_notice"})
+UNSOLICITED_KINDS = frozenset({"reminder", "offer", "seat_offer", "expiry", "expiry_notice", "closure"})
 # What a call's status callback means for the message it carried.
 ANSWERED = "completed"
 NOT_REACHED = frozenset({"busy", "no-answer", "failed", "canceled"})

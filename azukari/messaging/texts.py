@@ -35,6 +35,8 @@ class BookingFacts:
     fee: int
     name_en: str = ""  # the facility in Latin letters (`facility_names.english_name`); "" when it has none
     reading: str = ""  # the facility's reading in kana, which a Korean text writes in Hangul
+    # Until when a parent may cancel by phone or SMS (the ward's `cancel_until`, §7); None: no such rule.
+    cancel_until: dt.datetime | None = None
 
 
 _LANGUAGES: dict[str, Language] = {language: language for language in LANGUAGES}
@@ -73,18 +75,21 @@ def _fit(text: str) -> str:
 
 _CONFIRMATION = {
     "ja": ("一時預かりのご予約を承りました。予約番号 {n} {day} {time} {where} 料金{fee}円。"
-           "取消の際はこの番号をお知らせください。"),
-    "en": "Childcare booked. Booking number {n}, {day} {time}, {where}, fee {fee} yen. Keep this number to cancel.",
-    "zh": "临时托育预约成功。预约号 {n} {day} {time} {where} 费用{fee}日元。取消时需要此号码，请妥善保存。",
+           "{deadline}取消の際はこの番号をお知らせください。"),
+    "en": "Childcare booked. Booking number {n}, {day} {time}, {where}, fee {fee} yen. {deadline_en}",
+    "zh": "临时托育预约成功。预约号 {n} {day} {time} {where} 费用{fee}日元。{deadline}取消时需要此号码，请妥善保存。",
     "ko": ("일시보육 예약이 완료되었습니다. 예약번호 {n} {day} {time} {where} 요금 {fee}엔. "
-           "취소하실 때 이 번호가 필요합니다."),
+           "{deadline}취소하실 때 이 번호가 필요합니다."),
 }
 _REMINDER = {
-    "ja": "明日{day} {time} {where}で一時預かりのご予約があります。予約番号 {n} 料金{fee}円。",
-    "en": "Reminder: childcare booked for tomorrow, {day} {time} at {where}. Booking number {n}, fee {fee} yen.",
-    "zh": "提醒：您明天{day} {time}在{where}有临时托育预约。预约号 {n} 费用{fee}日元。",
-    "ko": "알림: 내일 {day} {time} {where}에서 일시보육 예약이 있습니다. 예약번호 {n} 요금 {fee}엔.",
+    "ja": "明日{day} {time} {where}で一時預かりのご予約があります。予約番号 {n} 料金{fee}円。{deadline}",
+    "en": "Reminder: tomorrow, {day} {time} at {where}. Booking number {n}, fee {fee} yen. {deadline}",
+    "zh": "提醒：您明天{day} {time}在{where}有临时托育预约。预约号 {n} 费用{fee}日元。{deadline}",
+    "ko": "알림: 내일 {day} {time} {where}에서 일시보육 예약이 있습니다. 예약번호 {n} 요금 {fee}엔. {deadline}",
 }
+# The ward's cancel deadline (§7), said in confirmations and reminders when the ward has one.
+_DEADLINE = {"ja": "お取消は{when}まで。", "en": "Cancel by {when}.", "zh": "取消截止{when}。",
+             "ko": "취소 마감 {when}. "}
 _CANCELLATION = {
     "ja": "一時預かりのご予約を取り消しました。予約番号 {n} {day}。",
     "en": "Your childcare booking was cancelled. Booking number {n}: {day}.",
@@ -108,19 +113,30 @@ BOOKING_LABEL = {"ja": "予約番号", "en": "Booking number", "zh": "预约号"
 
 
 def _facts(facts: BookingFacts, language: str) -> dict[str, str]:
+    deadline = _deadline(facts.cancel_until, _lang(language))
     return {"n": facts.booking_number, "day": day_words(facts.day, _lang(language), written=True),
             "time": f"{facts.starts}-{facts.ends}",
             "where": facility_label(facts.facility_name, facts.name_en, language, facts.reading),
-            "fee": f"{facts.fee:,}"}
+            "fee": f"{facts.fee:,}", "deadline": deadline,
+            "deadline_en": deadline or "Keep this number to cancel."}
+
+
+def _deadline(until: dt.datetime | None, lang: Language) -> str:
+    """"Cancel by 12/2 17:00." in `lang` (Asia/Tokyo), or "" when the ward has no cancel deadline."""
+    if until is None:
+        return ""
+    local = in_tokyo(until)
+    when = {"en": f"{local.month}/{local.day} {local:%H:%M}", "ko": f"{local.month}월 {local.day}일 {local:%H:%M}"}
+    return _DEADLINE[lang].format(when=when.get(lang, f"{local.month}月{local.day}日{local:%H:%M}"))
 
 
 def confirmation(facts: BookingFacts, language: str) -> str:
-    return _fit(_CONFIRMATION[_lang(language)].format(**_facts(facts, language)))
+    return _fit(_CONFIRMATION[_lang(language)].format(**_facts(facts, language)).rstrip())
 
 
 def reminder(facts: BookingFacts, language: str) -> str:
     """The day-before reminder; it goes out the afternoon before, so the day is 'tomorrow'."""
-    return _fit(_REMINDER[_lang(language)].format(**_facts(facts, language)))
+    return _fit(_REMINDER[_lang(language)].format(**_facts(facts, language)).rstrip())
 
 
 def cancellation(booking_number: str, day: dt.date, language: str) -> str:
@@ -165,6 +181,14 @@ _REFUSAL_REASONS: dict[str, dict[str, str]] = {
                              "en": "your registration will have expired by that day.",
                              "zh": "到该日期时您的登记已过期。",
                              "ko": "그날은 사전 등록 유효 기간이 지난 날짜입니다."},
+    "outside_ages": {"ja": "その日のお子さまの年齢は、この施設でお預かりできる年齢の範囲外です。",
+                     "en": "on that day this child is outside the ages the facility cares for.",
+                     "zh": "该日孩子的年龄不在该中心可托育的年龄范围内。",
+                     "ko": "그날 아이의 나이가 센터에서 맡을 수 있는 연령 범위를 벗어납니다."},
+    "no_show_limit": {"ja": "連絡のない欠席が続いたため、新しいご予約をお受けできません。施設へご連絡ください。",
+                      "en": "after repeated no-shows, new bookings are paused. Please contact the facility.",
+                      "zh": "因多次未联系缺席，暂停新的预约。请联系该中心。",
+                      "ko": "연락 없는 결석이 반복되어 새 예약을 받을 수 없습니다. 센터로 연락해 주세요."},
 }
 
 
@@ -260,3 +284,17 @@ def seat_offer(seat: SeatFacts, *, until: dt.datetime, code: str, language: str)
         **_seat(seat, language), code=code, until=f"{local.month}/{local.day} {local:%H:%M}",
         until_ja=f"{local.month}月{local.day}日{local:%H:%M}", until_zh=f"{local.month}月{local.day}日{local:%H:%M}",
         until_ko=f"{local.month}월 {local.day}일 {local:%H:%M}"))
+
+
+# Contract §6: a day (or unit) closed by staff cancels its bookings with a cancellation that says so.
+_CLOSED_CANCELLATION = {
+    "ja": "{where}の{day} {time}は休所となったため、予約番号 {n} のご予約を取り消しました。申し訳ありません。",
+    "en": "{where} is closed on {day} {time}, so booking number {n} was cancelled. We are sorry.",
+    "zh": "{where}于{day} {time}休馆，预约号 {n} 的预约已取消。非常抱歉。",
+    "ko": "{where} {day} {time} 휴관으로 예약번호 {n} 예약이 취소되었습니다. 죄송합니다.",
+}
+
+
+def closed_cancellation(facts: BookingFacts, language: str) -> str:
+    """A booking cancelled because staff closed its day or unit (or lowered the unit's capacity)."""
+    return _fit(_CLOSED_CANCELLATION[_lang(language)].format(**_facts(facts, language)))

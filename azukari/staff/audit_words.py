@@ -64,6 +64,10 @@ EVENT_NAMES = {
     "household.web_password_reissued": "ウェブ用パスワードの発行",
     "household.web_access_off": "ウェブ予約の停止",
     "household.web_access_on": "ウェブ予約の再開",
+    "no_shows.lifted": "無断欠席による予約制限の解除",
+    "closure.made": "休所・定員の変更",
+    "closure.undone": "休所・定員の変更の取り消し",
+    "closure.previewed": "休所で取り消す予約の表示",
 }
 
 ACTOR_WORDS = {"bot": "自動応答", "voice": "電話（自動応答）", "sms": "SMS（自動応答）", "web": "Web",

@@ -49,7 +49,7 @@ STEP_WORDS = {"language": "言語の選択", "id_choice": "世帯IDの有無", "
 MESSAGE_WORDS = {"confirmation": "予約確認", "cancellation": "取消確認", "listing": "予約一覧", "notice": "お知らせ",
                  "reminder": "前日のお知らせ",
                  "offer": "キャンセル待ちの空きのご案内", "waiting": "キャンセル待ちの受付",
-                 "expiry_notice": "登録期限のお知らせ"}
+                 "expiry_notice": "登録期限のお知らせ", "closure": "休所による予約の取消"}
 RESOURCE_WORDS = {"message": "SMS", "call": "通話"}
 @dataclass(frozen=True)
 class AttemptLine:

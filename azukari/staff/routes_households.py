@@ -8,6 +8,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from azukari.booking import listings, roster, waitlist_views
+from azukari.booking import repository as repo
+from azukari.booking import service as booking
 from azukari.households import web_access
 from azukari.identity import throttling
 from azukari.identity.lifting import NotLocked, lift_household_lock
@@ -90,6 +92,8 @@ def household_page(p: Page, household_pk: int, *, error: str = "", status_code: 
                     waiting_words=waitlist_views.STATUS_WORDS, marks=roster.ATTENDANCE,
                     cancel_reasons=households.CANCEL_REASONS,
                     lock_failures=failures if failures >= throttling.HOUSEHOLD_LIMIT else None,
+                    no_show_limited={c.id for c in household.children if booking.no_show_limit_reached(
+                        p.session, policy=repo.policy(p.session), child_id=c.id, now=p.now)},
                     dv_reasons=DV_REASONS, today=p.today, done=p.request.query_params.get("done", ""),
                     **web_context(p.session, household.id), **context)
 
@@ -153,3 +157,15 @@ def lift_lock(request: Request, household_pk: int, called_back: Text = "", csrf:
         except NotLocked:
             return RedirectResponse(f"/staff/households/{household_pk}?done=not_locked", status_code=303)
     return RedirectResponse(f"/staff/households/{household_pk}?done=unlocked", status_code=303)
+
+
+@router.post("/households/{household_pk}/no-shows/lift", response_model=None)
+def lift_no_shows(request: Request, household_pk: int, child_id: Annotated[int, Form()] = 0,
+                  csrf: Text = "") -> Response:
+    """`[rules] no_show_limit`: the child's no-shows so far no longer count (audited as no_shows.lifted)."""
+    with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
+        household = registration.get_household(p.session, household_pk)
+        if not any(c.id == child_id for c in household.children):
+            return RedirectResponse(f"/staff/households/{household_pk}?done=not_found", status_code=303)
+        booking.lift_no_show_limit(p.session, child_id=child_id, actor=p.actor, now=p.now)
+    return RedirectResponse(f"/staff/households/{household_pk}?done=no_shows_lifted", status_code=303)

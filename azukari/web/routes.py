@@ -47,7 +47,7 @@ def home(request: Request) -> Response:
     if console_port is not None and server is not None and server[1] == console_port:
         return RedirectResponse("/staff/login", status_code=303)  # the console's own listener
     with web_page(request) as p:
-        months = availability.calendar_of(p.session, today=p.today)
+        months = availability.calendar_of(p.session, now=p.now)
         words = _calendar_words(p)
         tables = [(month, _rows(month, words)) for month in months]
         response = p.render("availability.html", facilities=tables, today=p.today, **words)
@@ -171,7 +171,7 @@ def book_form(request: Request, child: str = "", day: str = "") -> Response:
                 options = found
             if not isinstance(found, BookingRefusal) or found == BookingRefusal.FULL:
                 full = waitlist.full_units(p.session, child_id=chosen.id, day=when, now=p.now)
-        first, last = rules.booking_window(p.today, repo.policy(p.session).horizon_days)
+        first, last = rules.bookable_days(p.now, repo.calendar(p.session))
         response = p.render("book.html", children=children, chosen=chosen, day=when, options=options, full=full,
                             error=error, first=first, last=last, offers=_offers(p), day_words=_day_words(p))
     return response

@@ -1,7 +1,7 @@
 """web: parents' web passwords (argon2, per household) and their sessions
 
 Revision ID: web_1
-Revises: twilio_1
+Revises: calendar_1
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from alembic import op
 from azukari.db import UTCDateTime
 
 revision: str = 'web_1'
-down_revision: str | None = 'twilio_1'
+down_revision: str | None = 'calendar_1'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
