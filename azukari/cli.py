@@ -83,20 +83,33 @@ def _import_households(args: argparse.Namespace, settings: Settings) -> None:
     from azukari.progress import ProgressReport
     from azukari.registration.importer import HouseholdImportError, import_households
 
+    letters = None
+    if args.letters:
+        from azukari.staff.letters import LetterFolder
+        try:
+            letters = LetterFolder(Path(args.letters), web_url=settings.public_base_url + "/")
+        except (OSError, ValueError) as error:
+            raise CommandError(str(error)) from error
     with _runtime(settings) as runtime:
         try:
             with runtime.database.unit_of_work() as session, ProgressReport("households") as progress:
                 summary = import_households(session, Path(args.file), today=tokyo_today(runtime.clock),
-                                            progress=progress)
+                                            progress=progress, letter=letters)
                 _audited(session, runtime, "households.imported", digest=_digest(Path(args.file)),
                          **summary.audit_detail())
                 session.commit()
-        except HouseholdImportError as error:
-            for line in error.errors:  # every problem, one per line; stderr keeps its one-line reason
-                print(line)
-            raise CommandError(f"{error} (listed above)") from error
-        except OSError as error:
-            raise CommandError(str(error)) from error
+        except BaseException as error:
+            if letters is not None:  # nothing was stored: the letters' passwords would not sign in
+                letters.discard()
+            if isinstance(error, HouseholdImportError):
+                for line in error.errors:  # every problem, one per line; stderr keeps its one-line reason
+                    print(line)
+                raise CommandError(f"{error} (listed above)") from error
+            if isinstance(error, OSError):
+                raise CommandError(str(error)) from error
+            raise
+    if summary.web_passwords():
+        print(summary.web_passwords())
     print(summary)
 
 
@@ -267,8 +280,12 @@ def build_parser() -> argparse.ArgumentParser:
         "Create or update facilities, units, fees and the ward's rules from facilities.toml (format:\n"
         "docs/formats.md). The file is checked whole; a file with any problem changes nothing."
         ).add_argument("file", help="facilities.toml")
-    add("import-households", _import_households, "create or update registrations from a CSV file (UTF-8 or CP932)",
-        _IMPORT_HOUSEHOLDS).add_argument("file", help="households.csv")
+    imports = add("import-households", _import_households,
+                  "create or update registrations from a CSV file (UTF-8 or CP932)", _IMPORT_HOUSEHOLDS)
+    imports.add_argument("file", help="households.csv")
+    imports.add_argument("--letters", metavar="DIR",
+                         help="issue a first web password to every household of the file that has none yet and "
+                              "write its letter, DIR/<世帯ID>.html (mode 0600; DIR is made mode 0700)")
     serve = add("serve", _serve, "run the web service: webhooks, staff console, outbox sender (migrates first)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     serve.add_argument("--port", type=int, default=8000,

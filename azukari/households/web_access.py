@@ -34,16 +34,30 @@ def issue(session: Session, *, household_pk: int, now: dt.datetime) -> str:
     Reissuing keeps web access off if staff turned it off: a new letter is not a way round that.
     """
     password = new_letter_password()
+    record(session, household_pk=household_pk, password_hash=hash_pin(password), now=now)
+    session.flush()
+    return password
+
+
+def record(session: Session, *, household_pk: int, password_hash: str, now: dt.datetime) -> None:
+    """Store a first password's hash (made by the caller, e.g. in an import's hashing pool), to be changed."""
     access = of(session, household_pk=household_pk)
     if access is None:
         access = WebAccess(household_pk=household_pk, enabled=True)
         session.add(access)
-    access.password_hash = hash_pin(password)
+    access.password_hash = password_hash
     access.must_change = True
     access.issued_at = now
     access.changed_at = None
-    session.flush()
-    return password
+
+
+def without_access(session: Session, household_pks: list[int]) -> set[int]:
+    """Those of the households with no web password yet (never issued: no letter has been made for them)."""
+    having: set[int] = set()
+    for start in range(0, len(household_pks), 500):  # stay under every driver's parameter limit
+        chunk = household_pks[start:start + 500]
+        having.update(session.scalars(select(WebAccess.household_pk).where(WebAccess.household_pk.in_(chunk))))
+    return set(household_pks) - having
 
 
 def set_enabled(session: Session, *, household_pk: int, enabled: bool, now: dt.datetime) -> bool:

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from azukari.clock import SystemClock, tokyo_today
 from azukari.db import utcnow
+from azukari.households import web_access
 from azukari.households.models import Child, Household
-from azukari.households.pins import settle_pin
+from azukari.households.pins import hash_pin, settle_pin
 from azukari.identity.stored_keys import store_household_keys
 from azukari.registration.duplicates import household_ids, record_pairs
 from azukari.registration.households_csv import (
@@ -33,6 +34,8 @@ __all__ = ["COLUMNS", "ChildRow", "CorrectionNote", "DuplicateNote", "HouseholdI
            "check_child", "import_households", "is_same_child"]
 
 Progress = Callable[[int, int], None]  # (households done, households in the file)
+# Hands a household's first web password to whoever prints its letter; the password is stored hashed only.
+Letter = Callable[[Household, str], None]
 _FLUSH_EVERY = 500  # rows written while the pool hashes the next ones; also under every driver's parameter limit
 
 
@@ -77,12 +80,16 @@ class ImportSummary:
     unchanged: int
     duplicates: tuple[DuplicateNote, ...] = ()
     corrections: tuple[CorrectionNote, ...] = ()
+    web_letters: int = 0  # first web passwords issued, each handed to a letter
+    without_web_password: int = 0  # households of the file with no web password (no letter) yet
+
 
     def audit_detail(self) -> dict[str, object]:
         """The counts for the audit trail (no names, no lines of the file)."""
         return {"households": self.households, "children": self.children, "created": self.created,
                 "updated": self.updated, "unchanged": self.unchanged, "duplicates": len(self.duplicates),
-                "corrections": len(self.corrections)}
+                "corrections": len(self.corrections), "web_letters": self.web_letters,
+                "without_web_password": self.without_web_password}
 
     def __str__(self) -> str:
         counts = (f"{self.households} households, {self.children} children: {self.created} created, "
@@ -95,15 +102,27 @@ class ImportSummary:
                                                              key=lambda note: note.line)
         return "\n".join((*(str(note) for note in notes), counts))
 
+    def web_passwords(self) -> str:
+        """The command's line on first web passwords: letters written, households still without one, or ""."""
+        if self.without_web_password:
+            return (f"web passwords: {self.without_web_password} households have no web password letter yet "
+                    "(run again with --letters DIR, or issue one on the household page)")
+        if self.web_letters:
+            return f"web passwords: {self.web_letters} first passwords issued, a letter each written"
+        return ""
+
 
 def import_households(session: Session, path: Path, *, today: dt.date | None = None,
-                      progress: Progress | None = None, workers: int | None = None) -> ImportSummary:
+                      progress: Progress | None = None, workers: int | None = None,
+                      letter: Letter | None = None) -> ImportSummary:
     """Create or update every household in the file, or raise HouseholdImportError and write nothing.
 
     Children are matched by (name or kana) + birthdate and updated, new ones added. Children on
     file but absent from the CSV are kept: they may hold reservations, and a paper re-registration
     that omits a sibling is no reason to erase that sibling's bookings. The caller commits.
     `workers` hash PINs at once (default: one per core; 1 hashes in this thread).
+    With `letter`, every household of the file that has no web password yet (a new one, or one imported
+    before without letters) gets a first one, handed to `letter` once; a household that has one keeps it.
     """
     rows = parse_households(path.read_bytes(), today=today or tokyo_today(SystemClock()))
     existing = _existing(session, [row.household_id for row in rows])
@@ -131,9 +150,36 @@ def import_households(session: Session, path: Path, *, today: dt.date | None = N
         if progress is not None:
             progress(done, len(rows))
     children = sum(len(row.children) for row in rows)
+    without = web_access.without_access(session, [household.id for household in every.values()])
+    letters = _first_web_passwords(session, [h for h in every.values() if h.id in without], letter,
+                                   workers) if letter is not None else 0
     notes = _duplicates(session, rows, households=every)
     return ImportSummary(len(rows), children, created, updated, len(rows) - created - updated, notes,
-                         tuple(corrections))
+                         tuple(corrections), web_letters=letters, without_web_password=len(without) - letters)
+
+
+def _first_web_passwords(session: Session, households: list[Household], letter: Letter,
+                         workers: int | None) -> int:
+    """A first web password for each household, hashed in the pool, stored hashed, handed to `letter` once."""
+    passwords = [web_access.new_letter_password() for _ in households]
+    now = utcnow()
+    for household, password, hashed in zip(households, passwords, _hashed(passwords, workers), strict=True):
+        web_access.record(session, household_pk=household.id, password_hash=hashed, now=now)
+        letter(household, password)
+    session.flush()
+    return len(households)
+
+
+def _hashed(passwords: list[str], workers: int | None) -> Iterator[str]:
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(passwords) < 2:
+        yield from map(hash_pin, passwords)
+        return
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="argon2")
+    try:
+        yield from pool.map(hash_pin, passwords)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _duplicates(session: Session, rows: list[HouseholdRow], *,

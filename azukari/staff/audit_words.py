@@ -103,6 +103,7 @@ DETAIL_LABELS = {
     "digest": "ファイルのSHA-256", "created": "新規", "updated": "更新", "unchanged": "変更なし",
     "duplicates": "重複の疑い", "corrections": "生年月日の訂正候補", "tables": "表の数", "rows": "行数",
     "file": "ファイル", "by": "実行者",
+    "web_letters": "ウェブ用パスワードのお知らせ", "without_web_password": "ウェブ用パスワード未発行",
 }
 
 VALUE_WORDS = {
