@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from azukari.clock import tokyo_date
 from azukari.language import LANGUAGES, Language
-from azukari.language.facility_names import english_name, korean_name
+from azukari.language.facility_names import chinese_name, english_name, korean_name
 from azukari.operations.client_address import of_request
 from azukari.runtime import Runtime, runtime_of
 from azukari.web import signin
@@ -72,13 +72,16 @@ class WebPage:
         return phrase(self.language, key, **values)
 
     def place(self, name: str, name_en: str | None, reading: str) -> str:
-        """A facility as this language's reader knows it: its name, in Latin letters for English, with hangul
-        for Korean (Chinese readers read the kanji on the sign)."""
+        """A facility as the phone names it at first mention in this language (`facility_names`, contract §4):
+        Latin letters for English, 光丘中心 for Chinese, 히카리가오카 센터 for Korean — these two followed by the
+        Japanese name on the sign; the Japanese name for Japanese."""
         latin = english_name(name_en=name_en, reading=reading) or name
         if self.language == "en":
             return latin
+        if self.language == "zh":
+            return f"{chinese_name(name=name, latin=latin, with_kind=True)} ({name})"
         if self.language == "ko":
-            return f"{name} ({korean_name(name=name, reading=reading, latin=latin, with_kind=True)})"
+            return f"{korean_name(name=name, reading=reading, latin=latin, with_kind=True)} ({name})"
         return name
 
     def render(self, template: str, status_code: int = 200, **context: Any) -> Response:
