@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import subprocess
 import sys
 import tempfile
@@ -104,16 +105,19 @@ def bench(database: str, url: str, clients: int, requests: int) -> None:
             list(pool.map(lambda i: load(i, 5), range(clients)))
         for line in latencies:
             line.clear()
+        load_before = os.getloadavg()
         started = time.perf_counter()
         with ThreadPoolExecutor(clients) as pool:
             list(pool.map(lambda i: load(i, requests), range(clients)))
         seconds = time.perf_counter() - started
+        load_after = os.getloadavg()
     finally:
         server.stop()
     every = [x for line in latencies for x in line]
     p50, p99, worst = percentiles(every)
     print(f"\n{database}: {FACILITIES} facilities x 3 units, {rows} unit-day rows; "
-          f"{clients} clients x {requests} GET /")
+          f"{clients} clients x {requests} GET /; load average (1 min) {load_before[0]:.2f} before, "
+          f"{load_after[0]:.2f} after, on {os.cpu_count()} cores")
     print("| database | requests | requests/s | p50 | p99 | max |")
     print("|---|---:|---:|---:|---:|---:|")
     print(f"| {database} | {len(every)} | {len(every) / seconds:,.0f} | {p50:.1f} ms | {p99:.1f} ms | {worst:.1f} ms |",
