@@ -143,7 +143,7 @@ def day_from_keypad(digits: str, *, now: dt.datetime, calendar: Calendar) -> dt.
     """A date keyed as `MMDD` or `YYYYMMDD`; None only if it is not a calendar date.
 
     A real date outside the window is returned as it is (the nearest one from today for
-    `MMDD`), so the caller can say "outside the booking period" rather than "invalid date".
+    `MMDD`), so the caller hears the closed-day words rather than "invalid date" (contract §7).
     """
     if not digits.isascii() or not digits.isdigit() or len(digits) not in (4, 8):
         return None
