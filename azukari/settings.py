@@ -80,6 +80,8 @@ class Settings(BaseSettings):
     outbox_poll_seconds: float = 0.5
     # Not in the contract: webhooks in flight per instance past which a new call hears "busy" (0: never).
     max_webhooks_in_flight: int = 60
+    # Which SMS gateway the outbox sends through (docs/settings.md): `twilio` is the only one built.
+    sms_provider: Literal["twilio"] = "twilio"
 
     @field_validator("trusted_proxies", "console_allow", mode="before")
     @classmethod

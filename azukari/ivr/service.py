@@ -170,12 +170,13 @@ def call_status(runtime: Runtime, *, call_sid: str, status: str) -> None:
         session.commit()
 
 
-def message_status(runtime: Runtime, *, message_sid: str, status: str, error_code: str | None) -> None:
+def message_status(runtime: Runtime, *, message_sid: str, status: str, error_code: str | None,
+                   outbox_id: str = "") -> None:
     if not message_sid or not status:
         return
     with runtime.database.unit_of_work() as session:
         record_status(session, message_sid=message_sid, status=status, error_code=error_code,
-                      now=runtime.clock.now())
+                      now=runtime.clock.now(), outbox_id=outbox_id)
         session.commit()
 
 
