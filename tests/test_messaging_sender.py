@@ -203,3 +203,9 @@ def test_stopping_mid_batch_hands_the_unsent_rest_back_due_at_once(
     assert [(_message(database, i).status, _message(database, i).attempts) for i in rest] == [("retry", 0)] * 2
     assert OutboxSender(database=database, settings=settings, clock=clock).send_due() == 2
     assert route.call_count == 3
+
+
+def test_twilio_is_the_only_sms_provider_accepted_until_another_is_built() -> None:
+    assert Settings().sms_provider == "twilio"
+    with pytest.raises(ValueError, match="sms_provider"):
+        Settings(sms_provider="karaden")  # type: ignore[arg-type]

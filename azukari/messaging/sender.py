@@ -172,7 +172,7 @@ class OutboxSender:
             _logger.error("outbox %s: try failed before its record (%s); handing it back", claim.id,
                           type(error).__name__)
             try:
-                self._hand_back(claim)
+                self._hand_back(claim, error)
             except Exception as again:  # the database is away: the lease brings it back instead
                 _logger.error("outbox %s: could not hand it back (%s)", claim.id, type(again).__name__)
         return True
@@ -287,11 +287,20 @@ class OutboxSender:
                     status="retry", claimed_until=None, attempts=claim.attempts - 1))
             session.commit()
 
-    def _hand_back(self, claim: _Claim) -> None:
-        """Due again at once, marked as maybe sent: the next try looks it up before sending."""
+    def _hand_back(self, claim: _Claim, error: Exception) -> None:
+        """Due again at once, marked as maybe sent: the next try looks it up before sending.
+
+        A fault that keeps coming back (a bug, not a dropped connection) backs off like any failed
+        try after the first, and is given up to staff at the last attempt.
+        """
+        if claim.attempts >= MAX_ATTEMPTS:
+            self._record_failure(claim, SendFailure(True, f"unexpected {type(error).__name__}", None), maybe_sent=True)
+            return
+        now = self.clock.now()
+        due = now if claim.attempts <= 1 else now + retry_delay(claim.attempts - 1)
         with self.database.unit_of_work() as session:
             session.execute(update(OutboxMessage).where(self._still_ours(claim)).values(
-                status="retry", claimed_until=None, maybe_sent=True, next_attempt_at=self.clock.now()))
+                status="retry", claimed_until=None, maybe_sent=True, next_attempt_at=due))
             session.commit()
 
     def _record_sent(self, claim: _Claim, sid: str, *, channel: str = "sms") -> None:
