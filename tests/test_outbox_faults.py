@@ -17,6 +17,7 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 import respx
+from ivr_support import client_for, settings_for, sign
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -235,3 +236,23 @@ def test_one_hung_request_delays_only_its_own_message(
         hung.set()
         sender.settle()
     assert all(_message(database, i).status == "sent" for i in ids)
+
+
+def test_the_signed_status_callback_url_the_sender_gave_records_the_row_through_the_webhook(
+        database: Database, clock: FixedClock, twilio: tuple[FakeTwilio, respx.MockRouter]) -> None:
+    fake, _router = twilio
+    fake.then = [_Killed()]
+    settings = settings_for(database, twilio_api_base_url=API)
+    [outbox_id] = _queue(database, clock)
+    OutboxSender(database=database, settings=settings, clock=clock, concurrency=1).send_due()
+    url = fake.made[0]["status_callback"]
+    params = {"MessageSid": fake.made[0]["sid"], "MessageStatus": "delivered"}
+
+    client = client_for(database, clock)
+    assert client.post(url, data=params, headers={"X-Twilio-Signature": "forged"}).status_code == 403
+    assert _message(database, outbox_id).message_sid is None
+    response = client.post(url, data=params, headers={"X-Twilio-Signature": sign(url, params)})
+
+    assert response.status_code == 200
+    message = _message(database, outbox_id)
+    assert (message.status, message.message_sid) == ("delivered", fake.made[0]["sid"])
