@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import hashlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -13,6 +15,8 @@ from azukari.command_error import CommandError
 from azukari.settings import Settings
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from azukari.runtime import Runtime
 
 
@@ -31,6 +35,35 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> None:
     print("database is at the latest schema")
 
 
+def _who() -> str:
+    """The operating-system account that ran the command: the audit's "who" for the command line."""
+    try:
+        return getpass.getuser()[:40]
+    except (OSError, KeyError):
+        return "unknown"
+
+
+def _digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _audited(session: Session, runtime: Runtime, action: str, **detail: object) -> None:
+    """One audit entry for a command, in the command's own transaction (or one of its own)."""
+    from azukari.oversight import audit
+
+    audit.record(session, actor="cli", action=action, now=runtime.clock.now(), detail={"by": _who(), **detail})
+
+
+def _audit_after(runtime: Runtime, action: str, **detail: object) -> None:
+    with runtime.database.unit_of_work() as session:
+        _audited(session, runtime, action, **detail)
+        session.commit()
+
+
 def _import_facilities(args: argparse.Namespace, settings: Settings) -> None:
     from azukari.booking.facilities_file import FacilitiesFileError, import_facilities
 
@@ -38,6 +71,7 @@ def _import_facilities(args: argparse.Namespace, settings: Settings) -> None:
         try:
             with runtime.database.unit_of_work() as session:
                 summary = import_facilities(session, Path(args.file))
+                _audited(session, runtime, "facilities.imported", digest=_digest(Path(args.file)))
                 session.commit()
         except (FacilitiesFileError, OSError) as error:
             raise CommandError(str(error)) from error
@@ -54,6 +88,8 @@ def _import_households(args: argparse.Namespace, settings: Settings) -> None:
             with runtime.database.unit_of_work() as session, ProgressReport("households") as progress:
                 summary = import_households(session, Path(args.file), today=tokyo_today(runtime.clock),
                                             progress=progress)
+                _audited(session, runtime, "households.imported", digest=_digest(Path(args.file)),
+                         **summary.audit_detail())
                 session.commit()
         except HouseholdImportError as error:
             for line in error.errors:  # every problem, one per line; stderr keeps its one-line reason
@@ -161,12 +197,21 @@ def _erase_all(args: argparse.Namespace, settings: Settings) -> None:
     _erasure(settings, lambda runtime: run_erase_all(runtime, confirm=args.confirm))
 
 
+def _erase_household(args: argparse.Namespace, settings: Settings) -> None:
+    from azukari.erasure.commands import run_erase_household
+
+    _erasure(settings, lambda runtime: run_erase_household(runtime, household_id=args.household_id,
+                                                           confirm=args.confirm))
+
+
 def _backup(args: argparse.Namespace, settings: Settings) -> None:
     from azukari.operations.backup import BackupError, backup
 
     with _runtime(settings) as runtime:
         try:
             print(backup(runtime.database, Path(args.file)))
+            _audit_after(runtime, "data.backed_up", digest=_digest(Path(args.file)),
+                         bytes=Path(args.file).stat().st_size)
         except (BackupError, OSError) as error:
             raise CommandError(str(error)) from error
 
@@ -226,18 +271,25 @@ def build_parser() -> argparse.ArgumentParser:
         _IMPORT_HOUSEHOLDS).add_argument("file", help="households.csv")
     serve = add("serve", _serve, "run the web service: webhooks, staff console, outbox sender (migrates first)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
-    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: %(default)s)")
+    serve.add_argument("--port", type=int, default=8000,
+                       help="port to listen on (default: %(default)s); webhooks are signed for PUBLIC_BASE_URL, so "
+                            "it must follow: http://127.0.0.1:P for `azukari call --url http://127.0.0.1:P`")
     serve.add_argument("--demo", action="store_true",
                        help="into an empty database, load demo facilities, households and a staff account, and "
                             "print how to log in; allows the demo secrets; texts and calls go to a local sink, "
                             "not to Twilio, unless TWILIO_API_BASE_URL is set")
     serve.add_argument("--console-port", type=int, default=None, metavar="P",
                        help="serve the staff console on this port only (the webhooks stay on --port)")
-    for name, handler, what in (("call", _call, "a phone call in the terminal, signed as Twilio signs it"),
-                                ("sms", _sms, "an SMS conversation in the terminal, signed as Twilio signs it")):
+    from azukari.phone.handset import DEFAULT_SMS_SENDER  # light: the phone's wire, not the app
+
+    for name, handler, what, sender in (
+            ("call", _call, "a phone call in the terminal, signed as Twilio signs it", "withheld"),
+            ("sms", _sms, "an SMS conversation in the terminal, signed as Twilio signs it", DEFAULT_SMS_SENDER)):
         sub = add(name, handler, what)
-        sub.add_argument("--from", dest="from_number", default=None, help="the calling number (default: withheld)")
-        sub.add_argument("--url", default=None, help="a running service (default: an app in this process)")
+        sub.add_argument("--from", dest="from_number", default=None,
+                         help=f"the {'calling' if name == 'call' else 'sending'} number (default: {sender})")
+        sub.add_argument("--url", default=None, help="a running service whose PUBLIC_BASE_URL this is, as webhooks "
+                                                     "are signed for it (default: an app in this process)")
     worker = add("worker", _worker, "run the outbox sender and the periodic jobs")
     worker.add_argument("--once", action="store_true", help="run the jobs and send what is due, then exit")
     worker.add_argument("--metrics-port", type=int, default=None, metavar="P",
@@ -263,6 +315,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="count what would be erased, erase nothing")
     add("export", _export, "write every table as CSV, with a manifest of checksums, into a new directory"
         ).add_argument("directory")
+    erase_one = add("erase-household", _erase_household, "erase one household now (a request under the privacy "
+                    "law): its future bookings cancelled with the usual text, then the purge's erasure, Twilio's "
+                    "copies included, with a certificate")
+    erase_one.add_argument("household_id", help="the household's 世帯ID")
+    erase_one.add_argument("--confirm", action="store_true", help="required: nothing is erased without it")
     add("erase-all", _erase_all, "erase everything, Twilio's copies of our messages included, with a certificate"
         ).add_argument("--confirm", action="store_true", help="required: nothing is erased without it")
     add("backup", _backup, "write a consistent copy of the database to FILE while the service runs").add_argument(

@@ -168,6 +168,9 @@ def drop_postgres_database(admin_url: str, name: str) -> None:
 
 # Session.info key under which every session carries AZUKARI_SECRET_KEY (the audit chain is keyed with it).
 SECRET_KEY_INFO = "azukari.secret_key"
+# Session.info key: SMS_REPLIES (contract §1), so texts written deep in a use case (a seat offer) know
+# whether they may ask for a reply. Absent: `no`, the default.
+SMS_REPLIES_INFO = "azukari.sms_replies"
 
 
 class Database:

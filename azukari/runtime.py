@@ -14,7 +14,7 @@ from fastapi import Depends, Request
 from twilio.rest import Client
 
 from azukari.clock import Clock, SystemClock
-from azukari.db import Database
+from azukari.db import SMS_REPLIES_INFO, Database
 from azukari.messaging.demo_sink import SINK_BASE_URL, DemoSink
 from azukari.messaging.sender import OutboxSender
 from azukari.messaging.twilio_http import HttpxTwilioClient, make_twilio_client
@@ -80,6 +80,9 @@ def build(settings: Settings, *, clock: Clock | None = None, database: Database 
                       sink=DemoSink(clock) if demo_sink else None,
                       database=database.with_own_sessions() if database is not None
                       else Database(settings.database_url, secret_key=settings.azukari_secret_key))
+    # The runtime's own session factory: every unit of work it opens knows SMS_REPLIES (texts.seat_offer).
+    info = dict(runtime.database.sessions.kw.get("info") or {})
+    runtime.database.sessions.configure(info={**info, SMS_REPLIES_INFO: settings.sms_replies})
     runtime.metrics.watch(runtime.database, runtime.clock)
     return runtime
 

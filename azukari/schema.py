@@ -4,6 +4,7 @@ from azukari.conversations import models as conversation_models
 from azukari.db import Base
 from azukari.erasure import models as erasure_models
 from azukari.households import models as household_models
+from azukari.households import pairs as household_pairs
 from azukari.identity import models as identity_models
 from azukari.messaging import models as messaging_models
 from azukari.oversight import models as oversight_models
@@ -15,6 +16,7 @@ __all__ = [
            "conversation_models",
            "erasure_models",
            "household_models",
+           "household_pairs",
            "identity_models",
            "messaging_models",
            "oversight_models",

@@ -18,6 +18,8 @@ from fastapi import FastAPI
 from azukari import migrate
 from azukari.app import app_for
 from azukari.clock import tokyo_today
+from azukari.identity.warm import warm_up
+from azukari.ivr.voice import speech_for
 from azukari.messaging.sender import start_background
 from azukari.operations import logs
 from azukari.runtime import Runtime, build
@@ -113,7 +115,17 @@ def prepare(settings: Settings, *, demo: bool, console: str = "http://127.0.0.1:
                  "/staff/demo/messages (set TWILIO_API_BASE_URL to send them somewhere)")
     elif settings.is_demo_credentials:
         log.warning("using the demo Twilio credentials: fine on a laptop, never in production")
+    log.info("speech models: %s", speech_models_line(settings))
+    # Before the port opens, so /healthz (and the first caller) find the dictionaries loaded.
+    log.info("verification dictionaries loaded in %.1f s", warm_up())
     return runtime
+
+
+def speech_models_line(settings: Settings) -> str:
+    """Which `<Gather speechModel>` and language each caller's language is heard with (SPEECH_MODEL_*)."""
+    models = tuple(settings.speech_models.items())
+    return ", ".join(f"{language} {model} ({code})" for language in ("ja", "en", "zh", "ko")
+                     for code, model in [speech_for(language, models)])
 
 
 def serve(settings: Settings, *, host: str, port: int, demo: bool, console_port: int | None = None,

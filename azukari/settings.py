@@ -25,6 +25,45 @@ _HOURS = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)-(mon|tue|wed|thu|fri|sat|su
                     r"([0-2]\d):([0-5]\d)-([0-2]\d):([0-5]\d)$")
 
 
+_CLOCK = re.compile(r"^([0-2]\d):([0-5]\d)-([0-2]\d):([0-5]\d)$")
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    """`QUIET_HOURS` (§6): `HH:MM-HH:MM` Tokyo time, wrapping midnight when the end is the earlier time."""
+
+    starts: dt.time
+    ends: dt.time
+
+    @classmethod
+    def parse(cls, text: str) -> QuietHours:
+        match = _CLOCK.match(text.strip())
+        if not match or int(match[1]) > 23 or int(match[3]) > 23:
+            raise ValueError(f"QUIET_HOURS must look like '21:00-08:00', not {text!r}")
+        starts, ends = dt.time(int(match[1]), int(match[2])), dt.time(int(match[3]), int(match[4]))
+        if starts == ends:
+            raise ValueError(f"QUIET_HOURS must not start and end at the same time: {text!r}")
+        return cls(starts, ends)
+
+    def covers(self, moment: dt.datetime) -> bool:
+        local = in_tokyo(moment).time()
+        if self.starts < self.ends:
+            return self.starts <= local < self.ends
+        return local >= self.starts or local < self.ends
+
+    def __str__(self) -> str:
+        return f"{self.starts:%H:%M}-{self.ends:%H:%M}"
+
+
+# Twilio's <Gather speechModel> per language (docs/twilio.md cites the pages): Google's v2 telephony
+# model lists ja-JP, en-US and ko-KR; no Google telephony row for Mandarin was found, and Deepgram's
+# Nova-3 (which Twilio exposes as deepgram_nova-3) lists zh-CN.
+DEFAULT_SPEECH_MODELS = {"ja": "googlev2_telephony", "en": "googlev2_telephony", "zh": "deepgram_nova-3",
+                         "ko": "googlev2_telephony"}
+SPEECH_MODEL = re.compile(r"^(default|numbers_and_commands|phone_call|experimental_conversations|"
+                          r"experimental_utterances|googlev2_[a-z_]+|deepgram_[a-z0-9.-]+)$")
+
+
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
@@ -80,8 +119,42 @@ class Settings(BaseSettings):
     outbox_poll_seconds: float = 0.5
     # Not in the contract: webhooks in flight per instance past which a new call hears "busy" (0: never).
     max_webhooks_in_flight: int = 60
+    # Contract §1: parents can text TWILIO_FROM back (`yes`), or not (`no`: no text asks for a reply).
+    sms_replies: bool = False
+    # A second token whose webhook signatures are also accepted while the token is rotated (§5).
+    twilio_auth_token_secondary: str = ""
+    quiet_hours: Annotated[QuietHours, NoDecode] = QuietHours.parse("21:00-08:00")
+    twilio_retention_days: int = Field(default=7, ge=0, le=3650)
+    speech_model_ja: str = DEFAULT_SPEECH_MODELS["ja"]
+    speech_model_en: str = DEFAULT_SPEECH_MODELS["en"]
+    speech_model_zh: str = DEFAULT_SPEECH_MODELS["zh"]
+    speech_model_ko: str = DEFAULT_SPEECH_MODELS["ko"]
     # Which SMS gateway the outbox sends through (docs/settings.md): `twilio` is the only one built.
     sms_provider: Literal["twilio"] = "twilio"
+
+    @field_validator("quiet_hours", mode="before")
+    @classmethod
+    def _parse_quiet(cls, value: object) -> object:
+        return QuietHours.parse(value) if isinstance(value, str) else value
+
+    @field_validator("speech_model_ja", "speech_model_en", "speech_model_zh", "speech_model_ko")
+    @classmethod
+    def _speech_model(cls, value: str) -> str:
+        if not SPEECH_MODEL.match(value):
+            raise ValueError(f"not a Twilio <Gather speechModel> value: {value!r}")
+        return value
+
+    @property
+    def speech_models(self) -> dict[str, str]:
+        """The speech model each language is heard with, by language code."""
+        return {"ja": self.speech_model_ja, "en": self.speech_model_en, "zh": self.speech_model_zh,
+                "ko": self.speech_model_ko}
+
+    @property
+    def webhook_tokens(self) -> tuple[str, ...]:
+        """The tokens a webhook may be signed with: the primary, then the secondary while one is set."""
+        return (self.twilio_auth_token,) + ((self.twilio_auth_token_secondary,)
+                                            if self.twilio_auth_token_secondary else ())
 
     @field_validator("trusted_proxies", "console_allow", mode="before")
     @classmethod

@@ -240,6 +240,7 @@ def corpus(seed: int = 7, genuine_count: int = 2100, impostors_each: int = 1700,
 
     Genuine callers come first (so that, run through the database, none meets a lock an impostor set).
     """
+    from identity_corpus_folded import folded_impostors, passport_callers
     from identity_corpus_foreign import foreign_attempts, foreign_registry, romaji_attempts
     from identity_corpus_hard import genuine_slip_without_flat, near_given_name_without_flat, wrong_given_name
 
@@ -248,8 +249,11 @@ def corpus(seed: int = 7, genuine_count: int = 2100, impostors_each: int = 1700,
                                households=max(households // 6, 6))
     rng = random.Random(seed)
     wrong_names = impostors_each * 30 // 17  # 3,000 at the default size
+    folded_rng = random.Random(seed + 28)  # its own, so the attempts issue 28 added leave the others as they were
     return registry + foreign, [
         *genuine(rng, registry, genuine_count), *genuine_slip_without_flat(rng, registry, genuine_count // 7),
         *foreign_attempts(rng, foreign, genuine_count * 2 // 7), *romaji_attempts(rng, registry, genuine_count // 3),
+        *passport_callers(folded_rng, registry, genuine_count // 7),
         *impostors(rng, registry, impostors_each), *wrong_given_name(rng, registry, wrong_names),
-        *near_given_name_without_flat(rng, registry, impostors_each * 10 // 17)]
+        *near_given_name_without_flat(rng, registry, impostors_each * 10 // 17),
+        *folded_impostors(folded_rng, registry)]

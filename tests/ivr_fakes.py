@@ -26,6 +26,8 @@ class FakePorts:
     known: bool = True  # the caller's number came with the call (not withheld)
     told: list[tuple[str, ...]] = field(default_factory=list)  # the line keys each case says the caller heard
     graded_in: list[str] = field(default_factory=list)  # the language each name was graded in
+    children: int = 1  # the household's children (two or more: the siblings choice is said)
+    by_call: bool = False  # the number on file takes no SMS (a landline)
 
     def today(self) -> dt.date:
         return dt.date(2026, 6, 1)
@@ -42,7 +44,7 @@ class FakePorts:
             return {}
         return {str(CHILD): "match" if "陽翔" in spoken else "fail"}
 
-    def grade_addresses(self, *, child_ids: list[int], spoken: str) -> dict[str, str]:
+    def grade_addresses(self, *, child_ids: list[int], spoken: str, language: str) -> dict[str, str]:
         return {str(c): "match" if "光が丘" in spoken else "fail" for c in child_ids}
 
     def grade_guardians(self, *, child_ids: list[int], spoken: str, language: str) -> dict[str, str]:
@@ -53,11 +55,13 @@ class FakePorts:
                             guardian_grades: dict[str, str]) -> Verdict | Refusal:
         ok = any(g == "match" and address_grades.get(c) == "match" and guardian_grades.get(c) == "match"
                  for c, g in child_grades.items())
-        return Verdict(household_pk=3, child_id=CHILD, dv=self.dv) if ok else self._refusal()
+        return Verdict(household_pk=3, child_id=CHILD, dv=self.dv, children=self.children,
+                       by_call=self.by_call) if ok else self._refusal()
 
     def verify_by_id(self, *, household_id: str, pin: str, birthdate: dt.date) -> Verdict | Refusal:
         ok = (household_id, pin, birthdate) == ("10000001", "4821", dt.date(2024, 3, 1))
-        return Verdict(household_pk=3, child_id=CHILD, dv=self.dv) if ok else self._refusal()
+        return Verdict(household_pk=3, child_id=CHILD, dv=self.dv, children=self.children,
+                       by_call=self.by_call) if ok else self._refusal()
 
     def _refusal(self) -> Refusal:
         return Refusal("dv_attempt", household_pk=3, dv=True) if self.dv else Refusal("verification_failed")
@@ -83,6 +87,10 @@ class FakePorts:
         self.cases.append(f"wait {unit_id}")
 
     def accept_offer(self, text: str) -> bool:
+        return False
+
+    def take_offer(self, *, household_pk: int, code: str) -> bool:
+        self.cases.append(f"offer {code}")
         return False
 
     def text_my_bookings(self, *, household_pk: int, language: str) -> None:

@@ -137,7 +137,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 FLOORS: dict[str, int] = {
     # 0-1: the foundation, and the words every channel and the matching share
     "clock": 0, "command_error": 0, "progress": 0, "stop_signals": 0, "body_limit": 0, "migrate": 0,
-    "language": 0,
+    "language": 0, "spreadsheet": 0,
     "settings": 1, "db": 1,
     # 2-5: the domain, households at the bottom; registration is the desk staff's layer above it
     "households": 2, "oversight": 2,

@@ -92,7 +92,7 @@ def test_the_reminder_goes_to_the_number_on_file_in_the_language_of_the_booking(
         household = session.get(Household, reservation.household_pk)
         assert household is not None
         assert (to_reservation, to_household, to_number) == (reservation_id, household.id, household.phone)
-        assert body.startswith("Reminder: childcare booked for tomorrow, Fri 11/27 09:00-12:00")
+        assert body.startswith("Reminder: tomorrow, Fri 11/27 09:00-12:00")
         assert reservation.booking_number in body
         assert reservation.reminder_queued_at == DAY_BEFORE_NOON
 

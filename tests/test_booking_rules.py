@@ -25,37 +25,48 @@ def test_the_fee_drops_to_the_from_1_rate_on_the_first_birthday() -> None:
     assert rules.fee_for(born, dt.date(2026, 11, 25), under_1=2000, from_1=1500) == 1500
 
 
+PLAIN = rules.Calendar(horizon_days=30)
+
+
+def at(day: dt.date, hhmm: str) -> dt.datetime:
+    hour, minute = hhmm.split(":")
+    return dt.datetime.combine(day, dt.time(int(hour), int(minute)), tzinfo=TOKYO)
+
+
+NOON = at(TODAY, "12:00")
+
+
 def test_the_booking_window_runs_from_tomorrow_through_the_horizon() -> None:
-    assert rules.booking_window(TODAY, 30) == (dt.date(2026, 11, 21), dt.date(2026, 12, 20))
-    assert not rules.in_window(TODAY, today=TODAY, horizon_days=30)
-    assert rules.in_window(dt.date(2026, 12, 20), today=TODAY, horizon_days=30)
-    assert not rules.in_window(dt.date(2026, 12, 21), today=TODAY, horizon_days=30)
+    assert rules.bookable_days(NOON, PLAIN) == (dt.date(2026, 11, 21), dt.date(2026, 12, 20))
+    assert not rules.in_window(TODAY, now=NOON, calendar=PLAIN)
+    assert rules.in_window(dt.date(2026, 12, 20), now=NOON, calendar=PLAIN)
+    assert not rules.in_window(dt.date(2026, 12, 21), now=NOON, calendar=PLAIN)
 
 
 def test_a_month_and_day_mean_the_next_such_day_inside_the_window() -> None:
-    late_december = dt.date(2026, 12, 25)
-    assert rules.next_occurrence(1, 5, today=late_december, horizon_days=30) == dt.date(2027, 1, 5)
-    assert rules.next_occurrence(12, 26, today=late_december, horizon_days=30) == dt.date(2026, 12, 26)
+    late_december = at(dt.date(2026, 12, 25), "12:00")
+    assert rules.next_occurrence(1, 5, now=late_december, calendar=PLAIN) == dt.date(2027, 1, 5)
+    assert rules.next_occurrence(12, 26, now=late_december, calendar=PLAIN) == dt.date(2026, 12, 26)
 
 
 def test_a_month_and_day_outside_the_window_have_no_next_occurrence() -> None:
-    assert rules.next_occurrence(11, 20, today=TODAY, horizon_days=30) is None
-    assert rules.next_occurrence(3, 1, today=TODAY, horizon_days=30) is None
+    assert rules.next_occurrence(11, 20, now=NOON, calendar=PLAIN) is None
+    assert rules.next_occurrence(3, 1, now=NOON, calendar=PLAIN) is None
 
 
 def test_keypad_dates_accept_mmdd_and_yyyymmdd() -> None:
-    assert rules.day_from_keypad("1203", today=TODAY, horizon_days=30) == dt.date(2026, 12, 3)
-    assert rules.day_from_keypad("20261203", today=TODAY, horizon_days=30) == dt.date(2026, 12, 3)
+    assert rules.day_from_keypad("1203", now=NOON, calendar=PLAIN) == dt.date(2026, 12, 3)
+    assert rules.day_from_keypad("20261203", now=NOON, calendar=PLAIN) == dt.date(2026, 12, 3)
 
 
 def test_keypad_dates_that_are_not_calendar_dates_are_rejected() -> None:
     for digits in ("1332", "0230", "20261131", "123", "12034", "１２０３", "12a3", ""):
-        assert rules.day_from_keypad(digits, today=TODAY, horizon_days=30) is None, digits
+        assert rules.day_from_keypad(digits, now=NOON, calendar=PLAIN) is None, digits
 
 
 def test_a_real_keypad_date_outside_the_window_is_returned_for_the_caller_to_refuse() -> None:
-    assert rules.day_from_keypad("1120", today=TODAY, horizon_days=30) == TODAY
-    assert rules.day_from_keypad("0301", today=TODAY, horizon_days=30) == dt.date(2027, 3, 1)
+    assert rules.day_from_keypad("1120", now=NOON, calendar=PLAIN) == TODAY
+    assert rules.day_from_keypad("0301", now=NOON, calendar=PLAIN) == dt.date(2027, 3, 1)
 
 
 def test_a_facility_is_closed_on_its_closed_weekdays() -> None:

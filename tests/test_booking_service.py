@@ -350,6 +350,18 @@ def test_text_my_bookings_sends_the_list_to_the_number_on_file(session: Session)
     assert listing.to_number == child.household.phone and booked.booking_number in listing.body
 
 
+def test_text_my_bookings_sends_at_most_one_list_an_hour_per_household(session: Session) -> None:
+    child = add_child(session)
+    book(session, child)
+    household = child.household_pk
+    assert service.text_my_bookings(session, household_pk=household, language="ja", now=NOW) == 1
+    for later in (dt.timedelta(seconds=5), dt.timedelta(minutes=59)):
+        assert service.text_my_bookings(session, household_pk=household, language="ja", now=NOW + later) == 0
+    assert service.text_my_bookings(session, household_pk=household, language="ja",
+                                    now=NOW + dt.timedelta(hours=1, seconds=1)) == 1
+    assert len(session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "listing")).all()) == 2
+
+
 def test_the_roster_shows_live_reservations_with_age_and_fee(session: Session) -> None:
     infant = add_child(session, born=dt.date(2026, 3, 1))
     older = add_child(session, born=dt.date(2023, 4, 1))

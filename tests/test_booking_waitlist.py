@@ -187,6 +187,42 @@ def test_a_child_at_the_months_limit_is_passed_over(database: Database, tmp_path
         assert len(texts_to(session, next_in_line, "offer")) == 1
 
 
+def test_a_child_past_its_months_limit_is_skipped_and_keeps_its_place(database: Database, tmp_path: Path) -> None:
+    with database.unit_of_work() as session:
+        import_facilities_text(session, tmp_path, ONE_SEAT.replace("monthly_units_per_child = 4",
+                                                            "monthly_units_per_child = 1"))
+        holder = add_child(session)
+        ticket = booked(session, holder)
+        capped, next_in_line = add_child(session), add_child(session)
+        other_day = book(session, capped, unit_key=2, day=DAY + dt.timedelta(days=1))
+        assert isinstance(other_day, service.Booked)
+        wait(session, capped)
+        wait(session, next_in_line)
+        cancel(session, holder, ticket.booking_number)
+        assert texts_to(session, capped, "offer") == [] and len(texts_to(session, next_in_line, "offer")) == 1
+        status = select(WaitlistEntry.status).where(WaitlistEntry.child_id == capped.id)
+        assert session.scalars(status).one() == "waiting"  # passed over, not dropped
+        cancel(session, capped, other_day.booking_number)  # under the limit again
+        offers.pass_on_lapsed(session, now=NOW + dt.timedelta(hours=13))  # the first offer lapses
+        assert len(texts_to(session, capped, "offer")) == 1 and session.scalars(status).one() == "offered"
+
+
+def test_a_child_too_young_on_the_day_is_skipped_and_keeps_its_place(database: Database, tmp_path: Path) -> None:
+    with database.unit_of_work() as session:
+        import_facilities_text(session, tmp_path, ONE_SEAT + "\n[eligibility]\nmin_age_days = 57\n")
+        holder = add_child(session)
+        ticket = booked(session, holder)
+        newborn, next_in_line = add_child(session, born=DAY - dt.timedelta(days=30)), add_child(session)
+        if not isinstance(waitlist.join(session, child_id=newborn.id, unit_id=unit_id(session, 1, 1), day=DAY,
+                                        channel="voice", language="ja", now=NOW), waitlist.Waiting):
+            pytest.skip("joining refuses a child outside the ages: nothing to pass over")
+        wait(session, next_in_line)
+        cancel(session, holder, ticket.booking_number)
+        assert texts_to(session, newborn, "offer") == [] and len(texts_to(session, next_in_line, "offer")) == 1
+        assert session.scalars(select(WaitlistEntry.status).where(WaitlistEntry.child_id == newborn.id)).one() \
+            == "waiting"
+
+
 def test_staff_removing_an_offered_entry_passes_the_seat_on(session: Session) -> None:
     holder = add_child(session)
     ticket = booked(session, holder)

@@ -18,6 +18,8 @@ from azukari.booking.rules import BookingRefusal
 from azukari.db import Database
 from azukari.households.models import Child
 from azukari.messaging.models import OutboxMessage
+from azukari.oversight.models import Escalation
+from azukari.registration import service as registration
 
 
 def _job(database: Database, work: Callable[[Session], object]) -> Callable[[], object]:
@@ -138,3 +140,44 @@ def test_a_staff_booking_racing_the_acceptance_of_a_held_seat_never_takes_it(dat
     staff, accepted = _race([staff_books, accept])
     assert staff is BookingRefusal.FULL and isinstance(accepted, service.Booked)
     assert _seats(database) == (1, 0, 1)
+
+
+def test_one_offer_keyed_in_two_calls_at_once_books_one_seat(database: Database, tmp_path: Path) -> None:
+    tickets, (child,) = _setup(database, tmp_path, capacity=1, waiting=1)
+    _cancel(database, *tickets[0])()
+    code = _code(database, child.household_pk)
+    take = _job(database, lambda s: waitlist.take_by_code(s, household_pk=child.household_pk, code=code,
+                                                          channel="voice", now=NOW))
+    results = _race([take, take])
+    assert sum(isinstance(r, service.Booked) for r in results) == 1 and None in results
+    assert _seats(database) == (1, 0, 1)
+
+
+def test_the_dv_flag_racing_the_code_either_books_first_or_withdraws_and_passes_on(database: Database,
+                                                                                  tmp_path: Path) -> None:
+    tickets, (child, second) = _setup(database, tmp_path, capacity=1, waiting=2)
+    _cancel(database, *tickets[0])()
+    code = _code(database, child.household_pk)
+    take = _job(database, lambda s: waitlist.take_by_code(s, household_pk=child.household_pk, code=code,
+                                                          channel="voice", now=NOW))
+    flag = _job(database, lambda s: registration.set_dv(s, household_pk=child.household_pk, flag=True,
+                                                        reason="support_measure", now=NOW))
+    taken, _flagged = _race([take, flag])
+    with database.unit_of_work() as session:
+        statuses = {c: status for c, status in session.execute(select(SeatOffer.child_id, SeatOffer.status))}
+    if isinstance(taken, service.Booked):
+        assert statuses == {child.id: "accepted"} and _seats(database) == (1, 0, 1)
+    else:
+        assert statuses == {child.id: "withdrawn", second.id: "open"} and _seats(database) == (0, 1, 0)
+
+
+def test_wrong_codes_keyed_at_once_are_each_counted_and_raise_one_case(database: Database, tmp_path: Path) -> None:
+    tickets, (child,) = _setup(database, tmp_path, capacity=1, waiting=1)
+    _cancel(database, *tickets[0])()
+    wrong = f"{(int(_code(database, child.household_pk)) + 1) % 10_000:04d}"
+    miss = _job(database, lambda s: waitlist.take_by_code(s, household_pk=child.household_pk, code=wrong,
+                                                          channel="voice", now=NOW))
+    assert _race([miss] * (offers.WRONG_CODE_LIMIT + 1)) == [None] * (offers.WRONG_CODE_LIMIT + 1)
+    with database.unit_of_work() as session:
+        assert session.scalars(select(SeatOffer.wrong_codes)).one() == offers.WRONG_CODE_LIMIT + 1
+        assert session.scalar(select(func.count(Escalation.id)).where(Escalation.kind == "offer_code_guessed")) == 1

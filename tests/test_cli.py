@@ -84,3 +84,41 @@ def _parser_for(line: list[str]) -> argparse.ArgumentParser:
         sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
         parser = sub.choices[name]
     return parser
+
+
+def test_call_against_a_service_that_refuses_the_signature_fails_and_says_public_base_url_must_match(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import http.server
+    import io
+    import threading
+
+    class Refusing(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            self.send_response(403)
+            self.send_header("Content-Length", "9")
+            self.end_headers()
+            self.wfile.write(b"forbidden")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Refusing)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/unused.db")
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    try:
+        assert main(["call", "--url", f"http://127.0.0.1:{server.server_address[1]}"]) == 1
+    finally:
+        server.shutdown()
+    err = capsys.readouterr().err
+    assert "HTTP 403" in err and "PUBLIC_BASE_URL" in err and "--port" in err
+
+
+def test_sms_help_names_the_number_it_texts_from_by_default(capsys: pytest.CaptureFixture[str]) -> None:
+    from azukari.phone.handset import DEFAULT_SMS_SENDER
+
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["sms", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert f"(default: {DEFAULT_SMS_SENDER})" in out and "withheld" not in out

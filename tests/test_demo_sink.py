@@ -217,7 +217,7 @@ def test_the_demo_messages_page_lists_what_the_sink_took_and_puts_the_view_in_ea
     assert 'href="/staff/demo/messages"' in client.get("/staff/roster").text
     page = client.get("/staff/demo/messages")
     assert page.status_code == 200
-    assert TEXT in page.text and "090-5555-0001" in page.text and "confirmation" in page.text
+    assert TEXT in page.text and "090-5555-0001" in page.text and "（予約の確認）" in page.text
     with database.unit_of_work() as session:
         households = {phone: pk for phone, pk in session.execute(select(Household.phone, Household.id))}
         trail = session.execute(select(AuditEntry.action, AuditEntry.household_pk).order_by(AuditEntry.id)).all()

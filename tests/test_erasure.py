@@ -1,7 +1,9 @@
 """Erasure everywhere: Twilio's copies, the daily run, calling numbers after 90 days, export and erase-all."""
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import json
 import threading
 from pathlib import Path
 
@@ -9,7 +11,7 @@ import httpx
 import pytest
 import respx
 from sqlalchemy import func, select, update
-from staff_support import add_facilities, add_household
+from staff_support import add_facilities, add_household, add_staff
 
 from azukari.booking import service as booking
 from azukari.booking.models import Facility, Unit
@@ -21,13 +23,16 @@ from azukari.erasure.pseudonyms import pseudonym, pseudonymise_calling_numbers
 from azukari.erasure.retention import purge
 from azukari.households.models import Household
 from azukari.identity.models import VerificationAttempt
+from azukari.identity.verification import AttemptContext, Verified, verify_by_knowledge
 from azukari.messaging.models import OutboxMessage, ProviderDeletion
 from azukari.messaging.provider_deletions import MAX_ATTEMPTS, ProviderEraser
 from azukari.messaging.twilio_http import HttpxTwilioClient, make_twilio_client
+from azukari.oversight import audit
 from azukari.oversight.escalations import open_escalation
 from azukari.oversight.models import AuditEntry, DeletionRecord, Escalation
 from azukari.schema import metadata
-from azukari.settings import Settings
+from azukari.settings import DEMO_SECRET_KEY, Settings
+from azukari.staff.models import StaffSession
 
 API = "http://twilio.test"
 SECRET = "a secret the database does not hold"
@@ -224,7 +229,7 @@ def test_an_export_holds_every_table_with_checksums_that_verify(database: Databa
     _old_household_with_sent_messages(database, ["SM" + "f" * 32])
     with database.engine.connect() as connection, connection.begin():
         exported = export.export_all(connection, tmp_path / "out", now=PURGE_DAY)
-    assert {e.table for e in exported} == set(metadata.tables)
+    assert {e.table for e in exported} == set(metadata.tables) - set(export.LEFT_OUT_TABLES)
     assert {e.table: e.rows for e in exported}["households"] == 1
     assert export.verify(tmp_path / "out") == []
     (tmp_path / "out" / "households.csv").write_text("household_id\n", encoding="utf-8")
@@ -319,3 +324,109 @@ def test_records_tied_to_no_household_go_after_three_years(database: Database) -
     with database.unit_of_work() as session:
         assert session.scalar(select(func.count()).select_from(VerificationAttempt)) == 1
         assert session.scalars(select(Escalation.status)).all() == ["open"]
+
+
+def _household_values(database: Database, household_pk: int) -> dict[str, str]:
+    with database.unit_of_work() as session:
+        h = session.get(Household, household_pk)
+        assert h is not None
+        child = h.children[0]
+        return {"household_id": h.household_id, "guardian_name": h.guardian_name, "guardian_kana": h.guardian_kana,
+                "guardian given name": h.guardian_name.split()[1], "address": h.address,
+                "phone": h.phone, "phone digits": h.phone.lstrip("+").removeprefix("81"), "child_name": child.name,
+                "child given name": child.name.split()[1], "child_kana": child.kana,
+                "birthdate": child.birthdate.isoformat(), "birthdate digits": child.birthdate.strftime("%Y%m%d")}
+
+
+def _every_cell(database: Database) -> list[tuple[str, str, str]]:
+    """(table, column, value as text) for every column of every row of every table."""
+    cells = []
+    with database.engine.connect() as connection:
+        for table in metadata.sorted_tables:
+            for row in connection.execute(table.select()).mappings():
+                cells += [(table.name, column, str(value)) for column, value in row.items() if value is not None]
+    return cells
+
+
+def test_after_the_purge_no_datum_of_the_household_remains_in_any_table(database: Database) -> None:
+    _old_household_with_sent_messages(database, ["SM" + "9" * 32])
+    with database.unit_of_work() as session:
+        household = session.scalars(select(Household)).one()
+        child = household.children[0]
+        # The family calls from the number on file and is verified; the audit log records the attempt.
+        outcome = verify_by_knowledge(session, child_name=child.name, birthdate=child.birthdate,
+                                      address=household.address, guardian_name=household.guardian_name,
+                                      context=AttemptContext("voice", household.phone, "CA" + "1" * 32),
+                                      now=BOOKED_AT)
+        assert isinstance(outcome, Verified)
+        session.commit()
+        household_pk = household.id
+    values = _household_values(database, household_pk)
+    assert any(values["phone"] in cell for _, _, cell in _every_cell(database))  # the scan sees it before
+    assert _purge(database) == 1
+    found = [(table, column, what) for table, column, cell in _every_cell(database)
+             for what, value in values.items() if value in cell]
+    assert found == []
+
+
+def test_a_verifications_audit_entry_holds_the_callers_keyed_digest_never_the_number(database: Database) -> None:
+    now = dt.datetime(2026, 6, 1, 4, 0, tzinfo=TOKYO)
+    with database.unit_of_work() as session:
+        add_household(session, now=now)
+        verify_by_knowledge(session, child_name="鈴木 一郎", birthdate=dt.date(2023, 5, 1), address="光が丘",
+                            guardian_name="鈴木 花子", context=AttemptContext("voice", "+819055556666", "CA1"),
+                            now=now)
+        session.commit()
+    later = now + dt.timedelta(days=91)
+    with database.unit_of_work() as session:
+        pseudonymise_calling_numbers(session, now=later, secret_key=DEMO_SECRET_KEY)
+        session.commit()
+    with database.unit_of_work() as session:
+        detail = session.scalars(select(AuditEntry.detail).where(AuditEntry.action == "verification")).one()
+        attempt_number = session.scalar(select(VerificationAttempt.calling_number))
+        # The chain is untouched by the 90-day pseudonymisation, and the entry and the attempt still agree.
+        assert audit.verify_chain(session, DEMO_SECRET_KEY) == []
+    assert "55556666" not in str(detail)
+    assert detail["calling_number"] == attempt_number == pseudonym(DEMO_SECRET_KEY, "+819055556666")
+
+
+def test_an_export_hands_over_the_wards_data_without_the_services_credentials(database: Database,
+                                                                              tmp_path: Path) -> None:
+    now = dt.datetime(2026, 6, 1, 4, 0, tzinfo=TOKYO)
+    with database.unit_of_work() as session:
+        staff = add_staff(session, username="desk", role="admin", now=now)
+        staff_id = staff.id
+        password_hash, sealed = staff.password_hash, staff.totp_secret
+        assert password_hash and sealed
+        session.add(StaffSession(token_hash="f" * 64, staff_id=staff_id, csrf_token="c" * 32, created_at=now,
+                                 last_seen_at=now, expires_at=now + dt.timedelta(hours=1)))
+        session.commit()
+    with database.engine.connect() as connection, connection.begin():
+        export.export_all(connection, tmp_path / "out", now=now)
+    out = tmp_path / "out"
+    everything = "".join(p.read_text(encoding="utf-8") for p in out.iterdir())
+    assert password_hash not in everything and sealed not in everything and "f" * 64 not in everything
+    assert not (out / "staff_sessions.csv").exists() and not (out / "staff_recovery_codes.csv").exists()
+    accounts = list(csv.DictReader((out / "staff_accounts.csv").open(encoding="utf-8", newline="")))
+    assert [a["username"] for a in accounts] == ["desk"]  # the audit log still names its staff
+    assert not {"password_hash", "totp_secret", "totp_last_step"} & accounts[0].keys()
+    manifest = json.loads((out / export.MANIFEST).read_text(encoding="utf-8"))
+    assert set(manifest["left_out"]["tables"]) == {"staff_sessions", "staff_recovery_codes", "console_secrets"}
+    assert set(manifest["left_out"]["columns"]["staff_accounts"]) == {"password_hash", "totp_secret",
+                                                                      "totp_last_step"}
+    assert export.verify(out) == []
+
+
+def test_an_exported_cell_that_starts_like_a_formula_is_kept_as_text(database: Database, tmp_path: Path) -> None:
+    now = dt.datetime(2026, 6, 1, 4, 0, tzinfo=TOKYO)
+    with database.unit_of_work() as session:
+        open_escalation(session, kind="verification_failed", channel="voice", now=now, calling_number="+819011112222",
+                        details={"note": "x"})
+        add_staff(session, username="mallory", role="centre", now=now).display_name = "=cmd|' /C calc'!A0"
+        session.commit()
+    with database.engine.connect() as connection, connection.begin():
+        export.export_all(connection, tmp_path / "out", now=now)
+    rows = list(csv.DictReader((tmp_path / "out" / "escalations.csv").open(encoding="utf-8", newline="")))
+    assert [r["calling_number"] for r in rows] == ["'+819011112222"] and rows[0]["id"].isdigit()
+    accounts = list(csv.DictReader((tmp_path / "out" / "staff_accounts.csv").open(encoding="utf-8", newline="")))
+    assert [a["display_name"] for a in accounts] == ["'=cmd|' /C calc'!A0"]

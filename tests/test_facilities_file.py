@@ -203,3 +203,73 @@ def test_a_malformed_rule_names_the_rule(database: Database, tmp_path: Path) -> 
     message = _error(database, tmp_path, HEAD + bad + HIKARIGAOKA)
     assert "cancel_until: time must be HH:MM" in message
     assert "offer_hours must be a whole number" in message
+
+
+CALENDAR = HEAD.replace("closed_on_public_holidays = false\n", 'closed_on_public_holidays = false\nopens_at = "09:00"\n'
+                        'same_day_until = "08:00"\nclosed_dates = ["12-29", "01-03", "2027-02-10"]\n')
+AGES = "[eligibility]\nmin_age_days = 57\nuntil_school_entry = true\n"
+
+
+def test_the_calendar_and_the_ages_are_stored(database: Database, tmp_path: Path) -> None:
+    own = HIKARIGAOKA.replace("capacity = 6", 'closed_dates = ["2027-03-01"]\nmin_age_days = 182\ncapacity = 6')
+    _import(database, tmp_path, CALENDAR + AGES + own)
+    with database.unit_of_work() as session:
+        policy = session.get(BookingPolicy, 1)
+        facility = session.scalars(select(Facility)).one()
+        assert policy is not None
+        assert (policy.opens_at, policy.same_day_until, policy.closed_dates) == ("09:00", "08:00",
+                                                                                 "12-29,01-03,2027-02-10")
+        assert (policy.min_age_days, policy.until_school_entry) == (57, True)
+        assert (facility.closed_dates, facility.min_age_days) == ("2027-03-01", 182)
+
+
+def test_a_calendar_left_out_of_the_file_means_none(database: Database, tmp_path: Path) -> None:
+    _import(database, tmp_path, CALENDAR + AGES + HIKARIGAOKA)
+    _import(database, tmp_path, HEAD + HIKARIGAOKA)
+    with database.unit_of_work() as session:
+        policy = session.get(BookingPolicy, 1)
+        assert policy is not None
+        assert (policy.opens_at, policy.same_day_until, policy.closed_dates, policy.min_age_days,
+                policy.until_school_entry) == ("00:00", None, "", None, False)
+
+
+@pytest.mark.parametrize(("where", "text"), [
+    ("[booking]", HEAD.replace("horizon_days = 14", "horizon_days = 14\nopen_at = \"09:00\"")),
+    ("[fees]", HEAD.replace("under_1 = 2200", "under_1 = 2200\nunder_3 = 1800")),
+    ("[eligibility]", HEAD + "[eligibility]\nmin_age_day = 57\n"),
+    ("[rules]", HEAD + "[rules]\nno_shows = 3\n"),
+    ("[rules] cancel_until", HEAD + '[rules]\ncancel_until = { days_before = 1, time = "17:00", hour = 1 }\n'),
+    ("[rules] no_show_limit", HEAD + "[rules]\nno_show_limit = { count = 3, months = 3, weeks = 2 }\n"),
+])
+def test_an_unknown_key_in_any_table_is_refused_naming_it(database: Database, tmp_path: Path, where: str,
+                                                         text: str) -> None:
+    unknown = {"[booking]": "open_at", "[fees]": "under_3", "[eligibility]": "min_age_day", "[rules]": "no_shows",
+               "[rules] cancel_until": "hour", "[rules] no_show_limit": "weeks"}[where]
+    assert f"{where}: unknown fields ['{unknown}']" in _error(database, tmp_path, text + HIKARIGAOKA)
+
+
+def test_an_unknown_key_in_a_facility_or_unit_is_refused_naming_it(database: Database, tmp_path: Path) -> None:
+    odd = HIKARIGAOKA.replace("capacity = 6", "closed_date = [\"12-29\"]\ncapacity = 6").replace(
+        'end = "12:00"', 'end = "12:00", ends = "12:00"')
+    message = _error(database, tmp_path, HEAD + odd)
+    assert "unknown fields ['closed_date']" in message
+    assert "unknown fields ['ends']" in message
+
+
+def test_closed_dates_and_times_must_be_well_formed(database: Database, tmp_path: Path) -> None:
+    bad = HEAD.replace("horizon_days = 14", 'horizon_days = 14\nopens_at = "9:00"\nsame_day_until = "8am"\n'
+                                           'closed_dates = ["12/29"]')
+    message = _error(database, tmp_path, bad + "[eligibility]\nmin_age_days = -1\n" + HIKARIGAOKA.replace(
+        "capacity = 6", 'closed_dates = ["2027-02-30"]\ncapacity = 6'))
+    for expected in ("[booking]: opens_at must be HH:MM", "[booking]: same_day_until must be HH:MM",
+                     "[booking]: closed_dates must list dates", "closed_dates must list dates as \"MM-DD\" (every "
+                     "year) or \"YYYY-MM-DD\" (once), not ['2027-02-30']", "[eligibility]: min_age_days must be"):
+        assert expected in message, expected
+
+
+def test_the_no_show_limit_is_stored(database: Database, tmp_path: Path) -> None:
+    _import(database, tmp_path, HEAD + "[rules]\nno_show_limit = { count = 3, months = 3 }\n" + HIKARIGAOKA)
+    with database.unit_of_work() as session:
+        policy = session.get(BookingPolicy, 1)
+        assert policy is not None
+        assert (policy.no_show_count, policy.no_show_months) == (3, 3)

@@ -59,3 +59,16 @@ def test_a_genuine_caller_with_a_slip_and_no_flat_number_spends_two_nears_and_is
 def test_each_group_of_callers_in_other_scripts_is_verified_as_often(kinds: dict[str, Tally], group: str) -> None:
     tally_ = kinds[f"{group}:genuine"]
     assert tally_.false_rejects / tally_.attempts <= MAX_FALSE_REJECT_RATE
+
+
+def test_every_pair_of_readings_one_romaji_spelling_cannot_tell_apart_is_tried_in_english(
+        kinds: dict[str, Tally]) -> None:
+    from identity_corpus_data import ADULT_NAMES, CHILD_NAMES, SURNAMES
+    from identity_corpus_folded import folded_pairs
+
+    for role, names in (("surname", SURNAMES), ("child", CHILD_NAMES), ("adult", ADULT_NAMES)):
+        pairs = folded_pairs([k for _, k in names])
+        examples = {("サトウ", "サト"), ("ユウキ", "ユキ"), ("コウジ", "コジ"), ("オオタ", "オタ"), ("ソウタ", "ソタ")}
+        assert examples & set(pairs)
+        assert kinds[f"romaji:folded_pair_{role}"].attempts >= len(pairs)
+        assert kinds[f"romaji:folded_pair_{role}"].accepted == 0

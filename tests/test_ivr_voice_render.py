@@ -100,3 +100,51 @@ def test_every_question_has_words_on_a_call_and_in_a_text(step: str, language: s
         reply = ask(state, step)
         words = said(reply) if channel == "voice" else [render_sms(reply)]
         assert words and all(words), (step, channel)
+
+
+def _heard_as(language: str, **models: str) -> tuple[str | None, str | None]:
+    from azukari.settings import Settings
+    settings = Settings(**models)
+    context = CallContext("https://azukari.example.jp", 3, "", None, tuple(settings.speech_models.items()))
+    state = State(channel="voice", language=language)  # type: ignore[arg-type]
+    gather = ET.fromstring(render_voice(ask(state, "child_name"), context)).find("Gather")
+    assert gather is not None
+    return gather.get("language"), gather.get("speechModel")
+
+
+def test_japanese_english_and_korean_are_heard_with_googles_telephony_model_by_default() -> None:
+    assert _heard_as("ja") == ("ja-JP", "googlev2_telephony")
+    assert _heard_as("en") == ("en-US", "googlev2_telephony")
+    assert _heard_as("ko") == ("ko-KR", "googlev2_telephony")
+
+
+def test_mandarin_is_heard_with_deepgram_nova_3_in_deepgrams_own_language_code() -> None:
+    assert _heard_as("zh") == ("zh-CN", "deepgram_nova-3")
+
+
+def test_a_google_model_set_for_mandarin_hears_it_as_cmn_hans_cn() -> None:
+    assert _heard_as("zh", speech_model_zh="default") == ("cmn-Hans-CN", "default")
+
+
+def test_each_languages_model_is_a_setting_and_the_speech_timeout_stays_an_integer() -> None:
+    _, model = _heard_as("en", speech_model_en="phone_call")
+    assert model == "phone_call"
+    settings_gather = ET.fromstring(render_voice(ask(State(channel="voice", language="en"), "child_name"), CONTEXT))
+    timeout = settings_gather.find("Gather").get("speechTimeout")  # type: ignore[union-attr]
+    assert timeout is not None and timeout.isdigit()
+
+
+def test_a_speech_model_twilio_does_not_know_is_refused_at_start_up() -> None:
+    from pydantic import ValidationError
+
+    from azukari.settings import Settings
+    with pytest.raises(ValidationError):
+        Settings(speech_model_zh="googlev2 telephony; drop")
+
+
+def test_the_start_up_log_names_each_languages_model() -> None:
+    from azukari.server import speech_models_line
+    from azukari.settings import Settings
+    line = speech_models_line(Settings())
+    assert "ja googlev2_telephony (ja-JP)" in line and "zh deepgram_nova-3 (zh-CN)" in line
+    assert "en googlev2_telephony (en-US)" in line and "ko googlev2_telephony (ko-KR)" in line

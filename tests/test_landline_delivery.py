@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from azukari.clock import TOKYO, FixedClock
 from azukari.db import Database
+from azukari.households.models import Household
 from azukari.households.phone import can_take_sms
 from azukari.messaging.models import OutboxMessage
 from azukari.messaging.sender import OutboxSender
@@ -111,7 +112,7 @@ def test_pressing_one_reads_the_message_again_from_a_signed_webhook(database: Da
     action = re.search(r'action="([^"]+)"', _form(calls)["Twiml"])
     assert action is not None
     url = action.group(1).replace("&amp;", "&")
-    again = phone.post(url, phone.params(Digits="1", CallSid="CA" + "1" * 32))
+    again = phone.post(url, phone.params(Digits="1", CallSid=calls.calls.last.response.json()["sid"]))
     assert again.status_code == 200 and again.text.count("繰り返します") == 1 and "予約番号は" in again.text
     assert phone.post(url, phone.params(Digits="1"), signature="forged").status_code == 403
 
@@ -172,6 +173,76 @@ def test_a_mobile_on_file_still_gets_a_text_during_the_call(database: Database, 
     _book(database, clock, family)
     _sender(database, clock).send_due()
     assert api.routes[0].call_count == 1 and calls.call_count == 0
+
+
+def _delivery_call(database: Database, api: respx.MockRouter) -> tuple[Family, FixedClock, Phone, str, str]:
+    """A confirmation being read to a landline: the family, the clock, the phone, the action URL and the CallSid."""
+    family, clock, calls, phone = _booked_on_a_landline(database, api)
+    _sender(database, clock).send_due()
+    action = re.search(r'action="([^"]+)"', _form(calls)["Twiml"])
+    assert action is not None
+    return family, clock, phone, action.group(1).replace("&amp;", "&"), calls.calls.last.response.json()["sid"]
+
+
+def test_a_message_is_read_again_only_in_the_call_that_delivers_it(database: Database,
+                                                                   api: respx.MockRouter) -> None:
+    _family, _clock, phone, url, _sid = _delivery_call(database, api)
+    other = phone.post(url, phone.params(Digits="1", CallSid="CA" + "9" * 32))
+    assert other.status_code == 200 and "予約番号は" not in other.text and "<Hangup" in other.text
+
+
+def test_a_message_is_not_read_to_its_own_call_sid_an_hour_later(database: Database, api: respx.MockRouter) -> None:
+    _family, clock, phone, url, sid = _delivery_call(database, api)
+    clock.advance(minutes=31)
+    late = phone.post(url, phone.params(Digits="1", CallSid=sid))
+    assert late.status_code == 200 and "予約番号は" not in late.text
+
+
+def test_a_message_is_not_read_once_the_household_is_dv_flagged(database: Database, api: respx.MockRouter) -> None:
+    family, _clock, phone, url, sid = _delivery_call(database, api)
+    with database.unit_of_work() as session:
+        household = session.get(Household, family.household_pk)
+        assert household is not None
+        household.dv_flag = True
+        session.commit()
+    held = phone.post(url, phone.params(Digits="1", CallSid=sid))
+    assert held.status_code == 200 and "予約番号は" not in held.text
+
+
+def test_an_outbound_id_beyond_the_integer_range_is_answered_politely(database: Database,
+                                                                      api: respx.MockRouter) -> None:
+    _family, _clock, phone, _url, sid = _delivery_call(database, api)
+    for m in ("99999999999", "2147483648", "9" * 40, "-1", "1e9"):
+        response = phone.post(PUBLIC + f"/twilio/voice/outbound?m={m}", phone.params(Digits="1", CallSid=sid))
+        assert response.status_code == 200 and "<Hangup" in response.text, m
+
+
+def _reminder_to_a_landline(database: Database, at: dt.datetime) -> FixedClock:
+    family = seed(database, phone=LANDLINE)
+    with database.unit_of_work() as session:
+        session.add(OutboxMessage(kind="reminder", household_pk=family.household_pk, to_number=family.phone,
+                                  body="明日は一時預かりのご予約の日です。", created_at=at.astimezone(dt.UTC),
+                                  next_attempt_at=at.astimezone(dt.UTC)))
+        session.commit()
+    return FixedClock(at.astimezone(dt.UTC))
+
+
+def test_a_reminder_waits_out_the_quiet_hours_a_ward_set(database: Database, api: respx.MockRouter) -> None:
+    clock = _reminder_to_a_landline(database, dt.datetime(2026, 6, 1, 13, 0, tzinfo=TOKYO))
+    calls = _calls(api)
+    _sender(database, clock, quiet_hours="12:00-14:00").send_due()
+    assert calls.call_count == 0
+    with database.unit_of_work() as session:
+        due = session.scalars(select(OutboxMessage.next_attempt_at)).one()
+    assert due.astimezone(TOKYO) == dt.datetime(2026, 6, 1, 14, 0, tzinfo=TOKYO)
+
+
+def test_outside_the_quiet_hours_a_ward_set_a_reminder_rings_at_night(database: Database,
+                                                                     api: respx.MockRouter) -> None:
+    clock = _reminder_to_a_landline(database, dt.datetime(2026, 6, 1, 22, 0, tzinfo=TOKYO))
+    calls = _calls(api)
+    _sender(database, clock, quiet_hours="23:00-06:00").send_due()
+    assert calls.call_count == 1
 
 
 def test_a_night_confirmation_call_that_met_a_twilio_error_is_retried_at_once_not_at_eight(

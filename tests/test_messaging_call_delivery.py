@@ -47,3 +47,35 @@ def test_the_wait_for_a_call_ends_on_its_own_if_its_end_is_never_reported() -> N
 def test_an_unanswered_call_is_tried_again_later_but_never_into_the_night() -> None:
     assert next_try(AFTERNOON) == AFTERNOON + dt.timedelta(minutes=50)
     assert next_try(EVENING.replace(hour=20, minute=30)) == dt.datetime(2026, 12, 2, 8, 0, tzinfo=TOKYO)
+
+
+def test_quiet_hours_are_a_setting_that_may_wrap_midnight_or_not() -> None:
+    from azukari.settings import QuietHours, Settings
+
+    assert str(Settings().quiet_hours) == "21:00-08:00"
+    midday = QuietHours.parse("12:00-14:00")
+    assert is_quiet(AFTERNOON.replace(hour=13), midday) and not is_quiet(EVENING, midday)
+    assert after_quiet_hours(AFTERNOON.replace(hour=12), midday) == AFTERNOON.replace(hour=14)
+    assert next_try(AFTERNOON.replace(hour=11, minute=30), midday) == AFTERNOON.replace(hour=14)
+    late = QuietHours.parse("23:00-06:00")
+    assert call_wait(kind="reminder", attempts=1, created_at=EVENING, after_call=None, now=EVENING,
+                     quiet=late) is None
+    assert after_quiet_hours(EVENING.replace(hour=23), late) == dt.datetime(2026, 12, 2, 6, 0, tzinfo=TOKYO)
+
+
+def test_quiet_hours_that_are_not_a_time_range_are_refused_at_start_up() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from azukari.settings import Settings
+
+    for bad in ("21-08", "25:00-08:00", "08:00-08:00", "mon-fri 21:00-08:00", ""):
+        with pytest.raises(ValidationError):
+            Settings(quiet_hours=bad)
+
+
+def test_a_list_of_bookings_asked_for_at_night_calls_the_landline_in_the_morning() -> None:
+    night = EVENING.replace(day=2, hour=2)
+    assert call_wait(kind="listing", attempts=1, created_at=night, after_call=None,
+                     now=night) == dt.datetime(2026, 12, 2, 8, 0, tzinfo=TOKYO)
+    assert call_wait(kind="listing", attempts=1, created_at=AFTERNOON, after_call=None, now=AFTERNOON) is None

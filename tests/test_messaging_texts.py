@@ -1,6 +1,7 @@
 """Every outbound text, in all four languages, within Japanese carriers' rules (contract §6)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -14,6 +15,7 @@ from azukari.messaging.texts import (
     cancellation,
     cancellation_past_deadline,
     cancellation_refused,
+    cancellation_started,
     confirmation,
     expiry_notice,
     listing,
@@ -35,7 +37,8 @@ LONGEST_NAME = "東京都練馬区立光が丘第二地域子育て支援拠点�
 DAY = dt.date(2026, 12, 3)
 LONGEST_NAME_EN = "Hikarigaoka Second Community Childcare Plaza Annex"  # cut to 20 characters
 FACTS = BookingFacts(booking_number="98765432", day=DAY, starts="13:00", ends="16:00",
-                     facility_name=LONGEST_NAME, fee=2000, name_en=LONGEST_NAME_EN)
+                     facility_name=LONGEST_NAME, fee=2000, name_en=LONGEST_NAME_EN,
+                     child_name="髙橋 陽翔", child_kana="タカハシ ハルト")
 REASONS = ("overlapping", "monthly_limit", "expired_registration")
 DATE_AS = {"ja": "12月3日(木)", "en": "Thu 12/3", "zh": "12月3日(周四)", "ko": "12월 3일(목)"}
 TOMORROW = {"ja": "明日", "en": "tomorrow", "zh": "明天", "ko": "내일"}
@@ -53,7 +56,7 @@ def _every_text(language: str) -> list[str]:
             *listing([FACTS], language), *listing(many, language), *listing([], language),
             *(refused_booking(day=DAY, starts="09:00", ends="12:00", facility_name=LONGEST_NAME, reason=reason,
                               language=language, name_en=LONGEST_NAME_EN) for reason in REASONS),
-            cancellation_refused("98765432", language),
+            cancellation_refused(language), cancellation_started("98765432", language),
             reminder(FACTS, language), cancellation_past_deadline("98765432", language)]
 
 
@@ -172,6 +175,21 @@ def test_waiting_and_offer_texts_fit_two_segments_and_say_date_time_facility_and
     assert CODE_AS[language] in offer and "18:30" in offer
 
 
+_REPLY_WORDS = re.compile(r"返信|返答|reply|respond|回复|回覆|답장|회신", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("facility", [HIKARIGAOKA, LONG_READING, (LONGEST_NAME, "", LONGEST_NAME_EN)])
+@pytest.mark.parametrize("replies", [False, True])
+def test_an_offer_says_to_call_and_press_5_then_the_code_and_asks_a_reply_only_when_replies_are_on(
+        language: str, facility: tuple[str, str, str], replies: bool) -> None:
+    offer = seat_offer(_seat(facility), until=UNTIL, code="4821", language=language, replies=replies)
+    assert len(offer) <= MAX_CHARS and CODE_AS[language] in offer
+    rest = re.sub(r"\d+\s*[:/]\s*\d+|\d+\s*[年月日월일]", " ", offer.replace("4821", " "))
+    assert re.search(r"(?<![0-9])5(?![0-9])", rest)  # the key to press at the menu
+    assert bool(_REPLY_WORDS.search(offer)) is replies
+
+
 @pytest.mark.parametrize(("language", "where", "until"), [("zh", "光丘", "12月2日18:30"),
                                                           ("ko", "히카리가오카", "12월 2일 18:30")])
 def test_chinese_and_korean_offers_name_the_facility_and_the_hour_in_their_own_words(language: str, where: str,
@@ -203,3 +221,29 @@ def test_a_landline_hears_chinese_and_korean_texts_in_their_own_voice(language: 
     said = [confirmation(facts, language), reminder(facts, language), waiting(_seat(HIKARIGAOKA), language),
             seat_offer(_seat(HIKARIGAOKA), until=UNTIL, code="4821", language=language), *_every_text(language)]
     assert {language_of(text) for text in said} == {language}
+
+
+# Each language's given name of 髙橋 陽翔 / 髙橋 さくら (Hepburn or Hangul where the script cannot stand).
+GIVEN = {"ja": ("陽翔", "さくら"), "en": ("Haruto", "Sakura"), "zh": ("阳翔", "Sakura"), "ko": ("하루토", "사쿠라")}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_siblings_confirmations_name_each_child_by_given_name(language: str) -> None:
+    sister = dataclasses.replace(FACTS, child_name="髙橋 さくら", child_kana="タカハシ サクラ")
+    his, hers = confirmation(FACTS, language), confirmation(sister, language)
+    assert GIVEN[language][0] in his and GIVEN[language][1] in hers and his != hers
+    assert "髙橋" not in his and "タカハシ" not in his  # the given name only
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_confirmation_for_a_child_with_a_very_long_name_still_fits_and_keeps_its_number(language: str) -> None:
+    long_named = dataclasses.replace(FACTS, child_name="GARCIA " + "MARIA" * 8, child_kana="ガルシア " + "マリア" * 8)
+    text = confirmation(long_named, language)
+    match = BOOKING_NUMBER.search(text)
+    assert len(text) <= MAX_CHARS and match is not None and match.group(1) == "98765432"
+    assert "Maria" in text
+
+
+def test_a_chinese_confirmation_carries_no_kana_and_is_still_read_as_chinese() -> None:
+    sister = dataclasses.replace(FACTS, child_name="髙橋 さくら", child_kana="タカハシ サクラ")
+    assert language_of(confirmation(sister, "zh")) == "zh"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import stat
 import subprocess
 import threading
 import time
@@ -149,3 +150,20 @@ def test_the_backup_command_writes_the_file_and_says_so(database: Database, tmp_
 
     assert capsys.readouterr().out.startswith(f"backed up to {tmp_path / 'nightly' / 'azukari.backup'} (")
     assert (tmp_path / "nightly" / "azukari.backup").stat().st_size > 10_000
+
+
+def test_a_backup_and_the_folder_it_makes_are_readable_by_the_service_user_alone(
+        database: Database, tmp_path: Path) -> None:
+    seed(database)
+    old = os.umask(0o022)
+    try:
+        copy = tmp_path / "made" / "azukari.backup"
+        backup(database, copy)
+        again = tmp_path / "again.backup"
+        again.write_bytes(b"an older copy, world-readable")
+        backup(database, again)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    assert stat.S_IMODE(copy.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(again.stat().st_mode) == 0o600 and again.stat().st_size > 100

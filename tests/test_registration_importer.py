@@ -284,7 +284,8 @@ def test_a_household_with_one_change_counts_as_updated(database: Database, tmp_p
 
 def test_hashing_on_one_thread_or_on_every_core_stores_the_same_households(database: Database,
                                                                           tmp_path: Path) -> None:
-    rows = [{**OTHER, "household_id": f"{40000000 + i}", "phone_pin": f"{1000 + i}"} for i in range(6)]
+    rows = [{**OTHER, "household_id": f"{40000000 + i}", "phone_pin": f"{1000 + i}",
+             "child_birthdate": f"2023-01-{i + 1:02d}"} for i in range(6)]  # six children, not one six times
     path = write(tmp_path / "h.csv", rows)
     with database.unit_of_work() as session:
         summary = import_households(session, path, today=TODAY, workers=1)
@@ -299,7 +300,8 @@ def test_hashing_on_one_thread_or_on_every_core_stores_the_same_households(datab
 def test_a_long_file_shows_a_line_per_tenth_when_not_on_a_terminal(
         database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    rows = [{**OTHER, "household_id": f"{50000000 + i}"} for i in range(50)]
+    rows = [{**OTHER, "household_id": f"{50000000 + i}",
+             "child_birthdate": (dt.date(2023, 1, 1) + dt.timedelta(days=i)).isoformat()} for i in range(50)]
     status, out, _ = cli_import(database, write(tmp_path / "h.csv", rows), monkeypatch, capsys)
     assert status == 0
     assert out.splitlines() == [f"households: {p}% ({p // 2} of 50)" for p in range(10, 101, 10)] + [

@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "chromium"
-PACKAGES = "chromium chromium-driver fonts-ipafont-gothic"
+PACKAGES = "chromium chromium-driver fonts-ipafont-gothic fonts-noto-cjk"
 
 
 def _tool(folder: Path, name: str, body: str) -> None:

@@ -143,7 +143,7 @@ def test_a_dv_household_is_told_only_that_staff_will_contact_them(database: Data
 def test_text_my_bookings_goes_to_the_number_on_file(client: TestClient, database: Database, family: Family) -> None:
     thread = _verified(client, family)
     reply = thread.send("3")
-    assert "お送りしました" in reply
+    assert "お送りします" in reply
     assert [(m.kind, m.to_number) for m in outbox(database)] == [("listing", family.phone)]
 
 

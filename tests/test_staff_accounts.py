@@ -110,6 +110,13 @@ def test_a_short_common_or_self_describing_password_is_refused(password: str) ->
     assert passwords.problem(password, username="sato") is not None
 
 
+@pytest.mark.parametrize("password", ["123456789012345", "qwertyuiopasdfg", "passwordpassword", "abcdefghijklmno",
+                                      "1q2w3e4r5t6y7u8i", "hunter2hunter2hunter2", "ABCDEFGHIJKLMNOP",
+                                      "９８７６５４３２１０９８７６５"])
+def test_a_sequential_repetitive_or_keyboard_walk_password_is_refused(password: str) -> None:
+    assert passwords.problem(password, username="sato") is not None
+
+
 @pytest.mark.parametrize("password", ["correct horse battery", "ねこはこたつでまるくなるのです",
                                       "no digits or symbols needed"])
 def test_a_long_passphrase_in_any_script_needs_no_digits_or_symbols(password: str) -> None:

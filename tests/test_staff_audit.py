@@ -80,3 +80,20 @@ def test_the_audit_page_shows_deleted_newest_entries_against_a_head_copied_from_
     checked = client.post("/staff/audit/verify", data={"csrf": csrf_of(client, "/staff/audit"),
                                                       "anchor": found.group(1)}).text
     assert "新しい記録が削除されています" in checked and "記録の連鎖は完全です" not in checked
+
+
+def test_a_csv_cell_that_starts_like_a_formula_is_kept_as_text(database: Database) -> None:
+    client, _household_id = _admin(database)
+    fixed = clock()
+    with database.unit_of_work() as session:
+        for n, name in enumerate(['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1",
+                                  "\r=1", "plain"]):
+            staff = add_staff(session, username=f"mallory{n}", role="centre", now=fixed.now())
+            staff.display_name = name
+            audit.record(session, actor=f"staff:{staff.id}", action="household.viewed", now=fixed.now())
+        session.commit()
+    response = client.post("/staff/audit/export", data={"csrf": csrf_of(client, "/staff/audit")})
+    rows = list(csv.DictReader(io.StringIO(response.text.lstrip("\ufeff"), newline="")))[:-1]
+    names = [r["操作した人"] for r in rows if "mallory" in r["操作した人"]]
+    assert names == ['\'=HYPERLINK("http://evil.example","x")（mallory0）', "'+1+1（mallory1）", "'-2+3（mallory2）",
+                     "'@SUM(A1)（mallory3）", "'\t=1（mallory4）", "'\r=1（mallory5）", "plain（mallory6）"]

@@ -34,11 +34,12 @@ from staff_support import (
 from test_staff_household_lock import WRONG, _verify
 
 from azukari.booking import service as booking
-from azukari.booking.models import Facility, Reservation, Unit, WaitlistEntry
+from azukari.booking.models import Closure, Facility, Reservation, Unit, WaitlistEntry
 from azukari.clock import FixedClock
 from azukari.db import Database
 from azukari.erasure import retention
 from azukari.households.models import Household
+from azukari.households.pairs import SuspectedDuplicate
 from azukari.identity import throttling
 from azukari.oversight.escalations import open_escalation
 from azukari.oversight.models import AuditEntry, DeletionRecord
@@ -49,8 +50,12 @@ TUESDAY = (MONDAY + dt.timedelta(days=1)).date()
 SOURCE = Path(__file__).resolve().parents[1] / "azukari"
 # Audited, but never by staff: a caller's verification is the bot's. Every other action is below.
 # Audited by the bot, or by an operator's command with no console page (erase-all: tests/test_erasure.py).
-# Joining a waiting list is the parent's, offering a freed seat the system's.
-NOT_STAFF_ACTIONS = {"verification", "data.erased_all", "waitlist.joined", "waitlist.offered"}
+# Joining a waiting list and declining an offer are the parent's, offering a freed seat the system's, and so
+# is withdrawing a household's offers when staff set its DV flag (the flag itself is `household.dv_set`).
+NOT_STAFF_ACTIONS = {"verification", "data.erased_all", "waitlist.joined", "waitlist.offered", "waitlist.declined",
+                     "waitlist.offers_withdrawn",
+                     # operators' commands (tests/test_commands_audited.py, tests/test_erasure_on_request.py)
+                     "data.exported", "household.erased"}
 # The demo's sink page exists only in a demo: its entries are checked by
 # test_demo_sink.py::test_the_demo_messages_page_lists_what_the_sink_took_and_puts_the_view_in_each_households_trail.
 DEMO_ONLY_ACTIONS = {"demo.messages_viewed", "household.shown_in_demo_messages"}
@@ -459,7 +464,85 @@ def second_factor_reset(d: Desk) -> Expect:
     return Expect(None, {"staff_id": other})
 
 
+def _twin_registration(d: Desk) -> int:
+    """The desk's child registered a second time, by another number: a suspected duplicate pair; its id."""
+    with d.database.unit_of_work() as session:
+        add_household(session, now=d.fixed.now(), phone="080-3333-4444")
+        session.commit()
+        pair_id = session.scalars(select(SuspectedDuplicate.id)).one()
+    d.begin()
+    return pair_id
+
+
+def duplicates_viewed(d: Desk) -> Expect:
+    _twin_registration(d)
+    d.get("/staff/duplicates")
+    return Expect(None, {"shown": 1})
+
+
+def duplicate_merged(d: Desk) -> Expect:
+    pair_id = _twin_registration(d)
+    d.post(f"/staff/duplicates/{pair_id}/merge", keep=str(d.child_id), phone_of=str(d.household_pk))
+    return Expect(d.household_pk, {"kept": d.household_id})
+
+
+def duplicate_dismissed(d: Desk) -> Expect:
+    pair_id = _twin_registration(d)
+    d.post(f"/staff/duplicates/{pair_id}/dismiss")
+    return Expect(d.household_pk, {"pair": pair_id})
+
+
+def child_corrected(d: Desk) -> Expect:
+    d.begin()
+    d.post(f"/staff/households/{d.household_pk}/children/{d.child_id}/correct", child_name="髙橋 陽翔",
+           child_kana="タカハシ ハルト", child_birthdate="2023-05-02", child_sex="M")
+    return Expect(d.household_pk, {"child_id": d.child_id, "fields": ["birthdate"]})
+
+
+def child_removed(d: Desk) -> Expect:
+    d.post(f"/staff/households/{d.household_pk}/children", child_name="髙橋 結衣", child_kana="タカハシ ユイ",
+           child_birthdate="2025-12-01", child_sex="F")
+    d.begin()
+    d.post(f"/staff/households/{d.household_pk}/children/{d.child_id}/remove", confirm="1")
+    return Expect(d.household_pk, {"child_id": d.child_id, "cancelled": []})
+
+
 CENTRE, ADMIN = "centre", "admin"
+def _closing_form(d: Desk, **more: str) -> dict[str, object]:
+    facility_id = d.scalar(select(Facility.id).where(Facility.key == 1))
+    return {"facility_id": facility_id, "day": TUESDAY.isoformat(), "unit_id": "", "capacity": "", **more}
+
+
+def closing_previewed(d: Desk) -> Expect:
+    d.book_for_the_parent()
+    d.begin()
+    form = _closing_form(d)
+    d.post("/staff/calendar/close", **form)
+    return Expect(None, {"facility_id": form["facility_id"], "day": TUESDAY.isoformat(), "shown": 1})
+
+
+def closing_made(d: Desk) -> Expect:
+    d.book_for_the_parent()
+    d.begin()
+    form = _closing_form(d, confirmed="1")
+    d.post("/staff/calendar/close", **form)
+    return Expect(None, {"facility_id": form["facility_id"], "day": TUESDAY.isoformat(), "cancelled": 1})
+
+
+def closing_undone(d: Desk) -> Expect:
+    d.post("/staff/calendar/close", **_closing_form(d, confirmed="1"))
+    closure_id = d.scalar(select(func.max(Closure.id)))
+    d.begin()
+    d.post(f"/staff/calendar/closures/{closure_id}/undo")
+    return Expect(None, {"closure_id": closure_id, "day": TUESDAY.isoformat()})
+
+
+def no_shows_lifted(d: Desk) -> Expect:
+    d.begin()
+    d.post(f"/staff/households/{d.household_pk}/no-shows/lift", child_id=d.child_id)
+    return Expect(d.household_pk, {"child_id": d.child_id})
+
+
 CASES: dict[str, tuple[str, str, Callable[[Desk], Expect]]] = {  # name: (action, role, what staff do)
     "searching households": ("household.searched", CENTRE, searched),
     "entering a paper registration": ("household.registered", CENTRE, registered),
@@ -501,6 +584,15 @@ CASES: dict[str, tuple[str, str, Callable[[Desk], Expect]]] = {  # name: (action
     "moving an account to another role": ("staff.moved", ADMIN, staff_moved),
     "setting an account's last day": ("staff.end_date_set", ADMIN, end_date_set),
     "resetting a member's second factor": ("staff.second_factor_reset", ADMIN, second_factor_reset),
+    "opening the suspected duplicates": ("duplicates.viewed", CENTRE, duplicates_viewed),
+    "merging a suspected duplicate": ("duplicate.merged", CENTRE, duplicate_merged),
+    "dismissing a suspected duplicate": ("duplicate.dismissed", CENTRE, duplicate_dismissed),
+    "correcting a child's birthdate": ("household.child_corrected", CENTRE, child_corrected),
+    "removing a child from a registration": ("household.child_removed", CENTRE, child_removed),
+    "previewing a closing": ("closure.previewed", CENTRE, closing_previewed),
+    "closing a facility's day": ("closure.made", CENTRE, closing_made),
+    "undoing a closing": ("closure.undone", CENTRE, closing_undone),
+    "lifting a child's no-show limit": ("no_shows.lifted", CENTRE, no_shows_lifted),
 }
 
 

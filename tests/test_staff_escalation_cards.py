@@ -12,6 +12,7 @@ from azukari.booking import service as booking
 from azukari.booking.models import Facility, Unit
 from azukari.db import Database
 from azukari.identity.models import VerificationAttempt
+from azukari.messaging.models import OutboxMessage
 from azukari.oversight.escalations import open_escalation
 from azukari.oversight.models import AuditEntry, Escalation
 
@@ -172,3 +173,28 @@ def test_an_undelivered_message_names_the_booking_it_was_about(database: Databas
     assert "対象の予約: 06月02日 09:00–12:00 光が丘子ども家庭支援センター（髙橋 陽翔）" in card
     assert "送信を 3 回試みました" in card and "30005" in card and "何度か送りましたが届きませんでした" in card
     assert INTERNAL.search(card) is None, INTERNAL.search(card)
+
+
+def test_a_message_no_one_could_send_to_a_landline_shows_staff_the_booking_number_to_read_out(
+        database: Database) -> None:
+    client = _signed_in(database)
+    now = clock().now()
+    with database.unit_of_work() as session:
+        add_facilities(session)
+        home = add_household(session, now=now)
+        unit = session.scalar(select(Unit).join(Facility).where(Facility.key == 1, Unit.key == 1))
+        assert unit is not None
+        booked = booking.book(session, child_id=home.children[0].id, unit_id=unit.id, day=dt.date(2026, 6, 2),
+                              channel="voice", language="ja", now=now)
+        message = session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "confirmation"))
+        assert message is not None
+        # As the sender opens it for a number that takes no SMS when TWILIO_VOICE_FROM is not set.
+        case_id = open_escalation(session, kind="callback", channel="outbox", now=now, household_pk=home.id,
+                                  details={"outbox_id": message.id, "kind": "confirmation",
+                                           "reservation_id": booked.reservation_id,  # type: ignore[union-attr]
+                                           "reason": "no_sms_no_voice_sender"}).id
+        number = booked.booking_number  # type: ignore[union-attr]
+        session.commit()
+    card = _card(client.get("/staff/escalations").text, case_id)
+    assert f"予約番号 {number} を保護者にお伝えください" in card
+    assert "お伝えする内容: " in card and "光が丘" in card

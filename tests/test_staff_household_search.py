@@ -20,6 +20,7 @@ from azukari.households.models import Household, HouseholdSearchTerm
 from azukari.oversight.models import AuditEntry
 from azukari.registration import service as registration
 from azukari.registration.importer import COLUMNS, import_households
+from azukari.registration.search import find
 from azukari.registration.service import ChildEntry
 
 
@@ -178,7 +179,8 @@ def test_the_migration_gives_households_registered_before_it_their_search_terms(
     with database.unit_of_work() as session:
         rows = session.execute(select(HouseholdSearchTerm.household_pk, HouseholdSearchTerm.term)).all()
     assert {pk for pk, _t in rows} == {home_pk} and {t for _pk, t in rows} == expected
-    assert {"タカハシミサキ", "高橋美咲", "タカハシハルト", "高橋陽翔", "+819012345678"} == expected
+    assert {"タカハシミサキ", "高橋美咲", "タカハシハルト", "高橋陽翔", "+819012345678", "ミサキ", "美咲", "ハルト",
+            "陽翔"} == expected
 
 
 def test_the_retention_purge_takes_a_households_search_terms_with_it(database: Database) -> None:
@@ -202,3 +204,12 @@ def test_an_expired_registration_is_marked_in_the_results(database: Database) ->
         session.commit()
     rows = re.findall(r'<tr data-household-id="\d+">.*?</tr>', _search(client, "タカハシ"), re.S)
     assert len(rows) == 2 and sum("期限切れ" in row for row in rows) == 1
+
+
+def test_a_given_name_alone_finds_the_household(database: Database) -> None:
+    now = dt.datetime(2026, 6, 1, 10, 0, tzinfo=TOKYO)
+    with database.unit_of_work() as session:
+        home = add_household(session, now=now)
+        session.commit()
+        for query in ("みさき", "ミサキ", "美咲", "はると"):
+            assert [h.id for h in find(session, query=query, today=now.date()).hits] == [home.id], query

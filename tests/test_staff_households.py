@@ -181,3 +181,19 @@ def test_a_household_on_a_landline_is_marked_as_unable_to_take_sms(database: Dat
         session.execute(update(Household).values(phone="+81359841234"))
         session.commit()
     assert "SMS不可・電話でお知らせ" in client.get(f"/staff/households/{household_pk}").text
+
+
+def test_the_household_page_shows_each_upcoming_bookings_number(database: Database) -> None:
+    client, household_pk, fixed = _setup(database)
+    with database.unit_of_work() as session:
+        household = session.get(Household, household_pk)
+        assert household is not None
+        unit = session.scalar(select(Unit.id).join(Facility).where(Facility.key == 1, Unit.key == 1))
+        assert unit is not None
+        from azukari.booking import service
+        booked = service.book(session, child_id=household.children[0].id, unit_id=unit,
+                              day=dt.date.fromisoformat(TUESDAY), channel="voice", language="ja", now=fixed.now())
+        assert isinstance(booked, service.Booked)
+        session.commit()
+    page = client.get(f"/staff/households/{household_pk}").text
+    assert f'<td class="booking-number">{booked.booking_number}</td>' in page

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import pyotp
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from staff_support import (
     PASSWORD,
+    TOTP_SECRET,
     add_staff,
     client_for,
     clock,
@@ -206,3 +208,35 @@ def test_the_review_page_lists_role_facility_last_login_and_last_day(database: D
     assert row is not None and "センター職員" in row.group(1) and "2026-09-30" in row.group(1)
     assert "ログインなし" in row.group(1) and "2026-06-01 10:00" in review  # the admin's own login
     assert admin_id != member_id
+
+
+def test_two_logins_with_one_code_at_the_same_moment_let_one_through(database: Database) -> None:
+    fixed = clock()
+    with database.unit_of_work() as session:
+        add_staff(session, username="sato", role="centre", now=fixed.now())
+        session.commit()
+    code = pyotp.TOTP(TOTP_SECRET).at(fixed.now())
+    barrier = threading.Barrier(2, timeout=30)
+    # PostgreSQL: both logins read the account before either writes. SQLite's transactions begin
+    # IMMEDIATE, so a read already holds the write lock: there both start together and queue.
+    read_first = database.dialect == "postgresql"
+    results: list[bool] = []
+
+    def log_in_with(code: str) -> None:
+        if not read_first:
+            barrier.wait()
+        with database.unit_of_work() as session:
+            account = session.scalars(select(StaffAccount).where(StaffAccount.username == "sato")).one()
+            if read_first:
+                assert account.totp_last_step is None  # both read the code as unused
+                barrier.wait()
+            ok = second_factor.check_code(account, code, secret_key=DEMO_SECRET_KEY, now=fixed.now())
+            session.commit()
+            results.append(ok)
+
+    threads = [threading.Thread(target=log_in_with, args=(code,)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False, True]

@@ -213,6 +213,49 @@ def test_an_unknown_booking_number_hears_the_same_words_as_a_cancel_that_worked(
     assert kinds == [("confirmation", family.phone), ("notice", family.phone), ("cancellation", family.phone)]
 
 
+@pytest.mark.parametrize("language", ["1", "2"])
+def test_a_cancel_by_an_unknown_booking_number_is_answered_only_that_nothing_was_changed(
+        client: TestClient, database: Database, family: Family, language: str) -> None:
+    caller = _verified(client, family, language=language)
+    caller.answer("menu", digits="2")
+    caller.answer("cancel_ref", digits="12345678#")
+    caller.answer("cancel_confirm", digits="1")
+    [notice] = outbox(database)
+    assert notice.kind == "notice" and notice.to_number == family.phone
+    # §6: no number typed, no guess at why (started, cancelled, mistyped).
+    assert not re.search(r"[0-9]", notice.body), notice.body
+    assert re.search(r"変更(は)?して(い)?ません|Nothing was changed", notice.body), notice.body
+    assert not re.search(r"開始|取消済|番号違い|started|already|wrong", notice.body), notice.body
+
+
+def test_a_landline_household_never_hears_of_sms_and_is_told_it_will_be_called(
+        database: Database, clock: FixedClock) -> None:
+    landline = seed(database, phone="03-3333-0001")
+    client = client_for(database, clock)
+    phone = _verified(client, landline)
+    phone.choose(TUESDAY, 1, 1)
+    phone.answer("confirm", digits="1")
+    assert "お電話でお知らせします" in " ".join(phone.says)
+    phone.answer("next", digits="9")
+    again = _verified(client, landline, sid="CA" + "5" * 32)
+    again.answer("menu", digits="3")
+    again.answer("menu", digits="2")
+    again.answer("cancel_ref", digits="12345678#")
+    again.answer("cancel_confirm", digits="1")
+    assert [s for s in phone.transcript + again.transcript if "SMS" in s] == []
+
+
+def test_pressing_three_again_within_the_hour_sends_no_second_list_and_sounds_the_same(
+        client: TestClient, database: Database, family: Family) -> None:
+    first = _verified(client, family)
+    first.answer("menu", digits="3")
+    heard = first.says
+    again = _verified(client, family, sid="CA" + "4" * 32)
+    again.answer("menu", digits="3")
+    assert again.says == heard
+    assert [m.kind for m in outbox(database)] == ["listing"]
+
+
 def test_star_repeats_the_menu(client: TestClient, family: Family) -> None:
     phone = _verified(client, family)
     menu = phone.says[-1]

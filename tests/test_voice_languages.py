@@ -17,7 +17,7 @@ JAPANESE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
 LANGUAGES = {
     "1": ("ja-JP", "Polly.Mizuki", "ja-JP", "予約番号", "6月2日 火曜日"),
     "2": ("en-US", "Polly.Joanna", "en-US", "Booking number", "Tuesday, June 2"),
-    "3": ("cmn-CN", "Polly.Zhiyu", "cmn-Hans-CN", "预约号", "6月2日 星期二"),
+    "3": ("cmn-CN", "Polly.Zhiyu", "zh-CN", "预约号", "6月2日 星期二"),  # Deepgram nova-3, the default (docs/twilio.md)
     "4": ("ko-KR", "Polly.Seoyeon", "ko-KR", "예약번호", "6월 2일 화요일"),
 }
 
@@ -86,6 +86,14 @@ def test_a_chinese_caller_saying_the_names_in_simplified_characters_is_verified_
     chinese = _chinese_family(database)
     phone, _ = _after_choosing(client, "3")
     phone.verify_by_knowledge(chinese, child="刘 晓明", guardian="刘 丽华")
+    assert phone.step == "menu", phone.says
+
+
+def test_a_chinese_caller_saying_the_address_in_simplified_characters_is_verified_by_knowledge(
+        client: TestClient, database: Database) -> None:
+    chinese = _chinese_family(database)  # 東京都練馬区光が丘三丁目4番5号 on file
+    phone, _ = _after_choosing(client, "3")
+    phone.verify_by_knowledge(chinese, child="刘 晓明", address="练马区光之丘3丁目4番5号", guardian="刘 丽华")
     assert phone.step == "menu", phone.says
 
 

@@ -70,3 +70,25 @@ def test_a_line_under_its_limit_answers_new_calls_as_usual(database: Database) -
     phone = _phone(database, limit=4)
     phone.start()
     assert phone.step == "language"
+
+
+def test_a_redelivered_one_after_busy_opens_one_case(database: Database) -> None:
+    phone = _phone(database)
+    for _ in range(3):
+        response = phone.post("/twilio/voice/busy_callback", phone.params(Digits="1"))
+        assert response.status_code == 200 and "折り返しお電話" in response.text
+    assert len(escalations(database)) == 1
+
+
+def test_a_one_after_the_busy_call_ended_opens_no_case(database: Database) -> None:
+    phone = _phone(database)
+    assert phone.post("/twilio/voice/status", phone.params(CallStatus="completed")).status_code == 200
+    response = phone.post("/twilio/voice/busy_callback", phone.params(Digits="1"))
+    assert response.status_code == 200 and escalations(database) == []
+
+
+def test_two_busy_calls_from_one_number_are_two_cases(database: Database) -> None:
+    phone = _phone(database)
+    phone.post("/twilio/voice/busy_callback", phone.params(Digits="1"))
+    phone.post("/twilio/voice/busy_callback", phone.params(Digits="1", CallSid="CA" + "8" * 32))
+    assert len(escalations(database)) == 2

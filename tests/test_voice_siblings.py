@@ -100,3 +100,12 @@ def test_by_text_four_and_a_birthdate_pick_the_sister(database: Database) -> Non
     texter.send("4")
     reply = texter.send(SISTER_BORN.strftime("%Y/%m/%d"))
     assert "そのお子さまのご予約を承ります" in reply
+
+
+def test_the_menu_names_the_siblings_choice_for_a_household_with_two_children(database: Database) -> None:
+    family, _ = _with_sister(database)
+    assert "ごきょうだい" in " ".join(_verified_phone(database, family).says)
+
+
+def test_the_menu_of_a_household_with_one_child_says_nothing_of_siblings(database: Database) -> None:
+    assert "ごきょうだい" not in " ".join(_verified_phone(database, seed(database)).says)

@@ -82,13 +82,35 @@ def test_a_caller_waits_for_a_full_unit_through_facility_8(client: TestClient, d
     phone.answer("date", digits=TUESDAY.strftime("%Y%m%d"))
     assert any("キャンセル待ちは8" in say for say in phone.says)
     phone.answer("facility", digits="8")
-    assert any("は11" in say for say in phone.says)
+    assert any("は1、1" in say for say in phone.says)
     phone.answer("waitlist", digits="11")
     phone.answer("waitlist_confirm", digits="1")
     assert phone.step == "next"
     assert _entries(database) == ["waiting"]
     (text,) = [m for m in outbox(database) if m.kind == "waiting"]
     assert text.to_number == family.phone and "光が丘" in text.body
+
+
+def test_a_waiting_list_line_reads_its_code_as_keys_and_names_the_facility_by_its_short_name(
+        client: TestClient, database: Database, family: Family) -> None:
+    _fill(database, 1)
+    phone = _verified_call(client, family)
+    phone.answer("menu", digits="1")
+    phone.answer("date", digits=TUESDAY.strftime("%Y%m%d"))
+    phone.answer("facility", digits="8")
+    [line] = [say for say in phone.says if say.endswith("1、1。")]
+    assert line.startswith("ひかりがおか、") and "こどもかていしえんせんたー" not in line and "11" not in line
+
+
+def test_a_texted_waiting_list_line_names_the_facility_by_its_short_name(client: TestClient, database: Database,
+                                                                         family: Family) -> None:
+    _fill(database, 1)
+    thread = Texter(client, sender=ELSEWHERE)
+    for body in ("予約", family.child, family.birthdate.strftime("%Y/%-m/%-d"), family.address, family.guardian, "1"):
+        thread.send(body)
+    listed = thread.send("6/2")
+    [line] = [row for row in listed.splitlines() if row.startswith("811 ")]
+    assert line.startswith("811 光が丘 ") and "センター" not in line
 
 
 def test_a_day_with_no_room_at_all_goes_straight_to_the_waiting_list(client: TestClient, database: Database,

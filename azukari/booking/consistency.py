@@ -37,3 +37,12 @@ def held_seat_problems(session: Session) -> list[str]:
             for unit, day in sorted(set(open_offers) | set(held))
             if tuple(int(x or 0) for x in held.get((unit, day), (0, 0)))
             != tuple(int(x or 0) for x in open_offers.get((unit, day), (0, 0)))]
+
+
+def closed_seat_problems(session: Session) -> list[str]:
+    """Unit-days staff closed or lowered (`cap`) that still hold more seats than the cap allows."""
+    rows = session.execute(select(UnitDay.unit_id, UnitDay.day, UnitDay.booked, UnitDay.held, UnitDay.cap)
+                           .where(UnitDay.cap.is_not(None), UnitDay.booked + UnitDay.held > UnitDay.cap)
+                           .order_by(UnitDay.day, UnitDay.unit_id))
+    return [f"unit #{unit} on {day.isoformat()}: staff left it {cap} seats, but {booked} are booked and {held} held"
+            for unit, day, booked, held, cap in rows]

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from azukari.booking.models import BookingPolicy, Facility, Unit
-from azukari.booking.rules import WEEKDAYS, parse_hhmm
+from azukari.booking.rules import WEEKDAYS, parse_closed_date, parse_hhmm
 
 
 class FacilitiesFileError(Exception):
@@ -35,11 +35,18 @@ class _FacilitySpec:
     infant_capacity: int
     closed_weekdays: list[str]
     units: list[_UnitSpec]
+    closed_dates: tuple[str, ...] = ()
+    min_age_days: int | None = None
 
 
 _FACILITY_FIELDS = {"key", "name", "reading", "short_name", "name_en", "capacity", "infant_capacity",
-                    "closed_weekdays", "units"}
-_RULE_FIELDS = {"cancel_until", "monthly_units_per_child", "waitlist", "offer_hours"}
+                    "closed_weekdays", "units", "closed_dates", "min_age_days"}
+_RULE_FIELDS = {"cancel_until", "monthly_units_per_child", "waitlist", "offer_hours", "no_show_limit"}
+_BOOKING_FIELDS = {"horizon_days", "closed_on_public_holidays", "opens_at", "same_day_until", "closed_dates"}
+_FEE_FIELDS = {"under_1", "from_1"}
+_ELIGIBILITY_FIELDS = {"min_age_days", "until_school_entry"}
+# Care from the day a child is this many days old at most (the file's upper bound for min_age_days).
+_MOST_DAYS = 6 * 366
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,8 @@ class Rules:
     monthly_units_per_child: int | None = None
     waitlist: bool = False
     offer_hours: int | None = None
+    no_show_count: int | None = None
+    no_show_months: int | None = None
 
 
 class _Checker:
@@ -95,6 +104,29 @@ class _Checker:
             return {}
         return value
 
+    def known(self, table: dict[str, Any], allowed: set[str], where: str) -> None:
+        """Contract §2: an unknown key in any table is refused, naming it."""
+        unknown = sorted(set(table) - allowed)
+        if unknown:
+            self.errors.append(f"{where}: unknown fields {unknown}")
+
+    def hhmm(self, table: dict[str, Any], field: str, where: str) -> str | None:
+        if field not in table:
+            return None
+        value = table[field]
+        if not isinstance(value, str) or parse_hhmm(value) is None:
+            self.errors.append(f"{where}: {field} must be HH:MM (00:00-23:59), not {value!r}")
+            return None
+        return value
+
+    def closed_dates(self, table: dict[str, Any], where: str) -> tuple[str, ...]:
+        value = table.get("closed_dates", [])
+        if not isinstance(value, list) or any(not isinstance(d, str) or parse_closed_date(d) is None for d in value):
+            self.errors.append(f"{where}: closed_dates must list dates as \"MM-DD\" (every year) or \"YYYY-MM-DD\" "
+                               f"(once), not {value!r}")
+            return ()
+        return tuple(dict.fromkeys(d.strip() for d in value))
+
 
 def _unit(check: _Checker, raw: object, where: str) -> _UnitSpec | None:
     if not isinstance(raw, dict):
@@ -119,8 +151,7 @@ def _facility(check: _Checker, raw: object, where: str) -> _FacilitySpec | None:
         check.errors.append(f"{where}: must be a [[facility]] table")
         return None
     where = f"{where} (key {raw.get('key')!r})"
-    if set(raw) - _FACILITY_FIELDS:
-        check.errors.append(f"{where}: unknown fields {sorted(set(raw) - _FACILITY_FIELDS)}")
+    check.known(raw, _FACILITY_FIELDS, where)
     key = check.int_(raw, "key", where, 1, 9)
     name, reading = check.text(raw, "name", where), check.text(raw, "reading", where)
     short_name = check.optional_text(raw, "short_name", where, 40)
@@ -141,8 +172,10 @@ def _facility(check: _Checker, raw: object, where: str) -> _FacilitySpec | None:
     for dup in sorted({u.key for u in units if [v.key for v in units].count(u.key) > 1}):
         check.errors.append(f"{where}: unit key {dup} appears more than once")
     days = [d.lower() for d in weekdays]
+    closed_dates = check.closed_dates(raw, where)
+    min_age_days = check.int_(raw, "min_age_days", where, 0, _MOST_DAYS) if "min_age_days" in raw else None
     return _FacilitySpec(key, name, reading, short_name, name_en, capacity, infant_capacity,
-                         sorted(set(days), key=WEEKDAYS.index), units)
+                         sorted(set(days), key=WEEKDAYS.index), units, closed_dates, min_age_days)
 
 
 def _rules(check: _Checker, data: dict[str, Any]) -> Rules:
@@ -150,11 +183,12 @@ def _rules(check: _Checker, data: dict[str, Any]) -> Rules:
     if not isinstance(raw, dict):
         check.errors.append("[rules] must be a table")
         return Rules()
-    if set(raw) - _RULE_FIELDS:
-        check.errors.append(f"[rules]: unknown fields {sorted(set(raw) - _RULE_FIELDS)}")
+    check.known(raw, _RULE_FIELDS, "[rules]")
     days_before = time = None
     if "cancel_until" in raw:
         until = raw["cancel_until"]
+        if isinstance(until, dict):
+            check.known(until, {"days_before", "time"}, "[rules] cancel_until")
         if not isinstance(until, dict) or set(until) != {"days_before", "time"}:
             check.errors.append("[rules]: cancel_until must be a table like { days_before = 1, time = \"17:00\" }")
         else:
@@ -167,7 +201,29 @@ def _rules(check: _Checker, data: dict[str, Any]) -> Rules:
         else None
     waitlist = check.bool_(raw, "waitlist", "[rules]") if "waitlist" in raw else False
     offer_hours = check.int_(raw, "offer_hours", "[rules]", 1, 24 * 14) if "offer_hours" in raw else None
-    return Rules(days_before, time, monthly, waitlist, offer_hours)
+    no_show_count = no_show_months = None
+    if "no_show_limit" in raw:
+        limit = raw["no_show_limit"]
+        if isinstance(limit, dict):
+            check.known(limit, {"count", "months"}, "[rules] no_show_limit")
+        if not isinstance(limit, dict) or set(limit) != {"count", "months"}:
+            check.errors.append("[rules]: no_show_limit must be a table like { count = 3, months = 3 }")
+        else:
+            no_show_count = check.int_(limit, "count", "[rules] no_show_limit", 1, 100)
+            no_show_months = check.int_(limit, "months", "[rules] no_show_limit", 1, 24)
+    return Rules(days_before, time, monthly, waitlist, offer_hours, no_show_count, no_show_months)
+
+
+def _eligibility(check: _Checker, data: dict[str, Any]) -> dict[str, Any]:
+    raw = data.get("eligibility", {})
+    if not isinstance(raw, dict):
+        check.errors.append("[eligibility] must be a table")
+        return {"min_age_days": None, "until_school_entry": False}
+    check.known(raw, _ELIGIBILITY_FIELDS, "[eligibility]")
+    return {"min_age_days": check.int_(raw, "min_age_days", "[eligibility]", 0, _MOST_DAYS)
+            if "min_age_days" in raw else None,
+            "until_school_entry": check.bool_(raw, "until_school_entry", "[eligibility]")
+            if "until_school_entry" in raw else False}
 
 
 def parse(text: str) -> tuple[dict[str, Any], list[_FacilitySpec]]:
@@ -177,19 +233,27 @@ def parse(text: str) -> tuple[dict[str, Any], list[_FacilitySpec]]:
     except tomllib.TOMLDecodeError as error:
         raise FacilitiesFileError(f"not valid TOML: {error}") from error
     check = _Checker()
-    if set(data) - {"booking", "fees", "rules", "facility"}:
-        check.errors.append(f"unknown tables {sorted(set(data) - {'booking', 'fees', 'rules', 'facility'})}")
+    tables = {"booking", "fees", "eligibility", "rules", "facility"}
+    if set(data) - tables:
+        check.errors.append(f"unknown tables {sorted(set(data) - tables)}")
     booking, fees = check.table(data, "booking"), check.table(data, "fees")
+    check.known(booking, _BOOKING_FIELDS, "[booking]")
+    check.known(fees, _FEE_FIELDS, "[fees]")
     policy: dict[str, Any] = {
         "horizon_days": check.int_(booking, "horizon_days", "[booking]", 1, 366),
         "closed_on_public_holidays": check.bool_(booking, "closed_on_public_holidays", "[booking]"),
+        "opens_at": check.hhmm(booking, "opens_at", "[booking]") or "00:00",
+        "same_day_until": check.hhmm(booking, "same_day_until", "[booking]"),
+        "closed_dates": ",".join(check.closed_dates(booking, "[booking]")),
         "fee_under_1": check.int_(fees, "under_1", "[fees]", 0, 100_000),
         "fee_from_1": check.int_(fees, "from_1", "[fees]", 0, 100_000),
     }
+    policy.update(_eligibility(check, data))
     rules = _rules(check, data)
     policy.update({"cancel_days_before": rules.cancel_days_before, "cancel_time": rules.cancel_time,
                    "monthly_units_per_child": rules.monthly_units_per_child, "waitlist": rules.waitlist,
-                   "offer_hours": rules.offer_hours})
+                   "offer_hours": rules.offer_hours, "no_show_count": rules.no_show_count,
+                   "no_show_months": rules.no_show_months})
     raw_facilities = data.get("facility")
     if not isinstance(raw_facilities, list) or not raw_facilities:
         check.errors.append("at least one [[facility]] is needed")
@@ -225,6 +289,7 @@ def import_facilities(session: Session, path: Path) -> str:
         facility.short_name, facility.name_en = spec.short_name, spec.name_en
         facility.capacity, facility.infant_capacity = spec.capacity, spec.infant_capacity
         facility.closed_weekdays = ",".join(spec.closed_weekdays)
+        facility.closed_dates, facility.min_age_days = ",".join(spec.closed_dates), spec.min_age_days
         units = {u.key: u for u in facility.units}
         for unit_spec in spec.units:
             unit = units.pop(unit_spec.key, None)

@@ -19,7 +19,9 @@ HISTORY_DAYS = 366
 
 @dataclass(frozen=True)
 class HouseholdBooking:
-    """One booking of a household. The booking number is for texts only: pages never show it."""
+    """One booking of a household. Its booking number reaches the parent by text or call; staff see it on the
+    household page (a parent at the counter or on the phone to staff needs it to cancel) and on the case of a
+    message nothing could deliver (a landline without TWILIO_VOICE_FROM), which staff read out."""
 
     reservation_id: int
     booking_number: str

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Text,
     UniqueConstraint,
     false,
     text,
@@ -36,6 +37,16 @@ class BookingPolicy(Base):
     monthly_units_per_child: Mapped[int | None] = mapped_column(Integer, nullable=True)
     waitlist: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     offer_hours: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The window and the ward's calendar (contract §4, §7; rules.Calendar): "HH:MM" Asia/Tokyo.
+    opens_at: Mapped[str] = mapped_column(String(5), default="00:00", server_default="00:00")
+    same_day_until: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    closed_dates: Mapped[str] = mapped_column(Text, default="", server_default="")  # "12-29,2027-02-10"
+    # `[eligibility]` (rules.Ages): NULL / false means no such limit.
+    min_age_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    until_school_entry: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # `[rules] no_show_limit = { count, months }`: NULL means no such rule.
+    no_show_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    no_show_months: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Facility(Base):
@@ -50,6 +61,9 @@ class Facility(Base):
     capacity: Mapped[int] = mapped_column(Integer)
     infant_capacity: Mapped[int] = mapped_column(Integer)
     closed_weekdays: Mapped[str] = mapped_column(String(40), default="")  # "sat,sun"
+    # This facility's own closed days on top of the ward's (MM-DD yearly, YYYY-MM-DD once), comma-separated.
+    closed_dates: Mapped[str] = mapped_column(Text, default="", server_default="")
+    min_age_days: Mapped[int | None] = mapped_column(Integer, nullable=True)  # instead of [eligibility]'s
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     units: Mapped[list[Unit]] = relationship(back_populates="facility", cascade="all, delete-orphan",
@@ -95,6 +109,9 @@ class UnitDay(Base):
     # they count against capacity for everyone else until the offer is taken or lapses.
     held: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     held_infants: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # Staff closing the unit for this day (0) or lowering its capacity (booking/closures.py); NULL: the
+    # facility's capacity. The seat guard reads it in the same UPDATE, so a closing and a booking serialise here.
+    cap: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class ChildDay(Base):
@@ -213,3 +230,40 @@ class SeatOffer(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     settled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Wrong codes keyed by this household while the offer stood (menu 5, or a texted code): at
+    # `offers.WRONG_CODE_LIMIT` the bot takes no code for it any more and staff are told.
+    wrong_codes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class NoShowLift(Base):
+    """Staff lifted a child's no-show limit (`[rules] no_show_limit`): no-shows on or before `lifted_at`'s day no
+    longer count. The latest lift is the one that counts; each is audited."""
+
+    __tablename__ = "no_show_lifts"
+    __table_args__ = (Index("ix_no_show_lifts_child_id_lifted_at", "child_id", "lifted_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
+    lifted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(40))
+
+
+class Closure(Base):
+    """Staff closed a facility's day, or one unit's, or lowered a unit's capacity for one day (audited).
+
+    `capacity` NULL means closed. Undoing sets `undone_at`; the unit-days' caps are worked out again from
+    the closures still in force (booking/closures.py).
+    """
+
+    __tablename__ = "closures"
+    __table_args__ = (Index("ix_closures_facility_id_day", "facility_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facilities.id", ondelete="CASCADE"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), nullable=True)
+    day: Mapped[dt.date] = mapped_column(Date)
+    capacity: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    cancelled: Mapped[int] = mapped_column(Integer, default=0)
+    actor: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    undone_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

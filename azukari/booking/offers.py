@@ -23,13 +23,18 @@ from azukari.booking import repository as repo
 from azukari.booking import rules
 from azukari.booking.models import BookingPolicy, SeatOffer, Unit, WaitlistEntry
 from azukari.clock import tokyo_date
+from azukari.db import SMS_REPLIES_INFO
 from azukari.households.models import Child
 from azukari.language.facility_names import english_name
 from azukari.messaging import outbox, texts
 from azukari.messaging.models import OutboxMessage
 from azukari.oversight import audit
+from azukari.oversight.escalations import open_escalation
 
 OPEN = "open"
+# Wrong codes a household may key (or text) against a standing offer before the bot takes no code for it
+# and staff are told: a PIN's household limit (`identity.throttling.HOUSEHOLD_LIMIT`), for 10,000 codes.
+WRONG_CODE_LIMIT = 5
 
 
 def _changed(result: Any) -> bool:
@@ -55,24 +60,47 @@ def settle(session: Session, *, offer_id: int, status: str, now: dt.datetime) ->
 def end_entry(session: Session, *, entry_id: int, status: str, now: dt.datetime, was: tuple[str, ...]) -> bool:
     result = session.execute(update(WaitlistEntry)
                              .where(WaitlistEntry.id == entry_id, WaitlistEntry.status.in_(was))
-                             .values(status=status, ended_at=None if status == "offered" else now)
+                             .values(status=status, ended_at=None if status in ("offered", "waiting") else now)
                              .execution_options(synchronize_session=False))
     return _changed(result)
 
 
-def _could_book(session: Session, policy: BookingPolicy, child: Child, unit: Unit, day: dt.date) -> bool:
+def _could_book(session: Session, policy: BookingPolicy, child: Child, unit: Unit, day: dt.date,
+                now: dt.datetime) -> bool:
     """What `service.book` would refuse for this child, looked at before holding a seat for it.
 
-    Only a hint: acceptance books through `service.book`, which checks everything again under its
-    locks, and a refusal then passes the seat on.
+    The DV flag, the day open for booking (the window, closed days, a unit not started), the
+    registration, the child's age on that day, the no-show rule, its own bookings at that time and
+    its month's limit. Only a hint: acceptance books through `service.book`, which checks everything
+    again under its locks, and a refusal then passes the seat on.
     """
-    if not rules.registration_covers(child.household.valid_until(), day):
+    facility = unit.facility
+    calendar = repo.calendar(session)
+    if child.household.dv_flag or not rules.in_window(day, now=now, calendar=calendar):
+        return False
+    if not rules.is_bookable(day, now=now, calendar=calendar, closed_weekdays=facility.closed_weekdays,
+                             facility_closed_dates=facility.closed_dates, unit_starts=unit.starts):
+        return False
+    if not rules.registration_covers(child.household.valid_until(), day) \
+            or not rules.is_eligible(child.birthdate, day, repo.ages(session, facility)) \
+            or _no_shows_over_limit(session, policy, child.id, now):
         return False
     starts_at, ends_at = rules.unit_period(day, unit.starts, unit.ends)
     if repo.live_overlap_exists(session, child_id=child.id, starts_at=starts_at, ends_at=ends_at):
         return False
     month = repo.booked_in_month(session, child_id=child.id, month=rules.month_of(day))
     return rules.within_monthly_limit(booked_in_month=month, limit=policy.monthly_units_per_child)
+
+
+def _no_shows_over_limit(session: Session, policy: BookingPolicy, child_id: int, now: dt.datetime) -> bool:
+    # `service.no_show_limit_reached`, which this module cannot import (service imports it).
+    if policy.no_show_count is None or policy.no_show_months is None:
+        return False
+    today = tokyo_date(now)
+    lifted = repo.last_no_show_lift(session, child_id=child_id)
+    days = repo.no_show_days(session, child_id=child_id, since=rules.months_before(today, policy.no_show_months))
+    return rules.no_show_limit_reached(days, today=today, count=policy.no_show_count, months=policy.no_show_months,
+                                       lifted_on=tokyo_date(lifted) if lifted is not None else None)
 
 
 def _new_code(session: Session, household_pk: int) -> str:
@@ -124,7 +152,7 @@ def fill(session: Session, *, unit_id: int, day: dt.date, now: dt.datetime,
     made: list[Offered] = []
     for entry in waiting:
         child = repo.child_with_household(session, entry.child_id)
-        if child is None or child.household.dv_flag or not _could_book(session, policy, child, unit, day):
+        if child is None or not _could_book(session, policy, child, unit, day, now):
             continue
         infant = rules.is_infant(child.birthdate, day)
         if not repo.take_hold(session, unit_id=unit_id, day=day, infant=infant, capacity=facility.capacity,
@@ -145,18 +173,34 @@ def fill(session: Session, *, unit_id: int, day: dt.date, now: dt.datetime,
         seat = texts.SeatFacts(day, unit.starts, unit.ends, facility.name,
                                english_name(name_en=facility.name_en, reading=facility.reading), facility.reading)
         outbox.enqueue(session, household=child.household, kind="offer", now=now,
-                       body=texts.seat_offer(seat, until=offer.expires_at, code=offer.code, language=entry.language),
+                       body=texts.seat_offer(seat, until=offer.expires_at, code=offer.code, language=entry.language,
+                                             replies=bool(session.info.get(SMS_REPLIES_INFO, False))),
                        queued=queued)
         made.append(Offered(entry.household_pk, entry.id, offer.id, unit_id))
     return made
 
 
-def release(session: Session, offer: SeatOffer, *, entry_status: str, now: dt.datetime) -> list[Offered]:
+def release(session: Session, offer: SeatOffer, *, entry_status: str, now: dt.datetime,
+            queued: list[OutboxMessage] | None = None) -> list[Offered]:
     """After an offer was settled without a booking: end its entry, free its hold, offer the seat on."""
     # The unit-day's row before the entry's, as everywhere (see the module's docstring).
     repo.release_hold(session, unit_id=offer.unit_id, day=offer.day, infant=offer.infant)
     end_entry(session, entry_id=offer.entry_id, status=entry_status, now=now, was=("offered",))
-    return fill(session, unit_id=offer.unit_id, day=offer.day, now=now)
+    return fill(session, unit_id=offer.unit_id, day=offer.day, now=now, queued=queued)
+
+
+def count_wrong_code(session: Session, *, household_pk: int, channel: str, now: dt.datetime) -> None:
+    """A code that took nothing counts against every offer standing for the household (one UPDATE,
+    whatever the code was); an offer reaching WRONG_CODE_LIMIT is raised to staff, once."""
+    counted = session.execute(update(SeatOffer).where(
+        SeatOffer.household_pk == household_pk, SeatOffer.status == OPEN, SeatOffer.expires_at > now)
+        .values(wrong_codes=SeatOffer.wrong_codes + 1).returning(SeatOffer.id, SeatOffer.wrong_codes)
+        .execution_options(synchronize_session=False)).all()
+    for offer_id, wrong in counted:
+        if wrong == WRONG_CODE_LIMIT:
+            open_escalation(session, kind="offer_code_guessed", channel=channel, now=now, household_pk=household_pk,
+                            security_alert=True, dedupe_key=f"offer_code_guessed:{offer_id}",
+                            details={"offer_id": offer_id, "wrong_codes": wrong})
 
 
 def pass_on_lapsed(session: Session, *, now: dt.datetime, limit: int = 200) -> int:

@@ -1,6 +1,7 @@
 """Day-before reminders: the pure rule of when one is due, and queueing them once (never commits)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any, cast
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from azukari.booking import repository as repo
 from azukari.booking.models import Facility, Reservation
-from azukari.booking.service import facts_of
+from azukari.booking.service import cancel_until, facts_of
 from azukari.clock import in_tokyo
 from azukari.households.models import Household
 from azukari.messaging import outbox, texts
@@ -62,6 +63,7 @@ def queue_reminders(session: Session, *, now: dt.datetime, limit: int = 200) -> 
     if day is None:
         return 0
     queued, after_id = 0, 0
+    deadline = cancel_until(repo.policy(session), day)
     while queued < limit:
         # Keyset pages: bookings made too late for a reminder stay unclaimed, so a plain LIMIT
         # could return only those, run after run, and never reach the due ones behind them.
@@ -81,6 +83,7 @@ def queue_reminders(session: Session, *, now: dt.datetime, limit: int = 200) -> 
             if not _claim(session, reservation_id=reservation.id, now=now):
                 continue
             outbox.enqueue(session, household=household, kind="reminder", now=now, reservation_id=reservation.id,
-                           body=texts.reminder(facts_of(reservation, facility), reservation.language))
+                           body=texts.reminder(dataclasses.replace(facts_of(reservation, facility),
+                                                                     cancel_until=deadline), reservation.language))
             queued += 1
     return queued

@@ -4,12 +4,23 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal, TypeVar, cast
 
-from sqlalchemy import CursorResult, Table, select, update
+from sqlalchemy import CursorResult, Table, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
 
-from azukari.booking.models import BookingPolicy, ChildDay, ChildMonth, Facility, Reservation, Unit, UnitDay
+from azukari.booking import rules
+from azukari.booking.models import (
+    BookingPolicy,
+    ChildDay,
+    ChildMonth,
+    Facility,
+    NoShowLift,
+    Reservation,
+    Unit,
+    UnitDay,
+)
 from azukari.households.models import Child
+from azukari.households.pairs import pair_group, remember_group
 
 LIVE = "booked"
 
@@ -32,9 +43,25 @@ def policy(session: Session) -> BookingPolicy:
     found = session.get(BookingPolicy, 1)
     if found is None:
         return BookingPolicy(id=1, horizon_days=30, closed_on_public_holidays=True, fee_under_1=2000,
-                             fee_from_1=1500)
+                             fee_from_1=1500, opens_at="00:00", closed_dates="", until_school_entry=False)
     _kept(session, found)
     return found
+
+
+def calendar(session: Session) -> rules.Calendar:
+    """The ward's calendar (the window's inputs, `rules.bookable_days`) from the stored policy."""
+    found = policy(session)
+    return rules.Calendar(horizon_days=found.horizon_days,
+                          closed_on_public_holidays=found.closed_on_public_holidays,
+                          opens_at=found.opens_at or "00:00", same_day_until=found.same_day_until,
+                          closed_dates=rules.closed_date_items(found.closed_dates or ""))
+
+
+def ages(session: Session, facility: Facility) -> rules.Ages:
+    """`[eligibility]` for one facility: its own `min_age_days`, else the ward's."""
+    found = policy(session)
+    min_age = facility.min_age_days if facility.min_age_days is not None else found.min_age_days
+    return rules.Ages(min_age_days=min_age, until_school_entry=bool(found.until_school_entry))
 
 
 def _insert_if_missing(session: Session, table: Table, values: dict[str, Any], keys: list[str]) -> int | None:
@@ -53,24 +80,40 @@ def _rowcount(result: Any) -> int:
     return cast(CursorResult[Any], result).rowcount
 
 
-def lock_child_day(session: Session, *, child_id: int, day: dt.date) -> None:
-    """Hold this child's lock row for `day` until the transaction ends.
+def lock_child_day(session: Session, *, child_id: int, day: dt.date) -> bool:
+    """Hold this child's lock row for `day` until the transaction ends; False if the child is no more.
 
     The UPDATE row-locks it on PostgreSQL, so a second booking of the same child on the same
     day waits here until the first commits or rolls back, and only then checks for overlaps
     (READ COMMITTED: its next statement sees the first booking). Unit times never cross
     midnight, so one lock row per day covers every booking that could overlap.
+
+    A child in a suspected duplicate pair (households.pairs) is one child until staff decide: the lock
+    taken is the group's first child's, so both of a pair's bookings wait for each other. First the
+    group's children rows are share-locked, in id order: a merge (registration.merging) locks them for
+    update in the same order, so a booking waits for a merge or the merge for the booking, and a booking
+    that waited for a merge finds its child gone (merged into the kept one) and is refused.
     """
+    group = pair_group(session, child_id)
+    if session.get_bind().dialect.name == "postgresql":  # SQLite: writers already run one at a time
+        alive = set(session.scalars(select(Child.id).where(Child.id.in_(group)).order_by(Child.id)
+                                    .with_for_update(read=True)))
+        if child_id not in alive:
+            return False
+        group = remember_group(session, tuple(sorted(alive)))
+    holder = group[0]
     _insert_if_missing(session, cast(Table, ChildDay.__table__),
-                       {"child_id": child_id, "day": day, "version": 0}, ["child_id", "day"])
-    session.execute(update(ChildDay).where(ChildDay.child_id == child_id, ChildDay.day == day)
+                       {"child_id": holder, "day": day, "version": 0}, ["child_id", "day"])
+    session.execute(update(ChildDay).where(ChildDay.child_id == holder, ChildDay.day == day)
                     .values(version=ChildDay.version + 1).execution_options(synchronize_session=False))
+    return True
 
 
 def live_overlap_exists(session: Session, *, child_id: int, starts_at: dt.datetime, ends_at: dt.datetime) -> bool:
-    """Does the child hold a live booking anywhere that overlaps [starts_at, ends_at)?"""
+    """Does the child (or a child suspected to be the same one) hold a live booking anywhere that overlaps
+    [starts_at, ends_at)?"""
     found = session.scalar(select(Reservation.id).where(
-        Reservation.child_id == child_id, Reservation.status == LIVE,
+        Reservation.child_id.in_(pair_group(session, child_id)), Reservation.status == LIVE,
         Reservation.starts_at < ends_at, Reservation.ends_at > starts_at).limit(1))
     return found is not None
 
@@ -97,7 +140,20 @@ def count_in_month(session: Session, *, child_id: int, month: dt.date, limit: in
     row as it is when the UPDATE runs, so of two bookings racing for the last allowed unit of a
     month (on different days, so the child's day lock does not serialise them) exactly one passes.
     With no limit the row is still counted, so a limit set later starts from the truth.
+
+    A suspected duplicate pair shares one limit: the group's first child's row is locked (so two of
+    its bookings on different days run one after the other), then the group's rows are summed.
     """
+    group = pair_group(session, child_id)
+    if len(group) > 1 and limit is not None:
+        holder = group[0]
+        _insert_if_missing(session, cast(Table, ChildMonth.__table__),
+                           {"child_id": holder, "month": month, "booked": 0}, ["child_id", "month"])
+        session.execute(update(ChildMonth).where(ChildMonth.child_id == holder, ChildMonth.month == month)
+                        .values(booked=ChildMonth.booked).execution_options(synchronize_session=False))
+        if _group_booked(session, group, month) >= limit:
+            return False
+        limit = None  # the group's sum decided; the child's own row only counts
     _insert_if_missing(session, cast(Table, ChildMonth.__table__),
                        {"child_id": child_id, "month": month, "booked": 0}, ["child_id", "month"])
     guard = [ChildMonth.child_id == child_id, ChildMonth.month == month]
@@ -130,7 +186,9 @@ def _occupy(session: Session, *, unit_id: int, day: dt.date, infant: bool, capac
     """
     _insert_if_missing(session, cast(Table, UnitDay.__table__),
                        {"unit_id": unit_id, "day": day, "booked": 0, "infants": 0}, ["unit_id", "day"])
-    guard = [UnitDay.unit_id == unit_id, UnitDay.day == day, UnitDay.booked + UnitDay.held < capacity]
+    # A unit-day's `cap` (staff closed it, or lowered its capacity, for the day) is read in the same UPDATE.
+    guard = [UnitDay.unit_id == unit_id, UnitDay.day == day, UnitDay.booked + UnitDay.held < capacity,
+             or_(UnitDay.cap.is_(None), UnitDay.booked + UnitDay.held < UnitDay.cap)]
     values: dict[str, Any] = {seats: getattr(UnitDay, seats) + 1}
     if infant:
         guard.append(UnitDay.infants + UnitDay.held_infants < infant_capacity)
@@ -161,8 +219,18 @@ def book_held_seat(session: Session, *, unit_id: int, day: dt.date, infant: bool
 
 
 def booked_in_month(session: Session, *, child_id: int, month: dt.date) -> int:
-    found = session.scalar(select(ChildMonth.booked).where(ChildMonth.child_id == child_id, ChildMonth.month == month))
-    return found or 0
+    """Live bookings of the child's month, its suspected duplicates' included."""
+    return _group_booked(session, pair_group(session, child_id), month)
+
+
+def _group_booked(session: Session, group: tuple[int, ...], month: dt.date) -> int:
+    if len(group) == 1:
+        found = session.scalar(select(ChildMonth.booked).where(ChildMonth.child_id == group[0],
+                                                               ChildMonth.month == month))
+        return found or 0
+    total = session.scalar(select(func.sum(ChildMonth.booked)).where(ChildMonth.child_id.in_(group),
+                                                                     ChildMonth.month == month))
+    return int(total or 0)
 
 
 def free_seat(session: Session, *, unit_id: int, day: dt.date, infant: bool) -> None:
@@ -210,3 +278,30 @@ def insert_reservation(session: Session, values: dict[str, Any]) -> int | None:
     cannot both keep it; no SAVEPOINT is needed since a collision is not an error here.
     """
     return _insert_if_missing(session, cast(Table, Reservation.__table__), values, ["booking_number"])
+
+
+def no_show_days(session: Session, *, child_id: int, since: dt.date) -> list[dt.date]:
+    """Days of care since `since` on which staff marked the child's live booking a no-show."""
+    return list(session.scalars(select(Reservation.day).where(
+        Reservation.child_id == child_id, Reservation.status == LIVE, Reservation.attendance == "no_show",
+        Reservation.day >= since)))
+
+
+def last_no_show_lift(session: Session, *, child_id: int) -> dt.datetime | None:
+    return session.scalar(select(NoShowLift.lifted_at).where(NoShowLift.child_id == child_id)
+                          .order_by(NoShowLift.lifted_at.desc()).limit(1))
+
+
+def caps_for(session: Session, *, day: dt.date) -> dict[int, int]:
+    """unit_id → the seats staff left it on `day` (0: closed), for the unit-days staff closed or lowered."""
+    rows = session.execute(select(UnitDay.unit_id, UnitDay.cap).where(UnitDay.day == day, UnitDay.cap.is_not(None)))
+    return {unit_id: cap for unit_id, cap in rows if cap is not None}
+
+
+def set_day_cap(session: Session, *, unit_id: int, day: dt.date, cap: int | None) -> None:
+    """Set a unit-day's `cap` (booking/closures.py) by an UPDATE of its counter row, the row a booking's seat
+    guard updates: whichever of a closing and a booking gets to it second waits for the first (PostgreSQL)."""
+    _insert_if_missing(session, cast(Table, UnitDay.__table__),
+                       {"unit_id": unit_id, "day": day, "booked": 0, "infants": 0}, ["unit_id", "day"])
+    session.execute(update(UnitDay).where(UnitDay.unit_id == unit_id, UnitDay.day == day).values(cap=cap)
+                    .execution_options(synchronize_session=False))

@@ -73,16 +73,16 @@ MAX_PRINTED_DAYS = 7
 def sheets(session: Session, *, facilities: list[Facility], first: dt.date, last: dt.date) -> list[Sheet]:
     """A sheet per facility and day from `first` to `last` (at most MAX_PRINTED_DAYS), facility by facility."""
     days = [first + dt.timedelta(days=n) for n in range(min((last - first).days + 1, MAX_PRINTED_DAYS))]
-    closed_on_holidays = repo.policy(session).closed_on_public_holidays
+    calendar = repo.calendar(session)
     out = []
     for facility in facilities:
         for day in days:
             lines = roster(session, facility_id=facility.id, day=day)
             units = [(unit, [line for line in lines if line.unit_id == unit.id])
                      for unit in facility.units if unit.active or any(line.unit_id == unit.id for line in lines)]
-            out.append(Sheet(facility, day, rules.is_open(facility.closed_weekdays, day,
-                                                          closed_on_public_holidays=closed_on_holidays),
-                             units))
+            out.append(Sheet(facility, day, rules.is_open(
+                facility.closed_weekdays, day, closed_on_public_holidays=calendar.closed_on_public_holidays,
+                closed_dates=calendar.closed_dates, facility_closed_dates=facility.closed_dates), units))
     return out
 
 

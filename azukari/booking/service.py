@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from azukari.booking import listings, offers, refusals, rules
 from azukari.booking import repository as repo
-from azukari.booking.models import BookingPolicy, Facility, Reservation
+from azukari.booking.models import BookingPolicy, Facility, NoShowLift, Reservation
 from azukari.booking.rules import BookingRefusal
 from azukari.clock import tokyo_date, tokyo_hhmm
 from azukari.households.models import Child, Household
@@ -48,9 +48,9 @@ class Cancelled:
     day: dt.date
 
 
-def _day_refusal(policy: BookingPolicy, child: Child, day: dt.date, now: dt.datetime) -> BookingRefusal | None:
+def _day_refusal(calendar: rules.Calendar, child: Child, day: dt.date, now: dt.datetime) -> BookingRefusal | None:
     """The refusals that depend on the day and the registration, not on any facility."""
-    if not rules.in_window(day, today=tokyo_date(now), horizon_days=policy.horizon_days):
+    if not rules.in_window(day, now=now, calendar=calendar):
         return BookingRefusal.OUTSIDE_WINDOW
     if not rules.registration_covers(child.household.valid_until(), day):
         return BookingRefusal.EXPIRED_REGISTRATION
@@ -68,21 +68,26 @@ def options_for(session: Session, *, child_id: int, day: dt.date,
     child = repo.child_with_household(session, child_id)
     if child is None:
         return BookingRefusal.NOT_FOUND
-    policy = repo.policy(session)
-    refusal = _day_refusal(policy, child, day, now)
+    policy, calendar = repo.policy(session), repo.calendar(session)
+    refusal = _day_refusal(calendar, child, day, now)
     if refusal is not None:
         return refusal
     infant = rules.is_infant(child.birthdate, day)
     fee = rules.fee_for(child.birthdate, day, under_1=policy.fee_under_1, from_1=policy.fee_from_1)
-    counters = repo.counters_for(session, day=day)
+    counters, caps = repo.counters_for(session, day=day), repo.caps_for(session, day=day)
     any_open = False
     options: list[UnitOption] = []
     for facility, unit in repo.active_units(session):
-        if not rules.is_open(facility.closed_weekdays, day, closed_on_public_holidays=policy.closed_on_public_holidays):
+        # The one window test (a closed day, or today's unit already started, is never offered).
+        if not rules.is_bookable(day, now=now, calendar=calendar, closed_weekdays=facility.closed_weekdays,
+                                 facility_closed_dates=facility.closed_dates, unit_starts=unit.starts):
+            continue
+        if caps.get(unit.id) == 0:  # closed by staff for the day
             continue
         any_open = True
         booked, infants = counters.get(unit.id, (0, 0))
-        if rules.has_room(booked=booked, infants=infants, capacity=facility.capacity,
+        if rules.has_room(booked=booked, infants=infants,
+                          capacity=rules.day_capacity(facility.capacity, caps.get(unit.id)),
                           infant_capacity=facility.infant_capacity, infant=infant):
             options.append(UnitOption(unit.id, facility.key, facility.name, facility.reading, unit.key,
                                       unit.starts, unit.ends, fee, facility.short_name or "",
@@ -129,16 +134,28 @@ def _book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channe
     if child is None or unit is None or not unit.active or not unit.facility.active:
         return BookingRefusal.NOT_FOUND
     facility = unit.facility
-    policy = repo.policy(session)
-    refusal = _day_refusal(policy, child, day, now)
+    if child.household.dv_flag and channel != "staff":
+        # Checked at the moment of booking, whatever the path (a call, a text, an offer's code): a flag
+        # set after verification or after an offer was made stops the bot (invariant 5).
+        return BookingRefusal.HELD_FOR_STAFF
+    policy, calendar = repo.policy(session), repo.calendar(session)
+    refusal = _day_refusal(calendar, child, day, now)
     if refusal is not None:
         return refusal
-    if not rules.is_open(facility.closed_weekdays, day, closed_on_public_holidays=policy.closed_on_public_holidays):
+    if not rules.is_bookable(day, now=now, calendar=calendar, closed_weekdays=facility.closed_weekdays,
+                             facility_closed_dates=facility.closed_dates, unit_starts=unit.starts) \
+            or repo.caps_for(session, day=day).get(unit_id) == 0:
         return BookingRefusal.CLOSED
+    # Asked only here, at `confirm`, and said in the words of any refusal (invariant 10); the reason goes by text.
+    if not rules.is_eligible(child.birthdate, day, repo.ages(session, facility)):
+        return BookingRefusal.OUTSIDE_AGES
+    if no_show_limit_reached(session, policy=policy, child_id=child_id, now=now):
+        return BookingRefusal.NO_SHOW_LIMIT
     starts_at, ends_at = rules.unit_period(day, unit.starts, unit.ends)
     # Lock first, then look: with the child's row for the day held, no other booking of this
     # child can commit between our overlap check and our insert (on any facility).
-    repo.lock_child_day(session, child_id=child_id, day=day)
+    if not repo.lock_child_day(session, child_id=child_id, day=day):
+        return BookingRefusal.NOT_FOUND  # merged into another child while this call was booking
     if repo.live_overlap_exists(session, child_id=child_id, starts_at=starts_at, ends_at=ends_at):
         return BookingRefusal.OVERLAPPING
     # The child's month before the unit's seat: cancel takes the two rows in the same order.
@@ -158,12 +175,35 @@ def _book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channe
               "fee": fee, "status": repo.LIVE, "channel": channel, "language": language, "created_at": now}
     reservation_id, number = _insert_reservation(session, values)
     facts = BookingFacts(number, day, unit.starts, unit.ends, facility.name, fee, latin_name(facility),
-                         facility.reading)
+                         facility.reading, cancel_until(policy, day), child_name=child.name, child_kana=child.kana)
     outbox.enqueue(session, household=child.household, kind="confirmation",
                    body=texts.confirmation(facts, language), now=now, reservation_id=reservation_id, queued=queued)
     audit.record(session, actor=actor, action="booking.created", now=now, household_pk=child.household_pk,
                  detail={"reservation_id": reservation_id, "unit_id": unit_id})
     return Booked(reservation_id, number, facts)
+
+
+def no_show_limit_reached(session: Session, *, policy: BookingPolicy, child_id: int, now: dt.datetime) -> bool:
+    """`[rules] no_show_limit` (rules.no_show_limit_reached) for this child at `now`, staff's last lift applied."""
+    if policy.no_show_count is None or policy.no_show_months is None:
+        return False
+    today = tokyo_date(now)
+    lifted = repo.last_no_show_lift(session, child_id=child_id)
+    days = repo.no_show_days(session, child_id=child_id, since=rules.months_before(today, policy.no_show_months))
+    return rules.no_show_limit_reached(days, today=today, count=policy.no_show_count, months=policy.no_show_months,
+                                       lifted_on=tokyo_date(lifted) if lifted is not None else None)
+
+
+def lift_no_show_limit(session: Session, *, child_id: int, actor: str, now: dt.datetime) -> bool:
+    """Staff lift a child's no-show limit: its no-shows so far no longer count (audited); False: no such child."""
+    child = repo.child_with_household(session, child_id)
+    if child is None:
+        return False
+    session.add(NoShowLift(child_id=child_id, lifted_at=now, actor=actor[:40]))
+    session.flush()
+    audit.record(session, actor=actor, action="no_shows.lifted", now=now, household_pk=child.household_pk,
+                 detail={"child_id": child_id})
+    return True
 
 
 def new_booking_number() -> str:
@@ -242,6 +282,13 @@ def upcoming(session: Session, *, household_pk: int, now: dt.datetime) -> list[B
     return [booking.facts for booking in listings.upcoming(session, household_pk=household_pk, now=now)]
 
 
+def cancel_until(policy: BookingPolicy, day: dt.date) -> dt.datetime | None:
+    """Until when a parent may cancel a booking of `day` by phone or SMS; None when the ward has no deadline."""
+    if policy.cancel_days_before is None or policy.cancel_time is None:
+        return None
+    return rules.cancel_deadline(day, days_before=policy.cancel_days_before, time=policy.cancel_time)
+
+
 def facts_of(reservation: Reservation, facility: Facility) -> BookingFacts:
     """What a text may say about a stored booking (listings, reminders), at the times it was booked for."""
     return BookingFacts(reservation.booking_number, reservation.day, tokyo_hhmm(reservation.starts_at),
@@ -254,11 +301,25 @@ def latin_name(facility: Facility) -> str:
     return english_name(name_en=facility.name_en, reading=facility.reading)
 
 
+# "Text my bookings" at most once an hour per household: a verified caller pressing 3 again and again must not
+# make the number on file (a landline rings the whole house) ring or buzz each time (issue 28.13).
+LISTING_EVERY = dt.timedelta(hours=1)
+
+
 def text_my_bookings(session: Session, *, household_pk: int, language: str, now: dt.datetime,
                      queued: list[OutboxMessage] | None = None) -> int:
-    """Queue the household's upcoming bookings as texts to the number on file (added to `queued`); how many."""
-    household = session.get(Household, household_pk)
+    """Queue the household's upcoming bookings as texts to the number on file (added to `queued`); how many.
+
+    None if the household had its list within the hour (`LISTING_EVERY`); the caller hears the same words.
+    """
+    # The household's row, locked: two calls pressing 3 at once queue one list, not two.
+    household = session.scalar(select(Household).where(Household.id == household_pk).with_for_update())
     if household is None:
+        return 0
+    recent = session.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.household_pk == household_pk, OutboxMessage.kind == "listing",
+        OutboxMessage.created_at > now - LISTING_EVERY).limit(1))
+    if recent is not None:
         return 0
     bodies = texts.listing(upcoming(session, household_pk=household_pk, now=now), language)
     for body in bodies:

@@ -1,12 +1,27 @@
 """`azukari purge`, `export` and `erase-all`: one unit of work each, reported in a few lines."""
 from __future__ import annotations
 
+import getpass
+import hashlib
 from pathlib import Path
 
 from azukari.conversations.store import STATE_KEPT, forget_stale
-from azukari.erasure import erase_all, export, retention
+from azukari.erasure import erase_all, export, on_request, retention
 from azukari.messaging.provider_deletions import ProviderEraser
+from azukari.oversight import audit
 from azukari.runtime import Runtime
+
+
+def who() -> str:
+    """The operating-system account that ran the command: the audit's "who" for the command line."""
+    try:
+        return getpass.getuser()[:40]
+    except (OSError, KeyError):
+        return "unknown"
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 class ErasureCommandError(Exception):
@@ -38,6 +53,11 @@ def run_export(runtime: Runtime, *, directory: Path) -> list[str]:
     except export.ExportError as error:
         raise ErasureCommandError(str(error)) from error
     rows = sum(e.rows for e in exported)
+    with runtime.database.unit_of_work() as session:  # after the read: the export is what it was
+        audit.record(session, actor="cli", action="data.exported", now=runtime.clock.now(),
+                     detail={"by": who(), "tables": len(exported), "rows": rows,
+                             "digest": file_digest(directory / export.MANIFEST)})
+        session.commit()
     return [f"exported {len(exported)} tables, {rows} rows, to {directory} (checksums in {export.MANIFEST})"]
 
 
@@ -61,3 +81,34 @@ def run_erase_all(runtime: Runtime, *, confirm: bool) -> list[str]:
         lines.append(f"{report.provider_pending} copies at Twilio not deleted yet: run `azukari worker --once` "
                      "later to retry them")
     return lines
+
+
+def run_erase_household(runtime: Runtime, *, household_id: str, confirm: bool) -> list[str]:
+    """Cancel the family's future bookings and send those texts, then erase it (the purge's erasure)."""
+    if not confirm:
+        raise ErasureCommandError(f"this erases household {household_id} for good, its bookings and records "
+                                  "included: run again with --confirm")
+    database, clock = runtime.database, runtime.clock
+    try:
+        with database.unit_of_work() as session:
+            cancelled = on_request.cancel_first(session, household_id=household_id, now=clock.now())
+            session.commit()
+        sender = runtime.outbox_sender()
+        while sender.send_due() > 0:
+            pass  # a failure waits for its retry time, so this ends
+        with database.unit_of_work() as session:
+            waiting = on_request.unsent(session, household_id=household_id)
+            if waiting:
+                raise ErasureCommandError(f"{len(cancelled)} bookings cancelled, but {waiting} texts to the family "
+                                          "are not sent yet: run this again once they are (nothing erased)")
+            erased = on_request.erase(session, household_id=household_id, now=clock.now(), actor="cli",
+                                      cancelled=len(cancelled), by=who())
+            session.commit()
+    except on_request.NoSuchHousehold as error:
+        raise ErasureCommandError(f"no household {household_id} (never registered, or erased already)") from error
+    eraser = ProviderEraser(database=database, client=runtime.twilio_client(), clock=clock)
+    while eraser.delete_due() > 0:
+        pass
+    counted = ", ".join(f"{name} {count}" for name, count in erased.counts.items() if count)
+    return [f"erased household {household_id}; certificate: deletion record {erased.record_id}",
+            f"cancelled {len(cancelled)} future bookings first (texts sent); erased: {counted or 'the registration'}"]

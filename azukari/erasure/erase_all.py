@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from azukari.messaging.models import OutboxMessage, ProviderDeletion
@@ -27,11 +27,17 @@ def queue_provider_copies(session: Session, *, now: dt.datetime) -> int:
     """Every message SID we hold that is not yet queued for deletion at Twilio; returns how many were added."""
     queued = set(session.scalars(select(ProviderDeletion.sid)))
     added = 0
-    for sid in session.scalars(select(OutboxMessage.message_sid).where(OutboxMessage.message_sid.is_not(None))):
+    for sid, channel in session.execute(select(OutboxMessage.message_sid, OutboxMessage.channel)
+                                        .where(OutboxMessage.message_sid.is_not(None))):
         if sid and sid not in queued:
-            session.add(ProviderDeletion(resource="message", sid=sid, next_attempt_at=now))
+            # A message that went out by call has a CallSid: it is deleted through the Calls endpoint.
+            resource = "call" if channel == "call" else "message"
+            session.add(ProviderDeletion(resource=resource, sid=sid, next_attempt_at=now))
             queued.add(sid)
             added += 1
+    # Copies waiting out TWILIO_RETENTION_DAYS are deleted now too: nothing of the contract stays at Twilio.
+    session.execute(update(ProviderDeletion).where(ProviderDeletion.status == "pending")
+                    .values(next_attempt_at=now).execution_options(synchronize_session=False))
     session.flush()
     return added
 

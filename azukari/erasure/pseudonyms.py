@@ -7,14 +7,13 @@ is the service's secret, which the database does not hold.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, and_, delete, not_, update
 from sqlalchemy.orm import Session
 
 from azukari.identity.models import VerificationAttempt
+from azukari.oversight.audit import NUMBER_DIGEST_PREFIX, number_digest
 from azukari.oversight.models import Escalation
 
 CALLING_NUMBERS_KEPT = dt.timedelta(days=90)
@@ -26,9 +25,9 @@ _KEPT_AS_IS = ("", "anonymous")
 
 
 def pseudonym(secret_key: str, number: str) -> str:
-    """`h:` and 24 hex digits of HMAC-SHA256: fits the 32 characters a calling number column holds."""
-    digest = hmac.new(secret_key.encode(), number.encode(), hashlib.sha256).hexdigest()
-    return PREFIX + digest[:24]
+    """`h:` and 24 hex digits of HMAC-SHA256: fits the 32 characters a calling number column holds; the
+    digest the audit log holds from the start (`audit.number_digest`)."""
+    return PREFIX + number_digest(secret_key, number).removeprefix(NUMBER_DIGEST_PREFIX)
 
 
 def pseudonymise_calling_numbers(session: Session, *, now: dt.datetime, secret_key: str,

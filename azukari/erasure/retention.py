@@ -73,38 +73,60 @@ def purge(session: Session, *, now: dt.datetime, dry_run: bool, actor: str = "sy
     report = PurgeReport(dry_run=dry_run, cutoff=years_before(today, RETENTION_YEARS))
     salt_value = "" if dry_run else salt(session)
     for household in due(session, today=today):
-        counts = {name: session.scalar(select(func.count()).select_from(model)
-                                       .where(model.household_pk == household.id)) or 0
-                  for name, model in _COUNTED}
-        # Twilio keeps its own copy of every message we sent: the SIDs outlive the household
-        # (and nothing else of it) so those copies are deleted there too, with retries.
-        sids = list(session.execute(select(OutboxMessage.message_sid, OutboxMessage.channel).where(
-            OutboxMessage.household_pk == household.id, OutboxMessage.message_sid.is_not(None))))
-        counts["provider_messages"] = len(sids)
-        counts["sms_conversations"] = session.scalar(select(func.count()).select_from(ConversationRecord).where(
-            ConversationRecord.channel == "sms", ConversationRecord.key == household.phone)) or 0
+        counts = count_household(session, household)
         report.households += 1
         for name, count in counts.items():
             report.totals[name] = report.totals.get(name, 0) + count
         if dry_run:
             continue
-        # SMS threads are keyed by the number on file; calls by CallSid and expire on their own.
-        session.execute(delete(ConversationRecord).where(ConversationRecord.channel == "sms",
-                                                         ConversationRecord.key == household.phone))
-        session.execute(delete(WebhookReceipt).where(WebhookReceipt.channel == "sms",
-                                                     WebhookReceipt.key == household.phone))
-        record = DeletionRecord(at=now, household_hash=household_hash(salt_value, household.household_id),
-                                counts=counts, reason="retention")
-        session.add(record)
-        session.flush()
-        for sid, channel in sids:
-            resource = "call" if channel == "call" else "message"
-            session.add(ProviderDeletion(deletion_record_id=record.id, resource=resource, sid=sid, next_attempt_at=now))
-        session.execute(delete(Household).where(Household.id == household.id))
-        session.flush()
-        session.expunge(household)
-        report.record_ids.append(record.id)
+        report.record_ids.append(erase_household(session, household, now=now, salt_value=salt_value,
+                                                 counts=counts, reason="retention").id)
     if not dry_run and report.households:
         audit.record(session, actor=actor, action="retention.purged", now=now,
                      detail={"households": report.households, "deletion_records": report.record_ids})
     return report
+
+
+def count_household(session: Session, household: Household) -> dict[str, int]:
+    """What erasing the household takes away, by kind (the certificate's counts)."""
+    counts = {name: session.scalar(select(func.count()).select_from(model)
+                                   .where(model.household_pk == household.id)) or 0
+              for name, model in _COUNTED}
+    counts["provider_messages"] = session.scalar(select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.household_pk == household.id, OutboxMessage.message_sid.is_not(None))) or 0
+    counts["sms_conversations"] = session.scalar(select(func.count()).select_from(ConversationRecord).where(
+        ConversationRecord.channel == "sms", ConversationRecord.key == household.phone)) or 0
+    return counts
+
+
+def erase_household(session: Session, household: Household, *, now: dt.datetime, salt_value: str,
+                    counts: dict[str, int], reason: str) -> DeletionRecord:
+    """Erase one household (database cascades take the dependants), queue Twilio's copies of its messages
+    for deletion there, and leave one DeletionRecord: the purge's erasure and an erasure on request alike."""
+    # Twilio keeps its own copy of every message we sent: the SIDs outlive the household
+    # (and nothing else of it) so those copies are deleted there too, with retries.
+    sids = list(session.execute(select(OutboxMessage.message_sid, OutboxMessage.channel).where(
+        OutboxMessage.household_pk == household.id, OutboxMessage.message_sid.is_not(None))))
+    # SMS threads are keyed by the number on file; calls by CallSid and expire on their own.
+    session.execute(delete(ConversationRecord).where(ConversationRecord.channel == "sms",
+                                                     ConversationRecord.key == household.phone))
+    session.execute(delete(WebhookReceipt).where(WebhookReceipt.channel == "sms",
+                                                 WebhookReceipt.key == household.phone))
+    record = DeletionRecord(at=now, household_hash=household_hash(salt_value, household.household_id),
+                            counts=counts, reason=reason)
+    session.add(record)
+    session.flush()
+    for sid, channel in sids:
+        resource = "call" if channel == "call" else "message"
+        queued = session.scalar(select(ProviderDeletion).where(ProviderDeletion.sid == sid))
+        if queued is None:
+            session.add(ProviderDeletion(deletion_record_id=record.id, resource=resource, sid=sid,
+                                         next_attempt_at=now))
+        else:  # queued (or deleted) already at TWILIO_RETENTION_DAYS: the certificate lists it
+            queued.deletion_record_id = queued.deletion_record_id or record.id
+            if queued.status == "pending":
+                queued.next_attempt_at = min(queued.next_attempt_at, now)
+    session.execute(delete(Household).where(Household.id == household.id))
+    session.flush()
+    session.expunge(household)
+    return record

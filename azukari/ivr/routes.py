@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from azukari.ivr import service
+from azukari.ivr.debugger import debugger_event
 from azukari.ivr.overload import refuse_new_call_when_busy
 from azukari.ivr.security import TwilioForm
 from azukari.ivr.sms import sms_twiml
@@ -105,7 +106,7 @@ def transfer_done(runtime: RuntimeDep, fields: TwilioForm) -> Response:
 def busy_callback(runtime: RuntimeDep, fields: TwilioForm) -> Response:
     """`1` after the busy message: a call-back case for staff with the calling number, nothing verified."""
     form = VoiceForm.model_validate(fields)
-    return _xml(service.busy_callback(runtime, caller=form.from_, digits=form.digits))
+    return _xml(service.busy_callback(runtime, caller=form.from_, digits=form.digits, call_sid=form.call_sid))
 
 
 @router.post("/voice/outbound")
@@ -113,7 +114,14 @@ def outbound_message(runtime: RuntimeDep, request: Request, fields: TwilioForm) 
     """A call reading a message to a number on file that cannot take SMS (contract §6)."""
     form = VoiceForm.model_validate(fields)
     return _xml(service.outbound_message(runtime, outbox_id=request.query_params.get("m", ""),
-                                         digits=form.digits))
+                                         digits=form.digits, call_sid=form.call_sid or ""))
+
+
+@router.post("/debugger")
+def debugger(runtime: RuntimeDep, fields: TwilioForm) -> Response:
+    """The account's Debugger webhook (Console → Monitor → Debugger → Webhook; docs/twilio.md)."""
+    debugger_event(runtime, fields)
+    return Response(status_code=204)
 
 
 @router.post("/voice/{step}")

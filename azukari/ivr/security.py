@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl
 
 from fastapi import Depends, HTTPException, Request
 from starlette.datastructures import ImmutableMultiDict
-from twilio.request_validator import RequestValidator
+from twilio.request_validator import SIGNATURE_SETTINGS_HEADER, RequestValidator, get_signature_algorithm
 
 log = logging.getLogger("azukari.webhooks")
 
@@ -34,12 +34,26 @@ async def twilio_form(request: Request) -> dict[str, str]:
         raise  # past the body limit: 413
     except Exception as error:  # an unparseable body cannot carry a valid signature
         raise HTTPException(status_code=403, detail="forbidden") from error
-    validator = RequestValidator(settings.twilio_auth_token)
-    if not validator.validate(signed_url(settings.public_base_url, request), fields, signature):
+    if not is_signed(settings.webhook_tokens, signed_url(settings.public_base_url, request), fields, signature,
+                     request.headers.get(SIGNATURE_SETTINGS_HEADER, "")):
         log.warning("refused a webhook with a bad signature on %s", request.url.path)
         raise HTTPException(status_code=403, detail="forbidden")
     # Checked as signed; stored without NULs, which PostgreSQL refuses in text (a 500, not TwiML).
     return {key: value.replace("\x00", "") for key, value in fields.items()}
+
+
+def is_signed(tokens: tuple[str, ...], url: str, fields: ImmutableMultiDict[str, str], signature: str,
+              signature_settings: str = "") -> bool:
+    """Signed with any of the tokens (TWILIO_AUTH_TOKEN, then TWILIO_AUTH_TOKEN_SECONDARY during a rotation).
+
+    The classic scheme is HMAC-SHA1 of URL + sorted form fields. A Webhooks Rule with a SharedKey signs the
+    same string with the algorithm its `X-Twilio-Webhooks-Signature-Settings` header names (HMAC_SHA256 in
+    twilio-python 9.13): that key's secret goes in TWILIO_AUTH_TOKEN_SECONDARY. An algorithm the SDK does not
+    know is refused. Our webhooks are form posts, so the JSON `bodySHA256` variant never applies.
+    """
+    algorithm = get_signature_algorithm(signature_settings)
+    return any(RequestValidator(token).validate(url, fields, signature, algorithm=algorithm)
+               for token in tokens if token)
 
 
 async def _fields(request: Request) -> ImmutableMultiDict[str, str]:

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from azukari.booking import waitlist
 from azukari.conversations import store
 from azukari.conversations.models import ConversationRecord
 from azukari.conversations.sealing import Sealer
 from azukari.db import once_more_if_disconnected
+from azukari.households.models import Household
 from azukari.households.phone import ANONYMOUS, caller_number
 from azukari.ivr.machine import conversation
 from azukari.ivr.machine.replies import Line, Reply
@@ -21,8 +23,10 @@ from azukari.ivr.sms import render_sms, sms_twiml
 from azukari.ivr.voice import CallContext, bridge, hang_up, render_voice
 from azukari.messaging.models import OutboxMessage
 from azukari.messaging.outbox import hold_for_call
-from azukari.messaging.spoken_messages import announcement, goodbye
+from azukari.messaging.provider_deletions import due_with_thread, queue_deletion
+from azukari.messaging.spoken_messages import announcement, goodbye, offer_answer
 from azukari.messaging.status import record_call_status, record_status, release_after_call
+from azukari.messaging.texts import offer_code_of
 from azukari.oversight.escalations import open_escalation
 from azukari.runtime import Runtime
 
@@ -30,6 +34,13 @@ log = logging.getLogger("azukari.webhooks")
 
 SMS_IDLE = dt.timedelta(minutes=30)  # contract §5.2
 _CALL_OVER = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
+# An outbound message's last statuses (Twilio's Message resource); `sent` may still be followed by one.
+_MESSAGE_OVER = frozenset({"delivered", "undelivered", "failed", "canceled", "read"})
+
+
+def _kept_at_twilio(runtime: Runtime) -> dt.timedelta:
+    """TWILIO_RETENTION_DAYS: how long Twilio keeps its copy of a call or text once it has ended."""
+    return dt.timedelta(days=runtime.settings.twilio_retention_days)
 
 
 @dataclass(frozen=True)
@@ -97,7 +108,8 @@ def answer_call(runtime: Runtime, *, step: str | None, turn: str, silence: bool,
         else:
             reply = conversation.current(state)  # out of turn: ask again, change nothing
         twiml = render_voice(reply, CallContext(runtime.settings.public_base_url, state.turn,
-                                                runtime.settings.staff_number, call.bot_number))
+                                                runtime.settings.staff_number, call.bot_number,
+                                                tuple(runtime.settings.speech_models.items())))
         store.save(session, row=opened.row, state=state.to_json(), ended=state.ended, now=now)
         hold_for_call(ports.queued, call_sid=key)
         store.keep_receipt(session, channel="voice", key=key, step=name, digest=digest, response=twiml, now=now)
@@ -129,6 +141,12 @@ def answer_text(runtime: Runtime, *, message_sid: str, sender: str | None, body:
         ports = _ports(runtime, session, channel="sms", caller=key, key=thread, now=now)
         state, reply = conversation.step(state, Event(text=body or ""), ports)
         twiml = sms_twiml(render_sms(reply))
+        # Twilio's copies of this conversation's texts go TWILIO_RETENTION_DAYS after it ends: at its
+        # last word, or after SMS_IDLE of silence (each new text moves the whole thread's date on).
+        thread_digest = store.input_hash(runtime.settings.azukari_secret_key, f"thread:{thread}")
+        due = now + _kept_at_twilio(runtime) + (dt.timedelta(0) if state.ended else SMS_IDLE)
+        queue_deletion(session, sid=message_sid, due=due, thread=thread_digest)
+        due_with_thread(session, thread=thread_digest, due=due)
         _save(record, state, now)
         store.keep_receipt(session, channel="sms", key=key, step="sms", digest=digest, response=twiml, now=now)
         session.commit()
@@ -136,31 +154,74 @@ def answer_text(runtime: Runtime, *, message_sid: str, sender: str | None, body:
 
 
 @once_more_if_disconnected
-def busy_callback(runtime: Runtime, *, caller: str | None, digits: str | None) -> str:
-    """After the busy message: `1` opens a call-back case with the calling number kept; nothing is verified."""
+def busy_callback(runtime: Runtime, *, caller: str | None, digits: str | None, call_sid: str = "") -> str:
+    """After the busy message: `1` opens a call-back case with the calling number kept; nothing is verified.
+
+    One case per call: a redelivered `1` finds the case its first delivery opened (keyed by the CallSid),
+    and a `1` posted after the call has ended (a replay) opens nothing.
+    """
     number = caller_number(caller)
-    if digits != "1":
+    if digits != "1" or not call_sid or len(call_sid) > 64:
         return hang_up(Line("busy.goodbye"))
     if number == ANONYMOUS:
         return hang_up(Line("busy.no_number"))
     with runtime.database.unit_of_work() as session:
+        if store.spent(session, channel="voice", sid=call_sid):
+            return hang_up(Line("busy.goodbye"))
         open_escalation(session, kind="callback", channel="voice", now=runtime.clock.now(), calling_number=number,
-                        details={"reason": "line_busy"})
+                        details={"reason": "line_busy"}, dedupe_key=f"callback:busy:{call_sid}")
         session.commit()
     return hang_up(Line("busy.callback_taken"))
 
 
 @once_more_if_disconnected
-def outbound_message(runtime: Runtime, *, outbox_id: str, digits: str | None) -> str:
-    """The TwiML of a call that reads a message to a number that cannot take SMS; `1` reads it again."""
+def outbound_message(runtime: Runtime, *, outbox_id: str, digits: str | None, call_sid: str = "") -> str:
+    """The TwiML of a call that reads a message to a number that cannot take SMS; `1` reads it again.
+
+    A seat offer's call is taken there and then (contract §6): `1` books it (the confirmation follows
+    by call once this call has ended), `2` declines it (the seat passes on at once), anything else repeats.
+    """
     with runtime.database.unit_of_work() as session:
-        message = session.get(OutboxMessage, int(outbox_id)) if outbox_id.isdigit() and len(outbox_id) < 12 else None
+        message = _read_by(session, outbox_id=outbox_id, call_sid=call_sid, now=runtime.clock.now())
         if message is None or message.channel != "call":
             return hang_up()
+        action = f"{runtime.settings.public_base_url}/twilio/voice/outbound?m={message.id}"
+        code = offer_code_of(message.body) if message.kind == "offer" and message.household_pk else None
+        if code is not None and message.household_pk is not None and digits in ("1", "2"):
+            queued: list[OutboxMessage] = []
+            outcome = waitlist.answer_offer_call(session, household_pk=message.household_pk, code=code,
+                                                 take=digits == "1", now=runtime.clock.now(), queued=queued)
+            if call_sid:
+                hold_for_call(queued, call_sid=call_sid[:64])
+            session.commit()
+            return offer_answer(message.body, outcome)
+        if code is not None:
+            return announcement(message.body, repeat_action=action, kind="offer")
         if digits is not None and digits != "1":
             return goodbye(message.body)
         return announcement(message.body, repeat_action=f"{runtime.settings.public_base_url}"
                                                         f"/twilio/voice/outbound?m={message.id}")
+
+
+# How long after a delivery call was placed its message may still be read in it (a call is minutes long).
+READ_FOR = dt.timedelta(minutes=30)
+_ROW_ID_MAX = 2**31 - 1  # an integer column on PostgreSQL: a larger id is simply not ours, never a 500
+
+
+def _read_by(session: Session, *, outbox_id: str, call_sid: str, now: dt.datetime) -> OutboxMessage | None:
+    """The message a delivery call may read: only in that call (its CallSid), while it is recent and under
+    way or just delivered, and never once the household is DV-flagged (the message is then for staff)."""
+    if not outbox_id.isdigit() or len(outbox_id) > 10 or int(outbox_id) > _ROW_ID_MAX or not call_sid:
+        return None
+    message = session.get(OutboxMessage, int(outbox_id))
+    if message is None or message.channel != "call" or message.message_sid != call_sid[:64]:
+        return None
+    if message.status not in ("sent", "delivered") or message.sent_at is None or now - message.sent_at > READ_FOR:
+        return None
+    household = session.get(Household, message.household_pk) if message.household_pk is not None else None
+    if household is not None and household.dv_flag:
+        return None
+    return message
 
 
 @once_more_if_disconnected
@@ -169,10 +230,14 @@ def call_status(runtime: Runtime, *, call_sid: str, status: str) -> None:
     if status.strip().lower() not in _CALL_OVER or not call_sid or len(call_sid) > 64:
         return
     with runtime.database.unit_of_work() as session:
+        # Twilio's copy of the call (the parent's own, or one that carried a message) goes later.
+        queue_deletion(session, sid=call_sid, due=runtime.clock.now() + _kept_at_twilio(runtime))
         # A call that carried a message to a landline, or the parent's own call ending.
-        if not record_call_status(session, call_sid=call_sid, status=status, now=runtime.clock.now()):
+        if not record_call_status(session, call_sid=call_sid, status=status, now=runtime.clock.now(),
+                                  quiet=runtime.settings.quiet_hours):
             store.forget(session, channel="voice", key=call_sid, now=runtime.clock.now())
-            release_after_call(session, call_sid=call_sid)
+        # Messages that waited for this call: the parent's own call, or an offer call whose 1 booked a seat.
+        release_after_call(session, call_sid=call_sid)
         session.commit()
 
 
@@ -184,6 +249,8 @@ def message_status(runtime: Runtime, *, message_sid: str, status: str, error_cod
     with runtime.database.unit_of_work() as session:
         record_status(session, message_sid=message_sid, status=status, error_code=error_code,
                       now=runtime.clock.now(), outbox_id=outbox_id)
+        if status.strip().lower() in _MESSAGE_OVER:
+            queue_deletion(session, sid=message_sid, due=runtime.clock.now() + _kept_at_twilio(runtime))
         session.commit()
 
 

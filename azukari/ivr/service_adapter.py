@@ -14,7 +14,7 @@ from azukari.booking.rules import BookingRefusal
 from azukari.clock import tokyo_date
 from azukari.conversations.sealing import Sealer
 from azukari.households.models import Household
-from azukari.households.phone import ANONYMOUS, caller_number
+from azukari.households.phone import ANONYMOUS, caller_number, can_take_sms
 from azukari.identity import verification
 from azukari.identity.outcomes import AttemptContext, Outcome, Verified
 from azukari.ivr import hints, prompts
@@ -67,8 +67,8 @@ class ServiceAdapter:
         grades = verification.grade_child_names(self.session, birthdate=birthdate, spoken=spoken, language=language)
         return {str(k): v for k, v in grades.items()}
 
-    def grade_addresses(self, *, child_ids: list[int], spoken: str) -> dict[str, str]:
-        grades = verification.grade_addresses(self.session, child_ids=child_ids, spoken=spoken)
+    def grade_addresses(self, *, child_ids: list[int], spoken: str, language: str) -> dict[str, str]:
+        grades = verification.grade_addresses(self.session, child_ids=child_ids, spoken=spoken, language=language)
         return {str(k): v for k, v in grades.items()}
 
     def grade_guardians(self, *, child_ids: list[int], spoken: str, language: str) -> dict[str, str]:
@@ -81,20 +81,19 @@ class ServiceAdapter:
         outcome = verification.decide_by_knowledge(
             self.session, child_grades=child_grades, address_grades=address_grades,  # type: ignore[arg-type]
             guardian_grades=guardian_grades, context=self._context, now=self.now)  # type: ignore[arg-type]
-        return _verdict(outcome)
+        return self._verdict(outcome)
 
     def verify_by_id(self, *, household_id: str, pin: str, birthdate: dt.date) -> Verdict | Refusal:
         outcome = verification.verify_by_household_id(self.session, household_id=household_id, pin=pin,
                                                       birthdate=birthdate, context=self._context, now=self.now)
-        return _verdict(outcome)
+        return self._verdict(outcome)
 
     def sibling(self, *, household_pk: int, birthdate: dt.date, current_child_id: int) -> int | None:
         return registration.sibling_by_birthdate(self.session, household_pk=household_pk, birthdate=birthdate,
                                                  current_child_id=current_child_id)
 
     def day_from_keypad(self, digits: str) -> dt.date | None:
-        horizon = repository.policy(self.session).horizon_days
-        return rules.day_from_keypad(digits, today=self.today(), horizon_days=horizon)
+        return rules.day_from_keypad(digits, now=self.now, calendar=repository.calendar(self.session))
 
     def options(self, *, child_id: int, day: dt.date) -> list[Option] | str:
         found = booking.options_for(self.session, child_id=child_id, day=day, now=self.now)
@@ -118,9 +117,16 @@ class ServiceAdapter:
 
     def accept_offer(self, text: str) -> bool:
         # Only a text can carry a code, and only from the number the offer went to (the sender's, as keyed).
+        # Whatever SMS_REPLIES says (§5.2): it rules what texts ask for, and a text that arrives can be answered.
         if self.channel != "sms":
             return False
-        return waitlist.accept(self.session, sender=self.calling_number, code=text, now=self.now) is not None
+        return waitlist.accept(self.session, sender=self.calling_number, code=text, now=self.now,
+                               queued=self.queued) is not None
+
+    def take_offer(self, *, household_pk: int, code: str) -> bool:
+        # Menu 5 by a verified caller: the household's open offer with this code, booked (§5.1, §7).
+        return waitlist.take_by_code(self.session, household_pk=household_pk, code=code, channel=self.channel,
+                                     now=self.now, queued=self.queued) is not None
 
     def cancel(self, *, household_pk: int, booking_number: str, language: str) -> None:
         outcome = booking.cancel(self.session, household_pk=household_pk, booking_number=booking_number,
@@ -129,8 +135,10 @@ class ServiceAdapter:
             # The call says the same either way; whether it worked goes only to the number on file.
             household = self.session.get(Household, household_pk)
             if household is not None:
-                body = texts.cancellation_past_deadline(booking_number, language) \
-                    if outcome is BookingRefusal.PAST_DEADLINE else texts.cancellation_refused(booking_number, language)
+                body = (texts.cancellation_past_deadline(booking_number, language)
+                        if outcome is BookingRefusal.PAST_DEADLINE
+                        else texts.cancellation_started(booking_number, language)
+                        if outcome is BookingRefusal.TOO_LATE else texts.cancellation_refused(language))
                 enqueue(self.session, household=household, kind="notice", now=self.now, body=body,
                         queued=self.queued)
 
@@ -163,13 +171,16 @@ class ServiceAdapter:
                         details={**(details or {}), **said, "conversation": self.conversation_key},
                         dedupe_key=f"{kind}:{self.channel}:{self.conversation_key}")
 
+    def _verdict(self, outcome: Outcome) -> Verdict | Refusal:
+        if not isinstance(outcome, Verified):
+            return Refusal(kind=outcome.case, household_pk=outcome.household_pk, dv=outcome.dv)
+        household = self.session.get(Household, outcome.household_pk)  # loaded by the verification already
+        if household is None:
+            return Verdict(household_pk=outcome.household_pk, child_id=outcome.child_id, dv=outcome.dv)
+        return Verdict(household_pk=outcome.household_pk, child_id=outcome.child_id, dv=outcome.dv,
+                       children=len(household.children), by_call=not can_take_sms(household.phone))
+
 
 def _words(line: Line, language: str, channel: str) -> str:
     lang = language if language in prompts.CATALOGUES else "ja"
     return prompts.text(line, language=lang, channel="sms" if channel == "sms" else "voice")  # type: ignore[arg-type]
-
-
-def _verdict(outcome: Outcome) -> Verdict | Refusal:
-    if isinstance(outcome, Verified):
-        return Verdict(household_pk=outcome.household_pk, child_id=outcome.child_id, dv=outcome.dv)
-    return Refusal(kind=outcome.case, household_pk=outcome.household_pk, dv=outcome.dv)

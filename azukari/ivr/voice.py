@@ -9,6 +9,7 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 from azukari.ivr.machine.replies import LANGUAGE_KEYS, Ask, Line, Reply
 from azukari.ivr.prompts import CATALOGUES, text
 from azukari.language import Language
+from azukari.settings import DEFAULT_SPEECH_MODELS
 
 # Twilio <Say> language and Amazon Polly voice per language. Mizuki reads Japanese well; Zhiyu is
 # Polly's Mandarin voice (cmn-CN), Seoyeon its Korean one (ko-KR).
@@ -20,9 +21,11 @@ _HEAR = {"ja": "ja-JP", "en": "en-US", "zh": "cmn-Hans-CN", "ko": "ko-KR"}
 # A registered address is matched in Japanese script or romaji only (docs/benchmarks.md): Chinese and
 # Korean callers are asked to say it in Japanese, and it is heard as Japanese.
 _HEARD_IN_JAPANESE = frozenset({("zh", "address"), ("ko", "address")})
-# Google's v2 telephony model recognises ja-JP on 8 kHz phone audio (Twilio's `speechModel`).
-SPEECH_MODEL = "googlev2_telephony"
-SPEECH_TIMEOUT = 2    # seconds of quiet that end an answer; an integer, as googlev2 needs
+# Twilio's `speechModel` per language: SPEECH_MODEL_JA … _ZH (settings.py, docs/twilio.md cites the pages).
+SPEECH_MODEL = DEFAULT_SPEECH_MODELS["ja"]
+# Deepgram takes its own language codes (zh-CN), which Twilio passes through unchanged; Google takes cmn-Hans-CN.
+_HEAR_DEEPGRAM = {"zh": "zh-CN"}
+SPEECH_TIMEOUT = 2    # seconds of quiet that end an answer; a named model needs an integer (never `auto`)
 INPUT_TIMEOUT = 6     # seconds to wait for a first key or word before the silence redirect
 # A date is MMDD or YYYYMMDD with no #: <Gather numDigits=8> ends at the eighth key, and Twilio's
 # `timeout` is also the wait between keys, so four keys then this pause end it too.
@@ -40,6 +43,15 @@ class CallContext:
     turn: int
     staff_number: str  # "" when there is no live transfer
     bot_number: str | None  # the `To` of this call: the caller ID staff see on a transfer
+    speech_models: tuple[tuple[str, str], ...] = tuple(DEFAULT_SPEECH_MODELS.items())  # (language, model)
+
+
+def speech_for(language: str, models: tuple[tuple[str, str], ...]) -> tuple[str, str]:
+    """The `language` and `speechModel` a <Gather> hears `language` with."""
+    model = dict(models).get(language, DEFAULT_SPEECH_MODELS.get(language, SPEECH_MODEL))
+    if model.startswith("deepgram_") and language in _HEAR_DEEPGRAM:
+        return _HEAR_DEEPGRAM[language], model
+    return _HEAR[language], model
 
 
 def said(reply: Reply) -> list[str]:
@@ -52,8 +64,14 @@ def said(reply: Reply) -> list[str]:
     out = [words(line) for line in reply.lines]
     if reply.ask is not None and reply.ask.question_key in CATALOGUES[language]:
         out.append(words(Line(reply.ask.question_key)))
-    out += [words(Line("press", {"label": words(choice.line), "number": choice.number})) for choice in reply.choices]
+    out += [words(Line("press", {"label": words(choice.line), "number": keys_words(choice.number, language)}))
+            for choice in reply.choices]
     return [s for s in out if s]
+
+
+def keys_words(number: str, language: Language) -> str:
+    """Keys to press, read as keys: a waiting-list code 21 is "2、1" ("2, 1"), never twenty-one."""
+    return ("、" if language in ("ja", "zh") else ", ").join(number) if len(number) > 1 else number
 
 
 def _say_all(target: VoiceResponse | Gather, sentences: list[str], language: Language, *, slow: bool = False) -> None:
@@ -65,7 +83,8 @@ def _say_all(target: VoiceResponse | Gather, sentences: list[str], language: Lan
             target.say(sentence, language=code, voice=voice)
 
 
-def _gather(response: VoiceResponse, ask: Ask, reply: Reply, action: str) -> Gather:
+def _gather(response: VoiceResponse, ask: Ask, reply: Reply, action: str,
+            models: tuple[tuple[str, str], ...]) -> Gather:
     factor = SLOW if reply.slow else 1
     wait = DATE_TIMEOUT if ask.step == "date" else INPUT_TIMEOUT
     # Prompts are nested in the <Gather>, so a key or a word interrupts them (barge-in).
@@ -74,7 +93,8 @@ def _gather(response: VoiceResponse, ask: Ask, reply: Reply, action: str) -> Gat
     options["input"] = "dtmf speech" if ask.input != "dtmf" else "dtmf"
     if ask.input != "dtmf":
         heard = "ja" if (reply.language, ask.step) in _HEARD_IN_JAPANESE else reply.language
-        options.update(language=_HEAR[heard], speech_model=SPEECH_MODEL,
+        code, model = speech_for(heard, models)
+        options.update(language=code, speech_model=model,
                        speech_timeout=SPEECH_TIMEOUT * factor, profanity_filter=False, action_on_empty_result=False)
         if ask.hints:
             options["hints"] = ",".join(ask.hints)
@@ -89,13 +109,13 @@ def _gather(response: VoiceResponse, ask: Ask, reply: Reply, action: str) -> Gat
 # Rendered replies by (reply, context but the turn): most webhooks of a rush say what the one before
 # said to another caller, and Twilio's TwiML builder (ElementTree) costs a few tenths of a millisecond.
 # Replies hold prompts, facilities, dates and fees, never what a caller said (receipts store the same).
-_RENDERED: dict[tuple[str, str, str, str | None], str] = {}
+_RENDERED: dict[tuple[str, str, str, str | None, str], str] = {}
 _RENDERED_MAX = 2048
 _TURN = -7_392_461  # a turn no call reaches: rendered into the template, then replaced by the real one
 
 
 def render_voice(reply: Reply, context: CallContext) -> str:
-    key = (repr(reply), context.base_url, context.staff_number, context.bot_number)
+    key = (repr(reply), context.base_url, context.staff_number, context.bot_number, repr(context.speech_models))
     template = _RENDERED.get(key)
     if template is None:
         template = _render(reply, dataclasses.replace(context, turn=_TURN))
@@ -111,7 +131,7 @@ def _render(reply: Reply, context: CallContext) -> str:
     if reply.ask is not None:
         step = reply.ask.step
         action = f"{context.base_url}/twilio/voice/{step}?t={context.turn}"
-        with _gather(response, reply.ask, reply, action) as gather:
+        with _gather(response, reply.ask, reply, action, context.speech_models) as gather:
             _say_all(gather, sentences, reply.language, slow=reply.slow)
             if step == "language":
                 # One short line per language, each in its own language and voice (§5.1), after the

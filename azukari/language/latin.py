@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Literal
 
@@ -21,6 +22,12 @@ _FOLDS = ((re.compile(r"tch"), "tty"), (re.compile(r"sh"), "sy"), (re.compile(r"
           (re.compile(r"([stz])y(?=[ie])"), r"\1"), (re.compile(r"yy"), "y"), (re.compile(r"m(?=[bmp])"), "n"),
           (re.compile(r"oh(?![aiueoy])"), "o"), (re.compile(r"ou"), "o"), (re.compile(r"ei"), "e"),
           (re.compile(r"([aiueo])\1+"), r"\1"), (re.compile(r"nn"), "n"))
+# The spelling systems folded, but not the length of a vowel nor a doubled n: Ōno, Ohno, Oono, Ouno → oono
+# and Yūki, Yuuki → yuuki, while Ono, Yuki and Kana stay as they are. Two names equal by this key are one
+# reading spelt two ways; equal only by `romaji_key` they may be two names (オオノ/オノ, ユウキ/ユキ, カンナ/カナ).
+_MACRONS = str.maketrans({"ā": "aa", "ī": "ii", "ū": "uu", "ē": "ee", "ō": "oo", "â": "aa", "î": "ii", "û": "uu",
+                          "ê": "ee", "ô": "oo"})
+_SPELLINGS = (*_FOLDS[:10], (re.compile(r"oh(?![aiueoy])"), "oo"), (re.compile(r"ou"), "oo"))
 
 
 def words(text: str) -> tuple[str, ...]:
@@ -35,19 +42,37 @@ def romaji_key(word: str) -> str:
     return out
 
 
-def romaji_cuts(said: tuple[str, ...]) -> frozenset[tuple[str, str]]:
+def spelling_key(word: str) -> str:
+    """The word with its spelling system folded and its vowel lengths and n's kept (see `_SPELLINGS`)."""
+    out = _NOT_LETTER.sub("", anyascii(word.lower().translate(_MACRONS)))
+    for pattern, replacement in _SPELLINGS:
+        out = pattern.sub(replacement, out)
+    return out
+
+
+def spelt_cuts(text: str) -> frozenset[tuple[str, str]]:
+    """`romaji_cuts` of the words of `text` by `spelling_key`, macrons read as long vowels."""
+    return romaji_cuts(words(text.lower().translate(_MACRONS)), spelling_key)
+
+
+def romaji_cuts(said: tuple[str, ...], key: Callable[[str], str] = romaji_key) -> frozenset[tuple[str, str]]:
     """Every reading of the words said as two names, in either order, each perhaps said in pieces (Shun-ichi):
-    prepared once per answer, compared with each candidate's registered keys."""
+    prepared once per answer, compared with each candidate's registered keys. `said` keeps its macrons."""
     if not 2 <= len(said) <= 4:
         return frozenset()
-    cuts = [(romaji_key("".join(said[:cut])), romaji_key("".join(said[cut:]))) for cut in range(1, len(said))]
+    cuts = [(key("".join(said[:cut])), key("".join(said[cut:]))) for cut in range(1, len(said))]
     return frozenset(cuts + [(given, family) for family, given in cuts])
 
 
-def grade_romaji(cuts: frozenset[tuple[str, str]], *, registered: tuple[str, str]) -> bool:
-    """A Japanese name said in Latin letters against the romaji keys of the katakana on file (`keys.NameKeys`):
-    exact readings, either order."""
-    return bool(registered[0] and registered[1]) and registered in cuts
+def grade_romaji(cuts: frozenset[tuple[str, str]], spelt: frozenset[tuple[str, str]], *,
+                 registered: tuple[str, str], registered_spelt: tuple[str, str]) -> Literal["match", "near", "fail"]:
+    """A Japanese name said in Latin letters against the romaji keys of the katakana on file (`keys.NameKeys`),
+    either order: the same reading in any spelling system (Ohno, Ōno, Oono) matches; a reading equal only once
+    vowel lengths and doubled n's are folded (Ono for オオノ, Yuki for ユウキ: a passport's spelling, or
+    another name) is at best near, so it spends the one near the rule allows, as ユキ for ユウキ does in kana."""
+    if not (registered[0] and registered[1]) or registered not in cuts:
+        return "fail"
+    return "match" if registered_spelt in spelt else "near"
 
 
 @lru_cache(maxsize=65536)

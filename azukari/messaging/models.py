@@ -44,7 +44,7 @@ class OutboxMessage(Base):
 
 
 class ProviderDeletion(Base):
-    """A copy of one of our messages held by Twilio, deleted there after its household is purged.
+    """A copy of one of our calls or messages held by Twilio, deleted there TWILIO_RETENTION_DAYS after it ended.
 
     The row carries only Twilio's SID (no number, no text) and outlives the household, so the
     deletion can be retried and reported on the deletion certificate.
@@ -64,3 +64,5 @@ class ProviderDeletion(Base):
     claimed_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_error: Mapped[str] = mapped_column(String(200), default="")
     done_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # An inbound text's conversation, as a keyed digest (never the number): its end makes the texts due.
+    thread: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)

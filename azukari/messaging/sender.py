@@ -206,14 +206,14 @@ class OutboxSender:
         # Only a call that rang unanswered makes the next try a retry that waits out the night; an API
         # error, or a sender that died holding the call, never rang anyone: that call is made at once.
         wait = call_wait(kind=claim.kind, attempts=claim.unanswered + 1, created_at=claim.created_at or now,
-                         after_call=claim.after_call, now=now)
+                         after_call=claim.after_call, now=now, quiet=self.settings.quiet_hours)
         if wait is not None:
             self._postpone(claim, until=wait)
             return
         try:
             call = self.client.calls.create(
                 to=claim.to_number, from_=self.settings.twilio_voice_from,
-                twiml=announcement(claim.body, repeat_action=self.outbound_action(claim.id)),
+                twiml=announcement(claim.body, repeat_action=self.outbound_action(claim.id), kind=claim.kind),
                 status_callback=self.call_status_callback)
         except Exception as error:
             self._record_failure(claim, classify(error))

@@ -7,10 +7,11 @@ import logging
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from azukari.messaging.call_delivery import ANSWERED, MAX_CALL_ATTEMPTS, NOT_REACHED, next_try
+from azukari.messaging.call_delivery import ANSWERED, MAX_CALL_ATTEMPTS, NIGHT, NOT_REACHED, next_try
 from azukari.messaging.models import OutboxMessage
 from azukari.oversight.audit import record
 from azukari.oversight.escalations import open_escalation
+from azukari.settings import QuietHours
 
 _logger = logging.getLogger("azukari.outbox")
 # A call that rang and nobody took: its retry waits out the quiet hours (one that never rang does not).
@@ -79,7 +80,8 @@ def record_status(session: Session, *, message_sid: str, status: str, error_code
     session.flush()
 
 
-def record_call_status(session: Session, *, call_sid: str, status: str, now: dt.datetime) -> bool:
+def record_call_status(session: Session, *, call_sid: str, status: str, now: dt.datetime,
+                       quiet: QuietHours = NIGHT) -> bool:
     """A status callback of a call that carried a message (§6); False if the call carried none.
 
     Answered is delivered; busy, no answer or a failed call is tried again later, up to three
@@ -103,7 +105,7 @@ def record_call_status(session: Session, *, call_sid: str, status: str, now: dt.
             escalate_undelivered(session, message=message, now=now, error_code=None, reason=status)
         else:
             # A new try is a new call: the SID of this one stays only in the audit entry of its send.
-            message.status, message.message_sid, message.next_attempt_at = "retry", None, next_try(now)
+            message.status, message.message_sid, message.next_attempt_at = "retry", None, next_try(now, quiet)
     session.flush()
     return True
 

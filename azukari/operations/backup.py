@@ -24,7 +24,9 @@ def backup(database: Database, target: Path) -> str:
     """Write a copy of `database` to `target`; a line saying what was written."""
     if target.exists() and target.is_dir():
         raise BackupError(f"{target} is a directory: give the name of the file to write")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.exists():
+        # Like `export`: the copy holds everything, so only the service's user may read it or its folder.
+        target.parent.mkdir(parents=True, mode=0o700)
     if database.dialect == "sqlite":
         _sqlite(database, target)
     elif database.dialect == "postgresql":
@@ -34,9 +36,18 @@ def backup(database: Database, target: Path) -> str:
     return f"backed up to {target} ({target.stat().st_size} bytes)"
 
 
-def _sqlite(database: Database, target: Path) -> None:
+def _private_partial(target: Path) -> Path:
+    """The empty file a copy is written into before it takes `target`'s name: 0600 whatever the umask, made
+    afresh (never one left by someone else, nor a link to elsewhere)."""
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    os.chmod(partial, 0o600)
+    return partial
+
+
+def _sqlite(database: Database, target: Path) -> None:
+    partial = _private_partial(target)
     raw = database.engine.raw_connection()
     try:
         source = raw.driver_connection
@@ -62,7 +73,7 @@ def _postgres(database: Database, target: Path) -> None:
     env = {**os.environ, **({"PGPASSWORD": url.password} if url.password else {})}
     # libpq takes the URL without SQLAlchemy's driver name; the password goes by environment, not argv.
     libpq = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
-    partial = target.with_name(target.name + ".partial")
+    partial = _private_partial(target)  # pg_dump writes into it and keeps its mode
     done = subprocess.run([pg_dump, "--format=custom", "--no-owner", f"--file={partial}", f"--dbname={libpq}"],
                           env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:

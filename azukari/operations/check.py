@@ -36,6 +36,7 @@ def problems(database: Database, *, secret_key: str, now: dt.datetime, anchor: s
         found += _counters(session)
         found += _overlaps(session)
         found += consistency.month_counter_problems(session) + consistency.held_seat_problems(session)
+        found += consistency.closed_seat_problems(session)
         found += [f"the audit log: {line}" for line in audit.verify_chain(session, secret_key, anchor)]
         found += _outbox(session, now)
     return found

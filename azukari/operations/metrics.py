@@ -54,6 +54,10 @@ class Metrics:
                                     ["result"], registry=self.registry)
         for result in ("sent", "retry", "failed"):  # present at 0 from the start, so rate() and alerts see them
             self.outbox_sends.labels(result)
+        # Twilio's Debugger events (POST /twilio/debugger) by Twilio error code and level (error | warning).
+        self.twilio_debugger_events = Counter("azukari_twilio_debugger_events",
+                                              "Errors and warnings Twilio's Debugger reported", ["code", "level"],
+                                              registry=self.registry)
 
     def count_send(self, result: str) -> None:
         """One try of the outbox sender in this process: sent, retry (later) or failed (raised to staff)."""

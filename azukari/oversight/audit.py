@@ -60,11 +60,42 @@ def _digest(key: bytes, prev_hash: str, at: dt.datetime, actor: str, action: str
     return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
 
 
-def _session_key(session: Session) -> bytes:
+def _session_secret(session: Session) -> str:
     secret = session.info.get(SECRET_KEY_INFO)
     if not isinstance(secret, str) or not secret:
         raise AuditKeyMissing("the audit chain needs AZUKARI_SECRET_KEY: build Database(..., secret_key=...)")
-    return chain_key(secret)
+    return secret
+
+
+def _session_key(session: Session) -> bytes:
+    return chain_key(_session_secret(session))
+
+
+NUMBER_DIGEST_PREFIX = "h:"
+_NOT_A_NUMBER = ("", "anonymous")
+
+
+def number_digest(secret_key: str, number: str) -> str:
+    """A calling number as `h:` and 24 hex digits of HMAC-SHA256 under AZUKARI_SECRET_KEY (32 characters).
+
+    The same number always gives the same digest, so staff still see one number trying several households;
+    nobody holding the database alone can turn it back into the number. Withheld numbers stay as they are.
+    """
+    if number in _NOT_A_NUMBER or number.startswith(NUMBER_DIGEST_PREFIX):
+        return number
+    digest = hmac.new(secret_key.encode(), number.encode(), hashlib.sha256).hexdigest()
+    return NUMBER_DIGEST_PREFIX + digest[:24]
+
+
+def caller_digest(session: Session, number: str) -> str:
+    """`number_digest` under the session's key: what an audit entry holds instead of a calling number.
+
+    An entry is part of a keyed hash chain, so it is written once and never rewritten: a number in it would
+    be kept as long as the log (the 90-day pseudonymisation of attempts could not reach it without breaking
+    the chain, or teaching the check to accept a changed entry). The digest is what the attempt row's own
+    number becomes after 90 days (`erasure.pseudonyms`), so the two can still be matched.
+    """
+    return number_digest(_session_secret(session), number)
 
 
 def record(session: Session, *, actor: str, action: str, now: dt.datetime, household_pk: int | None = None,

@@ -28,6 +28,8 @@ KINDS = {
     "message_undelivered": "SMSが届かなかった",
     "message_held": "DV登録世帯あてのSMSを送信せず保留（職員から連絡）",
     "erasure_failed": "Twilio上のメッセージの削除に失敗",
+    "offer_code_guessed": "キャンセル待ちの空き枠のコード入力の誤りが続いたため自動受付を停止（職員から連絡）",
+    "twilio_error": "Twilioが通話・SMSのエラーを報告",
 }
 # How a case may be closed: a fixed list, so the trail says why without free text.
 RESOLUTIONS = {"done": "対応済み", "unreachable": "連絡先が分からず対応できない"}

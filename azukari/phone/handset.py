@@ -16,6 +16,8 @@ Send = Callable[[str, dict[str, str], dict[str, str]], tuple[int, str]]
 # Bounded loops: a service that redirects forever cannot hang the terminal.
 MAX_TURNS = 500
 _KEYPAD = "0123456789*#"
+# Who the terminal texts from when --from is not given: a number that is on no file.
+DEFAULT_SMS_SENDER = "+815012340001"
 _sids = itertools.count(1)
 
 
@@ -37,6 +39,7 @@ class Wire:
         self.base_url = base_url.rstrip("/") + "/"
         self.validator = RequestValidator(auth_token)
         self.send = send
+        self.refused: int | None = None  # the first HTTP error status the service answered, if any
 
     def post(self, target: str, params: dict[str, str], current: str | None = None) -> Posted:
         url = urljoin(current or self.base_url, target)
@@ -44,6 +47,8 @@ class Wire:
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         signature = self.validator.compute_signature(url, params)
         status, body = self.send(path, params, {"X-Twilio-Signature": signature})
+        if status >= 400 and self.refused is None:
+            self.refused = status
         return Posted(status, body, url)
 
 

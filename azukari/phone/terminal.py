@@ -16,11 +16,9 @@ from azukari.command_error import CommandError
 from azukari.db import Database
 from azukari.households.phone import to_e164
 from azukari.messaging.models import OutboxMessage
-from azukari.phone.handset import Wire, play_call, play_sms
+from azukari.phone.handset import DEFAULT_SMS_SENDER, Wire, play_call, play_sms
 from azukari.settings import Settings
 
-# Who the terminal texts from when --from is not given: a number that is on no file.
-DEFAULT_SMS_SENDER = "+815012340001"
 # The bot's number when TWILIO_FROM is a Messaging Service SID, which cannot be a call's `To`.
 DEFAULT_BOT_NUMBER = "+815012340000"
 
@@ -36,6 +34,18 @@ def run_call(settings: Settings, *, caller: str | None, url: str | None) -> None
     with _service(settings, url) as (wire, show_outbox):
         play_call(wire, caller=_number(caller), to=_bot_number(settings),
                   account_sid=settings.twilio_account_sid, after_turn=show_outbox)
+    _check_answered(wire)
+
+
+def _check_answered(wire: Wire) -> None:
+    """A non-zero exit when the service refused a webhook: after a 403 nothing of the call was heard."""
+    if wire.refused == 403:
+        raise CommandError(
+            f"the service refused the webhooks' signature (HTTP 403): they were signed for {wire.base_url} with this "
+            "TWILIO_AUTH_TOKEN, so the service's PUBLIC_BASE_URL must be that URL and its token the same (a "
+            "service started with `azukari serve --port P` needs PUBLIC_BASE_URL=http://127.0.0.1:P)")
+    if wire.refused is not None:
+        raise CommandError(f"the service answered HTTP {wire.refused}")
 
 
 def run_sms(settings: Settings, *, sender: str | None, url: str | None) -> None:
@@ -45,6 +55,7 @@ def run_sms(settings: Settings, *, sender: str | None, url: str | None) -> None:
     with _service(settings, url) as (wire, show_outbox):
         play_sms(wire, sender=from_number, to=_bot_number(settings),
                  account_sid=settings.twilio_account_sid, after_turn=show_outbox)
+    _check_answered(wire)
 
 
 def _number(raw: str | None) -> str | None:

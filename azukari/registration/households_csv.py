@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -13,6 +14,8 @@ from azukari.households.phone import to_e164
 COLUMNS = ("household_id", "phone_pin", "guardian_name", "guardian_kana", "phone", "address", "child_name",
            "child_kana", "child_birthdate", "child_sex", "registered_on", "dv_flag")
 HOUSEHOLD_COLUMNS = ("phone_pin", "guardian_name", "guardian_kana", "phone", "address", "registered_on", "dv_flag")
+# Optional (contract §3): a file without them leaves what is stored untouched.
+OPTIONAL_COLUMNS = ("registered_facility", "interviewed_on")
 _KANA = re.compile(r"[\u3041-\u3096\u309b-\u309f\u30a0-\u30ff ]+")
 # After NFKC (full-width digits and slashes become ASCII): 2024-05-01, 2024/5/1, 2024年5月1日.
 _DATE = re.compile(r"(\d{4})(?:[-/](\d{1,2})[-/](\d{1,2})|年(\d{1,2})月(\d{1,2})日)")
@@ -39,6 +42,7 @@ class ChildRow:
     kana: str
     birthdate: dt.date
     sex: str
+    line: int = 0  # where it is in the file (0: not from a file)
 
 
 @dataclass
@@ -67,7 +71,8 @@ def parse_households(data: bytes, *, today: dt.date) -> list[HouseholdRow]:
             continue
         errors.extend(f"line {line}: a value in column {i + 1}, which has no name in the header"
                       for i, (name, value) in enumerate(zip(header, cells, strict=True)) if not name and value.strip())
-        raw = {name: value for name, value in zip(header, cells, strict=True) if name in COLUMNS}
+        raw = {name: value for name, value in zip(header, cells, strict=True)
+               if name in COLUMNS or name in OPTIONAL_COLUMNS}
         _parse_row(raw, line, today, households, errors)
     if errors:
         raise HouseholdImportError(errors)
@@ -143,15 +148,16 @@ def _header_errors(header: list[str]) -> list[str]:
     errors = [f"line 1, column {name}: missing from the header" for name in COLUMNS if name not in header]
     # Nameless columns are the empty ones a spreadsheet may export at the right; their cells must be empty.
     errors += [f"line 1, column {name}: not a column of households.csv" for name in header
-               if name and name not in COLUMNS]
-    errors += [f"line 1, column {name}: named twice in the header" for name in COLUMNS if header.count(name) > 1]
+               if name and name not in COLUMNS and name not in OPTIONAL_COLUMNS]
+    errors += [f"line 1, column {name}: named twice in the header" for name in (*COLUMNS, *OPTIONAL_COLUMNS)
+               if header.count(name) > 1]
     return errors
 
 
 def _parse_row(raw: dict[str, str], line: int, today: dt.date, households: dict[str, HouseholdRow],
                errors: list[str]) -> None:
     """Check the columns the header has (a missing one was reported with the header); add the row if sound."""
-    cell = {name: raw.get(name, "").strip() for name in COLUMNS}
+    cell = {name: raw.get(name, "").strip() for name in (*COLUMNS, *OPTIONAL_COLUMNS)}
     # Checked before anything else and before the database: an over-long value is a DataError on
     # PostgreSQL (whose message would quote the row) and a NUL byte cannot be stored at all.
     unfit = {name: "contains a NUL byte" if "\x00" in value else f"longer than {_MAX_CHARS.get(name, 40)} characters"
@@ -167,14 +173,15 @@ def _parse_row(raw: dict[str, str], line: int, today: dt.date, households: dict[
                   if column in raw)
     if problems or child is None:
         return
+    child = dataclasses.replace(child, line=line)
     household_id = str(parsed["household_id"])
-    fields = {column: parsed[column] for column in HOUSEHOLD_COLUMNS}
+    fields = {column: parsed[column] for column in (*HOUSEHOLD_COLUMNS, *OPTIONAL_COLUMNS) if column in raw}
     known = households.get(household_id)
     if known is None:
         households[household_id] = HouseholdRow(household_id, line, fields, [child])
         return
     errors.extend(f"line {line}, column {column}: differs from line {known.line}, the same household {household_id}"
-                  for column in HOUSEHOLD_COLUMNS if fields[column] != known.fields[column])
+                  for column in fields if fields[column] != known.fields.get(column))
     if any(same_name(c.name, child.name) and c.birthdate == child.birthdate for c in known.children):
         errors.append(f"line {line}, column child_name: the same child twice in household {household_id}")
     known.children.append(child)
@@ -207,6 +214,14 @@ def _check_household(cell: dict[str, str]) -> tuple[dict[str, str], dict[str, ob
     check("registered_on", registered_on is not None, why, registered_on)
     check("dv_flag", norm["dv_flag"] in ("0", "1"), f"not 0 or 1 ({norm['dv_flag']})" if norm["dv_flag"] else "empty",
           norm["dv_flag"] == "1")
+    facility = norm["registered_facility"].strip()
+    check("registered_facility", facility == "" or re.fullmatch(r"[0-9]{1,3}", facility) is not None,
+          f"not a facility key ({facility})", int(facility) if facility.isdigit() else None)
+    if norm["interviewed_on"].strip():
+        interviewed_on, why = parse_date(cell["interviewed_on"])
+        check("interviewed_on", interviewed_on is not None, why, interviewed_on)
+    else:
+        parsed["interviewed_on"] = None
     return problems, parsed
 
 

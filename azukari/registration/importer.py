@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,12 +12,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from azukari.clock import SystemClock, tokyo_today
+from azukari.db import utcnow
 from azukari.households.models import Child, Household
 from azukari.households.pins import settle_pin
 from azukari.identity.stored_keys import store_household_keys
+from azukari.registration.duplicates import household_ids, record_pairs
 from azukari.registration.households_csv import (
     COLUMNS,
     HOUSEHOLD_COLUMNS,
+    OPTIONAL_COLUMNS,
     ChildRow,
     HouseholdImportError,
     HouseholdRow,
@@ -26,11 +29,43 @@ from azukari.registration.households_csv import (
     same_name,
 )
 
-__all__ = ["COLUMNS", "ChildRow", "HouseholdImportError", "ImportSummary", "check_child", "import_households",
-           "is_same_child"]
+__all__ = ["COLUMNS", "ChildRow", "CorrectionNote", "DuplicateNote", "HouseholdImportError", "ImportSummary",
+           "check_child", "import_households", "is_same_child"]
 
 Progress = Callable[[int, int], None]  # (households done, households in the file)
 _FLUSH_EVERY = 500  # rows written while the pool hashes the next ones; also under every driver's parameter limit
+
+
+@dataclass(frozen=True)
+class DuplicateNote:
+    """A child of the file suspected to be a child of another household: where it is, and where the other is."""
+
+    line: int
+    household_id: str
+    other_household_id: str
+    other_line: int  # 0: the other child is not in this file
+    strength: str
+
+    def __str__(self) -> str:
+        other = f"household {self.other_household_id}" + (f" (line {self.other_line})" if self.other_line else "")
+        why = {"guardian": ", the same guardian", "address": ", the same address",
+               "guardian_address": ", the same guardian and address"}.get(self.strength, "")
+        return (f"line {self.line}, household {self.household_id}: may be the same child as in {other} "
+                f"(same birthdate and name{why}); booked as one child until staff merge or dismiss the pair")
+
+
+@dataclass(frozen=True)
+class CorrectionNote:
+    """A row naming a child already on file in its household with another birthdate: not added as a second
+    child; staff confirm the correction on the household page (the file's value is not shown here)."""
+
+    line: int
+    household_id: str
+
+    def __str__(self) -> str:
+        return (f"line {self.line}, household {self.household_id}: a child of this name is on file with another "
+                "birthdate; not added as a second child: if the file is right, correct the birthdate on the "
+                "household page")
 
 
 @dataclass(frozen=True)
@@ -40,10 +75,25 @@ class ImportSummary:
     created: int
     updated: int
     unchanged: int
+    duplicates: tuple[DuplicateNote, ...] = ()
+    corrections: tuple[CorrectionNote, ...] = ()
+
+    def audit_detail(self) -> dict[str, object]:
+        """The counts for the audit trail (no names, no lines of the file)."""
+        return {"households": self.households, "children": self.children, "created": self.created,
+                "updated": self.updated, "unchanged": self.unchanged, "duplicates": len(self.duplicates),
+                "corrections": len(self.corrections)}
 
     def __str__(self) -> str:
-        return (f"{self.households} households, {self.children} children: {self.created} created, "
-                f"{self.updated} updated, {self.unchanged} unchanged")
+        counts = (f"{self.households} households, {self.children} children: {self.created} created, "
+                  f"{self.updated} updated, {self.unchanged} unchanged")
+        if self.corrections:
+            counts += f"; {len(self.corrections)} birthdate corrections to confirm"
+        if self.duplicates:
+            counts += f"; {len(self.duplicates)} suspected duplicates (console: 重複の疑い)"
+        notes: list[CorrectionNote | DuplicateNote] = sorted((*self.corrections, *self.duplicates),
+                                                             key=lambda note: note.line)
+        return "\n".join((*(str(note) for note in notes), counts))
 
 
 def import_households(session: Session, path: Path, *, today: dt.date | None = None,
@@ -59,6 +109,8 @@ def import_households(session: Session, path: Path, *, today: dt.date | None = N
     existing = _existing(session, [row.household_id for row in rows])
     created = updated = 0
     written: list[Household] = []  # created or changed since the last flush
+    every: dict[str, Household] = {}
+    corrections: list[CorrectionNote] = []
     tasks = [(str(row.fields["phone_pin"]), _stored_hash(existing.get(row.household_id))) for row in rows]
     for done, (row, new_hash) in enumerate(zip(rows, _settled(tasks, workers), strict=True), start=1):
         household = existing.get(row.household_id)
@@ -66,11 +118,12 @@ def import_households(session: Session, path: Path, *, today: dt.date | None = N
             household = Household(household_id=row.household_id, children=[])
             session.add(household)
             created += 1
-            _apply(household, row, new_hash)
+            _apply(household, row, new_hash, corrections)
             written.append(household)
-        elif _apply(household, row, new_hash):
+        elif _apply(household, row, new_hash, corrections):
             updated += 1
             written.append(household)
+        every[row.household_id] = household
         if done % _FLUSH_EVERY == 0 or done == len(rows):
             session.flush()
             store_household_keys(session, *written)  # what verification compares, worked out once here
@@ -78,7 +131,38 @@ def import_households(session: Session, path: Path, *, today: dt.date | None = N
         if progress is not None:
             progress(done, len(rows))
     children = sum(len(row.children) for row in rows)
-    return ImportSummary(len(rows), children, created, updated, len(rows) - created - updated)
+    notes = _duplicates(session, rows, households=every)
+    return ImportSummary(len(rows), children, created, updated, len(rows) - created - updated, notes,
+                         tuple(corrections))
+
+
+def _duplicates(session: Session, rows: list[HouseholdRow], *,
+                households: dict[str, Household]) -> tuple[DuplicateNote, ...]:
+    """Store the suspected duplicates of every child in the file; one note per pair the file's children are in."""
+    by_id = households
+    where: dict[int, tuple[int, str]] = {}  # child id -> (line, 世帯ID)
+    for row in rows:
+        household = by_id[row.household_id]
+        for child_row in row.children:
+            match = next((c for c in household.children if is_same_child(
+                c, name=child_row.name, kana=child_row.kana, birthdate=child_row.birthdate)), None)
+            if match is not None:
+                where[match.id] = (child_row.line, row.household_id)
+    pairs = record_pairs(session, list(where), now=utcnow())
+    homes = household_ids(session, {h for p in pairs for h in (p.household_a, p.household_b)})
+    notes = []
+    for pair in pairs:
+        for mine, other, other_home in ((pair.child_a, pair.child_b, pair.household_b),
+                                        (pair.child_b, pair.child_a, pair.household_a)):
+            if mine in where:
+                line, household_id = where[mine]
+                other_line = where.get(other, (0, ""))[0]
+                if other_line and other_line > line:
+                    continue  # one note per pair when both are in the file: at the later line
+                notes.append(DuplicateNote(line, household_id, homes.get(other_home, "?"), other_line,
+                                           pair.strength))
+                break
+    return tuple(sorted(notes, key=lambda note: note.line))
 
 
 def _stored_hash(household: Household | None) -> str | None:
@@ -104,16 +188,16 @@ def _settled(tasks: list[tuple[str, str | None]], workers: int | None) -> Iterat
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _apply(household: Household, row: HouseholdRow, new_hash: str | None) -> bool:
+def _apply(household: Household, row: HouseholdRow, new_hash: str | None, corrections: list[CorrectionNote]) -> bool:
     """Bring the household to the row; whether anything changed (attributes equal to the row are not touched)."""
     changed = new_hash is not None
     if new_hash is not None:
         household.pin_hash = new_hash
-    for column in HOUSEHOLD_COLUMNS:
-        if column != "phone_pin" and getattr(household, column, None) != row.fields[column]:
+    for column in (*HOUSEHOLD_COLUMNS, *OPTIONAL_COLUMNS):
+        if column in row.fields and column != "phone_pin" and getattr(household, column, None) != row.fields[column]:
             setattr(household, column, row.fields[column])
             changed = True
-    return _merge_children(household, row.children) or changed
+    return _merge_children(household, row, corrections) or changed
 
 
 def _existing(session: Session, household_ids: list[str]) -> dict[str, Household]:
@@ -125,11 +209,15 @@ def _existing(session: Session, household_ids: list[str]) -> dict[str, Household
     return found
 
 
-def _merge_children(household: Household, rows: Iterable[ChildRow]) -> bool:
+def _merge_children(household: Household, household_row: HouseholdRow, corrections: list[CorrectionNote]) -> bool:
     changed = False
-    for row in rows:
+    for row in household_row.children:
         match = next((c for c in household.children
                       if is_same_child(c, name=row.name, kana=row.kana, birthdate=row.birthdate)), None)
+        if match is None and any(same_name(c.name, row.name) for c in household.children if c.id is not None):
+            # The same child with another birthdate (a typing error on either side), not a newborn sibling.
+            corrections.append(CorrectionNote(row.line, household_row.household_id))
+            continue
         if match is None:
             household.children.append(Child(name=row.name, kana=row.kana, birthdate=row.birthdate, sex=row.sex))
             changed = True

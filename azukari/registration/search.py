@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Select, func, select, union
 from sqlalchemy.orm import Session, selectinload
 
+from azukari.booking.models import Facility
 from azukari.booking.rules import age_in_years
 from azukari.households.models import TERM_CHARS, Household, HouseholdSearchTerm
 from azukari.households.phone import to_e164
@@ -92,3 +93,15 @@ def find(session: Session, *, query: str, today: dt.date, page: int = 1, per_pag
                 h.valid_until(), [ChildLine(c.name, c.kana, age_in_years(c.birthdate, today)) for c in h.children])
             for h in rows]
     return Results(hits, total, page, pages)
+
+
+def facilities(session: Session) -> list[Facility]:
+    """The facilities a registration may name as where it was made (登録施設), in key order."""
+    return list(session.scalars(select(Facility).order_by(Facility.key)))
+
+
+def facility_name(session: Session, key: int | None) -> str:
+    """The name of the facility with this key, or "" (none recorded, or a key no facility has now)."""
+    if key is None:
+        return ""
+    return session.scalar(select(Facility.name).where(Facility.key == key)) or f"施設 {key}"

@@ -7,14 +7,21 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
+from azukari.booking import service as booking
+from azukari.booking import waitlist
+from azukari.booking.models import Reservation
+from azukari.booking.repository import LIVE
+from azukari.booking.rules import BookingRefusal
 from azukari.clock import tokyo_date
 from azukari.households.models import Child, Household, HouseholdNotFound
 from azukari.households.phone import to_e164
 from azukari.households.pins import hash_pin
 from azukari.identity.stored_keys import store_household_keys
+from azukari.messaging.models import OutboxMessage
+from azukari.registration.duplicates import record_pairs
 from azukari.registration.households_csv import ChildRow, check_child
 from azukari.registration.importer import is_same_child
 
@@ -67,7 +74,8 @@ class ChildEntry:
 
 def register_household(session: Session, *, guardian_name: str, guardian_kana: str, phone: str, address: str,
                        children: list[ChildEntry], registered_on: dt.date, dv_flag: bool,
-                       now: dt.datetime) -> tuple[Household, str]:
+                       now: dt.datetime, registered_facility: int | None = None,
+                       interviewed_on: dt.date | None = None) -> tuple[Household, str]:
     """A new household with a fresh 8-digit household ID; returns it and its PIN, shown once and stored hashed.
 
     Raises InvalidContact, InvalidChild (the importer's checks), or ValueError for an impossible phone number.
@@ -83,10 +91,12 @@ def register_household(session: Session, *, guardian_name: str, guardian_kana: s
         household_id=_new_household_id(session), pin_hash=hash_pin(pin), guardian_name=guardian_name.strip(),
         guardian_kana=" ".join(guardian_kana.split()), phone=to_e164(phone), address=address.strip(),
         registered_on=registered_on, dv_flag=dv_flag, created_at=now, updated_at=now,
+        registered_facility=registered_facility, interviewed_on=interviewed_on,
         children=[Child(name=c.name, kana=c.kana, birthdate=c.birthdate, sex=c.sex) for c in checked])
     session.add(household)
     session.flush()
     _keep_match_keys(session, household)
+    record_pairs(session, [c.id for c in household.children], now=now)
     return household, pin
 
 
@@ -103,6 +113,7 @@ def add_child(session: Session, *, household_pk: int, entry: ChildEntry, now: dt
     household.updated_at = now
     session.flush()
     _keep_match_keys(session, household)
+    record_pairs(session, [added.id], now=now)
     return added
 
 
@@ -181,6 +192,9 @@ def set_dv(session: Session, *, household_pk: int, flag: bool, reason: str, now:
     household.dv_flag = flag
     household.updated_at = now
     session.flush()
+    if flag:
+        # Its open seat offers are withdrawn (the seats pass on) and its waiting places held for staff.
+        waitlist.hold_for_staff(session, household_pk=household_pk, actor="system", now=now)
     return household
 
 
@@ -212,3 +226,73 @@ def _new_pin() -> str:
         steps = {(int(b) - int(a)) % 10 for a, b in itertools.pairwise(pin)}
         if steps not in ({0}, {1}, {9}):
             return pin
+
+
+class LastChild(ValueError):
+    """A household keeps at least one child: erasing the household is the way to remove the last one."""
+
+
+def correct_child(session: Session, *, household_pk: int, child_id: int, entry: ChildEntry,
+                  now: dt.datetime) -> list[str]:
+    """Staff correct a child's name, reading, birthdate or sex; the names of the fields changed (never values).
+
+    The same checks as a CSV row (InvalidChild); DuplicateChild if it now equals a sibling. Match keys and
+    search terms follow, and the child is looked for again among other households' children.
+    """
+    household = get_household(session, household_pk)
+    child = next((c for c in household.children if c.id == child_id), None)
+    if child is None:
+        raise HouseholdNotFound(household_pk)
+    checked = _checked(entry, today=tokyo_date(now))
+    twin = next((c for c in household.children if c.id != child_id
+                 and is_same_child(c, name=checked.name, kana=checked.kana, birthdate=checked.birthdate)), None)
+    if twin is not None:
+        raise DuplicateChild(twin.id)
+    new = {"name": checked.name, "kana": checked.kana, "birthdate": checked.birthdate, "sex": checked.sex}
+    changed = [field for field, value in new.items() if getattr(child, field) != value]
+    for field in changed:
+        setattr(child, field, new[field])
+    if changed:
+        household.updated_at = now
+        session.flush()
+        _keep_match_keys(session, household)
+        record_pairs(session, [child.id], now=now)
+    return changed
+
+
+def remove_child(session: Session, *, household_pk: int, child_id: int, now: dt.datetime) -> list[str]:
+    """A child leaves the registration (moved away, registered by mistake): its future bookings are cancelled
+    first, each with the usual cancellation text to the number on file; returns their booking numbers."""
+    household = get_household(session, household_pk)
+    child = next((c for c in household.children if c.id == child_id), None)
+    if child is None:
+        raise HouseholdNotFound(household_pk)
+    if len(household.children) == 1:
+        raise LastChild(child_id)
+    cancelled = cancel_future_bookings(session, household_pk=household_pk, now=now, child_id=child_id)
+    # The child's bookings go with it (the foreign keys cascade); the texts about them, the cancellations
+    # just queued among them, stay the household's and are still sent.
+    session.execute(update(OutboxMessage).where(OutboxMessage.reservation_id.in_(
+        select(Reservation.id).where(Reservation.child_id == child_id))).values(reservation_id=None)
+        .execution_options(synchronize_session=False))
+    household.children.remove(child)
+    household.updated_at = now
+    session.flush()
+    return cancelled
+
+
+def cancel_future_bookings(session: Session, *, household_pk: int, now: dt.datetime,
+                           child_id: int | None = None) -> list[str]:
+    """Cancel the household's (or one child's) bookings that have not started, as staff cancel them: the
+    seat freed, the waiting list offered it, the usual text queued in the booking's language."""
+    query = select(Reservation.booking_number, Reservation.language).where(
+        Reservation.household_pk == household_pk, Reservation.status == LIVE, Reservation.starts_at > now)
+    if child_id is not None:
+        query = query.where(Reservation.child_id == child_id)
+    done: list[str] = []
+    for number, language in session.execute(query.order_by(Reservation.starts_at)).all():
+        outcome = booking.cancel(session, household_pk=household_pk, booking_number=number, channel="staff",
+                                 language=language, now=now)
+        if not isinstance(outcome, BookingRefusal):
+            done.append(number)
+    return done

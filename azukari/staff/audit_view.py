@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from azukari import spreadsheet
 from azukari.clock import in_tokyo, tokyo_at
 from azukari.households.models import Household
 from azukari.oversight.audit import Head
@@ -118,7 +119,7 @@ def csv_rows(session: Session, wanted: AuditFilter) -> Iterator[str]:
 
 def _csv(rows: Sequence[Sequence[object]]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    csv.writer(buffer, lineterminator="\r\n").writerows(spreadsheet.row(list(r)) for r in rows)
     return buffer.getvalue()
 
 

@@ -61,6 +61,20 @@ EVENT_NAMES = {
     "staff.accounts_reviewed": "職員アカウント一覧の表示",
     "demo.messages_viewed": "デモで送ったメッセージの表示",
     "household.shown_in_demo_messages": "デモのメッセージ一覧に表示",
+    "duplicates.viewed": "重複の疑いの一覧の表示",
+    "duplicate.merged": "重複の統合（同じ子）",
+    "duplicate.dismissed": "重複の疑いの解除（別の子）",
+    "household.child_corrected": "子の登録内容の訂正",
+    "household.child_removed": "子を登録から外す",
+    "household.erased": "世帯の消去（本人からの申出）",
+    "households.imported": "世帯の一括登録（CSV）",
+    "facilities.imported": "施設・料金・ルールの読み込み",
+    "data.exported": "全データの書き出し",
+    "data.backed_up": "バックアップ",
+    "no_shows.lifted": "無断欠席による予約制限の解除",
+    "closure.made": "休所・定員の変更",
+    "closure.undone": "休所・定員の変更の取り消し",
+    "closure.previewed": "休所で取り消す予約の表示",
 }
 
 ACTOR_WORDS = {"bot": "自動応答", "voice": "電話（自動応答）", "sms": "SMS（自動応答）", "web": "Web",
@@ -77,6 +91,15 @@ DETAIL_LABELS = {
     "second_factor": "第2要素", "staff_filter": "職員で絞り込み", "staff_id": "職員", "step": "段階",
     "unit_id": "枠", "valid_until": "有効期限", "event_filter": "操作で絞り込み", "since": "から", "until": "まで",
     "printed": "印刷用", "shown": "表示件数",
+    "pair": "組み合わせ", "kept": "残した世帯", "dropped": "統合した世帯", "kept_child": "残した子",
+    "dropped_child": "統合した子", "household_removed": "世帯をなくした", "phone_of": "電話番号を残した世帯",
+    "reservations": "移した予約", "waiting_places": "移したキャンセル待ち", "seat_offers": "移した案内",
+    "outbox_messages": "移したメッセージ", "escalations": "移した案件", "verification_attempts": "移した本人確認",
+    "waitlist_entries": "移したキャンセル待ち", "pair_households": "世帯ID", "cancelled": "取り消した予約",
+    "approved_by": "承認した管理者",
+    "digest": "ファイルのSHA-256", "created": "新規", "updated": "更新", "unchanged": "変更なし",
+    "duplicates": "重複の疑い", "corrections": "生年月日の訂正候補", "tables": "表の数", "rows": "行数",
+    "file": "ファイル", "by": "実行者",
 }
 
 VALUE_WORDS = {
@@ -85,6 +108,7 @@ VALUE_WORDS = {
     "voice": "電話", "sms": "SMS", "staff": "職員", "verified": "確認できた", "refused": "確認できない",
     "reset": "制限の解除", "totp": "認証アプリ", "recovery": "回復コード", "password": "パスワード",
     "second_factor": "第2要素", "wrong": "違う（パスワードまたはコード）", "throttled": "試行回数の制限",
+    "name": "名前", "kana": "フリガナ", "birthdate": "生年月日", "sex": "性別",
 }
 
 

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import shlex
+import sys
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -38,4 +40,6 @@ def demo_login(session: Session, *, console_url: str) -> list[str]:
     return [f"staff console: {console_url}",
             f"  user {DEMO_USERNAME}, password {DEMO_PASSWORD}",
             f"  second factor: add the secret {DEMO_TOTP_SECRET} to an authenticator app ({uri}),",
-            f"  or print the current code: python3 -c \"import pyotp; print(pyotp.TOTP('{DEMO_TOTP_SECRET}').now())\""]
+            # The interpreter azukari runs in (the project's .venv), which has pyotp; a bare python3 may not.
+            f"  or print the current code: {shlex.quote(sys.executable)} -c "
+            f"\"import pyotp; print(pyotp.TOTP('{DEMO_TOTP_SECRET}').now())\""]

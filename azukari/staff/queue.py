@@ -15,6 +15,7 @@ from azukari.booking import listings
 from azukari.households.models import Household
 from azukari.identity import attempts
 from azukari.identity.models import VerificationAttempt
+from azukari.messaging.models import OutboxMessage
 from azukari.oversight.escalations import KINDS
 from azukari.oversight.models import Escalation
 from azukari.staff.models import StaffAccount
@@ -22,7 +23,7 @@ from azukari.staff.models import StaffAccount
 FIELD_LABELS = {"household_id": "世帯ID", "pin": "暗証番号", "child_name": "子の名前", "birthdate": "生年月日",
                 "address": "住所", "guardian_name": "保護者の名前"}
 OUTCOME_LABELS = {"match": "一致", "near": "ほぼ一致", "fail": "不一致", "missing": "未入力"}
-CHANNEL_LABELS = {"voice": "電話", "sms": "SMS", "outbox": "SMS送信", "staff": "職員"}
+CHANNEL_LABELS = {"voice": "電話", "sms": "SMS", "outbox": "SMS送信", "staff": "職員", "twilio": "Twilio"}
 STATUS_LABELS = {"open": "未対応", "claimed": "対応中", "resolved": "完了"}
 METHOD_WORDS = {"knowledge": "名前・生年月日・住所で確認", "id": "世帯IDと暗証番号で確認"}
 REASON_WORDS = {
@@ -49,7 +50,7 @@ STEP_WORDS = {"language": "言語の選択", "id_choice": "世帯IDの有無", "
 MESSAGE_WORDS = {"confirmation": "予約確認", "cancellation": "取消確認", "listing": "予約一覧", "notice": "お知らせ",
                  "reminder": "前日のお知らせ",
                  "offer": "キャンセル待ちの空きのご案内", "waiting": "キャンセル待ちの受付",
-                 "expiry_notice": "登録期限のお知らせ"}
+                 "expiry_notice": "登録期限のお知らせ", "closure": "休所による予約の取消"}
 RESOURCE_WORDS = {"message": "SMS", "call": "通話"}
 @dataclass(frozen=True)
 class AttemptLine:
@@ -119,6 +120,15 @@ def _facts(session: Session, escalation: Escalation, details: dict[str, object])
     if booking is not None:
         facts.append(f"対象の予約: {booking.day:%m月%d日} {booking.starts}–{booking.ends} {booking.facility_name}"
                      f"（{booking.child_name}）。")
+    if details.get("reason") == "no_sms_no_voice_sender":
+        # Nothing can reach this family but staff (a landline, no TWILIO_VOICE_FROM): staff read it out, the
+        # booking number included, which the parent cannot get any other way.
+        if booking is not None:
+            facts.append(f"予約番号 {booking.booking_number} を保護者にお伝えください。")
+        outbox_id = _count(details.get("outbox_id"))
+        undelivered = session.get(OutboxMessage, outbox_id) if outbox_id is not None else None
+        if undelivered is not None:
+            facts.append(f"お伝えする内容: {undelivered.body}")
     if escalation.channel == "outbox" and (tries := _count(details.get("attempts"))) is not None:
         facts.append(f"送信を {tries} 回試みました。")
     if isinstance(details.get("error_code"), str | int) and details.get("error_code"):

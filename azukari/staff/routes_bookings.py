@@ -22,7 +22,7 @@ router = APIRouter()
 Text = Annotated[str, Form()]
 REFUSALS = {
     BookingRefusal.CLOSED: "その日は休所日です。",
-    BookingRefusal.OUTSIDE_WINDOW: "予約できる期間の外です（翌日から受付期間内）。",
+    BookingRefusal.OUTSIDE_WINDOW: "予約できる期間の外です。",
     BookingRefusal.FULL: "空きがありません。",
     BookingRefusal.OVERLAPPING: "この子はその時間帯に別の予約があります。",
     BookingRefusal.EXPIRED_REGISTRATION: "その日は登録の有効期限を過ぎています。更新してください。",
@@ -30,6 +30,9 @@ REFUSALS = {
     BookingRefusal.TOO_LATE: "開始時刻を過ぎた予約は取り消せません。",
     BookingRefusal.PAST_DEADLINE: "取消期限を過ぎています（窓口からは取り消せます）。",
     BookingRefusal.MONTHLY_LIMIT: "この子は今月の利用上限に達しています。",
+    BookingRefusal.HELD_FOR_STAFF: "DV登録世帯です。職員の操作でのみ予約できます。",
+    BookingRefusal.OUTSIDE_AGES: "その日、この子はこの施設でお預かりできる年齢の範囲外です。",
+    BookingRefusal.NO_SHOW_LIMIT: "無断欠席が続いたため予約を制限しています（世帯画面で解除できます）。",
 }
 
 

@@ -63,7 +63,7 @@ def confirm_reissue(request: Request, household_pk: int) -> HTMLResponse:
 def reissue(request: Request, household_pk: int, pin_version: Text = "", csrf: Text = "") -> HTMLResponse:
     with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
         household = registration.get_household(p.session, household_pk)
-        if not hmac.compare_digest(pin_version, _pin_version(household)):
+        if not hmac.compare_digest(pin_version.encode(), _pin_version(household).encode()):
             # A refresh of the letter re-posts this form: it must neither show a PIN again nor
             # silently replace the one just printed.
             p.audit("household.viewed", household_pk=household.id)

@@ -9,6 +9,11 @@ from azukari.staff.console import CENTRE, page
 from azukari.staff.demo_messages import demo_messages
 
 router = APIRouter()
+# What each outbox kind is, in a clerk's words (messaging/outbox.py's kinds).
+KIND_WORDS = {"confirmation": "予約の確認", "cancellation": "予約の取消", "listing": "予約の一覧",
+              "notice": "お知らせ", "reminder": "前日のお知らせ", "offer": "キャンセル待ちの空きの案内",
+              "waiting": "キャンセル待ちの受付", "expiry_notice": "登録期限のお知らせ",
+              "refusal": "予約できなかった理由"}
 
 
 @router.get("/demo/messages", response_class=HTMLResponse)
@@ -22,5 +27,5 @@ def messages(request: Request) -> Response:
         p.audit("demo.messages_viewed", shown=len(shown))
         for household_pk in sorted({m.household_pk for m in shown if m.household_pk is not None}):
             p.audit("household.shown_in_demo_messages", household_pk=household_pk)
-        response = p.render("demo_messages.html", messages=shown)
+        response = p.render("demo_messages.html", messages=shown, kind_words=KIND_WORDS)
     return response

@@ -8,6 +8,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from azukari.booking import listings, roster, waitlist_views
+from azukari.booking import repository as repo
+from azukari.booking import service as booking
 from azukari.identity import throttling
 from azukari.identity.lifting import NotLocked, lift_household_lock
 from azukari.registration import search as registry
@@ -46,13 +48,15 @@ def search(request: Request, query: Text = "", page_number: Annotated[str, Form(
 @router.get("/households/new", response_class=HTMLResponse)
 def new_form(request: Request) -> HTMLResponse:
     with page(request, roles=CENTRE) as p:
-        response = p.render("household_new.html", error="", form={}, registered_on=p.today.isoformat())
+        response = p.render("household_new.html", error="", form={}, registered_on=p.today.isoformat(),
+                            facilities=registry.facilities(p.session))
     return response
 
 
 @router.post("/households/new", response_class=HTMLResponse)
 def register(request: Request, guardian_name: Text = "", guardian_kana: Text = "", phone: Text = "",
-             address: Text = "", registered_on: Text = "", dv_flag: Text = "", child_name: Texts = [],  # noqa: B006
+             address: Text = "", registered_on: Text = "", dv_flag: Text = "", registered_facility: Text = "",
+             interviewed_on: Text = "", child_name: Texts = [],  # noqa: B006
              child_kana: Texts = [], child_birthdate: Texts = [], child_sex: Texts = [],  # noqa: B006
              csrf: Text = "") -> HTMLResponse:
     with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
@@ -62,12 +66,15 @@ def register(request: Request, guardian_name: Text = "", guardian_kana: Text = "
             household, pin = registration.register_household(
                 p.session, guardian_name=guardian_name, guardian_kana=guardian_kana, phone=phone, address=address,
                 children=children, registered_on=dt.date.fromisoformat(registered_on or p.today.isoformat()),
-                dv_flag=dv_flag == "1", now=p.now)
+                dv_flag=dv_flag == "1", now=p.now,
+                registered_facility=int(registered_facility) if registered_facility.isdigit() else None,
+                interviewed_on=dt.date.fromisoformat(interviewed_on) if interviewed_on else None)
         except ValueError as error:
             message = households.message_for(error)
-            form = {"guardian_name": guardian_name, "guardian_kana": guardian_kana, "phone": phone, "address": address}
+            form = {"guardian_name": guardian_name, "guardian_kana": guardian_kana, "phone": phone, "address": address,
+                    "registered_facility": registered_facility, "interviewed_on": interviewed_on}
             return p.render("household_new.html", status_code=422, error=message, form=form,
-                            registered_on=registered_on)
+                            registered_on=registered_on, facilities=registry.facilities(p.session))
         p.audit("household.registered", household_pk=household.id, children=len(children), dv=household.dv_flag)
         # The PIN exists only in this response: it is stored hashed and can never be shown again.
         response = p.render("letter.html", household=household, pin=pin)
@@ -79,13 +86,17 @@ def household_page(p: Page, household_pk: int, *, error: str = "", status_code: 
     household = registration.get_household(p.session, household_pk)
     p.audit("household.viewed", household_pk=household.id)
     failures = throttling.household_failures(p.session, household_pk=household.id, now=p.now)
+    facility_name = registry.facility_name(p.session, household.registered_facility)
     return p.render("household.html", status_code=status_code, household=household, error=error,
+                    registered_facility_name=facility_name,
                     upcoming=listings.upcoming(p.session, household_pk=household.id, now=p.now),
                     history=listings.past_year(p.session, household_pk=household.id, now=p.now),
                     waiting=waitlist_views.for_household(p.session, household_pk=household.id, now=p.now),
                     waiting_words=waitlist_views.STATUS_WORDS, marks=roster.ATTENDANCE,
                     cancel_reasons=households.CANCEL_REASONS,
                     lock_failures=failures if failures >= throttling.HOUSEHOLD_LIMIT else None,
+                    no_show_limited={c.id for c in household.children if booking.no_show_limit_reached(
+                        p.session, policy=repo.policy(p.session), child_id=c.id, now=p.now)},
                     dv_reasons=DV_REASONS, today=p.today, done=p.request.query_params.get("done", ""), **context)
 
 
@@ -148,3 +159,15 @@ def lift_lock(request: Request, household_pk: int, called_back: Text = "", csrf:
         except NotLocked:
             return RedirectResponse(f"/staff/households/{household_pk}?done=not_locked", status_code=303)
     return RedirectResponse(f"/staff/households/{household_pk}?done=unlocked", status_code=303)
+
+
+@router.post("/households/{household_pk}/no-shows/lift", response_model=None)
+def lift_no_shows(request: Request, household_pk: int, child_id: Annotated[int, Form()] = 0,
+                  csrf: Text = "") -> Response:
+    """`[rules] no_show_limit`: the child's no-shows so far no longer count (audited as no_shows.lifted)."""
+    with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
+        household = registration.get_household(p.session, household_pk)
+        if not any(c.id == child_id for c in household.children):
+            return RedirectResponse(f"/staff/households/{household_pk}?done=not_found", status_code=303)
+        booking.lift_no_show_limit(p.session, child_id=child_id, actor=p.actor, now=p.now)
+    return RedirectResponse(f"/staff/households/{household_pk}?done=no_shows_lifted", status_code=303)

@@ -11,6 +11,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError, StatementError
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -21,10 +22,12 @@ from azukari.staff import (
     routes_accounts,
     routes_audit,
     routes_bookings,
+    routes_calendar,
     routes_counter,
     routes_demo,
     routes_escalations,
     routes_households,
+    routes_registry,
     routes_retention,
     routes_waitlist,
 )
@@ -42,7 +45,8 @@ _CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'
 
 def install_staff_console(app: FastAPI) -> None:
     for module in (routes_auth, routes_login, routes_password, routes_escalations, routes_households, routes_counter,
-                   routes_bookings, routes_audit, routes_accounts, routes_retention, routes_waitlist, routes_demo):
+                   routes_bookings, routes_audit, routes_accounts, routes_retention, routes_waitlist, routes_demo,
+                   routes_calendar, routes_registry):
         app.include_router(module.router, prefix=PREFIX)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=str(Path(__file__).parent / "static")),
               name="staff-static")
@@ -50,6 +54,8 @@ def install_staff_console(app: FastAPI) -> None:
     app.add_exception_handler(Forbidden, _forbidden)
     app.add_exception_handler(HouseholdNotFound, _not_found)
     app.add_exception_handler(EscalationNotFound, _not_found)
+    for error in (DataError, OverflowError, StatementError):
+        app.add_exception_handler(error, _impossible_value)
     # Plain ASGI rather than `app.middleware("http")`: Starlette's BaseHTTPMiddleware runs each request in
     # a task group with memory streams, a cost every Twilio webhook paid too (docs/benchmarks.md, "Calls").
     app.add_middleware(_SecurityHeaders)
@@ -101,6 +107,19 @@ async def _not_found(request: Request, exc: Exception) -> Response:
     # An id typed into the address bar, or a household erased by the retention purge.
     return templates.TemplateResponse(request, "not_found.html", {"me": None, "dv_households": []},
                                       status_code=404)
+
+
+async def _impossible_value(request: Request, exc: Exception) -> Response:
+    """A value no row can hold, typed or forged into a console form or address: an id past the database's
+    integers, a NUL byte PostgreSQL's text refuses, a date at the calendar's edge (0001-01-01 less nine
+    hours). The transaction is already rolled back; the page says there is no such thing (400, not 500).
+    Anywhere else the error stays a server error."""
+    wrapped = isinstance(exc, StatementError) and not isinstance(exc, DataError)
+    if not _is_console(request.url.path) or (wrapped and not isinstance(getattr(exc, "orig", None),
+                                                                         OverflowError | ValueError)):
+        raise exc
+    return templates.TemplateResponse(request, "not_found.html", {"me": None, "dv_households": []},
+                                      status_code=400)
 
 
 class _SecurityHeaders:

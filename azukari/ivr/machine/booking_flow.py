@@ -5,7 +5,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from azukari.ivr.machine import waitlist_flow
-from azukari.ivr.machine.dates import relative_day
+from azukari.ivr.machine.dates import next_day_of_month, relative_day, spoken_day_of_month, spoken_month_day
 from azukari.ivr.machine.handoff import trouble
 from azukari.ivr.machine.parsing import parse_number, parse_sms_date, parse_yes_no
 from azukari.ivr.machine.ports import Ports
@@ -35,6 +35,17 @@ def _yes_no(state: State, answer: str) -> bool | None:
     return {"1": True, "2": False}.get(answer)
 
 
+def told(state: State, key: str) -> Line:
+    """A line that says how the household hears back: by SMS, or by call where its number takes no SMS."""
+    return Line(f"{key}_call" if state.by_call else key)
+
+
+def _menu_again(state: State, *lines: Line) -> Reply:
+    """The menu after a cancel or a list: on a call it says that 9 ends the call (§5.1)."""
+    state.menu_end = True
+    return ask(state, "menu", *lines)
+
+
 def _menu(state: State, answer: str, ports: Ports) -> Reply:
     assert state.household_pk is not None
     choice = _key(state, answer)
@@ -44,10 +55,26 @@ def _menu(state: State, answer: str, ports: Ports) -> Reply:
         return ask(state, "cancel_ref")
     if choice == "3":
         ports.text_my_bookings(household_pk=state.household_pk, language=state.language)
-        return ask(state, "menu", Line("bookings_sent"))
+        return _menu_again(state, told(state, "bookings_sent"))
+    if choice == "9" and state.channel == "voice":
+        return finish(state, Line("goodbye"))
     if choice == "4":
         # A brother or sister: the birthdate picks the child, the verification already done serves.
         return ask(state, "birthdate", Line("sibling_which"))
+    if choice == "5" and state.channel == "voice":
+        # A seat offer's code (not read out: the offer names it), asked whether or not one stands.
+        return ask(state, "offer_code")
+    return trouble(state, ports)
+
+
+def _offer_code(state: State, answer: str, ports: Ports) -> Reply:
+    assert state.household_pk is not None
+    code = answer.rstrip("#")
+    if code.isdigit() and len(code) == 4 and ports.take_offer(household_pk=state.household_pk, code=code):
+        # Booked: the confirmation goes to the number on file, as after `confirm` (§5.1).
+        return ask(state, "next", Line("booked"))
+    # Not this household's open offer (wrong, another's, lapsed, used, throttled): the words of any
+    # unusable answer, so the line never says which (contract §5.1).
     return trouble(state, ports)
 
 
@@ -58,7 +85,10 @@ def _day(state: State, answer: str, ports: Ports) -> dt.date | None:
     relative = relative_day(answer, today=ports.today())
     if relative is not None:
         return relative
-    parsed = parse_sms_date(answer)  # 12月3日 said or texted, 12/3, 令和8年12月3日
+    parsed = parse_sms_date(answer) or spoken_month_day(answer)  # 12月3日, 12/3, 令和8年12月3日, December 3rd
+    alone = spoken_day_of_month(answer) if parsed is None else None  # the 3rd, 3日, 3号, 3일
+    if alone is not None:
+        parsed = next_day_of_month(alone, today=ports.today())
     if isinstance(parsed, tuple):
         return ports.day_from_keypad(f"{parsed[0]:02d}{parsed[1]:02d}")
     return parsed
@@ -145,7 +175,7 @@ def _confirm(state: State, answer: str, ports: Ports) -> Reply:
         return ask(state, "date", _cannot_book(state, ports))
     # Booked: the booking number goes only by SMS to the number on file, never into the call.
     # A text thread shows the menu again (its 1 is "book another"); a call asks `next` (§5.1).
-    return ask(state, "next" if state.channel == "voice" else "menu", Line("booked"))
+    return ask(state, "next" if state.channel == "voice" else "menu", told(state, "booked"))
 
 
 def _next(state: State, answer: str, ports: Ports) -> Reply:
@@ -175,15 +205,16 @@ def _cancel_confirm(state: State, answer: str, ports: Ports) -> Reply:
     token = state.sealed.pop("booking_number", "")
     number = ports.unseal("booking_number", token) if token else None
     if not yes:
-        return ask(state, "menu", Line("cancel_kept"))
+        return _menu_again(state, Line("cancel_kept"))
     assert state.household_pk is not None
     if number:
         ports.cancel(household_pk=state.household_pk, booking_number=number, language=state.language)
     # One answer whatever happened: the result (done, or why not) goes by SMS to the number on file.
-    return ask(state, "menu", Line("cancel_requested"))
+    return _menu_again(state, told(state, "cancel_requested"))
 
 
 HANDLERS: dict[str, Handler] = {
     **waitlist_flow.HANDLERS, "menu": _menu, "date": _date, "facility": _facility, "unit": _unit, "options": _option,
     "confirm": _confirm, "next": _next, "cancel_ref": _cancel_ref, "cancel_confirm": _cancel_confirm,
+    "offer_code": _offer_code,
 }

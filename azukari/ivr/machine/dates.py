@@ -63,7 +63,8 @@ DATE_HINTS: dict[str, tuple[str, ...]] = {
     "ja": ("あした", "あさって", "来週", "今週", "月曜日", "火曜日", "水曜日", "木曜日", "金曜日", "土曜日",
            "日曜日", "月", "日"),
     "en": ("tomorrow", "the day after tomorrow", "next", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-           "Saturday", "Sunday"),
+           "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
     "zh": ("今天", "明天", "后天", "大后天", "下周", "这周", "星期一", "星期二", "星期三", "星期四", "星期五",
            "星期六", "星期天", "月", "号"),
     "ko": ("오늘", "내일", "모레", "다음 주", "이번 주", "월요일", "화요일", "수요일", "목요일", "금요일", "토요일",
@@ -149,3 +150,76 @@ def _weekday(today: dt.date, weekday: int, *, next_week: bool) -> dt.date:
         return monday + dt.timedelta(days=weekday)
     ahead = (weekday - today.weekday()) % 7
     return today + dt.timedelta(days=ahead or 7)  # 水曜 said on a Wednesday means the next one
+
+
+# English dates as said or texted: "December 10", "Dec 10th", "the 10th of December", "Wednesday, December
+# tenth", "the 10th" (the month left out). Recognition writes most ordinals in digits ("10th"); a slow answer
+# may come back in words ("tenth", "twenty-first").
+_MONTHS_EN = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_ORDINAL_UNITS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+                  "eighth": 8, "ninth": 9}
+_ORDINAL_WORDS = {**_ORDINAL_UNITS, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+                  "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+                  "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
+                  **{f"twenty{word}": 20 + n for word, n in _ORDINAL_UNITS.items()}, "thirtyfirst": 31}
+_EN_DAY = r"(\d{1,2})(?:st|nd|rd|th)?|(" + "|".join(sorted(_ORDINAL_WORDS, key=len, reverse=True)) + ")"
+_MONTH_NAMES_EN = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+                   "october", "november", "december", "sept", *_MONTHS_EN)
+_EN_MONTH = "(" + "|".join(sorted(_MONTH_NAMES_EN, key=len, reverse=True)) + ")"
+_EN_MONTH_DAY = re.compile(rf"{_EN_MONTH}(?:the)?(?:{_EN_DAY})")
+_EN_DAY_MONTH = re.compile(rf"(?:the)?(?:{_EN_DAY})(?:of)?{_EN_MONTH}")
+_EN_DAY_ALONE = re.compile(rf"the(?:{_EN_DAY})|(\d{{1,2}})(?:st|nd|rd|th)")
+_EN_FRAME = re.compile(r"^(?:(?:it's|itis|i'dlike|iwould|iwant|canibook|book|for|on)+)|(?:please|thanks|thankyou)+$")
+_EN_WEEKDAY = re.compile(r"^(?:mon|tues|tue|wednes|wed|thurs|thu|fri|satur|sat|sun)(?:day)?")
+# 10日, 十日, とおか, 10号, 10일 (the month left out): the day of the month in Japanese, Chinese and Korean.
+_CJK_DAY_ALONE = re.compile(r"(\d{1,2})[日号號일]")
+
+
+def _day_number(digits: str | None, word: str | None) -> int:
+    return int(digits) if digits else _ORDINAL_WORDS[word or ""]
+
+
+def _english_words(text: str) -> str:
+    word = re.sub(r"[\s,.!?\-]", "", text.lower())
+    return _EN_FRAME.sub("", _EN_FRAME.sub("", word))
+
+
+def spoken_month_day(text: str) -> tuple[int, int] | None:
+    """An English date with its month: "December 10", "Dec 10th", "the tenth of December" -> (12, 10)."""
+    word = _english_words(text)
+    for candidate in (word, _EN_WEEKDAY.sub("", word)):
+        if match := _EN_MONTH_DAY.fullmatch(candidate):
+            month, digits, ordinal = match.groups()
+        elif match := _EN_DAY_MONTH.fullmatch(candidate):
+            digits, ordinal, month = match.groups()
+        else:
+            continue
+        return _MONTHS_EN.index(month[:3]) + 1, _day_number(digits, ordinal)
+    return None
+
+
+def spoken_day_of_month(text: str) -> int | None:
+    """A day of the month said without its month: "the 10th", "the tenth", 10日, とおか, 十号, 10일 -> 10."""
+    word = _english_words(text)
+    if match := _EN_DAY_ALONE.fullmatch(word):
+        digits, ordinal, bare = match.groups()
+        return _day_number(digits or bare, ordinal)
+    cjk = re.sub(r"[\s、。，.!！?？]", "", arabic_numerals(unframed(text)))
+    if match := _CJK_DAY_ALONE.fullmatch(cjk):
+        return int(match.group(1))
+    return None
+
+
+def next_day_of_month(day: int, *, today: dt.date) -> tuple[int, int] | None:
+    """The month of the next such day from today on: the 10th said on 1 June is 10 June, on 20 June 10 July."""
+    if not 1 <= day <= 31:
+        return None
+    month, year = today.month, today.year
+    if day < today.day:
+        month, year = (1, year + 1) if month == 12 else (month + 1, year)
+    for _ in range(3):  # the 31st said in a 30-day month: the next month that has one
+        try:
+            return dt.date(year, month, day).month, day
+        except ValueError:
+            month, year = (1, year + 1) if month == 12 else (month + 1, year)
+    return None

@@ -40,6 +40,8 @@ _ASKS: dict[str, Ask] = {
     "cancel_confirm": Ask("cancel_confirm", num_digits=1),
     "waitlist": Ask("waitlist", num_digits=2),
     "waitlist_confirm": Ask("waitlist_confirm", num_digits=1),
+    # Menu 5 (not read out: the offer names it): the 4-digit code of a seat offer (contract §5.1).
+    "offer_code": Ask("offer_code", num_digits=4),
 }
 STEPS = frozenset(_ASKS)
 POUND_ENDED = frozenset(step for step, spec in _ASKS.items() if spec.finish_on_key == "#")
@@ -104,7 +106,9 @@ def _content(state: State) -> tuple[tuple[Line, ...], tuple[Choice, ...]]:
         choices = _facility_choices(state)
         suffix = _suffix(state) if state.channel == "voice" else None
         if suffix is not None and any(o.facility_key not in state.named for o in state.options):
-            heading = (*heading, Line("facility_group", {"suffix": suffix}))
+            # One sentence: the day, the facilities' common kind, and the question (`ask.facility_grouped`).
+            heading = (Line("facility_group", {"suffix": suffix, "date": day_words(day, state.language,
+                                                                                     state.channel) if day else ""}),)
         state.named = sorted({*state.named, *(o.facility_key for o in state.options)})
         return heading, choices + _wait_choice(state)
     if state.step == "unit":
@@ -131,8 +135,23 @@ def _content(state: State) -> tuple[tuple[Line, ...], tuple[Choice, ...]]:
     return (), ()
 
 
+def _voice_variant(state: State, spec: Ask) -> Ask:
+    """A call's menu and `next` name the siblings choice only for a household with two or more children, and
+    the menu after a cancel or a list says that 9 ends the call; a household whose number takes no SMS hears
+    where its booking number is without a word of SMS."""
+    if state.step in ("menu", "next"):
+        key = f"ask.{state.step}" + ("" if state.children > 1 else "_one") + \
+            ("_end" if state.step == "menu" and state.menu_end else "")
+        return dataclasses.replace(spec, prompt=key)
+    if state.step == "cancel_ref" and state.by_call:
+        return dataclasses.replace(spec, prompt="ask.cancel_ref_call")
+    return spec
+
+
 def _gather(state: State) -> Ask:
     spec = _ASKS[state.step]
+    if state.channel == "voice":
+        spec = _voice_variant(state, spec)
     if state.channel == "sms" and state.step == "menu":
         # The menu is written out once; after that a one-line question, and メニュー brings it back.
         shown, state.menu_shown = state.menu_shown, True
@@ -154,7 +173,10 @@ def ask(state: State, step: str, *preface: Line) -> Reply:
 def reask(state: State, *preface: Line) -> Reply:
     """The open question again (after `*`, `#`, silence or an unusable answer)."""
     lines, choices = _content(state)
-    return Reply(state.language, lines=(*preface, *lines), choices=choices, ask=_gather(state), slow=state.slow)
+    question = _gather(state)
+    if any(line.key == "facility_group" for line in lines):
+        question = dataclasses.replace(question, prompt="ask.facility_grouped")  # the heading asks it
+    return Reply(state.language, lines=(*preface, *lines), choices=choices, ask=question, slow=state.slow)
 
 
 def finish(state: State, *lines: Line) -> Reply:

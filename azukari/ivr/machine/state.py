@@ -42,6 +42,8 @@ class Verdict:
     household_pk: int
     child_id: int
     dv: bool
+    children: int = 1      # the household's children: the siblings choice is said only where there are two or more
+    by_call: bool = False  # the number on file cannot take SMS: what the household is sent goes by call
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,9 @@ class State:
     slow: bool = False       # the caller pressed # ("slower, please"): slow speech, longer waits from now on
     named: list[int] = field(default_factory=list)  # facility keys already named in full in this call
     menu_shown: bool = False  # SMS: the menu is written out once, then only on メニュー
+    children: int = 1        # the verified household's children (`Verdict.children`)
+    by_call: bool = False    # the verified household's number takes no SMS: its messages go by call
+    menu_end: bool = False   # voice: the menu says that 9 ends the call (after a cancel or a list)
 
     def to_json(self) -> dict[str, Any]:
         # `dataclasses.asdict` by hand: it deep-copies every value, a cost paid on every webhook.
@@ -121,7 +126,8 @@ class State:
         counters = (self.turn, self.silences, self.wrong, self.failures)
         ids = (self.household_pk, self.child_id, self.facility_key, self.unit_id)
         return (all(type(n) is int for n in counters) and all(i is None or type(i) is int for i in ids)
-                and type(self.slow) is bool and type(self.menu_shown) is bool
+                and type(self.slow) is bool and type(self.menu_shown) is bool and type(self.children) is int
+                and type(self.by_call) is bool and type(self.menu_end) is bool
                 and isinstance(self.named, list) and all(type(k) is int for k in self.named)
                 and self.language in LANGUAGE_KEYS.values() and isinstance(self.step, str) and isinstance(self.day, str)
                 and all(isinstance(d, dict) for d in (self.sealed, self.child_grades, self.address_grades,

@@ -107,7 +107,8 @@ def _candidates(state: State) -> list[int]:
 
 
 def _address(state: State, answer: str, ports: Ports) -> Reply:
-    state.address_grades = ports.grade_addresses(child_ids=_candidates(state), spoken=answer[:_NAME_LIMIT * 2])
+    state.address_grades = ports.grade_addresses(child_ids=_candidates(state), spoken=answer[:_NAME_LIMIT * 2],
+                                                 language=state.language)
     return ask(state, "guardian_name")
 
 
@@ -135,6 +136,7 @@ def _decided(state: State, verdict: Verdict | Refusal, ports: Ports) -> Reply:
         state.household_pk, state.dv = verdict.household_pk, True
         return to_staff(state, ports, kind="dv_caller", household_pk=verdict.household_pk, dv=True)
     state.household_pk, state.child_id = verdict.household_pk, verdict.child_id
+    state.children, state.by_call = verdict.children, verdict.by_call  # the siblings line, SMS or call
     if "booking_number" in state.sealed:
         return ask(state, "cancel_confirm", Line("verified"))  # the text began 取消 <番号>
     return ask(state, "menu", Line("verified"))

@@ -16,7 +16,7 @@ MESSAGES: dict[str, str] = {
     "ask.address@sms": "Please send your registered address.",
     "ask.guardian_name": "Please say the parent's name.",
     "ask.guardian_name@sms": "Please send the parent's or guardian's full name.",
-    "ask.menu": "To book, press 1. To cancel, 2. For your bookings by text, 3. For a brother or sister, 4.",
+    "ask.menu": "To book, press 1. To cancel, 2. For a list of your bookings, 3. For a brother or sister, 4.",
     "ask.menu@sms": ("Please reply with a number.\n1 Make a booking\n2 Cancel a booking (or CANCEL and its number)\n"
                      "3 Text my bookings to the number on file\n4 Book for a brother or sister\n"
                      "0 Ask staff to contact me"),
@@ -49,8 +49,8 @@ MESSAGES: dict[str, str] = {
     "waitlist_summary": "The waiting list for {date}, {time}, at {facility}.",
     "ask.waitlist_confirm": "To join this waiting list, press 1. To choose again, press 2.",
     "ask.waitlist_confirm@sms": "Reply YES to join this waiting list, or NO to choose again.",
-    "waiting_taken": ("You are on the waiting list. If a seat frees up, we will text an offer to the phone "
-                      "number we have on file; reply with its code to book it."),
+    "waiting_taken": ("You are on the waiting list. If a seat frees up, we will let you know at your number on "
+                      "file; to take it, call this line, press 5 at the menu, then the code we sent."),
     "choose_again": "Of course.",
     "cannot_book": ("We are sorry, this time could not be booked. Choose another day, or press 0 for staff. "
                     "Staff answer {hours}."),
@@ -96,5 +96,18 @@ MESSAGES: dict[str, str] = {
     "busy.callback_taken": "Thank you. Our staff will call this number back. Goodbye.",
     "busy.no_number": "Your number was not shown, so we cannot call you back. Please call again later.",
     "busy.goodbye": "Please call again later. Goodbye.",
+    "ask.offer_code": "Please enter the 4-digit code from your seat offer.",
     "staff_hours": "We cannot put you through to staff right now. Staff answer {hours}. Please call then and press 0.",
+    # A call's menu and `next` for a household with one child, and the menu after a cancel or a list (9 ends).
+    "ask.menu_one": "To book, press 1. To cancel, 2. For a list of your bookings, 3.",
+    "ask.menu_end": ("To book, press 1. To cancel, 2. For a list of your bookings, 3. For a brother or sister, 4. "
+                     "To end, 9."),
+    "ask.menu_one_end": "To book, press 1. To cancel, 2. For a list of your bookings, 3. To end, 9.",
+    "ask.next_one": "To book again, press 1. To end, 9.",
+    # A household whose number on file takes no SMS hears back by call (§6).
+    "booked_call": "Booked. We will call your number on file with the details.",
+    "cancel_requested_call": "Thank you. We will call your number on file with the result.",
+    "bookings_sent_call": "We will call your number on file with a list of your bookings.",
+    "ask.cancel_ref_call": "Please enter the booking number from your confirmation call, then pound.",
+    "ask.facility_grouped": "Centres with room:",
 }

@@ -8,18 +8,24 @@ everywhere. Long passphrases (in any script: length counts characters, not bytes
 
 No composition rules (no "one digit, one symbol"), no expiry: NIST advises against both. A password
 is refused if it is on the list of common passwords shipped with zxcvbn (30,000 from real leaks),
-or built from the username or the service's name, or one character over and over.
+or built from the username or the service's name, or one character over and over, or easy to guess by
+its pattern (NIST: "repetitive or sequential characters"): 123456789012345, abcdefghijklmno,
+qwertyuiopasdfg, passwordpassword. The pattern test is zxcvbn's score: under 3 (fewer than 10^8 guesses
+by its estimate of sequences, keyboard walks, repeats, dates and dictionary words) is refused.
 """
 from __future__ import annotations
 
 import functools
 import unicodedata
 
+from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 MIN_LENGTH = 15
 MAX_LENGTH = 128  # NIST: allow at least 64; the cap only bounds what argon2 is given to hash
 _SERVICE_WORDS = ("azukari", "あずかり", "一時預かり")
+MIN_SCORE = 3  # zxcvbn's 0-4; 3 is "safely unguessable" (about 10^8 guesses or more)
+_SCORED_LENGTH = 64  # zxcvbn's time grows with length; a pattern shows within this many characters
 
 
 @functools.cache
@@ -47,4 +53,7 @@ def problem(password: str, *, username: str) -> str | None:
         return "ユーザー名やサービス名を含まないパスワードにしてください"
     if len(set(folded)) < 5:
         return "同じ文字の繰り返しではないパスワードにしてください"
+    if zxcvbn(text[:_SCORED_LENGTH], user_inputs=[name, *_SERVICE_WORDS])["score"] < MIN_SCORE:
+        return ("連続した文字（12345、abcde）、キーボードの並び（qwerty）、同じ語の繰り返しは推測されやすいため"
+                "使えません。文など、長く覚えやすいものにしてください")
     return None

@@ -57,7 +57,7 @@ def login_form(request: Request) -> HTMLResponse:
 def login(request: Request, username: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "",
           login_csrf: Annotated[str, Form()] = "") -> Response:
     cookie = request.cookies.get(_LOGIN_CSRF, "")
-    if not cookie or not secrets.compare_digest(cookie, login_csrf):
+    if not cookie or not secrets.compare_digest(cookie.encode(), login_csrf.encode()):
         return login_page(request, error="画面の有効期限が切れました。もう一度ログインしてください。", status_code=400)
     runtime = runtime_of(request)
     now = runtime.clock.now()

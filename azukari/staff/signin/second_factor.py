@@ -11,12 +11,14 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from typing import Any, cast
 
 import pyotp
 import segno
 from cryptography.fernet import Fernet, InvalidToken
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import CursorResult, delete, func, or_, select, update
+from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from azukari.staff.models import StaffAccount, StaffRecoveryCode, StaffSession
 
@@ -76,12 +78,28 @@ def check_code(account: StaffAccount, code: str, *, secret_key: str, now: dt.dat
     totp = pyotp.TOTP(secret)
     step = totp.timecode(now)
     for offset in range(-_WINDOW, _WINDOW + 1):
-        if hmac.compare_digest(totp.at(now, counter_offset=offset), digits):
-            if account.totp_last_step is not None and step + offset <= account.totp_last_step:
-                return False
-            account.totp_last_step = step + offset
-            return True
+        if hmac.compare_digest(totp.at(now, counter_offset=offset).encode(), digits.encode()):
+            return _spend(account, step + offset)
     return False
+
+
+def _spend(account: StaffAccount, step: int) -> bool:
+    """Record `step` as used, in one guarded UPDATE: of two logins with one code at the same moment, the
+    database lets one through (the other's UPDATE waits for the first and then finds the step spent)."""
+    session = object_session(account)
+    if session is None:  # an account not in the database (never the case at a login): the object decides
+        if account.totp_last_step is not None and step <= account.totp_last_step:
+            return False
+        account.totp_last_step = step
+        return True
+    result = session.execute(
+        update(StaffAccount).where(StaffAccount.id == account.id,
+                                   or_(StaffAccount.totp_last_step.is_(None), StaffAccount.totp_last_step < step))
+        .values(totp_last_step=step).execution_options(synchronize_session=False))
+    if cast(CursorResult[Any], result).rowcount != 1:
+        return False
+    set_committed_value(account, "totp_last_step", step)
+    return True
 
 
 def _code_hash(code: str) -> str:

@@ -75,4 +75,4 @@ def end(session: Session, *, token: str | None) -> None:
 
 
 def csrf_ok(record: StaffSession, submitted: str | None) -> bool:
-    return bool(submitted) and secrets.compare_digest(record.csrf_token, submitted or "")
+    return bool(submitted) and secrets.compare_digest(record.csrf_token.encode(), (submitted or "").encode())
