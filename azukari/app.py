@@ -1,8 +1,8 @@
-"""The web app: a runtime's routes — Twilio webhooks, the static TwiML, the staff console, health."""
+"""The web app: a runtime's routes — Twilio webhooks, the static TwiML, the console, the parents' pages, health."""
 from __future__ import annotations
 
 from fastapi import FastAPI
-from fastapi.responses import PlainTextResponse, RedirectResponse
+from fastapi.responses import PlainTextResponse
 from sqlalchemy import text
 
 from azukari import request_scope
@@ -16,6 +16,7 @@ from azukari.ivr.voice import busy_line
 from azukari.runtime import Runtime, RuntimeDep, build
 from azukari.settings import Settings
 from azukari.staff.web import install_staff_console
+from azukari.web.site import install_parents_pages
 
 
 def create_app(settings: Settings, *, database: Database | None = None, clock: Clock | None = None) -> FastAPI:
@@ -30,6 +31,7 @@ def app_for(runtime: Runtime) -> FastAPI:
     app.include_router(twilio_webhooks)
     app.include_router(static_twiml())
     install_staff_console(app)
+    install_parents_pages(app)
     overload.install(app, limit=runtime.settings.max_webhooks_in_flight,
                      busy_twiml=busy_line(f"{runtime.settings.public_base_url}/twilio/voice/busy_callback"))
     # Counts the bytes actually received, chunked bodies included. Added first, so it sits inside the
@@ -46,10 +48,5 @@ def app_for(runtime: Runtime) -> FastAPI:
         except Exception:
             return PlainTextResponse("database unreachable", status_code=503)
         return PlainTextResponse("ok")
-
-    @app.get("/", include_in_schema=False)
-    def home() -> RedirectResponse:
-        # A person who opens the service in a browser wants the staff console.
-        return RedirectResponse("/staff/login", status_code=303)
 
     return app

@@ -99,6 +99,7 @@ def _primary_message_only(context: Any) -> None:
 
 
 _HOLDS_WRITER = "azukari.holds_writer_lock"
+READS_ONLY = "azukari_reads_only"
 _WRITER_QUEUE_SECONDS = 30.0
 
 
@@ -129,6 +130,11 @@ def _sqlite_takes_the_write_lock_up_front(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
+        if connection.get_execution_options().get(READS_ONLY):
+            # A page that only reads (`Database.reading`): WAL lets it read beside the writer, so it
+            # neither waits for nor holds up the webhooks' writes.
+            connection.exec_driver_sql("BEGIN DEFERRED")
+            return
         if writer.acquire(timeout=_WRITER_QUEUE_SECONDS):
             connection.info[_HOLDS_WRITER] = True
         try:
@@ -201,6 +207,18 @@ class Database:
         """One transaction: the caller commits once; anything not committed is rolled back."""
         session = self.sessions()
         try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A transaction that only reads (the parents' public calendar): on SQLite it takes no write lock, so
+        it never queues behind a webhook's booking nor holds one up; it is never committed."""
+        session = self.sessions()
+        try:
+            session.connection(execution_options={READS_ONLY: True})
             yield session
         finally:
             session.rollback()

@@ -9,6 +9,7 @@ from azukari.identity import models as identity_models
 from azukari.messaging import models as messaging_models
 from azukari.oversight import models as oversight_models
 from azukari.staff import models as staff_models
+from azukari.web import models as web_models
 
 __all__ = [
            "Base",
@@ -21,5 +22,6 @@ __all__ = [
            "messaging_models",
            "oversight_models",
            "staff_models",
+           "web_models",
 ]
 metadata = Base.metadata

@@ -32,7 +32,7 @@ log = logging.getLogger("azukari.server")
 
 def load_demo_data(runtime: Runtime, *, console_url: str) -> list[str]:
     """`serve --demo`: demo data into an empty database; the lines that say how to try it and log in."""
-    from azukari.registration.demo import DEMO_HOUSEHOLD_ID, DEMO_PIN, load_demo
+    from azukari.registration.demo import DEMO_HOUSEHOLD_ID, DEMO_PIN, DEMO_WEB_PASSWORD, load_demo
     from azukari.staff.demo import add_demo_account, demo_login
 
     with runtime.database.unit_of_work() as session:
@@ -43,6 +43,8 @@ def load_demo_data(runtime: Runtime, *, console_url: str) -> list[str]:
         session.commit()
     return [summary or "demo: the database already has data; nothing loaded",
             f"try the line: azukari call (household ID {DEMO_HOUSEHOLD_ID}, phone PIN {DEMO_PIN}), or azukari sms",
+            f"parents' web pages: {runtime.settings.public_base_url}/ (sign in with household ID {DEMO_HOUSEHOLD_ID}, "
+            f"web password {DEMO_WEB_PASSWORD}; the first sign-in asks for a new one)",
             *(login or ["no demo staff account in this database (only an empty one gets it); "
                         "make one with: azukari staff add NAME --role admin"])]
 

@@ -20,8 +20,8 @@ def test_health_is_503_when_the_database_cannot_be_reached() -> None:
     assert client.get("/healthz").status_code == 503
 
 
-def test_the_root_leads_people_to_the_staff_console(database: Database) -> None:
+def test_the_root_is_the_parents_availability_page_for_any_client(database: Database) -> None:
     client = TestClient(create_app(Settings(database_url=database.url), database=database),
-                        client=("127.0.0.1", 50000))  # inside the default CONSOLE_ALLOW
+                        client=("203.0.113.7", 50000))  # outside the default CONSOLE_ALLOW
     response = client.get("/", follow_redirects=False)
-    assert response.status_code == 303 and response.headers["location"] == "/staff/login"
+    assert response.status_code == 200 and 'href="/signin"' in response.text

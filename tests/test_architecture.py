@@ -149,7 +149,7 @@ FLOORS: dict[str, int] = {
     "runtime": 7,
     "erasure": 8, "jobs": 8,
     # 9: the channels (calls and texts, the staff console; the parents' web pages go here too)
-    "ivr": 9, "staff": 9,
+    "ivr": 9, "staff": 9, "web": 9,
     # 10-13: the composition: the web app, the processes, the command
     "request_scope": 10, "worker": 10,
     "app": 11,

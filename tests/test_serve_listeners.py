@@ -71,9 +71,10 @@ def test_with_a_console_port_the_console_answers_only_there_and_the_webhooks_onl
     public, inside = start_serve()
     assert httpx.get(f"{public}/staff/login").json() == NOT_FOUND
     assert httpx.get(f"{public}/staff/static/console.css").status_code == 404
-    assert httpx.get(f"{public}/").status_code == 404
+    assert 'href="/signin"' in httpx.get(f"{public}/").text  # the parents' availability (contract §8)
     assert httpx.get(f"{inside}/staff/login").status_code == 200
     assert httpx.get(f"{inside}/").headers["location"] == "/staff/login"
+    assert httpx.get(f"{inside}/signin").json() == NOT_FOUND  # the parents' pages stay on the public port
     for path in ("/twilio/voice", "/twilio/sms", "/twilio/voice/menu", "/twilio/sms/status"):
         assert httpx.post(f"{inside}{path}", data={"CallSid": "CA" + "1" * 32}).json() == NOT_FOUND
         assert httpx.post(f"{public}{path}", data={"CallSid": "CA" + "1" * 32}).status_code == 403  # unsigned

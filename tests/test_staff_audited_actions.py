@@ -507,6 +507,29 @@ def child_removed(d: Desk) -> Expect:
     return Expect(d.household_pk, {"child_id": d.child_id, "cancelled": []})
 
 
+def web_password_reissued(d: Desk) -> Expect:
+    version = re.search(r'name="version" value="([^"]+)"', d.get(f"/staff/households/{d.household_pk}").text)
+    assert version is not None
+    d.begin()
+    assert 'id="web-password"' in d.post(f"/staff/households/{d.household_pk}/web-password",
+                                         version=version.group(1)).text
+    return Expect(d.household_pk)
+
+
+def web_access_off(d: Desk) -> Expect:
+    web_password_reissued(d)
+    d.begin()
+    d.post(f"/staff/households/{d.household_pk}/web-access", enabled="0")
+    return Expect(d.household_pk)
+
+
+def web_access_on(d: Desk) -> Expect:
+    web_access_off(d)
+    d.begin()
+    d.post(f"/staff/households/{d.household_pk}/web-access", enabled="1")
+    return Expect(d.household_pk)
+
+
 CENTRE, ADMIN = "centre", "admin"
 def _closing_form(d: Desk, **more: str) -> dict[str, object]:
     facility_id = d.scalar(select(Facility.id).where(Facility.key == 1))
@@ -589,6 +612,9 @@ CASES: dict[str, tuple[str, str, Callable[[Desk], Expect]]] = {  # name: (action
     "dismissing a suspected duplicate": ("duplicate.dismissed", CENTRE, duplicate_dismissed),
     "correcting a child's birthdate": ("household.child_corrected", CENTRE, child_corrected),
     "removing a child from a registration": ("household.child_removed", CENTRE, child_removed),
+    "issuing a web password (a new letter)": ("household.web_password_reissued", CENTRE, web_password_reissued),
+    "turning a household's web access off": ("household.web_access_off", CENTRE, web_access_off),
+    "turning a household's web access on": ("household.web_access_on", CENTRE, web_access_on),
     "previewing a closing": ("closure.previewed", CENTRE, closing_previewed),
     "closing a facility's day": ("closure.made", CENTRE, closing_made),
     "undoing a closing": ("closure.undone", CENTRE, closing_undone),

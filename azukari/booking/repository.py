@@ -280,6 +280,20 @@ def insert_reservation(session: Session, values: dict[str, Any]) -> int | None:
     return _insert_if_missing(session, cast(Table, Reservation.__table__), values, ["booking_number"])
 
 
+def counters_between(session: Session, *, first: dt.date, last: dt.date) -> dict[tuple[int, dt.date], int]:
+    """(unit_id, day) → seats taken or held, for every counter row from `first` through `last` (one query)."""
+    rows = session.execute(select(UnitDay.unit_id, UnitDay.day, UnitDay.booked + UnitDay.held)
+                           .where(UnitDay.day >= first, UnitDay.day <= last))
+    return {(unit_id, day): taken for unit_id, day, taken in rows}
+
+
+def caps_between(session: Session, *, first: dt.date, last: dt.date) -> dict[tuple[int, dt.date], int]:
+    """(unit_id, day) → the seats staff left it (0: closed), for the unit-days staff closed or lowered."""
+    rows = session.execute(select(UnitDay.unit_id, UnitDay.day, UnitDay.cap).where(
+        UnitDay.day >= first, UnitDay.day <= last, UnitDay.cap.is_not(None)))
+    return {(unit_id, day): cap for unit_id, day, cap in rows if cap is not None}
+
+
 def no_show_days(session: Session, *, child_id: int, since: dt.date) -> list[dt.date]:
     """Days of care since `since` on which staff marked the child's live booking a no-show."""
     return list(session.scalars(select(Reservation.day).where(

@@ -247,3 +247,32 @@ def remove(session: Session, *, entry_id: int, actor: str, now: dt.datetime) -> 
                  detail={"entry_id": entry_id, "unit_id": entry.unit_id})
     offers.audit_offers(session, made, now=now)
     return True
+
+
+def open_offers(session: Session, *, household_pk: int, now: dt.datetime) -> list[SeatOffer]:
+    """The household's offers still open, soonest day first: what the signed-in web page shows."""
+    return list(session.scalars(select(SeatOffer).where(
+        SeatOffer.household_pk == household_pk, SeatOffer.status == offers.OPEN, SeatOffer.expires_at > now)
+        .order_by(SeatOffer.day, SeatOffer.id)))
+
+
+def accept_offer(session: Session, *, household_pk: int, offer_id: int, channel: str,
+                 now: dt.datetime) -> service.Booked | None:
+    """A signed-in household takes one of its open offers (the web): as `accept`, by the offer's id, not a code.
+
+    None for an offer of another household, a lapsed or settled one, or a refusal at booking.
+    """
+    offer = session.scalar(select(SeatOffer).where(
+        SeatOffer.id == offer_id, SeatOffer.household_pk == household_pk, SeatOffer.status == offers.OPEN,
+        SeatOffer.expires_at > now))
+    if offer is None or not offers.settle(session, offer_id=offer.id, status="accepted", now=now):
+        return None
+    entry = session.get(WaitlistEntry, offer.entry_id)
+    language = entry.language if entry is not None else "ja"
+    outcome = service.book(session, child_id=offer.child_id, unit_id=offer.unit_id, day=offer.day, channel=channel,
+                           language=language, now=now, from_hold=True)
+    if isinstance(outcome, service.Booked):
+        offers.end_entry(session, entry_id=offer.entry_id, status="booked", now=now, was=("offered",))
+        return outcome
+    offers.audit_offers(session, offers.release(session, offer, entry_status="lapsed", now=now), now=now)
+    return None

@@ -149,3 +149,21 @@ def _keep_search_terms(session: Session, flush_context: Any, instances: Any) -> 
             continue
         have = {row.term for row in kept}
         household.search_terms = [*kept, *(HouseholdSearchTerm(term=term) for term in sorted(wanted - have))]
+
+
+class WebAccess(Base):
+    """A household's web password (contract §8): argon2 only, made by azukari, changed at first sign-in.
+
+    No row, or `enabled` false (staff turned it off, e.g. for a DV household on request), and the web
+    sign-in answers as it does for an unknown ID.
+    """
+
+    __tablename__ = "web_access"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_pk: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    must_change: Mapped[bool] = mapped_column(Boolean, default=True)  # the letter's password: change it first
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

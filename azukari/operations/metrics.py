@@ -34,7 +34,7 @@ _FACTS = "azukari.metrics.facts"
 def channel_of(actor: str) -> str:
     """An audit actor (`voice`, `sms`, `staff:12`, `cli`) as a label: never the staff member."""
     head = actor.split(":", 1)[0]
-    return head if head in ("voice", "sms", "staff", "cli") else "other"
+    return head if head in ("voice", "sms", "staff", "cli", "web") else "other"
 
 
 class Metrics:

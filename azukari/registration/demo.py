@@ -23,12 +23,14 @@ from sqlalchemy.orm import Session
 
 from azukari.booking.facilities_file import import_facilities
 from azukari.booking.models import Facility
-from azukari.households.models import Child, DemoMark, Household
+from azukari.households.models import Child, DemoMark, Household, WebAccess
 from azukari.households.phone import to_e164
 from azukari.households.pins import hash_pin
 
 DEMO_HOUSEHOLD_ID = "10000001"
 DEMO_PIN = "4821"
+# The demo household's first web password (contract §8), published like its PIN; the first sign-in changes it.
+DEMO_WEB_PASSWORD = "hikari-demo-2026"
 DEMO_PINS = ("2580", "3691", "4826", "5173", "6049", "7315", "8402", "9167")
 GENERATED_HOUSEHOLDS = 300
 _SEED = 20260401
@@ -101,6 +103,9 @@ def load_demo(session: Session, *, today: dt.date) -> str:
             used_ids.add(household_id)
             households.append(_generated(rng, household_id, today, hashes[rng.choice(DEMO_PINS)]))
     session.add_all(households)
+    session.flush()
+    session.add(WebAccess(household_pk=households[0].id, password_hash=hash_pin(DEMO_WEB_PASSWORD), must_change=True,
+                          enabled=True))
     session.flush()
     children = sum(len(h.children) for h in households)
     return f"demo: {facilities}; {len(households)} households, {children} children (try household {DEMO_HOUSEHOLD_ID})"

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from azukari.booking import listings, roster, waitlist_views
 from azukari.booking import repository as repo
 from azukari.booking import service as booking
+from azukari.households import web_access
 from azukari.identity import throttling
 from azukari.identity.lifting import NotLocked, lift_household_lock
 from azukari.registration import search as registry
@@ -18,6 +19,7 @@ from azukari.registration.service import DV_REASONS, InvalidContact, UnknownDvRe
 from azukari.staff import households
 from azukari.staff.console import CENTRE, Page, page
 from azukari.staff.forms import child_fields, guardian_fields, require_fits
+from azukari.staff.routes_web_access import web_context
 
 router = APIRouter()
 Text = Annotated[str, Form()]
@@ -75,9 +77,11 @@ def register(request: Request, guardian_name: Text = "", guardian_kana: Text = "
                     "registered_facility": registered_facility, "interviewed_on": interviewed_on}
             return p.render("household_new.html", status_code=422, error=message, form=form,
                             registered_on=registered_on, facilities=registry.facilities(p.session))
+        web_password = web_access.issue(p.session, household_pk=household.id, now=p.now)
         p.audit("household.registered", household_pk=household.id, children=len(children), dv=household.dv_flag)
-        # The PIN exists only in this response: it is stored hashed and can never be shown again.
-        response = p.render("letter.html", household=household, pin=pin)
+        # The PIN and the first web password exist only in this response: stored hashed, never shown again.
+        response = p.render("letter.html", household=household, pin=pin, web_password=web_password,
+                            web_url=p.runtime.settings.public_base_url + "/")
     return response
 
 
@@ -97,7 +101,8 @@ def household_page(p: Page, household_pk: int, *, error: str = "", status_code: 
                     lock_failures=failures if failures >= throttling.HOUSEHOLD_LIMIT else None,
                     no_show_limited={c.id for c in household.children if booking.no_show_limit_reached(
                         p.session, policy=repo.policy(p.session), child_id=c.id, now=p.now)},
-                    dv_reasons=DV_REASONS, today=p.today, done=p.request.query_params.get("done", ""), **context)
+                    dv_reasons=DV_REASONS, today=p.today, done=p.request.query_params.get("done", ""),
+                    **web_context(p.session, household.id), **context)
 
 
 @router.get("/households/{household_pk}", response_class=HTMLResponse)

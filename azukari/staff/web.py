@@ -30,6 +30,7 @@ from azukari.staff import (
     routes_registry,
     routes_retention,
     routes_waitlist,
+    routes_web_access,
 )
 from azukari.staff.console import Forbidden, LoginRequired, templates
 from azukari.staff.signin import routes_auth, routes_login, routes_password
@@ -38,7 +39,7 @@ from azukari.staff.signin.client_address import of_request, within
 PREFIX = "/staff"
 # What the console listener serves besides the console: health for its balancer, metrics for a scraper
 # inside the ward's network (still behind METRICS_TOKEN). The webhooks never answer there.
-_ON_BOTH = frozenset({"/healthz", "/metrics"})
+_ON_BOTH = frozenset({"/healthz", "/metrics", "/"})
 _CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 
@@ -46,7 +47,7 @@ _CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'
 def install_staff_console(app: FastAPI) -> None:
     for module in (routes_auth, routes_login, routes_password, routes_escalations, routes_households, routes_counter,
                    routes_bookings, routes_audit, routes_accounts, routes_retention, routes_waitlist, routes_demo,
-                   routes_calendar, routes_registry):
+                   routes_calendar, routes_registry, routes_web_access):
         app.include_router(module.router, prefix=PREFIX)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=str(Path(__file__).parent / "static")),
               name="staff-static")
@@ -64,7 +65,9 @@ def install_staff_console(app: FastAPI) -> None:
 
 
 def _is_console(path: str) -> bool:
-    return path in ("/", PREFIX) or path.startswith(f"{PREFIX}/")
+    # "/" is the parents' availability page on the public listener (contract §8); on the console's own
+    # listener it leads to the console's login (`_ON_BOTH` lets it through, the parents' page redirects).
+    return path == PREFIX or path.startswith(f"{PREFIX}/")
 
 
 class _ConsoleGate:
