@@ -1,7 +1,7 @@
 """outbox: a send that may have gone out, and calls that rang unanswered
 
 Revision ID: sender_1
-Revises: offers_1
+Revises: web_1
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'sender_1'
-down_revision: str | None = 'offers_1'
+down_revision: str | None = 'web_1'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
