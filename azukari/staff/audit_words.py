@@ -78,6 +78,11 @@ EVENT_NAMES = {
     "closure.made": "休所・定員の変更",
     "closure.undone": "休所・定員の変更の取り消し",
     "closure.previewed": "休所で取り消す予約の表示",
+    "household.erasure_requested": "世帯の消去の申請（本人からの申出）",
+    "household.erasure_approved": "世帯の消去の承認（2人目の管理者）",
+    "household.erasure_withdrawn": "世帯の消去の申請の取り下げ",
+    "waitlist.declined": "キャンセル待ちの案内の辞退",
+    "waitlist.offers_withdrawn": "キャンセル待ちの案内の取り下げ（DV設定）",
 }
 
 ACTOR_WORDS = {"bot": "自動応答", "voice": "電話（自動応答）", "sms": "SMS（自動応答）", "web": "Web",
@@ -102,7 +107,7 @@ DETAIL_LABELS = {
     "approved_by": "承認した管理者",
     "digest": "ファイルのSHA-256", "created": "新規", "updated": "更新", "unchanged": "変更なし",
     "duplicates": "重複の疑い", "corrections": "生年月日の訂正候補", "tables": "表の数", "rows": "行数",
-    "file": "ファイル", "by": "実行者",
+    "file": "ファイル", "by": "実行者", "requested_by": "申請した管理者",
 }
 
 VALUE_WORDS = {

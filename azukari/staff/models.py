@@ -72,3 +72,17 @@ class StaffRecoveryCode(Base):
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff_accounts.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64))
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class ErasureRequest(Base):
+    """An admin's request to erase one household (a family's request under the privacy law), waiting for a
+    second admin's approval; the household's erasure takes the row with it (the audit keeps both steps)."""
+
+    __tablename__ = "erasure_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_pk: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), unique=True)
+    requested_by: Mapped[int] = mapped_column(ForeignKey("staff_accounts.id"))
+    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("staff_accounts.id"), nullable=True)
+    approved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
