@@ -31,6 +31,7 @@ from staff_support import (
     csrf_of,
     log_in,
 )
+from test_registration_importer import DEMO as IMPORT_ROW
 from test_staff_household_lock import WRONG, _verify
 
 from azukari.booking import service as booking
@@ -556,6 +557,17 @@ def erasure_approved(d: Desk) -> Expect:
     return Expect(d.household_pk, {"requested_by": "suzuki 職員（suzuki）"})
 
 
+def households_imported(d: Desk) -> Expect:
+    row = {**IMPORT_ROW, "household_id": "30000003"}
+    data = ("\ufeff" + ",".join(row) + "\r\n" + ",".join(row.values()) + "\r\n").encode()
+    page = d.client.post("/staff/import", data={"csrf": d.csrf}, files={"file": ("households.csv", data, "text/csv")})
+    confirm = re.search(r'action="(/staff/import/\d+/confirm)"', page.text)
+    assert confirm is not None, page.text[:300]
+    d.begin()
+    d.post(confirm.group(1))
+    return Expect(None, {"households": 1, "created": 1})
+
+
 CENTRE, ADMIN = "centre", "admin"
 def _closing_form(d: Desk, **more: str) -> dict[str, object]:
     facility_id = d.scalar(select(Facility.id).where(Facility.key == 1))
@@ -648,6 +660,7 @@ CASES: dict[str, tuple[str, str, Callable[[Desk], Expect]]] = {  # name: (action
     "asking to erase a household": ("household.erasure_requested", ADMIN, erasure_requested),
     "withdrawing a request to erase": ("household.erasure_withdrawn", ADMIN, erasure_withdrawn),
     "approving another admin's request to erase": ("household.erasure_approved", ADMIN, erasure_approved),
+    "importing households.csv from the console": ("households.imported", ADMIN, households_imported),
 }
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, false
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from azukari.db import Base, UTCDateTime, utcnow
@@ -86,3 +86,16 @@ class ErasureRequest(Base):
     requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     approved_by: Mapped[int | None] = mapped_column(ForeignKey("staff_accounts.id"), nullable=True)
     approved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class ImportUpload(Base):
+    """A households.csv an admin uploaded in the console and saw checked, kept until they confirm the import
+    (then deleted; an unconfirmed one is deleted at the next upload after a day)."""
+
+    __tablename__ = "import_uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_accounts.id", ondelete="CASCADE"), index=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
