@@ -109,7 +109,8 @@ DETAIL_LABELS = {
     "digest": "ファイルのSHA-256", "created": "新規", "updated": "更新", "unchanged": "変更なし",
     "duplicates": "重複の疑い", "corrections": "生年月日の訂正候補", "tables": "表の数", "rows": "行数",
     "file": "ファイル", "by": "実行者", "requested_by": "申請した管理者",
-    "outbox_id": "メッセージ", "kind": "種類",
+    "outbox_id": "メッセージ", "kind": "種類", "facility_filter": "登録施設で絞り込み",
+    "interview_filter": "面談日で絞り込み",
 }
 
 VALUE_WORDS = {
