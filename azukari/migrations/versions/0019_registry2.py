@@ -2,7 +2,7 @@
 uploaded in the console, kept between its check and the admin's confirmation
 
 Revision ID: registry2_1
-Revises: web_1
+Revises: sender_1
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from alembic import op
 from azukari.db import UTCDateTime
 
 revision: str = 'registry2_1'
-down_revision: str | None = 'web_1'
+down_revision: str | None = 'sender_1'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
