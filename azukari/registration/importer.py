@@ -30,7 +30,7 @@ from azukari.registration.households_csv import (
 )
 
 __all__ = ["COLUMNS", "ChildRow", "CorrectionNote", "DuplicateNote", "HouseholdImportError", "ImportSummary",
-           "check_child", "import_households", "is_same_child"]
+           "check_child", "import_households", "import_households_data", "is_same_child"]
 
 Progress = Callable[[int, int], None]  # (households done, households in the file)
 _FLUSH_EVERY = 500  # rows written while the pool hashes the next ones; also under every driver's parameter limit
@@ -105,7 +105,13 @@ def import_households(session: Session, path: Path, *, today: dt.date | None = N
     that omits a sibling is no reason to erase that sibling's bookings. The caller commits.
     `workers` hash PINs at once (default: one per core; 1 hashes in this thread).
     """
-    rows = parse_households(path.read_bytes(), today=today or tokyo_today(SystemClock()))
+    return import_households_data(session, path.read_bytes(), today=today, progress=progress, workers=workers)
+
+
+def import_households_data(session: Session, data: bytes, *, today: dt.date | None = None,
+                           progress: Progress | None = None, workers: int | None = None) -> ImportSummary:
+    """`import_households` on the file's bytes (the console's upload): the same checks, the same writes."""
+    rows = parse_households(data, today=today or tokyo_today(SystemClock()))
     existing = _existing(session, [row.household_id for row in rows])
     created = updated = 0
     written: list[Household] = []  # created or changed since the last flush
