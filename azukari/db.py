@@ -3,15 +3,17 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -224,3 +226,29 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+_log = logging.getLogger("azukari.db")
+
+
+def once_more_if_disconnected(work: Callable[_P, _T]) -> Callable[_P, _T]:
+    """Run `work` again, once, if its database connection dropped (a failover, a restarted server).
+
+    For a webhook: Twilio answers a 5xx by playing its fallback, and the caller's progress is lost.
+    `work` must be one unit of work that is safe to run twice: a connection lost before the commit
+    rolled everything back, and one lost during the commit is met by the receipts on the second run.
+    The pool is invalidated with the connection, so the second run gets a fresh one.
+    """
+    @functools.wraps(work)
+    def retried(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        try:
+            return work(*args, **kwargs)
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+            _log.warning("%s: the database connection dropped; once more on a fresh one", work.__name__)
+        return work(*args, **kwargs)
+
+    return retried

@@ -129,6 +129,8 @@ class Settings(BaseSettings):
     speech_model_en: str = DEFAULT_SPEECH_MODELS["en"]
     speech_model_zh: str = DEFAULT_SPEECH_MODELS["zh"]
     speech_model_ko: str = DEFAULT_SPEECH_MODELS["ko"]
+    # Which SMS gateway the outbox sends through (docs/settings.md): `twilio` is the only one built.
+    sms_provider: Literal["twilio"] = "twilio"
 
     @field_validator("quiet_hours", mode="before")
     @classmethod

@@ -243,3 +243,32 @@ def test_outside_the_quiet_hours_a_ward_set_a_reminder_rings_at_night(database: 
     calls = _calls(api)
     _sender(database, clock, quiet_hours="23:00-06:00").send_due()
     assert calls.call_count == 1
+
+
+def test_a_night_confirmation_call_that_met_a_twilio_error_is_retried_at_once_not_at_eight(
+        database: Database, api: respx.MockRouter) -> None:
+    _family, clock, _calls_route, _phone = _booked_on_a_landline(
+        database, api, at=dt.datetime(2026, 6, 1, 22, 30, tzinfo=TOKYO))
+    sids = iter(f"CA{n:032d}" for n in range(1, 100))
+    calls = api.post(url__regex=CALLS).mock(side_effect=[
+        httpx.Response(500, json={"code": 20500, "message": "Internal Server Error", "status": 500}),
+        httpx.Response(201, json={"sid": next(sids), "status": "queued"})])
+    sender = _sender(database, clock)
+    sender.send_due()
+    clock.advance(seconds=3)  # past the first retry's backoff, still deep in the night
+
+    assert sender.send_due() == 1 and calls.call_count == 2, "the call that never rang waited for 08:00"
+    with database.unit_of_work() as session:
+        assert session.scalars(select(OutboxMessage.status)).all() == ["sent"]
+
+
+def test_a_night_confirmation_call_whose_sender_died_holding_it_is_made_at_once_when_its_lease_ends(
+        database: Database, api: respx.MockRouter) -> None:
+    _family, clock, calls, _phone = _booked_on_a_landline(
+        database, api, at=dt.datetime(2026, 6, 1, 22, 30, tzinfo=TOKYO))
+    with database.unit_of_work() as session:  # a sender claimed it, then died before calling
+        message = session.scalars(select(OutboxMessage)).one()
+        message.status, message.attempts, message.claimed_until = "sending", 1, clock.now()
+        session.commit()
+
+    assert _sender(database, clock).send_due() == 1 and calls.call_count == 1

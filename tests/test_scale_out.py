@@ -192,13 +192,16 @@ def _seed(url: str, today: dt.date) -> list[Registered]:
     with database.unit_of_work() as session:
         import_facilities(session, DEMO_FACILITIES)
         for n in range(CALLS):
+            # Each child born on its own day: six children with one reading and one birthdate would be one
+            # suspected duplicate, booked as one child (registration/duplicates.py).
+            born = dt.date(2024, 3, 1 + n)
             household, pin = register_household(
                 session, guardian_name=f"利用 花子{n}", guardian_kana=f"リヨウ ハナコ{n}", phone=f"090-7000-{n:04d}",
                 address="東京都練馬区光が丘二丁目3番1-204号",
-                children=[ChildEntry(name=f"利用 陽翔{n}", kana="リヨウ ハルト", birthdate=dt.date(2024, 3, 1),
+                children=[ChildEntry(name=f"利用 陽翔{n}", kana="リヨウ ハルト", birthdate=born,
                                      sex="M")],
                 registered_on=today - dt.timedelta(days=30), dv_flag=False, now=now)
-            families.append(Registered(household.household_id, pin, household.phone, dt.date(2024, 3, 1)))
+            families.append(Registered(household.household_id, pin, household.phone, born))
         session.commit()
     database.dispose()
     return families

@@ -7,15 +7,19 @@ import io
 import re
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
-from staff_support import add_household, add_staff, client_for, clock, csrf_of, log_in
+from sqlalchemy import event, select
+from staff_support import add_facilities, add_household, add_staff, client_for, clock, csrf_of, log_in
 from test_staff_audited_actions import _audited_actions
 
+from azukari.booking import service as booking
+from azukari.booking.models import Facility, Unit
 from azukari.db import Database
+from azukari.messaging.models import OutboxMessage
 from azukari.oversight import audit
 from azukari.oversight.models import AuditEntry
+from azukari.staff import audit_view
 from azukari.staff.audit_view import CSV_HEADER
-from azukari.staff.audit_words import EVENT_NAMES
+from azukari.staff.audit_words import EVENT_NAMES, Names
 
 
 def _admin(database: Database) -> tuple[TestClient, str, int]:
@@ -107,3 +111,70 @@ def test_the_export_filters_like_the_page_and_lists_its_own_entry(database: Data
                                                         "action": "audit.exported"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1:-1]
     assert [r[3] for r in rows] == ["監査ログの書き出し"] and rows[0][2].startswith("admin 職員")
+
+
+def _booked(database: Database, bookings: int, *, first: int = 0) -> tuple[list[str], list[int], int]:
+    """Bookings made the way callers make them, and a sent message's entry: (booking numbers, reservation ids,
+    outbox id). The audit rows they leave name internal ids only."""
+    now = clock().now()
+    with database.unit_of_work() as session:
+        if not first:
+            add_facilities(session)
+        unit_id = session.scalar(select(Unit.id).join(Facility).where(Facility.key == 1, Unit.key == 1))
+        assert unit_id is not None
+        numbers, ids = [], []
+        for n in range(first, first + bookings):
+            home = add_household(session, now=now, phone=f"090-2000-{n:04d}",
+                                 birthdate=dt.date(2023, 5, 1) - dt.timedelta(days=40 * n))
+            booked = booking.book(session, child_id=home.children[0].id, unit_id=unit_id,
+                                  day=now.date() + dt.timedelta(days=1), channel="voice", language="ja", now=now)
+            assert isinstance(booked, booking.Booked), booked
+            numbers.append(booked.facts.booking_number)
+            ids.append(booked.reservation_id)
+        outbox_id = session.scalars(select(OutboxMessage.id).order_by(OutboxMessage.id)).first()
+        assert outbox_id is not None
+        audit.record(session, actor="system", action="retention.purged", now=now,
+                     detail={"outbox_id": outbox_id, "kind": "confirmation"})
+        session.commit()
+    return numbers, ids, outbox_id
+
+
+def test_a_bookings_row_reads_with_its_booking_number_date_and_facility_never_raw_ids(database: Database) -> None:
+    client, _, _ = _admin(database)
+    (number,), (reservation_id,), outbox_id = _booked(database, 1)
+    with database.unit_of_work() as session:
+        short, name, starts = session.execute(select(Facility.short_name, Facility.name, Unit.starts).join(Unit)
+                                              .where(Facility.key == 1, Unit.key == 1)).one()
+    table = _table(client.get("/staff/audit").text)
+    row = next(line for line in table.split("</tr>") if number in line)
+    assert f"予約番号 {number}（6月2日 {short or name} {starts}" in row
+    assert f"時間帯: {short or name} {starts}" in row
+    assert f"予約: {reservation_id}" not in table and "枠:" not in table
+    assert "メッセージ: 予約確認" in table and f"メッセージ: {outbox_id}" not in table
+    assert "outbox_id" not in table and "confirmation" not in table
+
+
+def _names_read(database: Database) -> tuple[int, Names]:
+    """How many statements naming a whole page of entries takes, and the names."""
+    statements: list[str] = []
+
+    def counted(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    with database.unit_of_work() as session:
+        entries = list(session.scalars(select(AuditEntry)))
+        event.listen(database.engine, "before_cursor_execute", counted)
+        try:
+            names = audit_view.names_for(session, entries)
+        finally:
+            event.remove(database.engine, "before_cursor_execute", counted)
+    return len(statements), names
+
+
+def test_the_page_reads_what_ids_stand_for_in_a_fixed_number_of_queries_not_one_per_row(database: Database) -> None:
+    _booked(database, 1)
+    one, _ = _names_read(database)
+    numbers, _, _ = _booked(database, 5, first=1)
+    six, names = _names_read(database)
+    assert one == six == 3  # bookings, units, messages
+    assert all(any(number in text for text in names.reservations.values()) for number in numbers)

@@ -31,6 +31,7 @@ from staff_support import (
     csrf_of,
     log_in,
 )
+from test_registration_importer import DEMO as IMPORT_ROW
 from test_staff_household_lock import WRONG, _verify
 
 from azukari.booking import service as booking
@@ -44,7 +45,7 @@ from azukari.identity import throttling
 from azukari.oversight.escalations import open_escalation
 from azukari.oversight.models import AuditEntry, DeletionRecord
 from azukari.registration.service import ChildEntry, register_household
-from azukari.staff.models import StaffAccount
+from azukari.staff.models import ErasureRequest, StaffAccount
 
 TUESDAY = (MONDAY + dt.timedelta(days=1)).date()
 SOURCE = Path(__file__).resolve().parents[1] / "azukari"
@@ -530,6 +531,43 @@ def web_access_on(d: Desk) -> Expect:
     return Expect(d.household_pk)
 
 
+def erasure_requested(d: Desk) -> Expect:
+    d.begin()
+    d.post(f"/staff/households/{d.household_pk}/erasure-request", confirm="1")
+    return Expect(d.household_pk)
+
+
+def erasure_withdrawn(d: Desk) -> Expect:
+    erasure_requested(d)
+    request_id = d.scalar(select(ErasureRequest.id))
+    d.begin()
+    d.post(f"/staff/erasure-requests/{request_id}/withdraw")
+    return Expect(d.household_pk)
+
+
+def erasure_approved(d: Desk) -> Expect:
+    """Another admin asked; the desk's admin approves (and the household is erased)."""
+    with d.database.unit_of_work() as session:
+        other = add_staff(session, username="suzuki", role="admin", now=d.fixed.now())
+        session.add(ErasureRequest(household_pk=d.household_pk, requested_by=other.id, requested_at=d.fixed.now()))
+        session.commit()
+    request_id = d.scalar(select(ErasureRequest.id))
+    d.begin()
+    d.post(f"/staff/erasure-requests/{request_id}/approve")
+    return Expect(d.household_pk, {"requested_by": "suzuki 職員（suzuki）"})
+
+
+def households_imported(d: Desk) -> Expect:
+    row = {**IMPORT_ROW, "household_id": "30000003"}
+    data = ("\ufeff" + ",".join(row) + "\r\n" + ",".join(row.values()) + "\r\n").encode()
+    page = d.client.post("/staff/import", data={"csrf": d.csrf}, files={"file": ("households.csv", data, "text/csv")})
+    confirm = re.search(r'action="(/staff/import/\d+/confirm)"', page.text)
+    assert confirm is not None, page.text[:300]
+    d.begin()
+    d.post(confirm.group(1))
+    return Expect(None, {"households": 1, "created": 1})
+
+
 CENTRE, ADMIN = "centre", "admin"
 def _closing_form(d: Desk, **more: str) -> dict[str, object]:
     facility_id = d.scalar(select(Facility.id).where(Facility.key == 1))
@@ -619,6 +657,10 @@ CASES: dict[str, tuple[str, str, Callable[[Desk], Expect]]] = {  # name: (action
     "closing a facility's day": ("closure.made", CENTRE, closing_made),
     "undoing a closing": ("closure.undone", CENTRE, closing_undone),
     "lifting a child's no-show limit": ("no_shows.lifted", CENTRE, no_shows_lifted),
+    "asking to erase a household": ("household.erasure_requested", ADMIN, erasure_requested),
+    "withdrawing a request to erase": ("household.erasure_withdrawn", ADMIN, erasure_withdrawn),
+    "approving another admin's request to erase": ("household.erasure_approved", ADMIN, erasure_approved),
+    "importing households.csv from the console": ("households.imported", ADMIN, households_imported),
 }
 
 

@@ -213,3 +213,47 @@ def test_a_given_name_alone_finds_the_household(database: Database) -> None:
         session.commit()
         for query in ("みさき", "ミサキ", "美咲", "はると"):
             assert [h.id for h in find(session, query=query, today=now.date()).hits] == [home.id], query
+
+
+def _registered_at(database: Database) -> tuple[TestClient, dict[str, str]]:
+    """Three families: two registered at facility 1 (interviewed in April and in May), one at facility 2."""
+    fixed = clock()
+    ids = {}
+    with database.unit_of_work() as session:
+        add_staff(session, username="sato", role="centre", now=fixed.now())
+        for name, kana, phone, facility, day in (
+                ("髙橋 美咲", "タカハシ ミサキ", "090-1234-5678", 1, dt.date(2026, 4, 10)),
+                ("佐藤 愛", "サトウ アイ", "080-2345-6789", 1, dt.date(2026, 5, 20)),
+                ("高橋 由香", "タカハシ ユカ", "070-3456-7890", 2, dt.date(2026, 4, 11))):
+            home, _pin = registration.register_household(
+                session, guardian_name=name, guardian_kana=kana, phone=phone, address="東京都練馬区光が丘二丁目3番1号",
+                children=[ChildEntry(name=f"{name[:2]} 蓮", kana=f"{kana.split()[0]} レン",
+                                     birthdate=dt.date(2023, 1, facility + len(ids)))],
+                registered_on=dt.date(2026, 4, 1), dv_flag=False, now=fixed.now(), registered_facility=facility,
+                interviewed_on=day)
+            ids[phone] = home.household_id
+        session.commit()
+    client = client_for(database, fixed)
+    log_in(client, "sato")
+    return client, ids
+
+
+def _narrowed(client: TestClient, **form: str) -> set[str]:
+    page = client.post("/staff/households/find", data={"csrf": csrf_of(client, "/staff/households"), **form}).text
+    return set(re.findall(r'data-household-id="(\d+)"', page))
+
+
+def test_the_console_finds_households_by_registered_facility_alone_or_with_a_name(database: Database) -> None:
+    client, ids = _registered_at(database)
+    assert _narrowed(client, query="", facility="1") == {ids["090-1234-5678"], ids["080-2345-6789"]}
+    assert _narrowed(client, query="たかはし", facility="2") == {ids["070-3456-7890"]}
+    assert _narrowed(client, query="たかはし") == {ids["090-1234-5678"], ids["070-3456-7890"]}
+
+
+def test_the_console_finds_households_by_interview_dates(database: Database) -> None:
+    client, ids = _registered_at(database)
+    april = _narrowed(client, query="", interviewed_from="2026-04-01", interviewed_until="2026-04-30")
+    assert april == {ids["090-1234-5678"], ids["070-3456-7890"]}
+    assert _narrowed(client, query="", facility="1", interviewed_from="2026-05-20",
+                     interviewed_until="2026-05-20") == {ids["080-2345-6789"]}
+    assert _narrowed(client, query="") == set()  # nothing asked, nothing listed

@@ -149,11 +149,12 @@ def test_an_overlap_is_refused_at_confirm_in_the_common_words_and_its_reason_tex
     assert len(_numbers(database)) == 1
 
 
-def test_a_day_outside_the_window_is_refused_and_the_date_asked_again(client: TestClient, family: Family) -> None:
+def test_a_day_outside_the_window_is_refused_as_a_closed_day_and_the_date_asked_again(
+        client: TestClient, family: Family) -> None:
     phone = _verified(client, family)
     phone.answer("menu", digits="1")
     phone.answer("date", digits="20270601#")
-    assert phone.step == "date" and "受付期間外" in " ".join(phone.says)
+    assert phone.step == "date" and "その日は休業日です" in " ".join(phone.says)
 
 
 def test_a_facility_key_not_offered_is_refused_saying_what_is_allowed(client: TestClient, family: Family) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from ivr_support import ELSEWHERE, MONDAY, TUESDAY, Family, Phone, Texter, client_for, seed
 from sqlalchemy import func, select
 
@@ -109,3 +110,30 @@ def test_the_menu_names_the_siblings_choice_for_a_household_with_two_children(da
 
 def test_the_menu_of_a_household_with_one_child_says_nothing_of_siblings(database: Database) -> None:
     assert "ごきょうだい" not in " ".join(_verified_phone(database, seed(database)).says)
+
+
+def _texted_menu(database: Database, family: Family, first: str) -> str:
+    texter = Texter(client_for(database, FixedClock(MONDAY.astimezone(dt.UTC))), sender=ELSEWHERE)
+    texter.send(first)
+    texter.send(family.child)
+    texter.send(family.birthdate.strftime("%Y/%m/%d"))
+    texter.send(family.address)
+    return texter.send(family.guardian)
+
+
+# The first text (the language), and the menu's siblings line in that language.
+SIBLINGS_LINE = {"予約": "4 ごきょうだいの予約", "EN": "4 Book for a brother or sister", "中文": "4 为家中其他孩子预约",
+                 "한국어": "4 형제자매 예약"}
+
+
+@pytest.mark.parametrize("first", sorted(SIBLINGS_LINE))
+def test_the_texted_menu_of_a_household_with_one_child_has_no_siblings_line(database: Database, first: str) -> None:
+    menu = _texted_menu(database, seed(database), first)
+    assert "1 " in menu and "3 " in menu and "0 " in menu, menu
+    assert "\n4 " not in menu and SIBLINGS_LINE[first] not in menu
+
+
+@pytest.mark.parametrize("first", sorted(SIBLINGS_LINE))
+def test_the_texted_menu_of_a_household_with_two_children_has_the_siblings_line(database: Database, first: str) -> None:
+    family, _ = _with_sister(database)
+    assert SIBLINGS_LINE[first] in _texted_menu(database, family, first)

@@ -143,9 +143,17 @@ def fill(session: Session, *, unit_id: int, day: dt.date, now: dt.datetime,
     unit = repo.unit_with_facility(session, unit_id)
     if not policy.waitlist or unit is None or not unit.active or not unit.facility.active:
         return []
-    if day <= tokyo_date(now):  # only days that can still be booked (from tomorrow)
-        return []
     facility = unit.facility
+    # Only a unit and day that can still be booked now: the one window rule, so today's units too while
+    # same-day booking is open and the unit has not started (contract §7).
+    if not rules.is_bookable(day, now=now, calendar=repo.calendar(session), closed_weekdays=facility.closed_weekdays,
+                             facility_closed_dates=facility.closed_dates, unit_starts=unit.starts):
+        return []
+    # Nor a unit staff closed for the day; a capacity they lowered is the day's capacity (booking/closures.py).
+    cap = repo.caps_for(session, day=day).get(unit_id)
+    if cap == 0:
+        return []
+    capacity = rules.day_capacity(facility.capacity, cap)
     waiting = session.scalars(select(WaitlistEntry).where(
         WaitlistEntry.unit_id == unit_id, WaitlistEntry.day == day, WaitlistEntry.status == "waiting")
         .order_by(WaitlistEntry.id)).all()
@@ -155,7 +163,7 @@ def fill(session: Session, *, unit_id: int, day: dt.date, now: dt.datetime,
         if child is None or not _could_book(session, policy, child, unit, day, now):
             continue
         infant = rules.is_infant(child.birthdate, day)
-        if not repo.take_hold(session, unit_id=unit_id, day=day, infant=infant, capacity=facility.capacity,
+        if not repo.take_hold(session, unit_id=unit_id, day=day, infant=infant, capacity=capacity,
                               infant_capacity=facility.infant_capacity):
             if infant:
                 continue  # the infant seats are gone; an older child may still fit
@@ -216,12 +224,29 @@ def pass_on_lapsed(session: Session, *, now: dt.datetime, limit: int = 200) -> i
         if settle(session, offer_id=offer.id, status="expired", now=now):
             made += release(session, offer, entry_status="lapsed", now=now)
             lapsed += 1
-    today = tokyo_date(now)
-    session.execute(update(WaitlistEntry).where(WaitlistEntry.status == "waiting", WaitlistEntry.day <= today)
-                    .values(status="past", ended_at=now).execution_options(synchronize_session=False))
+    _past_leave(session, now=now)
     # A seat may be free with families waiting: a capacity raised by re-import, a join that raced a cancel.
     for unit_id, day in session.execute(select(WaitlistEntry.unit_id, WaitlistEntry.day)
                                         .where(WaitlistEntry.status == "waiting").distinct().limit(limit)).all():
         made += fill(session, unit_id=unit_id, day=day, now=now)
     audit_offers(session, made, now=now)
     return lapsed
+
+
+def _past_leave(session: Session, *, now: dt.datetime) -> None:
+    """Waiting for a day past, or for one of today's units that can no longer be booked, ends as "past"."""
+    today = tokyo_date(now)
+    session.execute(update(WaitlistEntry).where(WaitlistEntry.status == "waiting", WaitlistEntry.day < today)
+                    .values(status="past", ended_at=now).execution_options(synchronize_session=False))
+    calendar = repo.calendar(session)
+    for unit_id in session.scalars(select(WaitlistEntry.unit_id).where(
+            WaitlistEntry.status == "waiting", WaitlistEntry.day == today).distinct()).all():
+        unit = repo.unit_with_facility(session, unit_id)
+        if unit is not None and rules.is_bookable(today, now=now, calendar=calendar,
+                                                  closed_weekdays=unit.facility.closed_weekdays,
+                                                  facility_closed_dates=unit.facility.closed_dates,
+                                                  unit_starts=unit.starts):
+            continue
+        session.execute(update(WaitlistEntry).where(WaitlistEntry.status == "waiting", WaitlistEntry.day == today,
+                                                    WaitlistEntry.unit_id == unit_id)
+                        .values(status="past", ended_at=now).execution_options(synchronize_session=False))

@@ -143,7 +143,7 @@ def day_from_keypad(digits: str, *, now: dt.datetime, calendar: Calendar) -> dt.
     """A date keyed as `MMDD` or `YYYYMMDD`; None only if it is not a calendar date.
 
     A real date outside the window is returned as it is (the nearest one from today for
-    `MMDD`), so the caller can say "outside the booking period" rather than "invalid date".
+    `MMDD`), so the caller hears the closed-day words rather than "invalid date" (contract §7).
     """
     if not digits.isascii() or not digits.isdigit() or len(digits) not in (4, 8):
         return None
@@ -216,7 +216,8 @@ def is_open(facility_closed_weekdays: str | Iterable[str], day: dt.date, *,
 
 
 def is_bookable(day: dt.date, *, now: dt.datetime, calendar: Calendar, closed_weekdays: str | Iterable[str],
-                facility_closed_dates: str | Iterable[str] = (), unit_starts: str | None = None) -> bool:
+                facility_closed_dates: str | Iterable[str] = (), unit_starts: str | None = None,
+                held: bool = False) -> bool:
     """THE one window test every channel uses (voice, SMS, console, web): may `day` be offered now?
 
     True when `day` is inside `bookable_days(now, calendar)`, the facility is open that day
@@ -224,8 +225,11 @@ def is_bookable(day: dt.date, *, now: dt.datetime, calendar: Calendar, closed_we
     and, given a unit's `unit_starts` ("HH:MM"), that unit has not started yet at `now` (a unit
     already started is never offered, even while same-day booking is open). A day for which this
     is False is answered with the closed-day words, never with a list.
+
+    `held`: a seat held for a seat offer, made while its day was in the window, may be taken until the
+    unit starts (contract §7), even once the day has left the window (`same_day_until`, midnight).
     """
-    if not in_window(day, now=now, calendar=calendar):
+    if not held and not in_window(day, now=now, calendar=calendar):
         return False
     if not is_open(closed_weekdays, day, closed_on_public_holidays=calendar.closed_on_public_holidays,
                    closed_dates=calendar.closed_dates, facility_closed_dates=facility_closed_dates):

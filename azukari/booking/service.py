@@ -48,9 +48,10 @@ class Cancelled:
     day: dt.date
 
 
-def _day_refusal(calendar: rules.Calendar, child: Child, day: dt.date, now: dt.datetime) -> BookingRefusal | None:
-    """The refusals that depend on the day and the registration, not on any facility."""
-    if not rules.in_window(day, now=now, calendar=calendar):
+def _day_refusal(calendar: rules.Calendar, child: Child, day: dt.date, now: dt.datetime,
+                 held: bool = False) -> BookingRefusal | None:
+    """The refusals that depend on the day and the registration, not on any facility (`held`: see `is_bookable`)."""
+    if not held and not rules.in_window(day, now=now, calendar=calendar):
         return BookingRefusal.OUTSIDE_WINDOW
     if not rules.registration_covers(child.household.valid_until(), day):
         return BookingRefusal.EXPIRED_REGISTRATION
@@ -139,11 +140,11 @@ def _book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channe
         # set after verification or after an offer was made stops the bot (invariant 5).
         return BookingRefusal.HELD_FOR_STAFF
     policy, calendar = repo.policy(session), repo.calendar(session)
-    refusal = _day_refusal(calendar, child, day, now)
+    refusal = _day_refusal(calendar, child, day, now, held=from_hold)
     if refusal is not None:
         return refusal
     if not rules.is_bookable(day, now=now, calendar=calendar, closed_weekdays=facility.closed_weekdays,
-                             facility_closed_dates=facility.closed_dates, unit_starts=unit.starts) \
+                             facility_closed_dates=facility.closed_dates, unit_starts=unit.starts, held=from_hold) \
             or repo.caps_for(session, day=day).get(unit_id) == 0:
         return BookingRefusal.CLOSED
     # Asked only here, at `confirm`, and said in the words of any refusal (invariant 10); the reason goes by text.

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from azukari.conversations.store import STATE_KEPT, forget_stale
@@ -83,32 +84,54 @@ def run_erase_all(runtime: Runtime, *, confirm: bool) -> list[str]:
     return lines
 
 
+class TextsNotSent(ErasureCommandError):
+    """The family's cancellation texts are not all sent yet: nothing erased, run it again later."""
+
+
+@dataclass(frozen=True)
+class HouseholdErased:
+    erased: on_request.Erased
+    cancelled: int
+
+
+def erase_household_on_request(runtime: Runtime, *, household_id: str, actor: str, by: str | None = None,
+                               approved_by: str | None = None,
+                               requested_by: str | None = None) -> HouseholdErased:
+    """The erasure on request, from the command line or the console after a second admin's approval: cancel the
+    family's future bookings and send those texts, then erase it (the purge's erasure), Twilio's copies too.
+
+    Raises on_request.NoSuchHousehold, or TextsNotSent (nothing erased) while a text to the family waits."""
+    database, clock = runtime.database, runtime.clock
+    with database.unit_of_work() as session:
+        cancelled = on_request.cancel_first(session, household_id=household_id, now=clock.now())
+        session.commit()
+    sender = runtime.outbox_sender()
+    while sender.send_due() > 0:
+        pass  # a failure waits for its retry time, so this ends
+    with database.unit_of_work() as session:
+        waiting = on_request.unsent(session, household_id=household_id)
+        if waiting:
+            raise TextsNotSent(f"{len(cancelled)} bookings cancelled, but {waiting} texts to the family "
+                               "are not sent yet: run this again once they are (nothing erased)")
+        erased = on_request.erase(session, household_id=household_id, now=clock.now(), actor=actor,
+                                  cancelled=len(cancelled), by=by, approved_by=approved_by,
+                                  requested_by=requested_by)
+        session.commit()
+    eraser = ProviderEraser(database=database, client=runtime.twilio_client(), clock=clock)
+    while eraser.delete_due() > 0:
+        pass
+    return HouseholdErased(erased, len(cancelled))
+
+
 def run_erase_household(runtime: Runtime, *, household_id: str, confirm: bool) -> list[str]:
     """Cancel the family's future bookings and send those texts, then erase it (the purge's erasure)."""
     if not confirm:
         raise ErasureCommandError(f"this erases household {household_id} for good, its bookings and records "
                                   "included: run again with --confirm")
-    database, clock = runtime.database, runtime.clock
     try:
-        with database.unit_of_work() as session:
-            cancelled = on_request.cancel_first(session, household_id=household_id, now=clock.now())
-            session.commit()
-        sender = runtime.outbox_sender()
-        while sender.send_due() > 0:
-            pass  # a failure waits for its retry time, so this ends
-        with database.unit_of_work() as session:
-            waiting = on_request.unsent(session, household_id=household_id)
-            if waiting:
-                raise ErasureCommandError(f"{len(cancelled)} bookings cancelled, but {waiting} texts to the family "
-                                          "are not sent yet: run this again once they are (nothing erased)")
-            erased = on_request.erase(session, household_id=household_id, now=clock.now(), actor="cli",
-                                      cancelled=len(cancelled), by=who())
-            session.commit()
+        done = erase_household_on_request(runtime, household_id=household_id, actor="cli", by=who())
     except on_request.NoSuchHousehold as error:
         raise ErasureCommandError(f"no household {household_id} (never registered, or erased already)") from error
-    eraser = ProviderEraser(database=database, client=runtime.twilio_client(), clock=clock)
-    while eraser.delete_due() > 0:
-        pass
-    counted = ", ".join(f"{name} {count}" for name, count in erased.counts.items() if count)
-    return [f"erased household {household_id}; certificate: deletion record {erased.record_id}",
-            f"cancelled {len(cancelled)} future bookings first (texts sent); erased: {counted or 'the registration'}"]
+    counted = ", ".join(f"{name} {count}" for name, count in done.erased.counts.items() if count)
+    return [f"erased household {household_id}; certificate: deletion record {done.erased.record_id}",
+            f"cancelled {done.cancelled} future bookings first (texts sent); erased: {counted or 'the registration'}"]

@@ -55,7 +55,8 @@ def unsent(session: Session, *, household_id: str) -> int:
 
 
 def erase(session: Session, *, household_id: str, now: dt.datetime, actor: str, cancelled: int = 0,
-          approved_by: str | None = None, by: str | None = None) -> Erased:
+          approved_by: str | None = None, by: str | None = None,
+          requested_by: str | None = None) -> Erased:
     """Step two: the erasure itself, audited with the certificate's number (never the 世帯ID: it is erased)."""
     household = find(session, household_id)
     counts = retention.count_household(session, household)
@@ -67,5 +68,7 @@ def erase(session: Session, *, household_id: str, now: dt.datetime, actor: str, 
         detail["approved_by"] = approved_by
     if by is not None:
         detail["by"] = by
+    if requested_by is not None:
+        detail["requested_by"] = requested_by
     audit.record(session, actor=actor, action="household.erased", now=now, household_pk=household_pk, detail=detail)
     return Erased(record.id, counts, cancelled)

@@ -144,8 +144,8 @@ def incoming_text(runtime: RuntimeDep, fields: TwilioForm) -> Response:
 
 
 @router.post("/sms/status")
-def message_status(runtime: RuntimeDep, fields: TwilioForm) -> Response:
+def message_status(runtime: RuntimeDep, request: Request, fields: TwilioForm) -> Response:
     form = SmsForm.model_validate(fields)
     service.message_status(runtime, message_sid=form.message_sid, status=form.message_status,
-                           error_code=form.error_code)
+                           error_code=form.error_code, outbox_id=request.query_params.get("m", ""))
     return _xml(sms_twiml(""))

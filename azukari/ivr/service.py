@@ -11,6 +11,7 @@ from azukari.booking import waitlist
 from azukari.conversations import store
 from azukari.conversations.models import ConversationRecord
 from azukari.conversations.sealing import Sealer
+from azukari.db import once_more_if_disconnected
 from azukari.households.models import Household
 from azukari.households.phone import ANONYMOUS, caller_number
 from azukari.ivr.machine import conversation
@@ -75,6 +76,7 @@ def _in_turn(state: State, step: str | None, turn: str) -> bool:
     return not state.step if step is None else step == state.step and turn == str(state.turn)
 
 
+@once_more_if_disconnected
 def answer_call(runtime: Runtime, *, step: str | None, turn: str, silence: bool, call: CallInput) -> str:
     """A voice webhook: the first one of a call (`step` None) or the answer to a <Gather>."""
     key = call.call_sid.strip()
@@ -116,6 +118,7 @@ def answer_call(runtime: Runtime, *, step: str | None, turn: str, silence: bool,
     return twiml
 
 
+@once_more_if_disconnected
 def answer_text(runtime: Runtime, *, message_sid: str, sender: str | None, body: str | None) -> str:
     """An SMS: keyed by the sender's number, one reply per message, a redelivered MessageSid answered once."""
     key = caller_number(sender)
@@ -150,6 +153,7 @@ def answer_text(runtime: Runtime, *, message_sid: str, sender: str | None, body:
     return twiml
 
 
+@once_more_if_disconnected
 def busy_callback(runtime: Runtime, *, caller: str | None, digits: str | None, call_sid: str = "") -> str:
     """After the busy message: `1` opens a call-back case with the calling number kept; nothing is verified.
 
@@ -170,6 +174,7 @@ def busy_callback(runtime: Runtime, *, caller: str | None, digits: str | None, c
     return hang_up(Line("busy.callback_taken"))
 
 
+@once_more_if_disconnected
 def outbound_message(runtime: Runtime, *, outbox_id: str, digits: str | None, call_sid: str = "") -> str:
     """The TwiML of a call that reads a message to a number that cannot take SMS; `1` reads it again.
 
@@ -219,6 +224,7 @@ def _read_by(session: Session, *, outbox_id: str, call_sid: str, now: dt.datetim
     return message
 
 
+@once_more_if_disconnected
 def call_status(runtime: Runtime, *, call_sid: str, status: str) -> None:
     """A call ended: its state (sealed answers, ids) and receipts are dropped now, not kept."""
     if status.strip().lower() not in _CALL_OVER or not call_sid or len(call_sid) > 64:
@@ -235,17 +241,20 @@ def call_status(runtime: Runtime, *, call_sid: str, status: str) -> None:
         session.commit()
 
 
-def message_status(runtime: Runtime, *, message_sid: str, status: str, error_code: str | None) -> None:
+@once_more_if_disconnected
+def message_status(runtime: Runtime, *, message_sid: str, status: str, error_code: str | None,
+                   outbox_id: str = "") -> None:
     if not message_sid or not status:
         return
     with runtime.database.unit_of_work() as session:
         record_status(session, message_sid=message_sid, status=status, error_code=error_code,
-                      now=runtime.clock.now())
+                      now=runtime.clock.now(), outbox_id=outbox_id)
         if status.strip().lower() in _MESSAGE_OVER:
             queue_deletion(session, sid=message_sid, due=runtime.clock.now() + _kept_at_twilio(runtime))
         session.commit()
 
 
+@once_more_if_disconnected
 def staff_answered(runtime: Runtime, *, parent_call_sid: str, digits: str | None) -> str:
     """Staff pressed a key at the whisper: 1 connects the caller, anything else declines."""
     if digits != "1" or not parent_call_sid or len(parent_call_sid) > 64:
@@ -261,6 +270,7 @@ def staff_answered(runtime: Runtime, *, parent_call_sid: str, digits: str | None
     return bridge()
 
 
+@once_more_if_disconnected
 def transfer_over(runtime: Runtime, *, call_sid: str, caller: str | None) -> str:
     """The <Dial> ended. Unless staff accepted, the caller gets a call back: a case is opened for it."""
     if not call_sid or len(call_sid) > 64:

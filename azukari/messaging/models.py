@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from azukari.db import Base, UTCDateTime, utcnow
@@ -36,6 +36,11 @@ class OutboxMessage(Base):
     channel: Mapped[str] = mapped_column(String(5), default="sms", server_default="sms")
     # The parent's own call this message answers: by call it waits until that call has ended.
     after_call: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # A send whose outcome we never learnt (a sender killed between Twilio's answer and the record, a
+    # request that timed out): before it is sent again it is looked up at the provider.
+    maybe_sent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Calls that rang without an answer (busy, no-answer): only those retries wait out the quiet hours.
+    unanswered: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ProviderDeletion(Base):

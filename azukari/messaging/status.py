@@ -9,10 +9,13 @@ from sqlalchemy.orm import Session
 
 from azukari.messaging.call_delivery import ANSWERED, MAX_CALL_ATTEMPTS, NIGHT, NOT_REACHED, next_try
 from azukari.messaging.models import OutboxMessage
+from azukari.oversight.audit import record
 from azukari.oversight.escalations import open_escalation
 from azukari.settings import QuietHours
 
 _logger = logging.getLogger("azukari.outbox")
+# A call that rang and nobody took: its retry waits out the quiet hours (one that never rang does not).
+RANG_UNANSWERED = frozenset({"busy", "no-answer"})
 
 # Twilio's statuses before 'sent' (queued, accepted, sending…) say nothing we do not know
 # already, and its 'sending' must never be confused with our claim status of that name.
@@ -29,8 +32,30 @@ def escalate_undelivered(session: Session, *, message: OutboxMessage, now: dt.da
                              "error_code": error_code, "reason": reason, "attempts": message.attempts})
 
 
+def _claimed_by_callback(session: Session, *, outbox_id: str, message_sid: str, now: dt.datetime
+                         ) -> OutboxMessage | None:
+    """The row a callback's URL names (`?m=`), if its send was never recorded: the callback records it.
+
+    A sender killed between Twilio's answer and its record leaves the row unrecorded; the first
+    send's own callback then records it, so the row is not due again and nobody sends it twice.
+    """
+    if not outbox_id.isdigit() or len(outbox_id) > 18:
+        return None
+    message = session.get(OutboxMessage, int(outbox_id))
+    if message is None or message.message_sid is not None or message.channel != "sms" \
+            or message.status not in ("sending", "retry"):
+        return None
+    message.status, message.message_sid, message.sent_at = "sent", message_sid, now
+    message.claimed_until, message.maybe_sent, message.last_error = None, False, ""
+    record(session, actor="system", action="message_sent", now=now, household_pk=message.household_pk,
+           detail={"outbox_id": message.id, "kind": message.kind, "reservation_id": message.reservation_id,
+                   "message_sid": message_sid, "attempts": message.attempts, "by": "status_callback"})
+    _logger.info("outbox %s recorded as %s by its status callback", message.id, message_sid)
+    return message
+
+
 def record_status(session: Session, *, message_sid: str, status: str, error_code: str | None,
-                  now: dt.datetime) -> None:
+                  now: dt.datetime, outbox_id: str = "") -> None:
     """Apply one status callback inside the webhook's unit of work (flushes, never commits).
 
     Callbacks can arrive late and out of order: a status never replaces one further along,
@@ -38,6 +63,8 @@ def record_status(session: Session, *, message_sid: str, status: str, error_code
     """
     status = status.strip().lower()
     message = session.scalar(select(OutboxMessage).where(OutboxMessage.message_sid == message_sid))
+    if message is None and status in _RANK:
+        message = _claimed_by_callback(session, outbox_id=outbox_id, message_sid=message_sid, now=now)
     if message is None or status not in _RANK:
         return  # not ours (or not yet recorded), or a status that changes nothing
     if message.status == "delivered" or _RANK[status] < _RANK.get(message.status, 0):
@@ -71,6 +98,8 @@ def record_call_status(session: Session, *, call_sid: str, status: str, now: dt.
         message.status = "delivered"
     elif status in NOT_REACHED:
         message.last_error = f"call {status}"
+        if status in RANG_UNANSWERED:
+            message.unanswered += 1
         if message.attempts >= MAX_CALL_ATTEMPTS:
             message.status = "failed"
             escalate_undelivered(session, message=message, now=now, error_code=None, reason=status)

@@ -13,9 +13,10 @@ from twilio.rest import Client
 from azukari.settings import Settings
 
 _TWILIO_API = "https://api.twilio.com"
-# Twilio answers a message create in well under a second; past 10 s the send is retried later
-# rather than holding the worker (and its claim lease) hostage.
-REQUEST_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+# Twilio answers a message create in well under a second; past 5 s the send is retried later
+# (after a look at Twilio for the copy it may have made) rather than keeping a parent waiting:
+# with 2 % of requests hanging, a confirmation's p99 stays under 10 s (docs/benchmarks.md, "Outbox").
+REQUEST_TIMEOUT = httpx.Timeout(5.0, connect=3.0)
 # Statuses that say nothing about the message itself: Twilio overloaded or rate limiting (429,
 # 5xx), a timed-out request (408), or the account's credentials (401/403), which an operator
 # can fix while the message waits. Every other 4xx is about this message and will not change.
@@ -69,6 +70,9 @@ class SendFailure:
     transient: bool
     error: str        # e.g. "twilio 21614 (http 400)", "network ConnectTimeout"
     code: str | None  # Twilio's error code, when it gave one
+    # The request may have reached Twilio and made the message (a timed-out answer, a dropped
+    # connection): it is looked up there before it is sent again.
+    maybe_sent: bool = False
 
 
 def classify(error: Exception) -> SendFailure:
@@ -79,7 +83,9 @@ def classify(error: Exception) -> SendFailure:
         transient = status >= 500 or status in _TRANSIENT_STATUSES
         return SendFailure(transient, f"twilio {code or '-'} (http {status})", code)
     if isinstance(error, httpx.TransportError):
-        return SendFailure(True, f"network {type(error).__name__}", None)
+        # Only a connection never made is sure to have sent nothing.
+        never_sent = isinstance(error, httpx.ConnectError | httpx.ConnectTimeout)
+        return SendFailure(True, f"network {type(error).__name__}", None, maybe_sent=not never_sent)
     # Anything else (a garbled answer, a bug) is retried: giving up would lose the message,
     # and the attempt limit still brings it to staff in the end.
-    return SendFailure(True, f"unexpected {type(error).__name__}", None)
+    return SendFailure(True, f"unexpected {type(error).__name__}", None, maybe_sent=True)

@@ -31,7 +31,7 @@ from azukari.registration.households_csv import (
 )
 
 __all__ = ["COLUMNS", "ChildRow", "CorrectionNote", "DuplicateNote", "HouseholdImportError", "ImportSummary",
-           "check_child", "import_households", "is_same_child"]
+           "check_child", "import_households", "import_households_data", "is_same_child"]
 
 Progress = Callable[[int, int], None]  # (households done, households in the file)
 # Hands a household's first web password to whoever prints its letter; the password is stored hashed only.
@@ -124,7 +124,15 @@ def import_households(session: Session, path: Path, *, today: dt.date | None = N
     With `letter`, every household of the file that has no web password yet (a new one, or one imported
     before without letters) gets a first one, handed to `letter` once; a household that has one keeps it.
     """
-    rows = parse_households(path.read_bytes(), today=today or tokyo_today(SystemClock()))
+    return import_households_data(session, path.read_bytes(), today=today, progress=progress, workers=workers,
+                                  letter=letter)
+
+
+def import_households_data(session: Session, data: bytes, *, today: dt.date | None = None,
+                           progress: Progress | None = None, workers: int | None = None,
+                           letter: Letter | None = None) -> ImportSummary:
+    """`import_households` on the file's bytes (the console's upload): the same checks, the same writes."""
+    rows = parse_households(data, today=today or tokyo_today(SystemClock()))
     existing = _existing(session, [row.household_id for row in rows])
     created = updated = 0
     written: list[Household] = []  # created or changed since the last flush

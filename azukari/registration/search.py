@@ -75,18 +75,44 @@ def _matching_ids(query: str) -> Select[int] | None:
     return sources[0].distinct() if len(sources) == 1 else union(*sources)  # type: ignore[return-value]
 
 
-def find(session: Session, *, query: str, today: dt.date, page: int = 1, per_page: int = PER_PAGE) -> Results:
+@dataclass(frozen=True)
+class Narrowing:
+    """What the record says of the registration, searched alone or with a query: where it was made (登録施設,
+    a facility key) and when its interview (面談) was, between two days inclusive."""
+
+    facility: int | None = None
+    interviewed_from: dt.date | None = None
+    interviewed_until: dt.date | None = None
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = []
+        if self.facility is not None:
+            found.append(Household.registered_facility == self.facility)
+        if self.interviewed_from is not None:
+            found.append(Household.interviewed_on >= self.interviewed_from)
+        if self.interviewed_until is not None:
+            found.append(Household.interviewed_on <= self.interviewed_until)
+        return found
+
+
+def find(session: Session, *, query: str, today: dt.date, page: int = 1, per_page: int = PER_PAGE,
+         narrowing: Narrowing | None = None) -> Results:
     """Households whose ID or number on file is the query, or one of whose people's names or readings starts
-    with it (variant kanji, kana of either kind and width, spaces folded); by reading, `per_page` at a time."""
-    ids = _matching_ids(query)
-    if ids is None:
+    with it (variant kanji, kana of either kind and width, spaces folded); by reading, `per_page` at a time.
+    `narrowing` keeps those registered at a facility or interviewed between two days (with no query: all such)."""
+    conditions = narrowing.conditions() if narrowing is not None else []
+    ids = _matching_ids(query) if query.strip() or not conditions else None
+    if ids is None and (query.strip() or not conditions):
         return Results([], 0, 1, 1)
-    where = Household.id.in_(ids)
-    # Counted on the term index alone: no household row is read for the count.
-    total = session.scalar(select(func.count()).select_from(ids.subquery())) or 0
+    where = [*([Household.id.in_(ids)] if ids is not None else []), *conditions]
+    if conditions:
+        total = session.scalar(select(func.count()).select_from(Household).where(*where)) or 0
+    else:  # counted on the term index alone: no household row is read for the count
+        assert ids is not None
+        total = session.scalar(select(func.count()).select_from(ids.subquery())) or 0
     pages = max(1, math.ceil(total / per_page))
     page = min(max(page, 1), pages)
-    rows = session.scalars(select(Household).where(where).options(selectinload(Household.children))
+    rows = session.scalars(select(Household).where(*where).options(selectinload(Household.children))
                            .order_by(Household.guardian_kana, Household.household_id)
                            .offset((page - 1) * per_page).limit(per_page))
     hits = [Hit(h.id, h.household_id, h.guardian_name, h.guardian_kana, town_of(h.address), h.dv_flag,

@@ -12,12 +12,15 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from azukari import spreadsheet
+from azukari.booking.models import Facility, Reservation, Unit
 from azukari.clock import in_tokyo, tokyo_at
 from azukari.households.models import Household
+from azukari.messaging.models import OutboxMessage
 from azukari.oversight.audit import Head
 from azukari.oversight.models import AuditEntry
-from azukari.staff.audit_words import actor_name, describe, event_name
+from azukari.staff.audit_words import Names, actor_name, describe, event_name
 from azukari.staff.models import StaffAccount
+from azukari.staff.queue import MESSAGE_WORDS
 
 CSV_HEADER = ["番号", "日時", "操作した人", "操作", "操作コード", "世帯ID", "内容", "詳細（記録のまま）",
               "前の記録のハッシュ", "ハッシュ"]
@@ -82,7 +85,43 @@ def staff_choices(session: Session) -> list[tuple[str, str]]:
         select(StaffAccount.username, StaffAccount.display_name).order_by(StaffAccount.display_name))]
 
 
+def _ids(entries: list[AuditEntry], key: str) -> list[int]:
+    return sorted({value for e in entries for k, value in (e.detail or {}).items()
+                   if k == key and isinstance(value, int) and not isinstance(value, bool)})
+
+
+def _place(short_name: str | None, name: str, starts: str, ends: str) -> str:
+    return f"{short_name or name} {starts}–{ends}"
+
+
+def names_for(session: Session, entries: list[AuditEntry]) -> Names:
+    """The bookings, units, messages and facilities a page of entries names: one query each, never one per row."""
+    reservations, units, messages, facilities = (_ids(entries, key) for key in
+                                                 ("reservation_id", "unit_id", "outbox_id", "facility_id"))
+    names = Names()
+    if reservations:
+        names.reservations.update(
+            (pk, f"予約番号 {number}（{day.month}月{day.day}日 {_place(short, name, starts, ends)}）")
+            for pk, number, day, short, name, starts, ends in session.execute(
+                select(Reservation.id, Reservation.booking_number, Reservation.day, Facility.short_name,
+                       Facility.name, Unit.starts, Unit.ends)
+                .join(Facility, Facility.id == Reservation.facility_id).join(Unit, Unit.id == Reservation.unit_id)
+                .where(Reservation.id.in_(reservations))))
+    if units:
+        names.units.update((pk, _place(short, name, starts, ends)) for pk, short, name, starts, ends in session.execute(
+            select(Unit.id, Facility.short_name, Facility.name, Unit.starts, Unit.ends)
+            .join(Facility, Facility.id == Unit.facility_id).where(Unit.id.in_(units))))
+    if messages:
+        names.messages.update((pk, MESSAGE_WORDS.get(kind, kind)) for pk, kind in session.execute(
+            select(OutboxMessage.id, OutboxMessage.kind).where(OutboxMessage.id.in_(messages))))
+    if facilities:
+        names.facilities.update((pk, short or name) for pk, short, name in session.execute(
+            select(Facility.id, Facility.short_name, Facility.name).where(Facility.id.in_(facilities))))
+    return names
+
+
 def _rows(session: Session, entries: list[AuditEntry], staff: dict[int, str]) -> list[AuditRow]:
+    names = names_for(session, entries)
     wanted = sorted({e.household_pk for e in entries if e.household_pk is not None})
     homes = {pk: (household_id, dv) for pk, household_id, dv in session.execute(
         select(Household.id, Household.household_id, Household.dv_flag).where(Household.id.in_(wanted)))} \
@@ -92,7 +131,7 @@ def _rows(session: Session, entries: list[AuditEntry], staff: dict[int, str]) ->
         household_id, dv = homes.get(e.household_pk, ("（消去済み）", False)) if e.household_pk is not None \
             else ("", False)
         rows.append(AuditRow(e.id, e.at, actor_name(e.actor, staff), event_name(e.action), e.action, household_id,
-                             dv, describe(e.detail or {}), e.detail or {}, e.prev_hash, e.hash))
+                             dv, describe(e.detail or {}, names), e.detail or {}, e.prev_hash, e.hash))
     return rows
 
 

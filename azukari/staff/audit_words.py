@@ -7,13 +7,14 @@ the export say them in Japanese.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from azukari.booking.roster import ATTENDANCE
 from azukari.oversight.escalations import RESOLUTIONS
 from azukari.registration.service import DV_REASONS
 from azukari.staff.accounts import ROLE_LABELS
 from azukari.staff.households import CANCEL_REASONS
-from azukari.staff.queue import FIELD_LABELS, METHOD_WORDS, OUTCOME_LABELS, REASON_WORDS
+from azukari.staff.queue import FIELD_LABELS, MESSAGE_WORDS, METHOD_WORDS, OUTCOME_LABELS, REASON_WORDS
 
 EVENT_NAMES = {
     "verification": "電話・SMSでの本人確認",
@@ -78,6 +79,11 @@ EVENT_NAMES = {
     "closure.made": "休所・定員の変更",
     "closure.undone": "休所・定員の変更の取り消し",
     "closure.previewed": "休所で取り消す予約の表示",
+    "household.erasure_requested": "世帯の消去の申請（本人からの申出）",
+    "household.erasure_approved": "世帯の消去の承認（2人目の管理者）",
+    "household.erasure_withdrawn": "世帯の消去の申請の取り下げ",
+    "waitlist.declined": "キャンセル待ちの案内の辞退",
+    "waitlist.offers_withdrawn": "キャンセル待ちの案内の取り下げ（DV設定）",
 }
 
 ACTOR_WORDS = {"bot": "自動応答", "voice": "電話（自動応答）", "sms": "SMS（自動応答）", "web": "Web",
@@ -102,7 +108,9 @@ DETAIL_LABELS = {
     "approved_by": "承認した管理者",
     "digest": "ファイルのSHA-256", "created": "新規", "updated": "更新", "unchanged": "変更なし",
     "duplicates": "重複の疑い", "corrections": "生年月日の訂正候補", "tables": "表の数", "rows": "行数",
-    "file": "ファイル", "by": "実行者",
+    "file": "ファイル", "by": "実行者", "requested_by": "申請した管理者",
+    "outbox_id": "メッセージ", "kind": "種類", "facility_filter": "登録施設で絞り込み",
+    "interview_filter": "面談日で絞り込み",
     "web_letters": "ウェブ用パスワードのお知らせ", "without_web_password": "ウェブ用パスワード未発行",
 }
 
@@ -113,7 +121,29 @@ VALUE_WORDS = {
     "reset": "制限の解除", "totp": "認証アプリ", "recovery": "回復コード", "password": "パスワード",
     "second_factor": "第2要素", "wrong": "違う（パスワードまたはコード）", "throttled": "試行回数の制限",
     "name": "名前", "kana": "フリガナ", "birthdate": "生年月日", "sex": "性別",
+    **MESSAGE_WORDS, "refusal": "予約できなかった理由",
 }
+
+
+@dataclass(frozen=True)
+class Names:
+    """What the internal ids in a page of details stand for, read in one batch (audit_view.names_for):
+    a booking by its number, date, facility and time; a unit by facility and time; a message by its kind."""
+
+    reservations: dict[int, str] = field(default_factory=dict)
+    units: dict[int, str] = field(default_factory=dict)
+    messages: dict[int, str] = field(default_factory=dict)
+    facilities: dict[int, str] = field(default_factory=dict)
+
+    def of(self, key: str) -> dict[int, str] | None:
+        return {"reservation_id": self.reservations, "unit_id": self.units, "outbox_id": self.messages,
+                "facility_id": self.facilities}.get(key)
+
+
+# The ids a Names resolves, as the page labels them (a raw id never shows: an erased one says so).
+NAMED_LABELS = {"reservation_id": "予約", "unit_id": "時間帯", "outbox_id": "メッセージ", "facility_id": "施設"}
+GONE = {"reservation_id": "（消去済みの予約）", "unit_id": "（削除済みの時間帯）",
+        "outbox_id": "（消去済みのメッセージ）", "facility_id": "（削除済みの施設）"}
 
 
 def event_name(action: str) -> str:
@@ -140,9 +170,17 @@ def _value(value: object) -> str:
     return VALUE_WORDS.get(str(value), str(value))
 
 
-def describe(detail: dict[str, object]) -> str:
-    """The detail of an entry as `label: value` phrases, in the order recorded."""
-    return "／".join(f"{DETAIL_LABELS.get(key, key)}: {_value(value)}" for key, value in detail.items())
+def describe(detail: dict[str, object], names: Names | None = None) -> str:
+    """The detail of an entry as `label: value` phrases, in the order recorded; with `names`, the ids of
+    bookings, units, messages and facilities said as a clerk knows them."""
+    phrases = []
+    for key, value in detail.items():
+        known = names.of(key) if names is not None else None
+        if known is not None and isinstance(value, int) and not isinstance(value, bool):
+            phrases.append(f"{NAMED_LABELS[key]}: {known.get(value, GONE[key])}")
+        else:
+            phrases.append(f"{DETAIL_LABELS.get(key, key)}: {_value(value)}")
+    return "／".join(phrases)
 
 
 _PROBLEMS = (

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, false
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from azukari.db import Base, UTCDateTime, utcnow
@@ -72,3 +72,30 @@ class StaffRecoveryCode(Base):
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff_accounts.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64))
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class ErasureRequest(Base):
+    """An admin's request to erase one household (a family's request under the privacy law), waiting for a
+    second admin's approval; the household's erasure takes the row with it (the audit keeps both steps)."""
+
+    __tablename__ = "erasure_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_pk: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), unique=True)
+    requested_by: Mapped[int] = mapped_column(ForeignKey("staff_accounts.id"))
+    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("staff_accounts.id"), nullable=True)
+    approved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class ImportUpload(Base):
+    """A households.csv an admin uploaded in the console and saw checked, kept until they confirm the import
+    (then deleted; an unconfirmed one is deleted at the next upload after a day)."""
+
+    __tablename__ = "import_uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_accounts.id", ondelete="CASCADE"), index=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -29,21 +29,35 @@ Texts = Annotated[list[str], Form()]
 @router.get("/households", response_class=HTMLResponse)
 def search_form(request: Request) -> HTMLResponse:
     with page(request, roles=CENTRE) as p:
-        response = p.render("households.html", results=None, query="", today=p.today)
+        response = p.render("households.html", results=None, query="", today=p.today,
+                            facilities=registry.facilities(p.session), narrowing=registry.Narrowing())
     return response
+
+
+def _day(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text.strip()) if text.strip() else None
+    except ValueError:
+        return None
 
 
 @router.post("/households/find", response_class=HTMLResponse)
 def search(request: Request, query: Text = "", page_number: Annotated[str, Form(alias="page")] = "1",
+           facility: Text = "", interviewed_from: Text = "", interviewed_until: Text = "",
            csrf: Text = "") -> HTMLResponse:
     # POST, not GET: an ID, a number or a name typed here must not end up in URLs, logs or history.
+    narrowing = registry.Narrowing(int(facility) if facility.isdigit() and len(facility) < 6 else None,
+                                   _day(interviewed_from), _day(interviewed_until))
     with page(request, roles=CENTRE, csrf=csrf, post=True) as p:
         results = registry.find(p.session, query=query[:100], today=p.today,
-                                page=int(page_number) if page_number.isdigit() else 1)
-        p.audit("household.searched", results=results.total, page=results.page)
+                                page=int(page_number) if page_number.isdigit() else 1, narrowing=narrowing)
+        p.audit("household.searched", results=results.total, page=results.page,
+                **({"facility_filter": True} if narrowing.facility is not None else {}),
+                **({"interview_filter": True} if narrowing.interviewed_from or narrowing.interviewed_until else {}))
         for shown in results.hits:  # every household the page showed has the search in its own trail
             p.audit("household.shown_in_search", household_pk=shown.id)
-        response = p.render("households.html", results=results, query=query[:100], today=p.today)
+        response = p.render("households.html", results=results, query=query[:100], today=p.today,
+                            facilities=registry.facilities(p.session), narrowing=narrowing)
     return response
 
 

@@ -25,8 +25,10 @@ from azukari.staff import (
     routes_calendar,
     routes_counter,
     routes_demo,
+    routes_erasure,
     routes_escalations,
     routes_households,
+    routes_import,
     routes_registry,
     routes_retention,
     routes_waitlist,
@@ -47,7 +49,8 @@ _CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'
 def install_staff_console(app: FastAPI) -> None:
     for module in (routes_auth, routes_login, routes_password, routes_escalations, routes_households, routes_counter,
                    routes_bookings, routes_audit, routes_accounts, routes_retention, routes_waitlist, routes_demo,
-                   routes_calendar, routes_registry, routes_web_access):
+                   routes_calendar, routes_registry, routes_web_access, routes_erasure,
+                   routes_import):
         app.include_router(module.router, prefix=PREFIX)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=str(Path(__file__).parent / "static")),
               name="staff-static")

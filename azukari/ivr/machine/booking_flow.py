@@ -16,10 +16,12 @@ from azukari.ivr.machine.state import State
 
 Handler = Callable[[State, str, Ports], Reply]
 
-# Refusals of a day that a caller may hear when choosing a date: none depends on the child's
-# bookings. At `confirm` every refusal is the one sentence "this time cannot be booked", so an
+# Refusals of a day that a caller may hear when choosing a date, and the words each is answered with:
+# none depends on the child's bookings. A day outside the window is answered as a closed day is
+# (contract §7). At `confirm` every refusal is the one sentence "this time cannot be booked", so an
 # overlap or a ward rule sounds like a seat taken meanwhile (the reason goes by text, §6).
-_DAY_REFUSALS = {"closed", "outside_window", "full", "expired_registration"}
+_DAY_REFUSALS = {"closed": "refusal.closed", "outside_window": "refusal.closed", "full": "refusal.full",
+                 "expired_registration": "refusal.expired_registration"}
 
 
 def _key(state: State, answer: str) -> str | None:
@@ -114,7 +116,7 @@ def offer(state: State, day: dt.date, ports: Ports) -> Reply:
             return ask(state, "waitlist" if state.channel == "voice" else "options", Line("refusal.full_wait"))
     if isinstance(found, str):
         if found in _DAY_REFUSALS:
-            return ask(state, "date", Line(f"refusal.{found}"))
+            return ask(state, "date", Line(_DAY_REFUSALS[found]))
         return ask(state, "date", _cannot_book(state, ports))
     if not found:
         return ask(state, "date", Line("refusal.full"))

@@ -154,8 +154,11 @@ def _gather(state: State) -> Ask:
         spec = _voice_variant(state, spec)
     if state.channel == "sms" and state.step == "menu":
         # The menu is written out once; after that a one-line question, and メニュー brings it back.
+        # Its siblings line only for a household with two or more children, as a call's menu (§5.1).
         shown, state.menu_shown = state.menu_shown, True
-        return dataclasses.replace(spec, prompt="menu_again") if shown else spec
+        if shown:
+            return dataclasses.replace(spec, prompt="menu_again")
+        return spec if state.children > 1 else dataclasses.replace(spec, prompt="ask.menu_one")
     if spec.num_digits is None or state.step not in ("facility", "unit"):
         return spec
     # Keys are digits a caller presses; a facility numbered 10 or more needs more than one.

@@ -57,7 +57,6 @@ MESSAGES: dict[str, str] = {
     "cannot_book@sms": ("We are sorry, this time could not be booked. Choose another day, or reply 0 and staff "
                         "will contact you."),
     "refusal.closed": "We are sorry, the centres are closed that day.",
-    "refusal.outside_window": "We are sorry, that day is outside the booking period. Please choose a day within it.",
     "refusal.full": "We are sorry, there is no room that day.",
     "refusal.expired_registration": ("We are sorry, your registration will have expired by that day. "
                                      "Registrations are renewed at any centre's counter."),
@@ -110,4 +109,8 @@ MESSAGES: dict[str, str] = {
     "bookings_sent_call": "We will call your number on file with a list of your bookings.",
     "ask.cancel_ref_call": "Please enter the booking number from your confirmation call, then pound.",
     "ask.facility_grouped": "Centres with room:",
+    # The SMS menu of a household with one child: no siblings line (as `ask.menu_one` on a call).
+    "ask.menu_one@sms": ("Please reply with a number.\n1 Make a booking\n"
+                         "2 Cancel a booking (or CANCEL and its number)\n"
+                         "3 Text my bookings to the number on file\n0 Ask staff to contact me"),
 }

@@ -50,7 +50,6 @@ MESSAGES: dict[str, str] = {
     "cannot_book@sms": ("申し訳ありません。この日時はご予約できませんでした。別の日を選ぶか、"
                         "0を送ると職員からご連絡します。"),
     "refusal.closed": "申し訳ありません。その日は休業日です。",
-    "refusal.outside_window": "申し訳ありません。その日は受付期間外です。受付期間内の日をお選びください。",
     "refusal.full": "申し訳ありません。その日は空きがありません。",
     "refusal.expired_registration": ("申し訳ありません。その日はご登録の有効期間を過ぎています。"
                                      "登録の更新は、各施設の窓口で承ります。"),
@@ -122,4 +121,7 @@ MESSAGES: dict[str, str] = {
     "ask.cancel_ref_call": "取り消す予約番号とシャープを押してください。予約番号は確認のお電話でお伝えしています。",
     # The facility question when `facility_group` has asked it already (Japanese names the common kind once).
     "ask.facility_grouped": "",
+    # The SMS menu of a household with one child: no siblings line (as `ask.menu_one` on a call).
+    "ask.menu_one@sms": ("番号を送ってください。\n1 予約する\n2 予約を取り消す(取消 予約番号 でも可)\n"
+                         "3 予約の一覧をご登録の番号へSMSで送る\n0 職員から連絡を受ける"),
 }

@@ -54,7 +54,6 @@ MESSAGES: dict[str, str] = {
     "cannot_book@sms": ("죄송합니다. 이 시간은 예약할 수 없습니다. 다른 날짜를 선택하시거나 0을 보내 주시면 "
                         "직원이 연락드립니다."),
     "refusal.closed": "죄송합니다. 그날은 휴무일입니다.",
-    "refusal.outside_window": "죄송합니다. 그날은 예약 가능 기간이 아닙니다. 예약 가능 기간 내의 날짜를 선택해 주세요.",
     "refusal.full": "죄송합니다. 그날은 빈자리가 없습니다.",
     "refusal.expired_registration": ("죄송합니다. 그날은 등록 유효 기간이 지난 날짜입니다. "
                                      "등록 갱신은 각 센터 창구에서 하실 수 있습니다."),
@@ -121,4 +120,7 @@ MESSAGES: dict[str, str] = {
     "ask.cancel_ref_call": ("취소하실 예약번호를 입력하신 후 우물 정자를 눌러 주세요. "
                             "예약번호는 예약 확인 전화로 알려 드렸습니다."),
     "ask.facility_grouped": "예약 가능한 센터입니다.",
+    # The SMS menu of a household with one child: no siblings line (as `ask.menu_one` on a call).
+    "ask.menu_one@sms": ("번호를 보내 주세요.\n1 예약하기\n2 예약 취소 (\"취소 예약번호\"도 가능)\n"
+                         "3 예약 목록을 등록된 번호로 문자 받기\n0 직원 연락 요청"),
 }

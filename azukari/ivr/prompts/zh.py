@@ -52,7 +52,6 @@ MESSAGES: dict[str, str] = {
                     "工作人员的服务时间是{hours}。"),
     "cannot_book@sms": "抱歉，这个时段无法预约。请选择其他日期，或回复0，工作人员会与您联系。",
     "refusal.closed": "抱歉，那天是休息日。",
-    "refusal.outside_window": "抱歉，那天不在可预约的范围内。请选择可预约范围内的日期。",
     "refusal.full": "抱歉，那天没有空位。",
     "refusal.expired_registration": "抱歉，到那天您的登记已过有效期。更新登记请到任意一家中心的窗口办理。",
     # The waiting list (contract §7): 候补 is the word Chinese services use for キャンセル待ち.
@@ -115,4 +114,7 @@ MESSAGES: dict[str, str] = {
     "bookings_sent_call": "我们会致电您登记的号码告知预约列表。",
     "ask.cancel_ref_call": "请输入要取消的预约号，并以井号键结束。预约号已在确认电话中告知。",
     "ask.facility_grouped": "有空位的中心如下：",
+    # The SMS menu of a household with one child: no siblings line (as `ask.menu_one` on a call).
+    "ask.menu_one@sms": ("请回复号码。\n1 预约\n2 取消预约（也可发送“取消 预约号”）\n"
+                         "3 用短信把预约列表发到登记的号码\n0 请工作人员与我联系"),
 }
