@@ -100,3 +100,11 @@ def test_one_admins_checked_file_cannot_be_confirmed_by_another(database: Databa
     response = other.post(_confirm_path(page), data={"csrf": csrf_of(other, "/staff/import")})
     assert response.status_code == 404
     assert counts(database) == (0, 0)
+
+
+def test_the_done_page_counts_the_households_still_without_a_web_password_letter(database: Database,
+                                                                                 tmp_path: Path) -> None:
+    client = _desk(database, ("ito", "admin"))["ito"]
+    _status, page = _upload(client, write(tmp_path / "households.csv", [DEMO, OTHER]).read_bytes())
+    done = client.post(_confirm_path(page), data={"csrf": csrf_of(client, "/staff/import")})
+    assert re.search(r'id="without-web-password">[^<]*: 2（', done.text), done.text[-800:]
