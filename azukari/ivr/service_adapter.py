@@ -174,7 +174,9 @@ class ServiceAdapter:
     def _verdict(self, outcome: Outcome) -> Verdict | Refusal:
         if not isinstance(outcome, Verified):
             return Refusal(kind=outcome.case, household_pk=outcome.household_pk, dv=outcome.dv)
-        household = self.session.get(Household, outcome.household_pk)  # loaded by the verification already
+        # A DV household never reaches the menu: read nothing more for it, so its right address runs the very
+        # statements of a wrong one (no oracle, issue 24).
+        household = None if outcome.dv else self.session.get(Household, outcome.household_pk)
         if household is None:
             return Verdict(household_pk=outcome.household_pk, child_id=outcome.child_id, dv=outcome.dv)
         return Verdict(household_pk=outcome.household_pk, child_id=outcome.child_id, dv=outcome.dv,

@@ -34,7 +34,9 @@ def _seed(database: Database) -> None:
         hikarigaoka.capacity = 1  # one seat: freed below, it is held for the first family waiting
         unit = session.scalars(select(Unit.id).join(Facility).where(Facility.key == 1, Unit.key == 1)).one()
         sekimachi = session.scalars(select(Unit.id).join(Facility).where(Facility.key == 2, Unit.key == 1)).one()
-        homes = [add_household(session, now=sunday, phone=f"090-1234-{5600 + i}") for i in range(3)]
+        # Three families, each child born on its own day (one child registered thrice would be one duplicate).
+        homes = [add_household(session, now=sunday, phone=f"090-1234-{5600 + i}", birthdate=dt.date(2023, 5, 1 + i))
+                 for i in range(3)]
         for home in homes[:2]:
             session.add(WaitlistEntry(household_pk=home.id, child_id=home.children[0].id, unit_id=unit, day=TUESDAY,
                                       status="waiting", channel="voice", language="ja", created_at=now))
