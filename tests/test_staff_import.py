@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import html
 import re
+import threading
 import time
 from pathlib import Path
 
@@ -191,3 +192,25 @@ def test_an_import_the_database_refuses_shows_the_failure_and_writes_nothing(dat
     assert _imports(database) == 0
     with database.unit_of_work() as session:
         assert session.scalars(select(ImportUpload.state)).all() == ["failed"]
+
+
+def test_two_confirms_at_the_same_moment_start_one_import(database: Database, tmp_path: Path) -> None:
+    client = _desk(database, ("ito", "admin"))["ito"]
+    _status, page = _upload(client, write(tmp_path / "households.csv", _households(30)).read_bytes())
+    csrf, path = csrf_of(client, "/staff/import"), _confirm_path(page)
+    together = threading.Barrier(2)
+    pages: list[str] = []
+
+    def confirm() -> None:
+        together.wait()
+        pages.append(client.post(path, data={"csrf": csrf}).text)
+
+    threads = [threading.Thread(target=confirm) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(pages) == 2
+    assert all("新規 30" in _finished(client, shown) for shown in pages)
+    assert _imports(database) == 1
+    assert counts(database) == (30, 30)
