@@ -2,13 +2,16 @@
 command prints them, then confirmed: the same all-or-nothing import, audited as the command's is."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import html
 import re
+import threading
+import time
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from staff_support import add_staff, client_for, clock, csrf_of, log_in
 from test_registration_importer import DEMO, OTHER, counts, write
 
@@ -44,6 +47,30 @@ def _confirm_path(page: str) -> str:
     return found.group(1)
 
 
+def _finished(client: TestClient, page: str) -> str:
+    """Follow the progress page as the browser does (its meta refresh) until the import is done or failed."""
+    deadline = time.monotonic() + 120
+    while (found := re.search(r'http-equiv="refresh" content="2; url=([^"]+)"', page)) is not None:
+        assert time.monotonic() < deadline, "the import never finished"
+        time.sleep(0.1)
+        response = client.get(found.group(1))
+        assert response.status_code in (200, 422), response.text[:300]
+        page = response.text
+    return page
+
+
+def _households(count: int) -> list[dict[str, str]]:
+    first = dt.date(2023, 1, 1)
+    return [{**OTHER, "household_id": f"{30000000 + i}",
+             "child_birthdate": (first + dt.timedelta(days=i)).isoformat()} for i in range(count)]
+
+
+def _imports(database: Database) -> int:
+    with database.unit_of_work() as session:
+        return session.scalar(select(func.count()).select_from(AuditEntry)
+                              .where(AuditEntry.action == "households.imported")) or 0
+
+
 def test_every_problem_of_the_file_shows_at_once_as_the_command_prints_them(database: Database,
                                                                              tmp_path: Path) -> None:
     client = _desk(database, ("ito", "admin"))["ito"]
@@ -70,7 +97,9 @@ def test_a_cp932_file_checked_then_confirmed_is_imported_and_audited_with_its_di
     assert status == 200 and 'id="import-households">2<' in page
     assert counts(database) == (0, 0)  # checked, not imported yet
     done = client.post(_confirm_path(page), data={"csrf": csrf_of(client, "/staff/import")})
-    assert done.status_code == 200 and "取り込みました" in done.text and "新規 2" in done.text
+    assert done.status_code == 200
+    shown = _finished(client, done.text)
+    assert "取り込みました" in shown and "新規 2" in shown
     assert counts(database) == (2, 2)
     with database.unit_of_work() as session:
         me = session.scalars(select(StaffAccount.id)).one()
@@ -79,7 +108,8 @@ def test_a_cp932_file_checked_then_confirmed_is_imported_and_audited_with_its_di
         assert actor == f"staff:{me}"
         assert detail["digest"] == hashlib.sha256(data).hexdigest()
         assert (detail["households"], detail["created"]) == (2, 2)
-        assert session.scalar(select(func.count()).select_from(ImportUpload)) == 0  # the file is not kept
+        kept = session.scalars(select(ImportUpload.data)).all()
+        assert kept == [b""]  # the file is not kept, only how its import ended
 
 
 def test_a_centre_clerk_can_neither_open_nor_upload(database: Database, tmp_path: Path) -> None:
@@ -106,5 +136,90 @@ def test_the_done_page_counts_the_households_still_without_a_web_password_letter
                                                                                  tmp_path: Path) -> None:
     client = _desk(database, ("ito", "admin"))["ito"]
     _status, page = _upload(client, write(tmp_path / "households.csv", [DEMO, OTHER]).read_bytes())
-    done = client.post(_confirm_path(page), data={"csrf": csrf_of(client, "/staff/import")})
-    assert re.search(r'id="without-web-password">[^<]*: 2（', done.text), done.text[-800:]
+    running = client.post(_confirm_path(page), data={"csrf": csrf_of(client, "/staff/import")})
+    done = _finished(client, running.text)
+    assert re.search(r'id="without-web-password">[^<]*: 2（', done), done[-800:]
+
+
+def test_a_confirmed_file_of_thirty_households_shows_its_progress_then_its_summary(database: Database,
+                                                                                   tmp_path: Path) -> None:
+    client = _desk(database, ("ito", "admin"))["ito"]
+    _status, page = _upload(client, write(tmp_path / "households.csv", _households(30)).read_bytes())
+    running = client.post(_confirm_path(page), data={"csrf": csrf_of(client, "/staff/import")})
+    assert running.status_code == 200
+    assert 'id="import-running"' in running.text and 'http-equiv="refresh"' in running.text
+    assert "/ 30 世帯" in running.text
+    done = _finished(client, running.text)
+    assert 'id="import-done"' in done and "新規 30" in done and 'http-equiv="refresh"' not in done
+    assert counts(database) == (30, 30)
+    with database.unit_of_work() as session:
+        (state, done_rows, total), = session.execute(
+            select(ImportUpload.state, ImportUpload.done_rows, ImportUpload.total_rows)).all()
+    assert (state, done_rows, total) == ("done", 30, 30)
+
+
+def test_a_second_confirm_of_the_same_upload_starts_no_second_import(database: Database, tmp_path: Path) -> None:
+    client = _desk(database, ("ito", "admin"))["ito"]
+    _status, page = _upload(client, write(tmp_path / "households.csv", _households(30)).read_bytes())
+    csrf = csrf_of(client, "/staff/import")
+    first = client.post(_confirm_path(page), data={"csrf": csrf})
+    again = client.post(_confirm_path(page), data={"csrf": csrf})
+    assert first.status_code == again.status_code == 200
+    _finished(client, first.text)
+    assert "新規 30" in _finished(client, again.text)
+    after = client.post(_confirm_path(page), data={"csrf": csrf})  # once it is done, too
+    assert "新規 30" in after.text
+    assert _imports(database) == 1
+    assert counts(database) == (30, 30)
+
+
+def test_an_import_the_database_refuses_shows_the_failure_and_writes_nothing(database: Database,
+                                                                           tmp_path: Path) -> None:
+    client = _desk(database, ("ito", "admin"))["ito"]
+    _status, page = _upload(client, write(tmp_path / "households.csv", _households(30)).read_bytes())
+    refuse = {"sqlite": ["CREATE TRIGGER refuse_children BEFORE INSERT ON children "
+                         "BEGIN SELECT RAISE(ABORT, 'refused'); END"],
+              "postgresql": ["CREATE FUNCTION refuse_children() RETURNS trigger AS $$ BEGIN "
+                             "RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql",
+                             "CREATE TRIGGER refuse_children BEFORE INSERT ON children "
+                             "FOR EACH ROW EXECUTE FUNCTION refuse_children()"]}[database.dialect]
+    with database.engine.begin() as connection:
+        for statement in refuse:
+            connection.execute(text(statement))
+    try:
+        running = client.post(_confirm_path(page), data={"csrf": csrf_of(client, "/staff/import")})
+        failed = _finished(client, running.text)
+    finally:
+        with database.engine.begin() as connection:
+            connection.execute(text("DROP TRIGGER refuse_children" + (
+                " ON children" if database.dialect == "postgresql" else "")))
+            if database.dialect == "postgresql":
+                connection.execute(text("DROP FUNCTION refuse_children()"))
+    assert 'id="import-problems"' in failed and "何も登録していません" in failed and "/confirm" not in failed
+    assert "refused" not in failed  # the database's own words are not shown
+    assert counts(database) == (0, 0)
+    assert _imports(database) == 0
+    with database.unit_of_work() as session:
+        assert session.scalars(select(ImportUpload.state)).all() == ["failed"]
+
+
+def test_two_confirms_at_the_same_moment_start_one_import(database: Database, tmp_path: Path) -> None:
+    client = _desk(database, ("ito", "admin"))["ito"]
+    _status, page = _upload(client, write(tmp_path / "households.csv", _households(30)).read_bytes())
+    csrf, path = csrf_of(client, "/staff/import"), _confirm_path(page)
+    together = threading.Barrier(2)
+    pages: list[str] = []
+
+    def confirm() -> None:
+        together.wait()
+        pages.append(client.post(path, data={"csrf": csrf}).text)
+
+    threads = [threading.Thread(target=confirm) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(pages) == 2
+    assert all("新規 30" in _finished(client, shown) for shown in pages)
+    assert _imports(database) == 1
+    assert counts(database) == (30, 30)

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, false
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from azukari.db import Base, UTCDateTime, utcnow
@@ -89,8 +90,10 @@ class ErasureRequest(Base):
 
 
 class ImportUpload(Base):
-    """A households.csv an admin uploaded in the console and saw checked, kept until they confirm the import
-    (then deleted; an unconfirmed one is deleted at the next upload after a day)."""
+    """A households.csv an admin uploaded in the console and saw checked, kept until they confirm the import;
+    then a background thread imports it and writes its progress here (the file's bytes are emptied when it
+    ends, the outcome is kept for the page). A row not running is deleted at that admin's next upload, any
+    row at the next upload after a day."""
 
     __tablename__ = "import_uploads"
 
@@ -99,3 +102,12 @@ class ImportUpload(Base):
     digest: Mapped[str] = mapped_column(String(64))
     data: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    state: Mapped[str] = mapped_column(String(8), default="checked", server_default="checked")  # IMPORT_STATES
+    total_rows: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    done_rows: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # done: {"counts": ImportSummary.audit_detail(), "lines": the summary's lines}; failed: {"problems", "refused"}
+    outcome: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+IMPORT_STATES = ("checked", "running", "done", "failed")

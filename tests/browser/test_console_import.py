@@ -56,6 +56,7 @@ def test_an_admin_sees_every_problem_then_imports_a_cp932_file_in_the_browser(
     with database.unit_of_work() as session:
         assert session.scalar(select(func.count()).select_from(Household)) == 0
     admin.click("button:has-text('取り込む')")
+    admin.wait_for_selector("#import-running")  # the progress page, which refreshes itself (no JavaScript)
     assert "新規 2" in admin.inner_text("#import-done")
     shot(admin, "import-done")
     with database.unit_of_work() as session:
