@@ -64,4 +64,4 @@ def test_torikeshi_before_verification_is_kept_sealed_and_asked_about_once_verif
 def test_the_menu_is_written_once_then_a_short_question_and_menu_brings_it_back() -> None:
     ports = FakePorts()
     _state, keys = _texts(ports, *VERIFY, "3", "メニュー")
-    assert keys[-3:] == ["ask.menu", "menu_again", "ask.menu"]
+    assert keys[-3:] == ["ask.menu_one", "menu_again", "ask.menu_one"]  # one child: no siblings line
