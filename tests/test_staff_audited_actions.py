@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -564,7 +565,12 @@ def households_imported(d: Desk) -> Expect:
     confirm = re.search(r'action="(/staff/import/\d+/confirm)"', page.text)
     assert confirm is not None, page.text[:300]
     d.begin()
-    d.post(confirm.group(1))
+    shown = d.post(confirm.group(1)).text
+    deadline = time.monotonic() + 60  # the import runs in a thread: follow its progress page to the end
+    while (refresh := re.search(r'http-equiv="refresh" content="2; url=([^"]+)"', shown)) is not None:
+        assert time.monotonic() < deadline, "the import never finished"
+        time.sleep(0.1)
+        shown = d.get(refresh.group(1)).text
     return Expect(None, {"households": 1, "created": 1})
 
 

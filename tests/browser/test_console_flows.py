@@ -51,7 +51,7 @@ def _seed(database: Database) -> None:
         session.commit()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # outlives other files\' tests run between these (see test_parents_pages)
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Database]]:
     with serving(tmp_path_factory, "console.db", seed=_seed, clock=CLOCK) as served:
         yield served

@@ -25,7 +25,7 @@ def _seed(database: Database) -> None:
         session.commit()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # outlives other files\' tests run between these (see test_parents_pages)
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Database]]:
     with serving(tmp_path_factory, "import.db", seed=_seed, clock=CLOCK) as found:
         yield found

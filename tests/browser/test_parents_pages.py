@@ -55,7 +55,10 @@ def _unit(session: Session, key: int) -> tuple[int, int]:
     return found[0], found[1]
 
 
-@pytest.fixture(scope="module")
+# Session-scoped, not module-scoped: pytest-xdist may run other files' tests on this worker between these,
+# and pytest tears a module's fixtures down when it moves to another module — the flows below build on
+# each other (the password the first one sets, the booking the second makes), so the server must outlive that.
+@pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Database]]:
     with serving(tmp_path_factory, "parents.db", seed=_seed, clock=CLOCK) as served:
         yield served

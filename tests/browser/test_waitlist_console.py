@@ -49,7 +49,7 @@ def _seed(database: Database) -> None:
         session.commit()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # outlives other files\' tests run between these (see test_parents_pages)
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with serving(tmp_path_factory, "waiting.db", seed=_seed, clock=CLOCK) as (url, _database):
         yield url
