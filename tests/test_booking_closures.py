@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from facilities_files import import_facilities_text
+from racing import at_once
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from test_booking_service import DAY, FACILITIES, NOW, add_child, book, unit_id
@@ -127,23 +127,6 @@ def test_a_capacity_above_the_facilitys_or_a_past_day_is_refused(session: Sessio
                        capacity=None, actor="staff:1", now=NOW)
 
 
-def _race(jobs: list[Callable[[], object]]) -> list[object]:
-    barrier = threading.Barrier(len(jobs))
-    results: list[object] = [None] * len(jobs)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            results[i] = jobs[i]()
-        except Exception as error:  # surfaced by the assertions
-            results[i] = error
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 @pytest.mark.parametrize("round_", range(5))
@@ -171,7 +154,7 @@ def test_a_closing_and_bookings_of_the_same_unit_at_once_leave_no_booking_on_the
             session.commit()
             return closed
 
-    results = _race([closer, *(booker(c) for c in children)])
+    results = at_once([closer, *(booker(c) for c in children)])
     assert not [r for r in results if isinstance(r, Exception)], results
     closed = results[0]
     assert isinstance(closed, closures.Closed)

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
 from facilities_files import facilities_toml, hikarigaoka, import_facilities_text, shakujii
+from racing import at_once
 from sqlalchemy import func, select
 from test_booking_service import DAY, NOW, add_child, book, unit_id
 
@@ -23,24 +23,6 @@ RACE_FACILITY = facilities_toml(hikarigaoka(capacity=6, infant_capacity=2, units
 INFANT, OLDER = dt.date(2026, 5, 1), dt.date(2023, 5, 1)
 
 
-def _race(jobs: list[Callable[[], object]]) -> list[object]:
-    """Start every job at the same instant on its own thread; return results (or exceptions)."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[object] = [None] * len(jobs)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            results[i] = jobs[i]()
-        except Exception as error:  # surfaced by the assertions below
-            results[i] = error
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def _book_job(database: Database, child_id: int, unit: int) -> Callable[[], object]:
@@ -81,7 +63,7 @@ def test_twenty_four_threads_for_the_last_three_seats_book_exactly_the_capacity(
                                                                                 tmp_path: Path) -> None:
     children = _prepare(database, tmp_path, [INFANT, OLDER] * 12, prebooked=[INFANT, OLDER, OLDER])
     unit = _unit(database, 1)
-    results = _race([_book_job(database, child, unit) for child in children])
+    results = at_once([_book_job(database, child, unit) for child in children])
     assert not [r for r in results if isinstance(r, Exception)]
     assert sum(isinstance(r, service.Booked) for r in results) == 3
     assert all(r is BookingRefusal.FULL for r in results if not isinstance(r, service.Booked))
@@ -93,7 +75,7 @@ def test_twenty_four_threads_for_the_last_three_seats_book_exactly_the_capacity(
 def test_twenty_infants_racing_for_one_infant_seat_take_exactly_one(database: Database, tmp_path: Path) -> None:
     children = _prepare(database, tmp_path, [INFANT] * 20, prebooked=[INFANT])
     unit = _unit(database, 1)
-    results = _race([_book_job(database, child, unit) for child in children])
+    results = at_once([_book_job(database, child, unit) for child in children])
     assert sum(isinstance(r, service.Booked) for r in results) == 1
     assert _counts(database, unit) == (2, 2, 2, 2)
 
@@ -102,7 +84,7 @@ def test_one_child_raced_onto_overlapping_units_at_two_facilities_gets_one(datab
                                                                            tmp_path: Path) -> None:
     (child,) = _prepare(database, tmp_path, [OLDER], prebooked=[])
     units = [_unit(database, 1), _unit(database, 2)]
-    results = _race([_book_job(database, child, units[i % 2]) for i in range(20)])
+    results = at_once([_book_job(database, child, units[i % 2]) for i in range(20)])
     assert not [r for r in results if isinstance(r, Exception)]
     assert sum(isinstance(r, service.Booked) for r in results) == 1
     assert all(r is BookingRefusal.OVERLAPPING for r in results if not isinstance(r, service.Booked))
@@ -124,7 +106,7 @@ def test_one_child_whose_day_lock_row_already_exists_still_gets_one(database: Da
         service.cancel(session, household_pk=household_pk, booking_number=first.booking_number, channel="voice",
                        language="ja", now=NOW)
         session.commit()
-    results = _race([_book_job(database, child, units[i % 2]) for i in range(20)])
+    results = at_once([_book_job(database, child, units[i % 2]) for i in range(20)])
     assert sum(isinstance(r, service.Booked) for r in results) == 1
     with database.unit_of_work() as session:
         assert session.scalar(select(func.sum(UnitDay.booked))) == 1
@@ -152,7 +134,7 @@ def test_cancellations_racing_with_bookings_keep_the_counter_true(database: Data
                 return outcome
         return job
 
-    results = _race([cancel_job(*t) for t in tickets] + [_book_job(database, c, unit) for c in waiting])
+    results = at_once([cancel_job(*t) for t in tickets] + [_book_job(database, c, unit) for c in waiting])
     assert not [r for r in results if isinstance(r, Exception)]
     assert all(isinstance(r, service.Cancelled) for r in results[:6])
     booked_in_race = sum(isinstance(r, service.Booked) for r in results[6:])
@@ -227,7 +209,7 @@ def _live_in_november(database: Database, child: int) -> int:
 
 def test_one_child_racing_onto_nine_days_gets_exactly_the_months_limit(database: Database, tmp_path: Path) -> None:
     child, unit = _prepare_limited(database, tmp_path)
-    results = _race([_book_on(database, child, unit, day) for day in NOVEMBER * 2])
+    results = at_once([_book_on(database, child, unit, day) for day in NOVEMBER * 2])
     assert not [r for r in results if isinstance(r, Exception)]
     assert sum(isinstance(r, service.Booked) for r in results) == 3
     assert {r for r in results if not isinstance(r, service.Booked)} <= {BookingRefusal.MONTHLY_LIMIT,

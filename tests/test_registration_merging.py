@@ -1,10 +1,8 @@
 """Staff decide a suspected duplicate pair (issue 27, item 2): merge into one child, or dismiss."""
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import pytest
+from racing import at_once
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from test_registration_duplicates import DAY, NOW, _book, _children, paired  # noqa: F401 (a fixture)
@@ -108,23 +106,6 @@ def test_a_pair_decided_once_cannot_be_decided_again(paired: Database) -> None: 
         merging.dismiss(session, pair_id=pair_id, now=NOW, actor="staff:1", staff_id=1)
 
 
-def _race(jobs: list[Callable[[], object]]) -> list[object]:
-    barrier = threading.Barrier(len(jobs))
-    results: list[object] = [None] * len(jobs)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            results[i] = jobs[i]()
-        except Exception as error:  # surfaced by the assertions
-            results[i] = error
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 @pytest.mark.parametrize("booked_child", [0, 1])
@@ -147,7 +128,7 @@ def test_a_merge_racing_a_call_that_books_either_child_loses_no_booking(paired: 
             session.commit()
             return result
 
-    booking, merged = _race([book, merge])
+    booking, merged = at_once([book, merge])
     assert isinstance(merged, merging.Merged), merged
     assert isinstance(booking, service.Booked) or booking == BookingRefusal.NOT_FOUND, booking
     with paired.unit_of_work() as session:

@@ -2,36 +2,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Callable
 
 import httpx
 from ivr_support import ELSEWHERE, TUESDAY, Phone, client_for, seed
+from racing import at_once
 from sqlalchemy import select
 from web_support import csrf_of, signed_in
 
 from azukari.booking.models import Facility, Reservation, Unit, UnitDay
 from azukari.clock import FixedClock
 from azukari.db import Database
-
-
-def _at_once(jobs: list[Callable[[], object]]) -> list[object]:
-    barrier = threading.Barrier(len(jobs))
-    results: list[object] = [None] * len(jobs)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            results[i] = jobs[i]()
-        except Exception as error:  # surfaced by the assertions
-            results[i] = error
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def test_a_web_and_a_phone_booking_for_the_last_seat_at_once_book_it_once(
@@ -62,7 +42,7 @@ def test_a_web_and_a_phone_booking_for_the_last_seat_at_once_book_it_once(
     def by_phone() -> object:
         return phone.answer("confirm", digits="1")
 
-    web_result, _ = _at_once([by_web, by_phone])
+    web_result, _ = at_once([by_web, by_phone])
     assert isinstance(web_result, httpx.Response)
     with database.unit_of_work() as session:
         winners = session.scalars(select(Reservation.channel).where(Reservation.unit_id == unit,
