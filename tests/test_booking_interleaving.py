@@ -16,8 +16,9 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
+from racing import at_once as _race
 from sqlalchemy import event, func, select
-from test_booking_concurrency import INFANT, OLDER, _book_job, _counts, _prepare, _race, _unit
+from test_booking_concurrency import INFANT, OLDER, _book_job, _counts, _prepare, _unit
 from test_booking_service import DAY
 
 from azukari.booking import service

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from facilities_files import import_facilities_text
+from racing import at_once as _race
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from test_booking_concurrency import _race
 from test_booking_service import DAY, NOW, add_child, unit_id
 from test_booking_waitlist import CODE, ONE_SEAT
 
