@@ -5,21 +5,26 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
+import os
 import re
+import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 from staff_support import add_staff, client_for, clock, csrf_of, log_in
 from test_registration_importer import DEMO, OTHER, counts, write
 
-from azukari.clock import tokyo_date
+from azukari.clock import FixedClock, tokyo_date
 from azukari.db import Database
 from azukari.oversight.models import AuditEntry
 from azukari.registration.households_csv import HouseholdImportError, parse_households
-from azukari.staff.models import ImportUpload, StaffAccount
+from azukari.staff import import_runs
+from azukari.staff.models import ImportUpload, StaffAccount, StaffSession
 
 
 def _desk(database: Database, *names: tuple[str, str]) -> dict[str, TestClient]:
@@ -223,3 +228,122 @@ def test_two_confirms_at_the_same_moment_start_one_import(database: Database, tm
     assert all("新規 30" in _finished(client, shown) for shown in pages)
     assert _imports(database) == 1
     assert counts(database) == (30, 30)
+
+
+def _upload_id(page: str) -> int:
+    return int(_confirm_path(page).split("/")[3])
+
+
+def _app_clock(client: TestClient) -> FixedClock:
+    fixed: FixedClock = client.app.state.runtime.clock  # type: ignore[attr-defined]
+    return fixed
+
+
+def test_the_progress_page_shows_the_rows_done_while_the_import_still_runs(database: Database,
+                                                                           tmp_path: Path) -> None:
+    # On SQLite the import holds the only write lock throughout: the page must neither wait for it nor show 0.
+    client = _desk(database, ("ito", "admin"))["ito"]
+    _status, page = _upload(client, write(tmp_path / "households.csv", _households(200)).read_bytes())
+    running = client.post(_confirm_path(page), data={"csrf": csrf_of(client, "/staff/import")})
+    seen: list[int] = []
+    slowest = 0.0
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        began = time.monotonic()
+        shown = client.get(f"/staff/import/{_upload_id(page)}").text
+        slowest = max(slowest, time.monotonic() - began)
+        found = re.search(r'id="import-done-rows">(\d+)<', shown)
+        if found is None:
+            break
+        seen.append(int(found.group(1)))
+        time.sleep(0.02)
+    assert "新規 200" in _finished(client, running.text)
+    assert any(0 < done < 200 for done in seen), seen
+    assert seen == sorted(seen)
+    assert slowest < 5, slowest  # the writer-lock queue would hold a page for up to 30 s
+
+
+def test_an_import_whose_server_was_killed_wrote_nothing_and_is_put_back_to_confirm_again(
+        database: Database, tmp_path: Path) -> None:
+    client = _desk(database, ("ito", "admin"))["ito"]
+    _status, page = _upload(client, write(tmp_path / "households.csv", _households(400)).read_bytes())
+    upload_id = _upload_id(page)
+    # Another server process claims and runs the import, and is killed (SIGKILL) in the middle of it.
+    server = subprocess.Popen([sys.executable, "-c", _ANOTHER_SERVER, database.url, str(upload_id)],
+                              stdout=subprocess.PIPE, text=True)
+    assert server.stdout is not None and server.stdout.readline().strip() == "importing"
+    time.sleep(1.5)
+    assert server.poll() is None, "the import ended before the server could be killed"
+    os.kill(server.pid, signal.SIGKILL)
+    server.wait()
+    with database.unit_of_work() as session:
+        assert session.scalar(select(ImportUpload.state)) == "running"
+    assert counts(database) == (0, 0)
+    _app_clock(client).advance(seconds=31)  # PostgreSQL: its runner's last report is older than STALE
+    shown = client.get(f"/staff/import/{upload_id}", follow_redirects=True)
+    assert shown.status_code == 200
+    assert 'id="import-interrupted"' in shown.text and "何も登録していません" in shown.text
+    assert 'http-equiv="refresh"' not in shown.text and "400</strong> 世帯" in shown.text
+    again = client.post(_confirm_path(shown.text), data={"csrf": csrf_of(client, "/staff/import")})
+    assert "新規 400" in _finished(client, again.text)
+    assert counts(database) == (400, 400)
+    assert _imports(database) == 1
+
+
+_ANOTHER_SERVER = """
+import datetime as dt, sys
+from azukari import runtime
+from azukari.clock import TOKYO, FixedClock
+from azukari.settings import Settings
+from azukari.staff import import_runs
+url, upload_id = sys.argv[1], int(sys.argv[2])
+monday = dt.datetime(2026, 6, 1, 10, 0, tzinfo=TOKYO)
+built = runtime.build(Settings(database_url=url), clock=FixedClock(monday.astimezone(dt.UTC)))
+with built.database.unit_of_work() as session:
+    assert import_runs.claim(session, database=built.database, upload_id=upload_id, now=built.clock.now())
+    session.commit()
+print("importing", flush=True)
+import_runs.run_import(built, upload_id, actor="staff:1", today=monday.date())
+"""
+
+
+def test_on_postgresql_an_import_another_server_still_reports_on_is_left_running(pg_database: Database,
+                                                                                  tmp_path: Path) -> None:
+    client = _desk(pg_database, ("ito", "admin"))["ito"]
+    _status, page = _upload(client, write(tmp_path / "households.csv", _households(30)).read_bytes())
+    upload_id = _upload_id(page)
+    now = _app_clock(client).now()
+    with pg_database.unit_of_work() as session:
+        session.execute(update(ImportUpload).values(state="running", runner="another-server", done_rows=12,
+                                                    heartbeat_at=now - dt.timedelta(seconds=20)))
+        session.commit()
+    shown = client.get(f"/staff/import/{upload_id}")
+    assert shown.status_code == 200 and 'id="import-done-rows">12<' in shown.text
+    _app_clock(client).advance(seconds=11)  # 31 s since it last reported: stopped
+    assert client.get(f"/staff/import/{upload_id}").status_code == 303
+    with pg_database.unit_of_work() as session:
+        assert session.scalar(select(ImportUpload.state)) == "checked"
+
+
+def test_a_row_this_process_runs_with_no_thread_left_is_put_back(database: Database, tmp_path: Path) -> None:
+    # The thread ended without telling the row (its last write failed too): no page may refresh forever.
+    client = _desk(database, ("ito", "admin"))["ito"]
+    _status, page = _upload(client, write(tmp_path / "households.csv", _households(3)).read_bytes())
+    with database.unit_of_work() as session:
+        session.execute(update(ImportUpload).values(state="running", runner=import_runs.RUNNER,
+                                                    heartbeat_at=_app_clock(client).now()))
+        session.commit()
+    shown = client.get(f"/staff/import/{_upload_id(page)}", follow_redirects=True)
+    assert 'id="import-interrupted"' in shown.text
+    assert counts(database) == (0, 0)
+
+
+def test_watching_the_progress_does_not_keep_an_idle_session_alive(database: Database, tmp_path: Path) -> None:
+    client = _desk(database, ("ito", "admin"))["ito"]
+    _status, page = _upload(client, write(tmp_path / "households.csv", _households(3)).read_bytes())
+    with database.unit_of_work() as session:
+        before = session.scalar(select(StaffSession.last_seen_at))
+    _app_clock(client).advance(minutes=5)
+    assert client.get(f"/staff/import/{_upload_id(page)}").status_code == 200
+    with database.unit_of_work() as session:
+        assert session.scalar(select(StaffSession.last_seen_at)) == before

@@ -145,6 +145,22 @@ def page(request: Request, *, roles: frozenset[str], csrf: str | None = None,
 
 
 @contextmanager
+def watching(request: Request, *, roles: frozenset[str]) -> Iterator[Page]:
+    """`page` for a page that only reads and refreshes itself (an import's progress): its transaction takes
+    no write lock (on SQLite, a long write such as that import holds the only one) and commits nothing; the
+    session is checked but not touched, so watching does not keep an idle session alive either."""
+    runtime = runtime_of(request)
+    now = runtime.clock.now()
+    with runtime.database.reading() as session:
+        found = sessions.resume(session, token=request.cookies.get(sessions.COOKIE_NAME), now=now, touch=False)
+        if found is None:
+            raise LoginRequired()
+        if found.account.role not in roles:
+            raise Forbidden("role")
+        yield Page(request, session, found.account, found.record, now, runtime)
+
+
+@contextmanager
 def login_step(request: Request, stage: str, *, csrf: str | None = None, post: bool = False) -> Iterator[Page]:
     """A login step after the password, on its pending row (stage "code", "enrol" or "password"), as `page`.
 

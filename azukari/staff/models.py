@@ -93,7 +93,9 @@ class ImportUpload(Base):
     """A households.csv an admin uploaded in the console and saw checked, kept until they confirm the import;
     then a background thread imports it and writes its progress here (the file's bytes are emptied when it
     ends, the outcome is kept for the page). A row not running is deleted at that admin's next upload, any
-    row at the next upload after a day."""
+    row at the next upload after a day. `runner` names the process whose thread imports it and
+    `heartbeat_at` is when that process last said so (PostgreSQL only: see staff/import_runs.py), so a
+    page can tell an import still running from one whose server stopped."""
 
     __tablename__ = "import_uploads"
 
@@ -108,6 +110,8 @@ class ImportUpload(Base):
     # done: {"counts": ImportSummary.audit_detail(), "lines": the summary's lines}; failed: {"problems", "refused"}
     outcome: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    runner: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 IMPORT_STATES = ("checked", "running", "done", "failed")

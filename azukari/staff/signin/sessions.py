@@ -46,10 +46,12 @@ def start(session: Session, *, account: StaffAccount, now: dt.datetime, stage: s
 
 
 def resume(session: Session, *, token: str | None, now: dt.datetime,
-           stages: frozenset[str] = frozenset({SIGNED_IN})) -> SignedIn | None:
+           stages: frozenset[str] = frozenset({SIGNED_IN}), touch: bool = True) -> SignedIn | None:
     """The live session behind a cookie, touched; an expired, revoked or ended one is deleted on sight.
 
-    By default only a full session counts; the login steps ask for their pending stages.
+    By default only a full session counts; the login steps ask for their pending stages. With
+    `touch=False` (a page that only watches, read in a transaction that writes nothing) it is neither
+    touched nor deleted: the idle clock runs on, and the next ordinary page deletes what has ended.
     """
     if not token:
         return None
@@ -59,13 +61,15 @@ def resume(session: Session, *, token: str | None, now: dt.datetime,
     account = session.get(StaffAccount, record.staff_id)
     if account is None or not usable(account, now) or now >= record.expires_at \
             or now - record.last_seen_at >= IDLE_TIMEOUT:
-        session.delete(record)
-        session.flush()
+        if touch:
+            session.delete(record)
+            session.flush()
         return None
     if record.stage not in stages:
         return None
-    record.last_seen_at = now
-    session.flush()
+    if touch:
+        record.last_seen_at = now
+        session.flush()
     return SignedIn(account, record)
 
 
