@@ -200,6 +200,19 @@ def test_a_web_booking_confirms_to_the_number_on_file_and_takes_the_phones_last_
     assert "午前9時から12時は1" in heard and "午後1時から4時" not in heard
 
 
+def test_a_date_outside_the_window_gets_the_closed_day_words_as_on_the_phone(
+        web: TestClient, database: Database, family: Family) -> None:
+    signed_in(web, database, family)
+    child = re.search(r'name="child" value="(\d+)"', web.get(f"/book?day={TUESDAY.isoformat()}").text)
+    assert child is not None
+    far = TUESDAY + dt.timedelta(days=400)
+    done = post(web, "/book", {"child": child.group(1), "day": far.isoformat(), "unit": str(_unit_id(database, 1, 1))},
+                form_page=f"/book?day={TUESDAY.isoformat()}")
+    assert "その日は休業日です。" in done.text
+    with database.unit_of_work() as session:
+        assert session.scalar(select(Reservation.id)) is None
+
+
 def test_the_household_cancels_its_booking_on_the_web_and_the_seat_is_free_again(
         web: TestClient, database: Database, family: Family) -> None:
     signed_in(web, database, family)

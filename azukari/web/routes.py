@@ -36,8 +36,11 @@ def _hours(p: WebPage) -> str:
 
 
 def _refusal(refusal: BookingRefusal) -> str:
-    """The words a refusal gets: a reason about the child or registration goes by text, not on the page."""
-    return "refusal.common" if refusal in rules.REASON_BY_TEXT else f"refusal.{refusal.value}"
+    """The words a refusal gets: a reason about the child or registration goes by text, not on the page; a
+    date outside the window gets the closed-day words, as on the phone (contract §7)."""
+    if refusal in rules.REASON_BY_TEXT:
+        return "refusal.common"
+    return "refusal.closed" if refusal is BookingRefusal.OUTSIDE_WINDOW else f"refusal.{refusal.value}"
 
 
 @router.get("/", response_class=HTMLResponse)

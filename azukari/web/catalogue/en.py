@@ -78,7 +78,6 @@ MESSAGES: dict[str, str] = {
     "refusal.common": "Sorry, this cannot be booked. The reason goes by text to the phone number on file.",
     "refusal.full": "Sorry, that time has just become full.",
     "refusal.closed": "The facility is closed that day.",
-    "refusal.outside_window": "That day cannot be booked yet, or is no longer bookable.",
     "refusal.not_found": "That booking was not found.",
     "refusal.too_late": "The time of care has begun, so it cannot be cancelled.",
     "refusal.past_deadline": "The cancel deadline has passed. Please call the facility.",

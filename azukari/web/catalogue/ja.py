@@ -78,7 +78,6 @@ MESSAGES: dict[str, str] = {
     "refusal.common": "申し訳ありませんが、この内容ではご予約いただけません。理由は登録の電話番号にSMSでお送りします。",
     "refusal.full": "申し訳ありません。その時間は満員になりました。",
     "refusal.closed": "その日は休業日です。",
-    "refusal.outside_window": "その日はまだ予約できないか、予約の期間を過ぎています。",
     "refusal.not_found": "その予約は見つかりませんでした。",
     "refusal.too_late": "利用時間を過ぎているため取り消せません。",
     "refusal.past_deadline": "取消の期限を過ぎています。施設にお電話ください。",

@@ -77,7 +77,6 @@ MESSAGES: dict[str, str] = {
     "refusal.common": "죄송합니다. 이 내용으로는 예약할 수 없습니다. 이유는 등록된 전화번호로 문자로 보내 드립니다.",
     "refusal.full": "죄송합니다. 그 시간은 방금 만석이 되었습니다.",
     "refusal.closed": "그날은 휴무일입니다.",
-    "refusal.outside_window": "그날은 아직 예약할 수 없거나 예약 기간이 지났습니다.",
     "refusal.not_found": "그 예약을 찾을 수 없습니다.",
     "refusal.too_late": "이용 시간이 시작되어 취소할 수 없습니다.",
     "refusal.past_deadline": "취소 기한이 지났습니다. 시설에 전화해 주세요.",

@@ -77,7 +77,6 @@ MESSAGES: dict[str, str] = {
     "refusal.common": "抱歉，无法按此内容预约。原因将以短信发送到登记的电话号码。",
     "refusal.full": "抱歉，这个时段刚刚满了。",
     "refusal.closed": "那天是休息日。",
-    "refusal.outside_window": "那天还不能预约，或已过预约期间。",
     "refusal.not_found": "没有找到该预约。",
     "refusal.too_late": "托育时间已开始，无法取消。",
     "refusal.past_deadline": "已过取消期限。请致电设施。",
