@@ -14,6 +14,7 @@ from azukari.booking.models import BookingPolicy, Facility, Reservation, Unit, U
 from azukari.clock import FixedClock
 from azukari.db import Database
 from azukari.households import web_access
+from azukari.households.models import Child
 from azukari.identity.throttling import HOUSEHOLD_LIMIT
 
 
@@ -280,6 +281,24 @@ def test_the_waiting_list_offer_is_taken_on_the_web(
         mine = session.execute(select(Reservation.status, Reservation.channel).where(
             Reservation.household_pk == family.household_pk)).all()
     assert [tuple(row) for row in mine] == [("booked", "web")]
+
+
+@pytest.mark.parametrize("lang", ["zh", "ko"])
+def test_japanese_names_on_a_chinese_or_korean_page_are_marked_as_japanese(
+        web: TestClient, database: Database, family: Family, lang: str) -> None:
+    signed_in(web, database, family)
+    page = web.get(f"/book?day={TUESDAY.isoformat()}&lang={lang}").text
+    with database.unit_of_work() as session:
+        facility = session.scalar(select(Facility.name).where(Facility.key == 1))
+    with database.unit_of_work() as session:
+        child = session.scalar(select(Child.name).where(Child.household_pk == family.household_pk))
+    assert f'<span lang="ja">{facility}</span>' in page
+    assert f'<span lang="ja">{child}</span>' in page
+
+
+def test_a_japanese_page_does_not_mark_its_own_words(web: TestClient, database: Database, family: Family) -> None:
+    signed_in(web, database, family)
+    assert '<span lang="ja">' not in web.get(f"/book?day={TUESDAY.isoformat()}&lang=ja").text
 
 
 @pytest.mark.parametrize("lang", ["ja", "en", "zh", "ko"])

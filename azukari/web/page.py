@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
 from azukari.clock import tokyo_date
@@ -75,19 +76,37 @@ class WebPage:
         """A facility as the phone names it at first mention in this language (`facility_names`, contract §4):
         Latin letters for English, 光丘中心 for Chinese, 히카리가오카 센터 for Korean — these two followed by the
         Japanese name on the sign; the Japanese name for Japanese."""
+        own, sign = self._place(name, name_en, reading)
+        return own if sign is None else f"{own} ({sign})"
+
+    def place_html(self, name: str, name_en: str | None, reading: str) -> Markup:
+        """`place` for a page: the Japanese name on the sign marked as Japanese inside another language."""
+        own, sign = self._place(name, name_en, reading)
+        if sign is None:
+            return self.japanese(own) if own == name else escape(own)
+        return escape(own) + Markup(" (") + self.japanese(sign) + Markup(")")
+
+    def japanese(self, text: str) -> Markup:
+        """Japanese words (a child's name, a facility's sign) on a page in another language, marked `lang="ja"`
+        so a screen reader reads them in Japanese, not as Chinese or Korean characters (WCAG 3.1.2)."""
+        if self.language == "ja":
+            return escape(text)
+        return Markup('<span lang="ja">%s</span>') % text
+
+    def _place(self, name: str, name_en: str | None, reading: str) -> tuple[str, str | None]:
         latin = english_name(name_en=name_en, reading=reading) or name
         if self.language == "en":
-            return latin
+            return latin, None
         if self.language == "zh":
-            return f"{chinese_name(name=name, latin=latin, with_kind=True)} ({name})"
+            return chinese_name(name=name, latin=latin, with_kind=True), name
         if self.language == "ko":
-            return f"{korean_name(name=name, reading=reading, latin=latin, with_kind=True)} ({name})"
-        return name
+            return korean_name(name=name, reading=reading, latin=latin, with_kind=True), name
+        return name, None
 
     def render(self, template: str, status_code: int = 200, **context: Any) -> Response:
         response = templates.TemplateResponse(self.request, template, {
-            "t": self.t, "place": self.place, "lang": self.language, "languages": [(code, CATALOGUES[code]["lang.name"])
-                                                             for code in LANGUAGES],
+            "t": self.t, "place": self.place_html, "ja": self.japanese, "lang": self.language,
+            "languages": [(code, CATALOGUES[code]["lang.name"]) for code in LANGUAGES],
             "signed_in": self.parent is not None and not self.parent.record.must_change, "csrf": self.csrf,
             "path": self.request.url.path, **context}, status_code=status_code)
         return self.finish(response)
