@@ -256,8 +256,8 @@ def open_offers(session: Session, *, household_pk: int, now: dt.datetime) -> lis
         .order_by(SeatOffer.day, SeatOffer.id)))
 
 
-def accept_offer(session: Session, *, household_pk: int, offer_id: int, channel: str,
-                 now: dt.datetime) -> service.Booked | None:
+def accept_offer(session: Session, *, household_pk: int, offer_id: int, channel: str, now: dt.datetime,
+                 queued: list[OutboxMessage] | None = None) -> service.Booked | None:
     """A signed-in household takes one of its open offers (the web): as `accept`, by the offer's id, not a code.
 
     None for an offer of another household, a lapsed or settled one, or a refusal at booking.
@@ -265,14 +265,4 @@ def accept_offer(session: Session, *, household_pk: int, offer_id: int, channel:
     offer = session.scalar(select(SeatOffer).where(
         SeatOffer.id == offer_id, SeatOffer.household_pk == household_pk, SeatOffer.status == offers.OPEN,
         SeatOffer.expires_at > now))
-    if offer is None or not offers.settle(session, offer_id=offer.id, status="accepted", now=now):
-        return None
-    entry = session.get(WaitlistEntry, offer.entry_id)
-    language = entry.language if entry is not None else "ja"
-    outcome = service.book(session, child_id=offer.child_id, unit_id=offer.unit_id, day=offer.day, channel=channel,
-                           language=language, now=now, from_hold=True)
-    if isinstance(outcome, service.Booked):
-        offers.end_entry(session, entry_id=offer.entry_id, status="booked", now=now, was=("offered",))
-        return outcome
-    offers.audit_offers(session, offers.release(session, offer, entry_status="lapsed", now=now), now=now)
-    return None
+    return None if offer is None else _take(session, offer, channel=channel, now=now, queued=queued)
