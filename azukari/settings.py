@@ -51,6 +51,12 @@ class QuietHours:
             return self.starts <= local < self.ends
         return local >= self.starts or local < self.ends
 
+    def began(self, moment: dt.datetime) -> dt.datetime:
+        """When the quiet hours covering `moment` began (Tokyo time); `moment` must be in them."""
+        local = in_tokyo(moment)
+        day = local.date() if local.time() >= self.starts else local.date() - dt.timedelta(days=1)
+        return dt.datetime.combine(day, self.starts, tzinfo=local.tzinfo)
+
     def __str__(self) -> str:
         return f"{self.starts:%H:%M}-{self.ends:%H:%M}"
 

@@ -18,6 +18,7 @@ from azukari.db import Database
 from azukari.households.models import Child, Household
 from azukari.messaging.models import OutboxMessage
 from azukari.oversight.models import AuditEntry
+from azukari.settings import QuietHours
 
 NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=TOKYO)  # Friday
 DAY = dt.date(2026, 11, 27)  # a Friday inside the window
@@ -360,6 +361,34 @@ def test_text_my_bookings_sends_at_most_one_list_an_hour_per_household(session: 
     assert service.text_my_bookings(session, household_pk=household, language="ja",
                                     now=NOW + dt.timedelta(hours=1, seconds=1)) == 1
     assert len(session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "listing")).all()) == 2
+
+
+def test_a_landline_gets_one_list_a_night_at_once_and_the_next_in_the_morning(session: Session) -> None:
+    # The list answers the caller, so by call it goes at once at any hour (contract §6); what keeps a caller
+    # from making the landline ring all night is one list per quiet period (issue 28.13).
+    child = add_child(session)
+    child.household.phone = "+81312345678"  # a Tokyo landline: lists go by call
+    book(session, child)
+    quiet = QuietHours(dt.time(21, 0), dt.time(8, 0))
+    night = dt.datetime(2026, 11, 20, 22, 0, tzinfo=TOKYO)
+
+    def lists(at: dt.datetime) -> int:
+        return service.text_my_bookings(session, household_pk=child.household_pk, language="ja", now=at, quiet=quiet)
+
+    assert lists(night) == 1
+    assert lists(night + dt.timedelta(hours=2)) == 0  # past the hour, still the same night
+    assert lists(night + dt.timedelta(hours=5)) == 0  # 03:00
+    assert lists(dt.datetime(2026, 11, 21, 8, 30, tzinfo=TOKYO)) == 1
+
+
+def test_a_mobile_number_gets_a_list_an_hour_at_night_too(session: Session) -> None:
+    child = add_child(session)
+    book(session, child)
+    quiet = QuietHours(dt.time(21, 0), dt.time(8, 0))
+    night = dt.datetime(2026, 11, 20, 22, 0, tzinfo=TOKYO)
+    for at, expected in ((night, 1), (night + dt.timedelta(minutes=30), 0), (night + dt.timedelta(hours=2), 1)):
+        assert service.text_my_bookings(session, household_pk=child.household_pk, language="ja", now=at,
+                                        quiet=quiet) == expected
 
 
 def test_the_roster_shows_live_reservations_with_age_and_fee(session: Session) -> None:

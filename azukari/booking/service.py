@@ -14,11 +14,13 @@ from azukari.booking.models import BookingPolicy, Facility, NoShowLift, Reservat
 from azukari.booking.rules import BookingRefusal
 from azukari.clock import tokyo_date, tokyo_hhmm
 from azukari.households.models import Child, Household
+from azukari.households.phone import can_take_sms
 from azukari.language.facility_names import english_name
 from azukari.messaging import outbox, texts
 from azukari.messaging.models import OutboxMessage
 from azukari.messaging.texts import BookingFacts
 from azukari.oversight import audit
+from azukari.settings import QuietHours
 
 
 @dataclass(frozen=True)
@@ -303,23 +305,28 @@ def latin_name(facility: Facility) -> str:
 
 
 # "Text my bookings" at most once an hour per household: a verified caller pressing 3 again and again must not
-# make the number on file (a landline rings the whole house) ring or buzz each time (issue 28.13).
+# make the number on file (a landline rings the whole house) ring or buzz each time (issue 28.13). A landline's
+# list goes out at once at any hour (it answers the caller, contract §6), so in the quiet hours it goes once a night.
 LISTING_EVERY = dt.timedelta(hours=1)
 
 
 def text_my_bookings(session: Session, *, household_pk: int, language: str, now: dt.datetime,
-                     queued: list[OutboxMessage] | None = None) -> int:
+                     queued: list[OutboxMessage] | None = None, quiet: QuietHours | None = None) -> int:
     """Queue the household's upcoming bookings as texts to the number on file (added to `queued`); how many.
 
-    None if the household had its list within the hour (`LISTING_EVERY`); the caller hears the same words.
+    None if the household had its list within the hour (`LISTING_EVERY`), or, for a number on file reached by
+    call, since the `quiet` hours began, when they cover `now`; the caller hears the same words.
     """
     # The household's row, locked: two calls pressing 3 at once queue one list, not two.
     household = session.scalar(select(Household).where(Household.id == household_pk).with_for_update())
     if household is None:
         return 0
+    since = now - LISTING_EVERY
+    if quiet is not None and quiet.covers(now) and not can_take_sms(household.phone):
+        since = min(since, quiet.began(now))
     recent = session.scalar(select(OutboxMessage.id).where(
         OutboxMessage.household_pk == household_pk, OutboxMessage.kind == "listing",
-        OutboxMessage.created_at > now - LISTING_EVERY).limit(1))
+        OutboxMessage.created_at > since).limit(1))
     if recent is not None:
         return 0
     bodies = texts.listing(upcoming(session, household_pk=household_pk, now=now), language)

@@ -144,7 +144,7 @@ class ServiceAdapter:
 
     def text_my_bookings(self, *, household_pk: int, language: str) -> None:
         booking.text_my_bookings(self.session, household_pk=household_pk, language=language, now=self.now,
-                                 queued=self.queued)
+                                 queued=self.queued, quiet=self.settings.quiet_hours)
 
     def staff_reachable(self) -> bool:
         return bool(self.settings.staff_number) and self.settings.staff_hours.covers(self.now)

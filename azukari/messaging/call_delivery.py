@@ -5,8 +5,9 @@
 - Retries (no answer, busy) and messages nobody asked for just then (reminders, seat offers,
   expiry notices) wait out QUIET_HOURS (21:00-08:00 Tokyo time by default): a landline rings the whole house.
 - Three tries over about two hours, then staff call the family themselves.
-- A list of bookings asked for in the quiet hours ("text my bookings", menu 3) waits for the morning too: a caller
-  could otherwise make the landline ring at 02:00 (issue 28.13); the caller hears the same words.
+- A list of bookings ("text my bookings", menu 3) answers the parent's call, so it too goes at once at any
+  hour (contract §6); what keeps a caller from making a landline ring all night is that such a household
+  gets one list per night (`booking.service.text_my_bookings`, issue 28.13).
 """
 from __future__ import annotations
 
@@ -24,8 +25,6 @@ HOLD_AT_MOST = dt.timedelta(minutes=30)
 HOLD_POLL = dt.timedelta(seconds=10)
 # Messages nobody asked for at that moment; every other kind answers the parent's own call or text.
 UNSOLICITED_KINDS = frozenset({"reminder", "offer", "seat_offer", "expiry", "expiry_notice", "closure"})
-# Asked for, but never urgent: called only outside the quiet hours.
-WAITS_FOR_MORNING = frozenset({"listing"})
 # What a call's status callback means for the message it carried.
 ANSWERED = "completed"
 NOT_REACHED = frozenset({"busy", "no-answer", "failed", "canceled"})
@@ -49,7 +48,7 @@ def call_wait(*, kind: str, attempts: int, created_at: dt.datetime, after_call: 
     """When to try again instead of calling now, or None to call now. `attempts` counts this try."""
     if after_call is not None and now - created_at < HOLD_AT_MOST:
         return now + HOLD_POLL
-    if (kind in UNSOLICITED_KINDS or kind in WAITS_FOR_MORNING or attempts > 1) and is_quiet(now, quiet):
+    if (kind in UNSOLICITED_KINDS or attempts > 1) and is_quiet(now, quiet):
         return after_quiet_hours(now, quiet)
     return None
 
