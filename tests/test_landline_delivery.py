@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
 import httpx
@@ -20,7 +21,7 @@ from azukari.db import Database
 from azukari.households.models import Household
 from azukari.households.phone import can_take_sms
 from azukari.messaging.models import OutboxMessage
-from azukari.messaging.sender import OutboxSender
+from azukari.messaging.sender import CALLBACK_WAIT, OutboxSender
 from azukari.messaging.twilio_http import HttpxTwilioClient, make_twilio_client
 from azukari.oversight.models import Escalation
 
@@ -99,7 +100,9 @@ def test_a_landline_hears_its_confirmation_by_call_once_the_parents_call_has_end
     assert calls.call_count == 1 and not api.routes[0].called  # never a text to a landline
     form = _form(calls)
     assert (form["To"], form["From"]) == (family.phone, VOICE_FROM)
-    assert form["StatusCallback"] == PUBLIC + "/twilio/voice/status"
+    with database.unit_of_work() as session:
+        outbox_id = session.scalars(select(OutboxMessage.id)).one()
+    assert form["StatusCallback"] == f"{PUBLIC}/twilio/voice/status?m={outbox_id}"  # names its row
     digits = re.findall(r"予約番号は、([0-9、]+)、です。繰り返します。([0-9、]+)、です。", form["Twiml"])
     assert digits and digits[0][0] == digits[0][1] and len(digits[0][0].replace("、", "")) in (6, 7, 8)
     assert 'action="' + PUBLIC + "/twilio/voice/outbound?m=" in form["Twiml"]
@@ -262,7 +265,7 @@ def test_a_night_confirmation_call_that_met_a_twilio_error_is_retried_at_once_no
         assert session.scalars(select(OutboxMessage.status)).all() == ["sent"]
 
 
-def test_a_night_confirmation_call_whose_sender_died_holding_it_is_made_at_once_when_its_lease_ends(
+def test_a_night_confirmation_call_whose_sender_died_holding_it_is_made_that_night_not_in_the_morning(
         database: Database, api: respx.MockRouter) -> None:
     _family, clock, calls, _phone = _booked_on_a_landline(
         database, api, at=dt.datetime(2026, 6, 1, 22, 30, tzinfo=TOKYO))
@@ -271,4 +274,84 @@ def test_a_night_confirmation_call_whose_sender_died_holding_it_is_made_at_once_
         message.status, message.attempts, message.claimed_until = "sending", 1, clock.now()
         session.commit()
 
+    assert _sender(database, clock).send_due() == 1 and calls.call_count == 0  # its call may be ringing
+    clock.advance(seconds=CALLBACK_WAIT.total_seconds())  # no callback came: it never rang anyone
     assert _sender(database, clock).send_due() == 1 and calls.call_count == 1
+
+
+class _Killed(BaseException):
+    """The sender's process dying: not an Exception, so nothing in the sender catches it."""
+
+
+@dataclass
+class _KilledCalls:
+    """Calls whose first request kills the sender: after Twilio placed the call (`placed`), or before."""
+
+    placed: bool
+    requests: list[dict[str, str]] = field(default_factory=list)  # each Calls request Twilio received
+    sids: Iterator[str] = field(default_factory=lambda: iter(f"CA{n:032d}" for n in range(1, 100)))
+
+    def answer(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append({k: v[0] for k, v in parse_qs(request.content.decode()).items()})
+        if len(self.requests) == 1:
+            if self.placed:
+                next(self.sids)  # Twilio made CA…1 and will call back about it
+            raise _Killed()
+        return httpx.Response(201, json={"sid": next(self.sids), "status": "queued"})
+
+
+def _killed_mid_call(database: Database, api: respx.MockRouter, *, placed: bool
+                     ) -> tuple[FixedClock, _KilledCalls, Phone, OutboxSender]:
+    family = seed(database, phone=LANDLINE)
+    clock = FixedClock(MONDAY.astimezone(dt.UTC))
+    calls = _KilledCalls(placed)
+    api.post(url__regex=CALLS).mock(side_effect=calls.answer)
+    phone = _book(database, clock, family)
+    _end_call(phone)
+    sender = _sender(database, clock)
+    sender.send_due()  # dies holding the row: nothing recorded
+    with database.unit_of_work() as session:
+        assert session.scalars(select(OutboxMessage.status)).all() == ["sending"]
+    clock.advance(seconds=sender.lease(20).total_seconds())  # its lease runs out
+    return clock, calls, phone, sender
+
+
+def test_a_call_its_killed_sender_never_recorded_is_recorded_by_its_own_callback_and_not_placed_again(
+        database: Database, api: respx.MockRouter) -> None:
+    clock, calls, phone, sender = _killed_mid_call(database, api, placed=True)
+    assert sender.send_due() == 1 and len(calls.requests) == 1  # taken up again, but it waits for the callback
+    callback = calls.requests[0]["StatusCallback"]
+    answered = phone.params(CallStatus="completed", CallSid=f"CA{1:032d}")
+    assert phone.post(callback, answered).status_code == 200
+    with database.unit_of_work() as session:
+        assert tuple(session.execute(select(OutboxMessage.status, OutboxMessage.message_sid)).one()) == (
+            "delivered", f"CA{1:032d}")
+    clock.advance(hours=1)
+    assert sender.send_due() == 0 and len(calls.requests) == 1, "the landline rang twice"
+
+
+def test_a_call_no_callback_came_for_is_placed_again_after_the_wait(database: Database,
+                                                                   api: respx.MockRouter) -> None:
+    clock, calls, _phone, sender = _killed_mid_call(database, api, placed=False)
+    sender.send_due()
+    assert len(calls.requests) == 1  # not yet: the first call may be ringing
+    clock.advance(seconds=CALLBACK_WAIT.total_seconds() - 1)
+    assert sender.send_due() == 0 and len(calls.requests) == 1
+    clock.advance(seconds=1)
+    assert sender.send_due() == 1 and len(calls.requests) == 2
+    with database.unit_of_work() as session:
+        assert tuple(session.execute(select(OutboxMessage.status, OutboxMessage.message_sid)).one()) == (
+            "sent", f"CA{1:032d}")
+
+
+def test_a_late_callback_of_an_unanswered_call_does_not_pass_for_the_next_one(database: Database,
+                                                                             api: respx.MockRouter) -> None:
+    _family, clock, calls, phone = _booked_on_a_landline(database, api)
+    _sender(database, clock).send_due()
+    callback, sid = _form(calls)["StatusCallback"], calls.calls.last.response.json()["sid"]
+    unanswered = phone.params(CallStatus="no-answer", CallSid=sid)
+    assert phone.post(callback, unanswered).status_code == 200
+    assert phone.post(callback, unanswered).status_code == 200  # Twilio delivers it again
+    with database.unit_of_work() as session:
+        assert tuple(session.execute(select(OutboxMessage.status, OutboxMessage.message_sid,
+                                            OutboxMessage.unanswered)).one()) == ("retry", None, 1)

@@ -79,9 +79,10 @@ async def incoming_call(request: Request, runtime: RuntimeDep, fields: TwilioFor
 
 
 @router.post("/voice/status")
-def call_status(runtime: RuntimeDep, fields: TwilioForm) -> Response:
+def call_status(runtime: RuntimeDep, request: Request, fields: TwilioForm) -> Response:
     form = VoiceForm.model_validate(fields)
-    service.call_status(runtime, call_sid=form.call_sid, status=form.call_status)
+    service.call_status(runtime, call_sid=form.call_sid, status=form.call_status,
+                        outbox_id=request.query_params.get("m", ""))
     return _xml(bridge())
 
 

@@ -225,8 +225,9 @@ def _read_by(session: Session, *, outbox_id: str, call_sid: str, now: dt.datetim
 
 
 @once_more_if_disconnected
-def call_status(runtime: Runtime, *, call_sid: str, status: str) -> None:
-    """A call ended: its state (sealed answers, ids) and receipts are dropped now, not kept."""
+def call_status(runtime: Runtime, *, call_sid: str, status: str, outbox_id: str = "") -> None:
+    """A call ended: its state (sealed answers, ids) and receipts are dropped now, not kept. `outbox_id`: the
+    row a delivery call's callback names (`?m=`)."""
     if status.strip().lower() not in _CALL_OVER or not call_sid or len(call_sid) > 64:
         return
     with runtime.database.unit_of_work() as session:
@@ -234,7 +235,7 @@ def call_status(runtime: Runtime, *, call_sid: str, status: str) -> None:
         queue_deletion(session, sid=call_sid, due=runtime.clock.now() + _kept_at_twilio(runtime))
         # A call that carried a message to a landline, or the parent's own call ending.
         if not record_call_status(session, call_sid=call_sid, status=status, now=runtime.clock.now(),
-                                  quiet=runtime.settings.quiet_hours):
+                                  quiet=runtime.settings.quiet_hours, outbox_id=outbox_id):
             store.forget(session, channel="voice", key=call_sid, now=runtime.clock.now())
         # Messages that waited for this call: the parent's own call, or an offer call whose 1 booked a seat.
         release_after_call(session, call_sid=call_sid)

@@ -15,6 +15,10 @@ twice, so the gap is closed three ways:
 What is left is a copy the provider does not list yet when the lookup runs: the duplicate is the
 lesser harm, as marking a message sent before sending it could lose a confirmation.
 
+A message that goes by call (a landline) is closed the same first two ways: the call's status callback
+names its row too, and a call that may have been placed waits CALLBACK_WAIT for that callback before it
+is placed again (a call carries no body to look up by, and a second call rings the whole house again).
+
 Sends run on a small thread pool, so one hung request delays only its own message.
 """
 from __future__ import annotations
@@ -69,6 +73,13 @@ class _Claim:
     after_call: str | None = None
     maybe_sent: bool = False  # an earlier try may have gone out: look it up before sending
     unanswered: int = 0       # calls of this message that rang unanswered
+    waited: bool = False      # a call that may have been placed has waited CALLBACK_WAIT for its callback
+
+
+# A delivery call rings for at most a minute and reads its message in about one more: by then its status
+# callback has come, if the call was placed at all.
+CALLBACK_WAIT = dt.timedelta(minutes=5)
+WAITED_FOR_CALLBACK = "the last call may have been placed: waited for its status callback"
 
 
 class OutboxSender:
@@ -101,6 +112,10 @@ class OutboxSender:
     def status_callback_for(self, outbox_id: int) -> str:
         """The status callback names its row, so even a send never recorded is recorded by its callback."""
         return f"{self.status_callback}?m={outbox_id}"
+
+    def call_status_callback_for(self, outbox_id: int) -> str:
+        """As `status_callback_for`, for a call that carries the message."""
+        return f"{self.call_status_callback}?m={outbox_id}"
 
     def send_due(self, limit: int = 20) -> int:
         """Claim up to `limit` due messages and try each once (several at a time); how many were tried."""
@@ -210,13 +225,19 @@ class OutboxSender:
         if wait is not None:
             self._postpone(claim, until=wait)
             return
+        if claim.maybe_sent and not claim.waited:
+            # An earlier try's call may be ringing now: its own status callback records it (`?m=`); only a
+            # call no callback came for is placed again.
+            self._postpone(claim, until=now + CALLBACK_WAIT, waiting_for_callback=True)
+            return
         try:
             call = self.client.calls.create(
                 to=claim.to_number, from_=self.settings.twilio_voice_from,
                 twiml=announcement(claim.body, repeat_action=self.outbound_action(claim.id), kind=claim.kind),
-                status_callback=self.call_status_callback)
+                status_callback=self.call_status_callback_for(claim.id))
         except Exception as error:
-            self._record_failure(claim, classify(error))
+            failure = classify(error)  # a request that timed out may have placed the call
+            self._record_failure(claim, failure, maybe_sent=failure.maybe_sent)
         else:
             self._record_sent(claim, str(call.sid), channel="call")
 
@@ -238,11 +259,14 @@ class OutboxSender:
     def outbound_action(self, outbox_id: int) -> str:
         return f"{self.settings.public_base_url}/twilio/voice/outbound?m={outbox_id}"
 
-    def _postpone(self, claim: _Claim, *, until: dt.datetime) -> None:
+    def _postpone(self, claim: _Claim, *, until: dt.datetime, waiting_for_callback: bool = False) -> None:
         # Not a try: the attempt the claim counted is handed back.
+        values: dict[str, object] = {"status": "retry", "claimed_until": None, "attempts": claim.attempts - 1,
+                                     "next_attempt_at": until}
+        if waiting_for_callback:  # still maybe sent (its callback may record it); the next claim calls
+            values["last_error"] = WAITED_FOR_CALLBACK
         with self.database.unit_of_work() as session:
-            session.execute(update(OutboxMessage).where(self._still_ours(claim)).values(
-                status="retry", claimed_until=None, attempts=claim.attempts - 1, next_attempt_at=until))
+            session.execute(update(OutboxMessage).where(self._still_ours(claim)).values(**values))
             session.commit()
 
     def _claim(self, limit: int) -> list[_Claim]:
@@ -268,7 +292,7 @@ class OutboxSender:
                 message.attempts += 1
                 claims.append(_Claim(message.id, message.attempts, to_number, message.body, message.kind,
                                      message.created_at, message.after_call, message.maybe_sent,
-                                     message.unanswered))
+                                     message.unanswered, waited=message.last_error == WAITED_FOR_CALLBACK))
             session.commit()
         return claims
 

@@ -7,6 +7,7 @@ import logging
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from azukari.households.phone import can_take_sms
 from azukari.messaging.call_delivery import ANSWERED, MAX_CALL_ATTEMPTS, NIGHT, NOT_REACHED, next_try
 from azukari.messaging.models import OutboxMessage
 from azukari.oversight.audit import record
@@ -32,20 +33,25 @@ def escalate_undelivered(session: Session, *, message: OutboxMessage, now: dt.da
                              "error_code": error_code, "reason": reason, "attempts": message.attempts})
 
 
-def _claimed_by_callback(session: Session, *, outbox_id: str, message_sid: str, now: dt.datetime
-                         ) -> OutboxMessage | None:
+def _claimed_by_callback(session: Session, *, outbox_id: str, message_sid: str, now: dt.datetime,
+                         channel: str = "sms") -> OutboxMessage | None:
     """The row a callback's URL names (`?m=`), if its send was never recorded: the callback records it.
 
     A sender killed between Twilio's answer and its record leaves the row unrecorded; the first
     send's own callback then records it, so the row is not due again and nobody sends it twice.
+    A call's callback takes only a row whose last call may have been placed (`maybe_sent`): a late
+    callback of a call already counted unanswered must not pass for the next one.
     """
     if not outbox_id.isdigit() or len(outbox_id) > 18:
         return None
     message = session.get(OutboxMessage, int(outbox_id))
-    if message is None or message.message_sid is not None or message.channel != "sms" \
-            or message.status not in ("sending", "retry"):
+    if message is None or message.message_sid is not None or message.status not in ("sending", "retry"):
         return None
-    message.status, message.message_sid, message.sent_at = "sent", message_sid, now
+    if channel == "sms" and message.channel != "sms":
+        return None
+    if channel == "call" and (can_take_sms(message.to_number) or not message.maybe_sent):
+        return None
+    message.status, message.message_sid, message.sent_at, message.channel = "sent", message_sid, now, channel
     message.claimed_until, message.maybe_sent, message.last_error = None, False, ""
     record(session, actor="system", action="message_sent", now=now, household_pk=message.household_pk,
            detail={"outbox_id": message.id, "kind": message.kind, "reservation_id": message.reservation_id,
@@ -81,14 +87,17 @@ def record_status(session: Session, *, message_sid: str, status: str, error_code
 
 
 def record_call_status(session: Session, *, call_sid: str, status: str, now: dt.datetime,
-                       quiet: QuietHours = NIGHT) -> bool:
+                       quiet: QuietHours = NIGHT, outbox_id: str = "") -> bool:
     """A status callback of a call that carried a message (§6); False if the call carried none.
 
     Answered is delivered; busy, no answer or a failed call is tried again later, up to three
-    tries, never at night; after the last, staff call the family.
+    tries, never at night; after the last, staff call the family. `outbox_id` is the row the
+    callback's URL names (`?m=`): a call its killed sender never recorded is recorded here.
     """
     message = session.scalar(select(OutboxMessage).where(OutboxMessage.message_sid == call_sid,
                                                          OutboxMessage.channel == "call"))
+    if message is None and outbox_id:
+        message = _claimed_by_callback(session, outbox_id=outbox_id, message_sid=call_sid, now=now, channel="call")
     if message is None:
         return False
     status = status.strip().lower()
