@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from staff_support import add_facilities, add_household, add_staff, client_for, clock, csrf_of, log_in
 from test_registration_importer import DEMO, TODAY, write
 
@@ -17,7 +17,7 @@ from azukari.households.models import Child, Household
 from azukari.identity.outcomes import AttemptContext, Verified
 from azukari.identity.verification import verify_by_knowledge
 from azukari.messaging.models import OutboxMessage
-from azukari.oversight.models import AuditEntry
+from azukari.oversight.models import AuditChange, AuditEntry
 from azukari.registration import service as registration
 from azukari.registration.importer import import_households
 
@@ -66,7 +66,7 @@ def test_a_corrected_birthdate_is_what_verification_then_asks_for(database: Data
                                              entry=registration.ChildEntry("髙橋 陽翔", "タカハシ ハルト",
                                                                            dt.date(2023, 5, 11), "M"))
         session.commit()
-    assert changed == ["birthdate"]
+    assert [change.field for change in changed] == ["birthdate"]
     context = AttemptContext(channel="voice", calling_number="+819099990000", conversation_key="k")
     with database.unit_of_work() as session:
         outcome = verify_by_knowledge(session, child_name="たかはしはると", birthdate=dt.date(2023, 5, 11),
@@ -114,6 +114,43 @@ def test_a_correction_in_the_console_audits_the_fields_changed_and_not_the_name(
     assert response.status_code == 303
     with database.unit_of_work() as session:
         entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "household.child_corrected")).one()
-        assert entry.detail == {"child_id": child_id, "fields": ["name"]}
+        assert entry.detail == {"changed": ["name"], "child_id": child_id}
         assert session.get(Household, household_pk).children[0].name == "髙橋 陽斗"  # type: ignore[union-attr]
         assert "陽翔" not in str(entry.detail)
+
+
+def _corrected_on_the_audit_page(database: Database, **form: str) -> str:
+    household_pk, child_id = _family(database)
+    with database.unit_of_work() as session:
+        add_staff(session, username="ito", role="admin", now=NOW)
+        session.commit()
+    client = client_for(database, clock())
+    log_in(client, "ito")
+    data = {"child_name": "髙橋 陽翔", "child_kana": "タカハシ ハルト", "child_birthdate": "2023-05-01", "child_sex": "M",
+            **form}
+    assert client.post(f"/staff/households/{household_pk}/children/{child_id}/correct", data={
+        **data, "csrf": csrf_of(client, f"/staff/households/{household_pk}")}).status_code == 303
+    return client.get("/staff/audit?action=household.child_corrected").text
+
+
+def test_a_corrected_birthdate_and_sex_show_before_and_after_on_the_audit_page(database: Database) -> None:
+    page = _corrected_on_the_audit_page(database, child_birthdate="2023-05-11", child_sex="F")
+    assert "生年月日 2023-05-01 → 2023-05-11" in page and "性別 男 → 女" in page
+
+
+def test_a_corrected_name_shows_masked_before_and_after(database: Database) -> None:
+    page = _corrected_on_the_audit_page(database, child_name="髙橋 陽斗", child_kana="タカハシ ハルト")
+    assert "名前 髙＊ 陽＊ → 髙＊ 陽＊" in page
+    assert "陽翔" not in page and "陽斗" not in page
+
+
+def test_the_values_of_a_correction_go_with_the_household_and_the_entry_stays(database: Database) -> None:
+    _corrected_on_the_audit_page(database, child_birthdate="2023-05-11")
+    with database.unit_of_work() as session:
+        assert session.scalar(select(func.count()).select_from(AuditChange)) == 1
+        session.execute(delete(Household))
+        session.commit()
+    with database.unit_of_work() as session:
+        assert session.scalar(select(func.count()).select_from(AuditChange)) == 0
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "household.child_corrected")).one()
+        assert entry.detail["changed"] == ["birthdate"] and "2023" not in str(entry.detail)

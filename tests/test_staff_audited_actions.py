@@ -187,7 +187,7 @@ def edited(d: Desk) -> Expect:
     d.begin()
     d.post(f"/staff/households/{d.household_pk}/edit", guardian_name="髙橋 美咲", guardian_kana="タカハシ ミサキ",
            phone="090-1234-5678", address="東京都練馬区光が丘三丁目1番1-101号")
-    return Expect(d.household_pk, {"fields": ["address"]})
+    return Expect(d.household_pk, {"changed": ["address"]})
 
 
 def renewed(d: Desk) -> Expect:
@@ -498,7 +498,7 @@ def child_corrected(d: Desk) -> Expect:
     d.begin()
     d.post(f"/staff/households/{d.household_pk}/children/{d.child_id}/correct", child_name="髙橋 陽翔",
            child_kana="タカハシ ハルト", child_birthdate="2023-05-02", child_sex="M")
-    return Expect(d.household_pk, {"child_id": d.child_id, "fields": ["birthdate"]})
+    return Expect(d.household_pk, {"child_id": d.child_id, "changed": ["birthdate"]})
 
 
 def child_removed(d: Desk) -> Expect:

@@ -96,7 +96,24 @@ def test_editing_a_household_records_which_fields_changed_but_not_their_values(d
     with database.unit_of_work() as session:
         detail = session.scalar(select(AuditEntry.detail).where(AuditEntry.action == "household.edited"))
         phone = session.scalar(select(Household.phone).where(Household.id == household_pk))
-    assert detail == {"fields": ["phone"]} and phone == "+817011112222"
+    assert detail == {"changed": ["phone"]} and phone == "+817011112222"
+
+
+def test_an_edited_number_shows_on_the_audit_page_as_its_last_four_digits_before_and_after(
+        database: Database) -> None:
+    client, household_pk, _clock = _setup(database)
+    with database.unit_of_work() as session:
+        before = session.scalar(select(Household.phone).where(Household.id == household_pk))
+        add_staff(session, username="admin1", role="admin", now=_clock.now())
+        session.commit()
+    client.post(f"/staff/households/{household_pk}/edit", data={
+        "csrf": csrf_of(client), "guardian_name": "髙橋 美咲", "guardian_kana": "タカハシ ミサキ",
+        "phone": "070-1111-2222", "address": "東京都練馬区光が丘二丁目3番1-204号"})
+    admin = client_for(database, _clock)
+    log_in(admin, "admin1")
+    page = admin.get("/staff/audit?action=household.edited").text
+    assert f"電話番号 ＊＊＊{before[-4:]} → ＊＊＊2222" in page
+    assert "070-1111-2222" not in page and "+817011112222" not in page
 
 
 def test_renewing_makes_the_registration_valid_for_a_year_from_today(database: Database) -> None:

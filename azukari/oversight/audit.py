@@ -19,7 +19,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from azukari.db import SECRET_KEY_INFO
-from azukari.oversight.models import AuditEntry
+from azukari.oversight.models import AuditChange, AuditEntry
 
 GENESIS = "0" * 64
 # An arbitrary constant key for PostgreSQL's advisory lock that serialises appends to the chain.
@@ -120,6 +120,44 @@ def record(session: Session, *, actor: str, action: str, now: dt.datetime, house
     session.add(entry)
     session.flush()
     return entry
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field a staff correction changed, its values as they were and as they are."""
+
+    field: str
+    before: object
+    after: object
+
+
+# Fields whose values identify a person: the audit keeps only a masked form of them (issue 27, item 3).
+MASKED = frozenset({"name", "kana", "guardian_name", "guardian_kana", "address", "phone"})
+
+
+def shown_value(field: str, value: object) -> str:
+    """What the audit keeps of a value: dates, codes and numbers as they are; names and readings as the first
+    character of each word (髙橋 陽翔 → 髙＊ 陽＊), an address as its first three characters, a phone number
+    as its last four digits."""
+    text = value.isoformat() if isinstance(value, dt.date) else "" if value is None else str(value)
+    if field not in MASKED or not text:
+        return text[:200]
+    if field == "phone":
+        return "＊＊＊" + text[-4:]
+    if field == "address":
+        return text[:3] + "…"
+    return " ".join(word[0] + "＊" * (len(word) - 1) for word in text.split())
+
+
+def record_changes(session: Session, entry: AuditEntry, changes: list[Change]) -> None:
+    """Keep the before/after of `entry`'s changes beside it (masked where they name a person)."""
+    if entry.household_pk is None:
+        return
+    for change in changes:
+        session.add(AuditChange(entry_id=entry.id, household_pk=entry.household_pk, field=change.field,
+                                before=shown_value(change.field, change.before),
+                                after=shown_value(change.field, change.after)))
+    session.flush()
 
 
 def head(session: Session) -> Head:

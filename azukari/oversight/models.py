@@ -50,6 +50,24 @@ class AuditEntry(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class AuditChange(Base):
+    """A field's value before and after a staff correction, beside the audit entry that records the change.
+
+    Outside the chain on purpose: the entry (chained, kept for good) says which fields changed and holds no
+    personal data; the values belong to the household and go with it (erasure, the three-year purge).
+    Names, readings, addresses and numbers are kept masked even here (`audit.shown_value`).
+    """
+
+    __tablename__ = "audit_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("audit_log.id", ondelete="CASCADE"), index=True)
+    household_pk: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(32))
+    before: Mapped[str] = mapped_column(String(200))
+    after: Mapped[str] = mapped_column(String(200))
+
+
 class DeletionRecord(Base):
     """What is left of an erased household: no personal data, printable as a certificate."""
 

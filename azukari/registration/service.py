@@ -21,6 +21,7 @@ from azukari.households.phone import to_e164
 from azukari.households.pins import hash_pin
 from azukari.identity.stored_keys import store_household_keys
 from azukari.messaging.models import OutboxMessage
+from azukari.oversight import audit
 from azukari.registration.duplicates import record_pairs
 from azukari.registration.households_csv import ChildRow, check_child
 from azukari.registration.importer import is_same_child
@@ -162,8 +163,8 @@ def sibling_by_birthdate(session: Session, *, household_pk: int, birthdate: dt.d
 
 
 def update_contact(session: Session, *, household_pk: int, guardian_name: str, guardian_kana: str, phone: str,
-                   address: str, now: dt.datetime) -> list[str]:
-    """Apply an edit; returns the names of the fields that changed (for the audit, never their values)."""
+                   address: str, now: dt.datetime) -> list[audit.Change]:
+    """Apply an edit; returns the fields that changed, with their values before and after (for the audit)."""
     household = get_household(session, household_pk)
     missing = [c for c, v in (("guardian_name", guardian_name), ("guardian_kana", guardian_kana),
                               ("address", address)) if not v.strip()]
@@ -175,9 +176,10 @@ def update_contact(session: Session, *, household_pk: int, guardian_name: str, g
         raise InvalidContact(missing)
     new = {"guardian_name": guardian_name.strip(), "guardian_kana": " ".join(guardian_kana.split()),
            "phone": e164, "address": address.strip()}
-    changed = [name for name, value in new.items() if getattr(household, name) != value]
-    for name in changed:
-        setattr(household, name, new[name])
+    changed = [audit.Change(name, getattr(household, name), value) for name, value in new.items()
+               if getattr(household, name) != value]
+    for change in changed:
+        setattr(household, change.field, change.after)
     if changed:
         household.updated_at = now
     session.flush()
@@ -233,8 +235,8 @@ class LastChild(ValueError):
 
 
 def correct_child(session: Session, *, household_pk: int, child_id: int, entry: ChildEntry,
-                  now: dt.datetime) -> list[str]:
-    """Staff correct a child's name, reading, birthdate or sex; the names of the fields changed (never values).
+                  now: dt.datetime) -> list[audit.Change]:
+    """Staff correct a child's name, reading, birthdate or sex; the fields changed, before and after.
 
     The same checks as a CSV row (InvalidChild); DuplicateChild if it now equals a sibling. Match keys and
     search terms follow, and the child is looked for again among other households' children.
@@ -249,9 +251,10 @@ def correct_child(session: Session, *, household_pk: int, child_id: int, entry: 
     if twin is not None:
         raise DuplicateChild(twin.id)
     new = {"name": checked.name, "kana": checked.kana, "birthdate": checked.birthdate, "sex": checked.sex}
-    changed = [field for field, value in new.items() if getattr(child, field) != value]
-    for field in changed:
-        setattr(child, field, new[field])
+    changed = [audit.Change(field, getattr(child, field), value) for field, value in new.items()
+               if getattr(child, field) != value]
+    for change in changed:
+        setattr(child, change.field, change.after)
     if changed:
         household.updated_at = now
         session.flush()

@@ -17,8 +17,8 @@ from azukari.clock import in_tokyo, tokyo_at
 from azukari.households.models import Household
 from azukari.messaging.models import OutboxMessage
 from azukari.oversight.audit import Head
-from azukari.oversight.models import AuditEntry
-from azukari.staff.audit_words import Names, actor_name, describe, event_name
+from azukari.oversight.models import AuditChange, AuditEntry
+from azukari.staff.audit_words import Names, actor_name, change_words, describe, event_name
 from azukari.staff.models import StaffAccount
 from azukari.staff.queue import MESSAGE_WORDS
 
@@ -126,13 +126,26 @@ def _rows(session: Session, entries: list[AuditEntry], staff: dict[int, str]) ->
     homes = {pk: (household_id, dv) for pk, household_id, dv in session.execute(
         select(Household.id, Household.household_id, Household.dv_flag).where(Household.id.in_(wanted)))} \
         if wanted else {}
+    changes = _changes(session, entries)
     rows = []
     for e in entries:
         household_id, dv = homes.get(e.household_pk, ("（消去済み）", False)) if e.household_pk is not None \
             else ("", False)
+        summary = "／".join([describe(e.detail or {}, names), *changes.get(e.id, [])])
         rows.append(AuditRow(e.id, e.at, actor_name(e.actor, staff), event_name(e.action), e.action, household_id,
-                             dv, describe(e.detail or {}, names), e.detail or {}, e.prev_hash, e.hash))
+                             dv, summary, e.detail or {}, e.prev_hash, e.hash))
     return rows
+
+
+def _changes(session: Session, entries: list[AuditEntry]) -> dict[int, list[str]]:
+    """The before → after of the corrections on a page, in one query (none once the household is erased)."""
+    ids = [e.id for e in entries if "changed" in (e.detail or {})]
+    found: dict[int, list[str]] = {}
+    if ids:
+        for change in session.scalars(select(AuditChange).where(AuditChange.entry_id.in_(ids))
+                                      .order_by(AuditChange.id)):
+            found.setdefault(change.entry_id, []).append(change_words(change.field, change.before, change.after))
+    return found
 
 
 def entries(session: Session, wanted: AuditFilter, *, limit: int = 200) -> list[AuditRow]:

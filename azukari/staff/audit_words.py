@@ -112,7 +112,14 @@ DETAIL_LABELS = {
     "outbox_id": "メッセージ", "kind": "種類", "facility_filter": "登録施設で絞り込み",
     "interview_filter": "面談日で絞り込み",
     "web_letters": "ウェブ用パスワードのお知らせ", "without_web_password": "ウェブ用パスワード未発行",
+    "changed": "変更した項目",
 }
+
+# The fields a correction changes (registration: a child's, or a household's contact), as the page names them.
+CHANGE_LABELS = {"name": "名前", "kana": "フリガナ", "birthdate": "生年月日", "sex": "性別",
+                 "guardian_name": "保護者の名前", "guardian_kana": "保護者のフリガナ", "phone": "電話番号",
+                 "address": "住所"}
+SEX_WORDS = {"M": "男", "F": "女", "": "（未記入）"}
 
 VALUE_WORDS = {
     **REASON_WORDS, **DV_REASONS, **CANCEL_REASONS, **ATTENDANCE, **ROLE_LABELS,
@@ -170,6 +177,13 @@ def _value(value: object) -> str:
     return VALUE_WORDS.get(str(value), str(value))
 
 
+def change_words(field: str, before: str, after: str) -> str:
+    """One change of a correction, before → after (names and addresses as the audit keeps them: masked)."""
+    if field == "sex":
+        before, after = SEX_WORDS.get(before, before), SEX_WORDS.get(after, after)
+    return f"{CHANGE_LABELS.get(field, field)} {before} → {after}"
+
+
 def describe(detail: dict[str, object], names: Names | None = None) -> str:
     """The detail of an entry as `label: value` phrases, in the order recorded; with `names`, the ids of
     bookings, units, messages and facilities said as a clerk knows them."""
@@ -178,6 +192,8 @@ def describe(detail: dict[str, object], names: Names | None = None) -> str:
         known = names.of(key) if names is not None else None
         if known is not None and isinstance(value, int) and not isinstance(value, bool):
             phrases.append(f"{NAMED_LABELS[key]}: {known.get(value, GONE[key])}")
+        elif key == "changed" and isinstance(value, list):  # a correction's fields, not a verification's
+            phrases.append(f"{DETAIL_LABELS[key]}: {'、'.join(CHANGE_LABELS.get(str(f), str(f)) for f in value)}")
         else:
             phrases.append(f"{DETAIL_LABELS.get(key, key)}: {_value(value)}")
     return "／".join(phrases)

@@ -19,6 +19,7 @@ from azukari.clock import in_tokyo, tokyo_date
 from azukari.households.models import Household
 from azukari.households.phone import can_take_sms
 from azukari.oversight import audit
+from azukari.oversight.audit import Change
 from azukari.runtime import Runtime, runtime_of
 from azukari.staff.accounts import ROLE_LABELS
 from azukari.staff.models import StaffAccount, StaffSession
@@ -92,6 +93,14 @@ class Page:
     def audit(self, action: str, *, household_pk: int | None = None, **detail: object) -> None:
         audit.record(self.session, actor=self.actor, action=action, now=self.now, household_pk=household_pk,
                      detail=dict(detail))
+
+    def audit_changes(self, action: str, changes: list[Change], *, household_pk: int,
+                      **detail: object) -> None:
+        """A correction's audit entry: the fields it changed in the entry (`changed`), their values before and
+        after beside it (`audit.record_changes`: masked where they name a person, gone with the household)."""
+        entry = audit.record(self.session, actor=self.actor, action=action, now=self.now, household_pk=household_pk,
+                             detail={"changed": [change.field for change in changes], **detail})
+        audit.record_changes(self.session, entry, changes)
 
     def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         # The banner is worked out here, from what the page holds, never set by a handler: a handler

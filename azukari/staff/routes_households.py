@@ -139,7 +139,7 @@ def edit(request: Request, household_pk: int, guardian_name: Text = "", guardian
             # The view of the household is audited even when the form is refused.
             failed = household_page(p, household_pk, error=households.message_for(error), status_code=422)
             return failed
-        p.audit("household.edited", household_pk=household_pk, fields=changed)
+        p.audit_changes("household.edited", changed, household_pk=household_pk)
     return RedirectResponse(f"/staff/households/{household_pk}?done=edited", status_code=303)
 
 

@@ -85,7 +85,7 @@ def correct_child(request: Request, household_pk: int, child_id: int, child_name
             failed = household_page(p, household_pk, error=households.message_for(error), status_code=422)
             return failed
         # Which fields changed, never their old or new values: the trail must not keep a name twice.
-        p.audit("household.child_corrected", household_pk=household_pk, child_id=child_id, fields=changed)
+        p.audit_changes("household.child_corrected", changed, household_pk=household_pk, child_id=child_id)
     return RedirectResponse(f"/staff/households/{household_pk}?done=child_corrected", status_code=303)
 
 
