@@ -27,11 +27,13 @@ from azukari.identity.models import MatchKeys
 from azukari.identity.outcomes import AttemptContext, Refused, Verified
 from azukari.identity.verification import verify_by_household_id, verify_by_knowledge
 from azukari.messaging.models import OutboxMessage
+from azukari.operations.check import problems
 from azukari.registration import merging
 from azukari.registration import service as registration
 from azukari.registration.duplicates import record_pairs
 from azukari.registration.importer import import_households
 from azukari.registration.search import find
+from azukari.settings import DEMO_SECRET_KEY
 
 NOW = clock().now()  # Monday 1 June 2026, 10:00 in Tokyo
 BEFORE = dt.datetime(2026, 5, 25, 10, 0, tzinfo=TOKYO)  # when the past booking was made
@@ -115,6 +117,7 @@ def test_removing_a_child_cancels_only_its_future_bookings_and_keeps_the_past_on
     with database.unit_of_work() as session:
         statuses = dict(session.execute(select(Reservation.booking_number, Reservation.status)).all())
         assert statuses == {past.booking_number: "booked", future.booking_number: "cancelled"}
+    assert [line for line in problems(database, secret_key=DEMO_SECRET_KEY, now=NOW) if "removed" in line] == []
 
 
 def test_a_caller_giving_a_removed_childs_name_and_birthdate_is_refused_like_a_stranger(
