@@ -8,13 +8,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from alembic import command
 from facilities_files import facilities_toml, hikarigaoka, import_facilities_text, shakujii
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 from staff_support import add_facilities, add_staff, client_for, clock, csrf_of, log_in
 from test_registration_duplicates import _book, _children, paired  # noqa: F401 (a fixture)
 from test_registration_importer import DEMO, TODAY, write
 
+from azukari import migrate
 from azukari.booking import service, waitlist
 from azukari.booking.models import Facility, Reservation, SeatOffer, Unit, UnitDay, WaitlistEntry
 from azukari.booking.rules import BookingRefusal
@@ -388,3 +390,47 @@ def test_the_counter_search_no_longer_finds_the_household_by_a_removed_childs_na
     with database.unit_of_work() as session:
         assert find(session, query="はると", today=NOW.date()).hits == []
         assert [h.id for h in find(session, query="ゆいな", today=NOW.date()).hits] == [household_pk]
+
+
+def test_the_daily_purge_leaves_no_row_of_a_removed_child(database: Database,
+                                                          family: tuple[int, str, int, int]) -> None:
+    household_pk, _pin, child_id, _sibling = family
+    with database.unit_of_work() as session:
+        _booked(session, child_id, PAST_DAY, BEFORE)
+        session.commit()
+    _remove(database, household_pk, child_id)
+    years_later = dt.datetime(2031, 1, 6, 10, 0, tzinfo=TOKYO)  # three years past the registration's expiry
+    with database.unit_of_work() as session:
+        report = retention.purge(session, now=years_later, dry_run=False)
+        session.commit()
+    assert report.households == 1 and report.totals["children"] == 2
+    with database.unit_of_work() as session:
+        for model in (Household, Child, Reservation):
+            assert session.scalar(select(func.count()).select_from(model)) == 0
+
+
+def _migrate_to(database: Database, revision: str) -> None:
+    config = migrate.alembic_config(database.engine)
+    with database.engine.connect() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+        connection.commit()
+
+
+def test_the_migration_back_drops_removed_children_as_a_removal_did_before_it(
+        database: Database, family: tuple[int, str, int, int]) -> None:
+    household_pk, _pin, child_id, sibling_id = family
+    with database.unit_of_work() as session:
+        _booked(session, child_id, PAST_DAY, BEFORE)
+        session.commit()
+    _remove(database, household_pk, child_id)
+    try:
+        _migrate_to(database, "registry3_1")
+        with database.engine.connect() as connection:
+            assert connection.execute(text("SELECT id FROM children")).scalars().all() == [sibling_id]
+            assert connection.execute(text("SELECT count(*) FROM reservations")).scalar() == 0
+    finally:
+        migrate.upgrade(database.engine)
+    with database.unit_of_work() as session:
+        sibling = session.get(Child, sibling_id)
+        assert sibling is not None and sibling.removed_at is None
