@@ -270,6 +270,59 @@ def test_removal_takes_the_childs_waiting_places_off_and_passes_its_held_seat_on
             OutboxMessage.household_pk == next_child.household_pk, OutboxMessage.kind == "offer")) == 1
 
 
+def _full_day(database: Database, tmp_path: Path) -> tuple[int, int, int]:
+    """Both units full on WAIT_DAY; a family of two to remove one from: (household, child, unit)."""
+    with database.unit_of_work() as session:
+        import_facilities_text(session, tmp_path, ONE_SEAT)
+        for number, unit in enumerate(_units(session)):
+            taken = service.book(session, child_id=_household(session, number, 1).children[0].id, unit_id=unit,
+                                 day=WAIT_DAY, channel="voice", language="ja", now=WAIT_NOW)
+            assert isinstance(taken, service.Booked)
+        family = _household(session, 9, 2)
+        session.commit()
+        return family.id, family.children[0].id, _units(session)[0]
+
+
+def _join(database: Database, child_id: int, unit: int) -> object:
+    with database.unit_of_work() as session:
+        outcome = waitlist.join(session, child_id=child_id, unit_id=unit, day=WAIT_DAY, channel="voice",
+                                language="ja", now=WAIT_NOW)
+        session.commit()
+        return outcome
+
+
+def test_a_join_of_the_waiting_list_that_waited_for_the_removal_is_refused(database: Database,
+                                                                           tmp_path: Path) -> None:
+    household_pk, child_id, unit = _full_day(database, tmp_path)
+    with database.unit_of_work() as session:
+        registration.remove_child(session, household_pk=household_pk, child_id=child_id, now=WAIT_NOW)
+        thread, out = _in_thread(lambda: _join(database, child_id, unit))
+        thread.join(timeout=1)
+        assert thread.is_alive()
+        session.commit()
+    thread.join(timeout=60)
+    assert out == [BookingRefusal.NOT_FOUND]
+    with database.unit_of_work() as session:
+        assert session.scalar(select(func.count()).select_from(WaitlistEntry)) == 0
+
+
+def test_a_place_on_the_waiting_list_the_removal_waited_for_is_taken_off_by_it(database: Database,
+                                                                              tmp_path: Path) -> None:
+    household_pk, child_id, unit = _full_day(database, tmp_path)
+    with database.unit_of_work() as session:
+        joined = waitlist.join(session, child_id=child_id, unit_id=unit, day=WAIT_DAY, channel="voice",
+                               language="ja", now=WAIT_NOW)
+        assert isinstance(joined, waitlist.Waiting)
+        thread, out = _in_thread(lambda: _remove(database, household_pk, child_id, WAIT_NOW))
+        thread.join(timeout=1)
+        assert thread.is_alive()  # waits for the place to commit
+        session.commit()
+    thread.join(timeout=60)
+    assert out == [[]]
+    with database.unit_of_work() as session:
+        assert session.scalars(select(WaitlistEntry.status)).all() == ["removed"]
+
+
 def test_a_removed_child_ends_its_suspected_pair_and_is_never_paired_again(paired: Database) -> None:  # noqa: F811
     with paired.unit_of_work() as session:
         first, second = _children(session)

@@ -111,6 +111,17 @@ def lock_child_day(session: Session, *, child_id: int, day: dt.date) -> bool:
     return True
 
 
+def child_still_registered(session: Session, *, child_id: int) -> bool:
+    """Hold the child's row (a share lock, PostgreSQL) until the transaction ends; False if staff removed the
+    child from its registration meanwhile. What joins the waiting list takes, so that a removal either waits
+    for the new place, and then takes it off, or is waited for, and the join refused (SQLite: writers run
+    one at a time, and the child was read as registered in this transaction)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return session.scalar(select(Child.id).where(Child.id == child_id, Child.removed_at.is_(None))
+                          .with_for_update(read=True)) is not None
+
+
 def live_overlap_exists(session: Session, *, child_id: int, starts_at: dt.datetime, ends_at: dt.datetime) -> bool:
     """Does the child (or a child suspected to be the same one) hold a live booking anywhere that overlaps
     [starts_at, ends_at)?"""

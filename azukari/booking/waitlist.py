@@ -86,6 +86,8 @@ def join(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel
                              facility_closed_dates=unit.facility.closed_dates, unit_starts=unit.starts) \
             or repo.caps_for(session, day=day).get(unit_id) == 0:
         return BookingRefusal.CLOSED
+    if not repo.child_still_registered(session, child_id=child_id):
+        return BookingRefusal.NOT_FOUND  # removed from its registration while this call was joining
     # One live entry per child, unit and day, kept by a partial unique index: a second join (or two
     # at once) finds the first one instead.
     dialect = session.get_bind().dialect.name

@@ -77,10 +77,6 @@ class Child(Base):
     household: Mapped[Household] = relationship(back_populates="children",
                                                 primaryjoin="Household.id == Child.household_pk")
 
-    @property
-    def removed(self) -> bool:
-        return self.removed_at is not None
-
 
 class ExpiryNotice(Base):
     """One row per notice sent before a registration ends: inserting it is the claim (once across instances)."""
