@@ -71,7 +71,7 @@ def _booked(session: Session, child_id: int, day: dt.date, now: dt.datetime) -> 
 
 
 @pytest.fixture
-def family(database: Database) -> tuple[int, str, int, int]:
+def two_children(database: Database) -> tuple[int, str, int, int]:
     """The family with facilities: (household key, PIN, the child to remove, its sibling)."""
     with database.unit_of_work() as session:
         add_facilities(session)
@@ -88,8 +88,8 @@ def _remove(database: Database, household_pk: int, child_id: int, now: dt.dateti
 
 
 def test_the_household_page_still_shows_a_removed_childs_past_bookings_marked_as_removed(
-        database: Database, family: tuple[int, str, int, int]) -> None:
-    household_pk, _pin, child_id, _sibling = family
+        database: Database, two_children: tuple[int, str, int, int]) -> None:
+    household_pk, _pin, child_id, _sibling = two_children
     with database.unit_of_work() as session:
         past = _booked(session, child_id, PAST_DAY, BEFORE)
         add_staff(session, username="sato", role="centre", now=NOW)
@@ -109,8 +109,8 @@ def test_the_household_page_still_shows_a_removed_childs_past_bookings_marked_as
 
 
 def test_removing_a_child_cancels_only_its_future_bookings_and_keeps_the_past_ones(
-        database: Database, family: tuple[int, str, int, int]) -> None:
-    household_pk, _pin, child_id, _sibling = family
+        database: Database, two_children: tuple[int, str, int, int]) -> None:
+    household_pk, _pin, child_id, _sibling = two_children
     with database.unit_of_work() as session:
         past = _booked(session, child_id, PAST_DAY, BEFORE)
         future = _booked(session, child_id, TUESDAY, NOW)
@@ -123,8 +123,8 @@ def test_removing_a_child_cancels_only_its_future_bookings_and_keeps_the_past_on
 
 
 def test_a_caller_giving_a_removed_childs_name_and_birthdate_is_refused_like_a_stranger(
-        database: Database, family: tuple[int, str, int, int]) -> None:
-    household_pk, _pin, child_id, _sibling = family
+        database: Database, two_children: tuple[int, str, int, int]) -> None:
+    household_pk, _pin, child_id, _sibling = two_children
     _remove(database, household_pk, child_id)
     with database.unit_of_work() as session:
         outcome = verify_by_knowledge(session, child_name="たかはしはると", birthdate=BORN, address=ADDRESS,
@@ -134,8 +134,8 @@ def test_a_caller_giving_a_removed_childs_name_and_birthdate_is_refused_like_a_s
 
 
 def test_the_household_id_and_pin_with_a_removed_childs_birthdate_verify_no_one(
-        database: Database, family: tuple[int, str, int, int]) -> None:
-    household_pk, pin, child_id, sibling_id = family
+        database: Database, two_children: tuple[int, str, int, int]) -> None:
+    household_pk, pin, child_id, sibling_id = two_children
     _remove(database, household_pk, child_id)
     with database.unit_of_work() as session:
         household_id = session.get(Household, household_pk).household_id  # type: ignore[union-attr]
@@ -148,8 +148,8 @@ def test_the_household_id_and_pin_with_a_removed_childs_birthdate_verify_no_one(
 
 
 def test_a_conversation_verified_before_the_removal_cannot_book_the_removed_child(
-        database: Database, family: tuple[int, str, int, int]) -> None:
-    household_pk, _pin, child_id, _sibling = family
+        database: Database, two_children: tuple[int, str, int, int]) -> None:
+    household_pk, _pin, child_id, _sibling = two_children
     with database.unit_of_work() as session:
         verified = verify_by_knowledge(session, child_name="たかはしはると", birthdate=BORN, address=ADDRESS,
                                        guardian_name="タカハシミサキ", context=CONTEXT, now=NOW)
@@ -181,8 +181,8 @@ def _in_thread(job: Callable[[], object]) -> tuple[threading.Thread, list[object
 
 
 def test_a_booking_that_waited_for_the_removal_is_refused(database: Database,
-                                                          family: tuple[int, str, int, int]) -> None:
-    household_pk, _pin, child_id, _sibling = family
+                                                          two_children: tuple[int, str, int, int]) -> None:
+    household_pk, _pin, child_id, _sibling = two_children
 
     def book() -> object:
         with database.unit_of_work() as session:
@@ -204,8 +204,8 @@ def test_a_booking_that_waited_for_the_removal_is_refused(database: Database,
 
 
 def test_a_booking_the_removal_waited_for_is_cancelled_by_it(database: Database,
-                                                             family: tuple[int, str, int, int]) -> None:
-    household_pk, _pin, child_id, _sibling = family
+                                                             two_children: tuple[int, str, int, int]) -> None:
+    household_pk, _pin, child_id, _sibling = two_children
     with database.unit_of_work() as session:
         booked = _booked(session, child_id, TUESDAY, NOW)
         thread, out = _in_thread(lambda: _remove(database, household_pk, child_id))
@@ -341,8 +341,8 @@ def test_a_removed_child_ends_its_suspected_pair_and_is_never_paired_again(paire
 
 
 def test_a_child_registered_later_under_a_removed_childs_name_is_no_suspected_duplicate(
-        database: Database, family: tuple[int, str, int, int]) -> None:
-    household_pk, _pin, child_id, _sibling = family
+        database: Database, two_children: tuple[int, str, int, int]) -> None:
+    household_pk, _pin, child_id, _sibling = two_children
     _remove(database, household_pk, child_id)
     with database.unit_of_work() as session:
         registration.register_household(
@@ -355,8 +355,8 @@ def test_a_child_registered_later_under_a_removed_childs_name_is_no_suspected_du
 
 
 def test_erasing_the_household_leaves_no_row_of_its_removed_child(database: Database,
-                                                                  family: tuple[int, str, int, int]) -> None:
-    household_pk, _pin, child_id, _sibling = family
+                                                                  two_children: tuple[int, str, int, int]) -> None:
+    household_pk, _pin, child_id, _sibling = two_children
     with database.unit_of_work() as session:
         _booked(session, child_id, PAST_DAY, BEFORE)
         session.commit()
@@ -375,8 +375,8 @@ def test_erasing_the_household_leaves_no_row_of_its_removed_child(database: Data
 
 
 def test_deleting_the_household_object_takes_its_removed_child_too(database: Database,
-                                                                    family: tuple[int, str, int, int]) -> None:
-    household_pk, _pin, child_id, _sibling = family
+                                                                    two_children: tuple[int, str, int, int]) -> None:
+    household_pk, _pin, child_id, _sibling = two_children
     _remove(database, household_pk, child_id)
     with database.unit_of_work() as session:
         session.delete(session.get(Household, household_pk))
@@ -435,8 +435,8 @@ def test_a_reimported_row_naming_a_removed_child_registers_it_again_as_a_current
 
 
 def test_the_counter_search_no_longer_finds_the_household_by_a_removed_childs_name(
-        database: Database, family: tuple[int, str, int, int]) -> None:
-    household_pk, _pin, child_id, _sibling = family
+        database: Database, two_children: tuple[int, str, int, int]) -> None:
+    household_pk, _pin, child_id, _sibling = two_children
     with database.unit_of_work() as session:
         assert [h.id for h in find(session, query="はると", today=NOW.date()).hits] == [household_pk]
     _remove(database, household_pk, child_id)
@@ -446,8 +446,8 @@ def test_the_counter_search_no_longer_finds_the_household_by_a_removed_childs_na
 
 
 def test_the_daily_purge_leaves_no_row_of_a_removed_child(database: Database,
-                                                          family: tuple[int, str, int, int]) -> None:
-    household_pk, _pin, child_id, _sibling = family
+                                                          two_children: tuple[int, str, int, int]) -> None:
+    household_pk, _pin, child_id, _sibling = two_children
     with database.unit_of_work() as session:
         _booked(session, child_id, PAST_DAY, BEFORE)
         session.commit()
@@ -471,8 +471,8 @@ def _migrate_to(database: Database, revision: str) -> None:
 
 
 def test_the_migration_back_drops_removed_children_as_a_removal_did_before_it(
-        database: Database, family: tuple[int, str, int, int]) -> None:
-    household_pk, _pin, child_id, sibling_id = family
+        database: Database, two_children: tuple[int, str, int, int]) -> None:
+    household_pk, _pin, child_id, sibling_id = two_children
     with database.unit_of_work() as session:
         _booked(session, child_id, PAST_DAY, BEFORE)
         session.commit()
