@@ -139,6 +139,17 @@ def test_a_child_in_two_places_at_once_is_found(database: Database, booked: int)
     assert len(found) == 1 and found[0].startswith(f"child #{original.child_id} is booked in two places at once")
 
 
+def test_a_removed_child_still_holding_a_live_booking_is_found(database: Database, booked: int) -> None:
+    with database.unit_of_work() as session:
+        child_id = session.get_one(Reservation, booked).child_id
+        session.execute(update(Child).where(Child.id == child_id).values(removed_at=NOW))  # not by the service
+        session.commit()
+
+    found = _problems(database)
+
+    assert found == [f"child #{child_id} was removed from its registration but still holds 2 live bookings after it"]
+
+
 def test_a_text_unsent_for_over_an_hour_is_found(database: Database) -> None:
     seed(database)
     _book(database, now=NOW - dt.timedelta(hours=2))

@@ -89,10 +89,30 @@ def test_removing_a_child_cancels_its_future_bookings_with_the_usual_text(databa
         session.commit()
     assert cancelled == [booked.booking_number]
     with database.unit_of_work() as session:
-        assert session.scalar(select(func.count()).select_from(Reservation)) == 0  # they go with the child
         text = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "cancellation")).one()
         assert booked.booking_number in text.body and text.status == "pending"
-        assert [c.name for c in session.scalars(select(Child))] == ["髙橋 結菜"]
+
+
+def test_a_removed_child_keeps_its_row_and_its_cancelled_bookings_and_leaves_the_current_children(
+        database: Database) -> None:
+    household_pk, child_id = _family(database)
+    with database.unit_of_work() as session:
+        registration.add_child(session, household_pk=household_pk, now=NOW,
+                               entry=registration.ChildEntry("髙橋 結菜", "タカハシ ユイナ", dt.date(2025, 1, 9)))
+        unit = session.scalar(select(Unit.id).join(Facility).order_by(Facility.key, Unit.key).limit(1))
+        assert unit is not None
+        booked = service.book(session, child_id=child_id, unit_id=unit, day=TUESDAY, channel="voice",
+                              language="ja", now=NOW)
+        assert isinstance(booked, service.Booked)
+        registration.remove_child(session, household_pk=household_pk, child_id=child_id, now=NOW)
+        session.commit()
+    with database.unit_of_work() as session:
+        reservation = session.scalars(select(Reservation)).one()
+        assert (reservation.child_id, reservation.status) == (child_id, "cancelled")
+        removed = session.get(Child, child_id)
+        assert removed is not None and removed.removed_at == NOW
+        household = session.get(Household, household_pk)
+        assert household is not None and [c.name for c in household.children] == ["髙橋 結菜"]
 
 
 def test_the_last_child_of_a_household_cannot_be_removed(database: Database) -> None:
@@ -126,8 +146,8 @@ def _corrected_on_the_audit_page(database: Database, **form: str) -> str:
         session.commit()
     client = client_for(database, clock())
     log_in(client, "ito")
-    data = {"child_name": "髙橋 陽翔", "child_kana": "タカハシ ハルト", "child_birthdate": "2023-05-01", "child_sex": "M",
-            **form}
+    data = {"child_name": "髙橋 陽翔", "child_kana": "タカハシ ハルト", "child_birthdate": "2023-05-01",
+            "child_sex": "M", **form}
     assert client.post(f"/staff/households/{household_pk}/children/{child_id}/correct", data={
         **data, "csrf": csrf_of(client, f"/staff/households/{household_pk}")}).status_code == 303
     return client.get("/staff/audit?action=household.child_corrected").text

@@ -36,6 +36,7 @@ class HouseholdBooking:
     attendance: str | None = None  # the facility's mark (booking/roster.py), None until marked
     name_en: str = ""  # the facility in Latin letters, for English texts
     reading: str = ""  # its reading in kana, for Korean texts
+    child_removed: bool = False  # the child was removed from the registration since: kept as history
 
     @property
     def facts(self) -> BookingFacts:
@@ -53,7 +54,7 @@ def _row(reservation: Reservation, facility: Facility, child: Child) -> Househol
                             tokyo_hhmm(reservation.starts_at), tokyo_hhmm(reservation.ends_at), facility.name,
                             child.name, reservation.fee, reservation.status == repo.LIVE, reservation.channel,
                             reservation.attendance, english_name(name_en=facility.name_en, reading=facility.reading),
-                            facility.reading)
+                            facility.reading, child.removed_at is not None)
 
 
 def upcoming(session: Session, *, household_pk: int, now: dt.datetime) -> list[HouseholdBooking]:

@@ -92,12 +92,14 @@ def lock_child_day(session: Session, *, child_id: int, day: dt.date) -> bool:
     taken is the group's first child's, so both of a pair's bookings wait for each other. First the
     group's children rows are share-locked, in id order: a merge (registration.merging) locks them for
     update in the same order, so a booking waits for a merge or the merge for the booking, and a booking
-    that waited for a merge finds its child gone (merged into the kept one) and is refused.
+    that waited for a merge finds its child gone (merged into the kept one) and is refused. So does one that
+    waited for staff removing the child from its registration (`registration.service.remove_child` writes
+    the row first): FOR SHARE reads the row as that commit left it, and a removed child is not alive.
     """
     group = pair_group(session, child_id)
     if session.get_bind().dialect.name == "postgresql":  # SQLite: writers already run one at a time
-        alive = set(session.scalars(select(Child.id).where(Child.id.in_(group)).order_by(Child.id)
-                                    .with_for_update(read=True)))
+        alive = set(session.scalars(select(Child.id).where(Child.id.in_(group), Child.removed_at.is_(None))
+                                    .order_by(Child.id).with_for_update(read=True)))
         if child_id not in alive:
             return False
         group = remember_group(session, tuple(sorted(alive)))
@@ -107,6 +109,17 @@ def lock_child_day(session: Session, *, child_id: int, day: dt.date) -> bool:
     session.execute(update(ChildDay).where(ChildDay.child_id == holder, ChildDay.day == day)
                     .values(version=ChildDay.version + 1).execution_options(synchronize_session=False))
     return True
+
+
+def child_still_registered(session: Session, *, child_id: int) -> bool:
+    """Hold the child's row (a share lock, PostgreSQL) until the transaction ends; False if staff removed the
+    child from its registration meanwhile. What joins the waiting list takes, so that a removal either waits
+    for the new place, and then takes it off, or is waited for, and the join refused (SQLite: writers run
+    one at a time, and the child was read as registered in this transaction)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return session.scalar(select(Child.id).where(Child.id == child_id, Child.removed_at.is_(None))
+                          .with_for_update(read=True)) is not None
 
 
 def live_overlap_exists(session: Session, *, child_id: int, starts_at: dt.datetime, ends_at: dt.datetime) -> bool:
@@ -258,7 +271,10 @@ def counters_for(session: Session, *, day: dt.date) -> dict[int, tuple[int, int]
 
 
 def child_with_household(session: Session, child_id: int) -> Child | None:
-    return _kept(session, session.get(Child, child_id, options=[joinedload(Child.household)]))
+    """The child and its household; None for no such child, or one staff removed from the registration
+    (it keeps its bookings' history, and books, waits and is offered nothing)."""
+    child = session.get(Child, child_id, options=[joinedload(Child.household)])
+    return _kept(session, child if child is not None and child.removed_at is None else None)
 
 
 def unit_with_facility(session: Session, unit_id: int) -> Unit | None:

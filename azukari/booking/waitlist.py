@@ -86,6 +86,8 @@ def join(session: Session, *, child_id: int, unit_id: int, day: dt.date, channel
                              facility_closed_dates=unit.facility.closed_dates, unit_starts=unit.starts) \
             or repo.caps_for(session, day=day).get(unit_id) == 0:
         return BookingRefusal.CLOSED
+    if not repo.child_still_registered(session, child_id=child_id):
+        return BookingRefusal.NOT_FOUND  # removed from its registration while this call was joining
     # One live entry per child, unit and day, kept by a partial unique index: a second join (or two
     # at once) finds the first one instead.
     dialect = session.get_bind().dialect.name
@@ -237,16 +239,46 @@ def remove(session: Session, *, entry_id: int, actor: str, now: dt.datetime) -> 
     entry = session.get(WaitlistEntry, entry_id)
     if entry is None or entry.status not in ("waiting", "offered"):
         return False
-    offer = session.scalar(select(SeatOffer).where(SeatOffer.entry_id == entry_id, SeatOffer.status == offers.OPEN))
-    made: list[offers.Offered] = []
-    if offer is not None and offers.settle(session, offer_id=offer.id, status="withdrawn", now=now):
-        made = offers.release(session, offer, entry_status="removed", now=now)
-    elif not offers.end_entry(session, entry_id=entry_id, status="removed", now=now, was=("waiting",)):
+    made = _take_off(session, entry, now=now)
+    if made is None:
         return False
-    audit.record(session, actor=actor, action="waitlist.removed", now=now, household_pk=entry.household_pk,
-                 detail={"entry_id": entry_id, "unit_id": entry.unit_id})
-    offers.audit_offers(session, made, now=now)
+    _audit_removed(session, [entry], made, actor=actor, now=now)
     return True
+
+
+def withdraw_child(session: Session, *, child_id: int, actor: str, now: dt.datetime) -> list[int]:
+    """The child was removed from its registration: each of its waiting places is taken off the list as staff
+    take one off (its open offer withdrawn, the held seat passed on at once), audited the same way, after
+    every row lock. The entries ended."""
+    ended: list[WaitlistEntry] = []
+    made: list[offers.Offered] = []
+    for entry in session.scalars(select(WaitlistEntry).where(
+            WaitlistEntry.child_id == child_id, WaitlistEntry.status.in_(("waiting", "offered")))
+            .order_by(WaitlistEntry.id)).all():
+        passed = _take_off(session, entry, now=now)
+        if passed is not None:
+            ended.append(entry)
+            made += passed
+    _audit_removed(session, ended, made, actor=actor, now=now)
+    return [entry.id for entry in ended]
+
+
+def _take_off(session: Session, entry: WaitlistEntry, *, now: dt.datetime) -> list[offers.Offered] | None:
+    """End a live entry as "removed" (its open offer withdrawn, the seat offered on); None if it was not live."""
+    offer = session.scalar(select(SeatOffer).where(SeatOffer.entry_id == entry.id, SeatOffer.status == offers.OPEN))
+    if offer is not None and offers.settle(session, offer_id=offer.id, status="withdrawn", now=now):
+        return offers.release(session, offer, entry_status="removed", now=now)
+    if not offers.end_entry(session, entry_id=entry.id, status="removed", now=now, was=("waiting",)):
+        return None
+    return []
+
+
+def _audit_removed(session: Session, entries: list[WaitlistEntry], made: list[offers.Offered], *, actor: str,
+                   now: dt.datetime) -> None:
+    for entry in entries:
+        audit.record(session, actor=actor, action="waitlist.removed", now=now, household_pk=entry.household_pk,
+                     detail={"entry_id": entry.id, "unit_id": entry.unit_id})
+    offers.audit_offers(session, made, now=now)
 
 
 def open_offers(session: Session, *, household_pk: int, now: dt.datetime) -> list[SeatOffer]:

@@ -79,6 +79,7 @@ class HouseholdEntry:
     child_name: str
     status: str
     offer_expires_at: dt.datetime | None
+    child_removed: bool = False  # the child was removed from the registration (its places were taken off)
 
 
 def for_household(session: Session, *, household_pk: int, now: dt.datetime) -> list[HouseholdEntry]:
@@ -89,8 +90,8 @@ def for_household(session: Session, *, household_pk: int, now: dt.datetime) -> l
         .where(WaitlistEntry.household_pk == household_pk, WaitlistEntry.day > tokyo_date(now))
         .order_by(WaitlistEntry.day, Unit.starts, WaitlistEntry.id)).all()
     offers = _open_offers(session, [entry.id for entry, _u, _f, _c in rows])
-    return [HouseholdEntry(e.id, e.day, u.starts, u.ends, f.name, f.id, c.name, e.status, offers.get(e.id))
-            for e, u, f, c in rows]
+    return [HouseholdEntry(e.id, e.day, u.starts, u.ends, f.name, f.id, c.name, e.status, offers.get(e.id),
+                           c.removed_at is not None) for e, u, f, c in rows]
 
 
 def facility_of_entry(session: Session, entry_id: int) -> int | None:

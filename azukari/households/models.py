@@ -40,8 +40,12 @@ class Household(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    children: Mapped[list[Child]] = relationship(back_populates="household", cascade="all, delete-orphan",
-                                                 order_by="Child.id")
+    # The current children only: a child staff removed from the registration (`Child.removed_at`) stays a row,
+    # for its bookings' history, and is found by nothing live. Erasing the household still deletes it: the
+    # database's ON DELETE CASCADE from `households`, not this relationship, takes every child row.
+    children: Mapped[list[Child]] = relationship(
+        back_populates="household", cascade="all, delete-orphan", order_by="Child.id",
+        primaryjoin="and_(Household.id == Child.household_pk, Child.removed_at.is_(None))")
     search_terms: Mapped[list[HouseholdSearchTerm]] = relationship(cascade="all, delete-orphan",
                                                                    passive_deletes=True)
 
@@ -65,8 +69,13 @@ class Child(Base):
     kana: Mapped[str] = mapped_column(String(100))
     birthdate: Mapped[dt.date] = mapped_column(Date)
     sex: Mapped[str] = mapped_column(String(1), default="")
+    # When staff removed the child from the registration (moved away, registered by mistake); None while it
+    # is registered. A removed child keeps its row and its bookings (the household's history) and is no
+    # candidate for verification, duplicates, booking or the waiting list (`registration.service.remove_child`).
+    removed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
-    household: Mapped[Household] = relationship(back_populates="children")
+    household: Mapped[Household] = relationship(back_populates="children",
+                                                primaryjoin="Household.id == Child.household_pk")
 
 
 class ExpiryNotice(Base):
@@ -119,7 +128,7 @@ def search_terms(*, guardian_name: str, guardian_kana: str, phone: str,
 
 
 _HOUSEHOLD_FIELDS = ("guardian_name", "guardian_kana", "phone", "children")
-_CHILD_FIELDS = ("name", "kana", "household_pk")
+_CHILD_FIELDS = ("name", "kana", "household_pk", "removed_at")
 
 
 def _changed(obj: Household | Child, fields: tuple[str, ...]) -> bool:
@@ -143,7 +152,8 @@ def _keep_search_terms(session: Session, flush_context: Any, instances: Any) -> 
     for household in touched.values():
         wanted = search_terms(guardian_name=household.guardian_name or "", guardian_kana=household.guardian_kana or "",
                               phone=household.phone or "",
-                              children=((c.name or "", c.kana or "") for c in household.children if c not in gone))
+                              children=((c.name or "", c.kana or "") for c in household.children
+                                        if c not in gone and c.removed_at is None))
         kept = [row for row in household.search_terms if row.term in wanted]
         if len(kept) == len(household.search_terms) == len(wanted):
             continue

@@ -1,8 +1,9 @@
 """Suspected duplicates: two children in different households who look like one child (issue 27).
 
 A pair is found when a child is imported or registered (`registration.duplicates`) and stays `open` until
-staff decide: `merged` (one child kept) or `dismissed` ("not the same child"). While open, the booking
-rules treat the pair as one child (`pair_group`): one place at a time and one month's limit between them.
+staff decide: `merged` (one child kept) or `dismissed` ("not the same child"); or until staff remove one of
+its children from its registration: `ended`. While open, the booking rules treat the pair as one child
+(`pair_group`): one place at a time and one month's limit between them.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from azukari.db import Base, UTCDateTime, utcnow
 
-OPEN, MERGED, DISMISSED = "open", "merged", "dismissed"
+OPEN, MERGED, DISMISSED, ENDED = "open", "merged", "dismissed", "ended"
 # What besides the birthdate and the name makes the pair likely: shown to staff, never the values.
 STRENGTHS = ("name", "guardian", "address", "guardian_address")
 _GROUPS = "azukari.households.pair_groups"

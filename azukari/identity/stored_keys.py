@@ -5,7 +5,8 @@ importer) calls `store_household_keys` once it has changed a household; `backfil
 written before it existed (the migration) or in bulk (benchmarks). Readers take the candidates from
 `children` itself and work out afresh the keys of any candidate whose row is missing or of another
 `keys_version` (households written by the demo data or straight through the ORM), so such a row makes
-verification slower, never blind to a child.
+verification slower, never blind to a child. A child staff removed from its registration (`Child.removed_at`)
+is no candidate and has no keys: `forget_child_keys` drops its row, and `backfill` writes none.
 """
 from __future__ import annotations
 
@@ -64,9 +65,15 @@ def _store(session: Session, households: Sequence[Household]) -> None:
                 setattr(row, column, value)
 
 
-def backfill(connection: Connection) -> int:
-    """Keys for every child, written afresh, in birthdate order; for the migration and bulk loads (COPY on
-    PostgreSQL). Names, readings and addresses that repeat (siblings, common names) are worked out once."""
+def forget_child_keys(session: Session, *, child_id: int) -> None:
+    """The child left the registration: its keys go (verification and duplicates no longer look at it)."""
+    session.execute(delete(MatchKeys).where(MatchKeys.child_id == child_id))
+
+
+def backfill(connection: Connection, *, removed_column: bool = True) -> int:
+    """Keys for every current child, written afresh, in birthdate order; for the migration and bulk loads (COPY
+    on PostgreSQL). Names, readings and addresses that repeat (siblings, common names) are worked out once.
+    `removed_column` False: a schema older than `children.removed_at` (migration 0012), where every child is current."""
     connection.execute(delete(MatchKeys))
     version = keys_version()
     names: dict[tuple[str, str], str] = {}
@@ -85,6 +92,8 @@ def backfill(connection: Connection) -> int:
     query = (select(Child.birthdate, Child.id, Child.household_pk, Child.name, Child.kana, Household.guardian_name,
                     Household.guardian_kana, Household.address)
              .join(Household, Household.id == Child.household_pk).order_by(Child.birthdate, Child.id))
+    if removed_column:
+        query = query.where(Child.removed_at.is_(None))
     rows = [(born, cid, hpk, version, _source((name, kana, born), (guardian, guardian_kana, address)),
              packed_name(name, kana), packed_name(guardian, guardian_kana), packed_address(address))
             for born, cid, hpk, name, kana, guardian, guardian_kana, address in connection.execute(query)]
@@ -121,7 +130,7 @@ def _batches(rows: Iterable[_Row]) -> Iterator[list[_Row]]:
 _CANDIDATES = (select(Child.id, MatchKeys.name)
                .outerjoin(MatchKeys, and_(MatchKeys.birthdate == Child.birthdate, MatchKeys.child_id == Child.id,
                                           MatchKeys.version == bindparam("version")))
-               .where(Child.birthdate == bindparam("born")).order_by(Child.id))
+               .where(Child.birthdate == bindparam("born"), Child.removed_at.is_(None)).order_by(Child.id))
 # One column of the rows of the birthdate of a given child (the candidates of one answer share it).
 _STORED = {column.key: select(MatchKeys.child_id, column).where(
     MatchKeys.birthdate == select(Child.birthdate).where(Child.id == bindparam("child")).scalar_subquery(),

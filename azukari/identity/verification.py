@@ -25,8 +25,9 @@ __all__ = ["REFUSED", "AttemptContext", "Grade", "Outcome", "Refused", "Verified
 
 
 _NO_CHILD = -1  # a child id no row has
+# A child staff removed between the answers (graded one webhook at a time) and the decision names no household.
 _HOUSEHOLD_OF_CHILD = select(Household).join(Child, Child.household_pk == Household.id).where(
-    Child.id == bindparam("child"))
+    Child.id == bindparam("child"), Child.removed_at.is_(None))
 
 
 def grade_child_names(session: Session, *, birthdate: dt.date, spoken: str, language: str = "ja"
@@ -75,6 +76,8 @@ def decide_by_knowledge(session: Session, *, child_grades: Mapping[int, Grade], 
         session, calling_number=caller, conversation_key=context.conversation_key,
         household_pk=household.id if household is not None else throttling.NO_HOUSEHOLD, now=now)
     reason = caller_locked or decision.reason
+    if reason == "verified" and household is None:  # the child was removed from its registration meanwhile
+        reason = "unknown_child"
     if household is not None and caller_locked is None and household_locked:
         reason = "locked_household"
     if reason == "verified" and household is not None and household.valid_until() < tokyo_date(now):
@@ -130,5 +133,7 @@ def verify_by_household_id(session: Session, *, household_id: str, pin: str, bir
 
 
 _HOUSEHOLD_BY_ID = select(Household).where(Household.household_id == bindparam("household_id"))
+# The household's current children only: a child staff removed from the registration verifies no one.
 _CHILDREN_BORN = select(Child).where(Child.household_pk == bindparam("household"),
-                                     Child.birthdate == bindparam("birthdate")).order_by(Child.id)
+                                     Child.birthdate == bindparam("birthdate"),
+                                     Child.removed_at.is_(None)).order_by(Child.id)

@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from azukari.booking import consistency
-from azukari.booking.models import Facility, Reservation, Unit, UnitDay
+from azukari.booking.models import Facility, Reservation, Unit, UnitDay, WaitlistEntry
 from azukari.db import Database
+from azukari.households.models import Child
 from azukari.messaging.models import OutboxMessage
 from azukari.migrate import alembic_config
 from azukari.oversight import audit
@@ -35,6 +36,7 @@ def problems(database: Database, *, secret_key: str, now: dt.datetime, anchor: s
             return found  # the other checks read tables a missing migration may not have made yet
         found += _counters(session)
         found += _overlaps(session)
+        found += _removed_children(session)
         found += consistency.month_counter_problems(session) + consistency.held_seat_problems(session)
         found += consistency.closed_seat_problems(session)
         found += [f"the audit log: {line}" for line in audit.verify_chain(session, secret_key, anchor)]
@@ -126,6 +128,23 @@ def _overlaps(session: Session) -> list[str]:
     # Internal keys only: the operator looks the child up in the console, the output holds no name.
     return [f"child #{child} is booked in two places at once on {day.isoformat()} "
             f"(booking #{booking} overlaps an earlier one that day)" for child, day, booking in rows]
+
+
+def _removed_children(session: Session) -> list[str]:
+    # A removal cancels the child's bookings still to come and takes it off the waiting list in the same
+    # transaction (`registration.service.remove_child`); what is left live after it was not done by the service.
+    bookings = session.execute(select(Child.id, func.count()).join(Reservation, Reservation.child_id == Child.id)
+                               .where(Child.removed_at.is_not(None), Reservation.status == LIVE,
+                                      Reservation.starts_at > Child.removed_at)
+                               .group_by(Child.id).order_by(Child.id))
+    found = [f"child #{child} was removed from its registration but still holds {count} live bookings after it"
+             for child, count in bookings]
+    waiting = session.execute(select(Child.id, func.count()).join(WaitlistEntry, WaitlistEntry.child_id == Child.id)
+                              .where(Child.removed_at.is_not(None), WaitlistEntry.status.in_(("waiting", "offered")))
+                              .group_by(Child.id).order_by(Child.id))
+    found += [f"child #{child} was removed from its registration but still holds {count} places on a waiting list"
+              for child, count in waiting]
+    return found
 
 
 def _outbox(session: Session, now: dt.datetime) -> list[str]:

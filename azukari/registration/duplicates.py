@@ -5,7 +5,8 @@ agree as verification reads names (`identity.keys`): the same characters once va
 spacing are folded (髙橋/高橋), or the same reading (a name typed in kana alone, ユート/ユウト). A reading
 one recognition slip away (`matching.compare_kana`: ハルト/ハルド) counts only when a guardian or the
 address is also in common. Such a pair is stored (`households.pairs`), counts as one child for the booking
-rules until staff merge or dismiss it, and is listed by the importer and in the console.
+rules until staff merge or dismiss it, and is listed by the importer and in the console. A child staff removed
+from its registration (`Child.removed_at`) is never paired, and the pairs it was in end with its removal.
 """
 from __future__ import annotations
 
@@ -14,11 +15,11 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from azukari.households.models import Child, Household
-from azukari.households.pairs import OPEN, SuspectedDuplicate, forget_groups, ordered
+from azukari.households.pairs import ENDED, OPEN, SuspectedDuplicate, forget_groups, ordered
 from azukari.identity import keys as k
 from azukari.identity.matching import compare_kana
 from azukari.identity.stored_keys import child_name_keys, guardian_keys, household_address_keys
@@ -71,7 +72,8 @@ def find_pairs(session: Session, child_ids: Collection[int]) -> list[Pair]:
     born: dict[dt.date, set[int]] = defaultdict(set)
     ids = sorted(set(child_ids))
     for start in range(0, len(ids), 500):
-        query = select(Child.id, Child.birthdate).where(Child.id.in_(ids[start:start + 500]))
+        query = select(Child.id, Child.birthdate).where(Child.id.in_(ids[start:start + 500]),
+                                                        Child.removed_at.is_(None))
         for cid, birthdate in session.execute(query):
             born[birthdate].add(cid)
     found: list[Pair] = []
@@ -132,6 +134,20 @@ def record_pairs(session: Session, child_ids: Collection[int], *, now: dt.dateti
     forget_groups(session)
     wanted = {(p.child_a, p.child_b) for p in pairs}
     return [row for key, row in sorted(stored.items()) if key in wanted and row.status == OPEN]
+
+
+def end_pairs(session: Session, *, child_id: int, now: dt.datetime) -> int:
+    """The child was removed from its registration: its open pairs end (neither merged nor dismissed), so the
+    booking rules stop counting it with the other child. How many ended.
+
+    One UPDATE, taken before the child's row is written: the order a merge locks a pair and then its children.
+    """
+    result = session.execute(update(SuspectedDuplicate).where(
+        SuspectedDuplicate.status == OPEN,
+        or_(SuspectedDuplicate.child_a == child_id, SuspectedDuplicate.child_b == child_id))
+        .values(status=ENDED, decided_at=now))
+    forget_groups(session)
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _stored(session: Session, child_ids: set[int]) -> dict[tuple[int, int], SuspectedDuplicate]:

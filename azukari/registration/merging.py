@@ -2,7 +2,9 @@
 
 A merge keeps one child (and its household) and moves the other's bookings, waiting-list places, offers
 and counters onto it; the other child is then deleted, and its household too when it has no child left,
-after its messages and cases are moved to the kept household. The number on file is the one staff chose.
+after its messages and cases are moved to the kept household, with the children staff had removed from it
+(`Child.removed_at`) and their bookings: their history stays, now the kept household's. The number on file
+is the one staff chose.
 Both children rows are locked first, in id order, as a booking locks them (`booking.repository`), so a
 call booking either child waits for the merge or the merge for it; never are both half done.
 """
@@ -70,7 +72,7 @@ def merge(session: Session, *, pair_id: int, keep_child: int, phone_of: int, now
     session.execute(select(Child.id).where(Child.id.in_((pair.child_a, pair.child_b))).order_by(Child.id)
                     .with_for_update())
     kept, dropped = session.get(Child, keep_child), session.get(Child, drop_child)
-    if kept is None or dropped is None:
+    if kept is None or dropped is None or kept.removed_at is not None or dropped.removed_at is not None:
         raise PairNotOpen(pair_id)
     keep_home, drop_home = kept.household_pk, dropped.household_pk
     _refuse_overlaps(session, keep_child, drop_child)
@@ -94,6 +96,11 @@ def merge(session: Session, *, pair_id: int, keep_child: int, phone_of: int, now
     session.refresh(dropped_household, ["children"])
     erased = drop_home != keep_home and not dropped_household.children
     if erased:
+        # Its removed children too (the relationship lists only current ones): erasing the household would
+        # otherwise take them, and their past bookings, with it.
+        moved["removed_children"] = _rowcount(session.execute(
+            update(Child).where(Child.household_pk == drop_home).values(household_pk=keep_home)
+            .execution_options(synchronize_session=False)))
         for model in (Reservation, OutboxMessage, Escalation, VerificationAttempt, WaitlistEntry, SeatOffer):
             moved[model.__tablename__] = moved.get(model.__tablename__, 0) + _rowcount(session.execute(
                 update(model).where(model.household_pk == drop_home).values(household_pk=keep_home)

@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from azukari.booking import service as booking
@@ -19,10 +19,9 @@ from azukari.clock import tokyo_date
 from azukari.households.models import Child, Household, HouseholdNotFound
 from azukari.households.phone import to_e164
 from azukari.households.pins import hash_pin
-from azukari.identity.stored_keys import store_household_keys
-from azukari.messaging.models import OutboxMessage
+from azukari.identity.stored_keys import forget_child_keys, store_household_keys
 from azukari.oversight import audit
-from azukari.registration.duplicates import record_pairs
+from azukari.registration.duplicates import end_pairs, record_pairs
 from azukari.registration.households_csv import ChildRow, check_child
 from azukari.registration.importer import is_same_child
 
@@ -155,8 +154,9 @@ def by_household_ids(session: Session, household_ids: Iterable[str]) -> dict[str
 def sibling_by_birthdate(session: Session, *, household_pk: int, birthdate: dt.date,
                          current_child_id: int) -> int | None:
     """A child of this household born on `birthdate`: another one than the current child if there is one (twins)."""
-    found = list(session.scalars(select(Child.id).where(Child.household_pk == household_pk,
-                                                        Child.birthdate == birthdate).order_by(Child.id)))
+    found = list(session.scalars(select(Child.id).where(
+        Child.household_pk == household_pk, Child.birthdate == birthdate, Child.removed_at.is_(None))
+        .order_by(Child.id)))
     others = [child_id for child_id in found if child_id != current_child_id]
     chosen = others or found
     return chosen[0] if chosen else None
@@ -263,25 +263,35 @@ def correct_child(session: Session, *, household_pk: int, child_id: int, entry: 
     return changed
 
 
-def remove_child(session: Session, *, household_pk: int, child_id: int, now: dt.datetime) -> list[str]:
-    """A child leaves the registration (moved away, registered by mistake): its future bookings are cancelled
-    first, each with the usual cancellation text to the number on file; returns their booking numbers."""
+def remove_child(session: Session, *, household_pk: int, child_id: int, now: dt.datetime,
+                 actor: str = "staff") -> list[str]:
+    """A child leaves the registration (moved away, registered by mistake); returns the booking numbers cancelled.
+
+    The child's row stays, marked `removed_at`, with its bookings: the household's history (past bookings,
+    no-shows) is kept, and the console shows them with the child marked as removed. For everything live the
+    child is gone: no verification candidate (its match keys go), never a suspected duplicate (its open pairs
+    end), and the booking core refuses it, a conversation verified before the removal included
+    (`booking.repository.child_with_household`, `lock_child_day`). Its waiting places are taken off the
+    list, a seat held for its offer passing on, and its future bookings are cancelled, each with the usual
+    text to the number on file.
+
+    The pairs are written first and then the child's row, the order a merge locks them; a booking of the
+    child holding its row (PostgreSQL) is waited for, and then cancelled here with the others.
+    """
     household = get_household(session, household_pk)
     child = next((c for c in household.children if c.id == child_id), None)
     if child is None:
         raise HouseholdNotFound(household_pk)
     if len(household.children) == 1:
         raise LastChild(child_id)
-    cancelled = cancel_future_bookings(session, household_pk=household_pk, now=now, child_id=child_id)
-    # The child's bookings go with it (the foreign keys cascade); the texts about them, the cancellations
-    # just queued among them, stay the household's and are still sent.
-    session.execute(update(OutboxMessage).where(OutboxMessage.reservation_id.in_(
-        select(Reservation.id).where(Reservation.child_id == child_id))).values(reservation_id=None)
-        .execution_options(synchronize_session=False))
-    household.children.remove(child)
+    end_pairs(session, child_id=child_id, now=now)
+    child.removed_at = now
     household.updated_at = now
-    session.flush()
-    return cancelled
+    session.flush()  # the row's UPDATE: from here no booking of the child can commit (PostgreSQL's row lock)
+    session.expire(household, ["children"])  # the current children, read again without it
+    forget_child_keys(session, child_id=child_id)
+    waitlist.withdraw_child(session, child_id=child_id, actor=actor, now=now)
+    return cancel_future_bookings(session, household_pk=household_pk, now=now, child_id=child_id)
 
 
 def cancel_future_bookings(session: Session, *, household_pk: int, now: dt.datetime,

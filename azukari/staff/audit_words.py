@@ -105,6 +105,7 @@ DETAIL_LABELS = {
     "reservations": "移した予約", "waiting_places": "移したキャンセル待ち", "seat_offers": "移した案内",
     "outbox_messages": "移したメッセージ", "escalations": "移した案件", "verification_attempts": "移した本人確認",
     "waitlist_entries": "移したキャンセル待ち", "pair_households": "世帯ID", "cancelled": "取り消した予約",
+    "removed_children": "移した登録から外した子",
     "approved_by": "承認した管理者",
     "digest": "ファイルのSHA-256", "created": "新規", "updated": "更新", "unchanged": "変更なし",
     "duplicates": "重複の疑い", "corrections": "生年月日の訂正候補", "tables": "表の数", "rows": "行数",

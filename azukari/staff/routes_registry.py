@@ -96,7 +96,8 @@ def remove_child(request: Request, household_pk: int, child_id: int, confirm: Te
             failed = household_page(p, household_pk, error=REMOVE_UNCONFIRMED, status_code=422)
             return failed
         try:
-            cancelled = registration.remove_child(p.session, household_pk=household_pk, child_id=child_id, now=p.now)
+            cancelled = registration.remove_child(p.session, household_pk=household_pk, child_id=child_id, now=p.now,
+                                                  actor=p.actor)
         except registration.LastChild:
             failed = household_page(p, household_pk, error=LAST_CHILD, status_code=422)
             return failed

@@ -141,7 +141,9 @@ def password_post(request: Request, new: Text = "", again: Text = "", csrf: Text
 
 
 def _children(p: WebPage) -> list[Child]:
-    return list(p.session.query(Child).filter(Child.household_pk == p.household_pk).order_by(Child.id))
+    """The household's current children: one staff removed from the registration is not offered to book."""
+    return list(p.session.query(Child).filter(Child.household_pk == p.household_pk, Child.removed_at.is_(None))
+                .order_by(Child.id))
 
 
 def _day(text: str) -> dt.date | None:

@@ -43,7 +43,7 @@ def upgrade() -> None:
     # missing row's keys out per call), only slower; the code that makes them is the code that reads them.
     from azukari.identity.stored_keys import backfill
 
-    backfill(op.get_bind())
+    backfill(op.get_bind(), removed_column=False)  # children.removed_at comes with 0021
 
 
 def downgrade() -> None:
