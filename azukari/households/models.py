@@ -60,8 +60,9 @@ class Household(Base):
 
 class Child(Base):
     __tablename__ = "children"
-    # (birthdate, id): a birthdate's candidates are read from the index alone (PostgreSQL's index-only scan)
-    __table_args__ = (Index("ix_children_birthdate_id", "birthdate", "id"),)
+    # (birthdate, id, removed_at): a birthdate's current children, verification's candidates, are read from
+    # the index alone (PostgreSQL's index-only scan)
+    __table_args__ = (Index("ix_children_birthdate_id_removed_at", "birthdate", "id", "removed_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_pk: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)

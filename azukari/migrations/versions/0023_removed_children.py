@@ -26,11 +26,18 @@ def upgrade() -> None:
     # does not copy the table.
     with op.batch_alter_table('children') as batch:
         batch.add_column(sa.Column('removed_at', UTCDateTime(), nullable=True))
+    # Verification's candidates are now "born that day and not removed": with removed_at in the index they are
+    # still read from the index alone (PostgreSQL's index-only scan), as they were before the column.
+    op.drop_index('ix_children_birthdate_id', table_name='children')
+    op.create_index('ix_children_birthdate_id_removed_at', 'children', ['birthdate', 'id', 'removed_at'],
+                    unique=False)
 
 
 def downgrade() -> None:
     # The old schema knows no removed child: they go as a removal took them then, with their bookings (the
     # foreign keys cascade). Dropped in place on SQLite too (3.35+): a copied table would be dropped with
     # foreign keys on, and that DROP would cascade to every booking.
+    op.drop_index('ix_children_birthdate_id_removed_at', table_name='children')
+    op.create_index('ix_children_birthdate_id', 'children', ['birthdate', 'id'], unique=False)
     op.execute(sa.text("DELETE FROM children WHERE removed_at IS NOT NULL"))
     op.execute(sa.text("ALTER TABLE children DROP COLUMN removed_at"))
