@@ -17,7 +17,7 @@ from test_registration_duplicates import _book, _children, paired  # noqa: F401 
 from test_registration_importer import DEMO, TODAY, write
 
 from azukari import migrate
-from azukari.booking import service, waitlist
+from azukari.booking import roster, service, waitlist
 from azukari.booking.models import Facility, Reservation, SeatOffer, Unit, UnitDay, WaitlistEntry
 from azukari.booking.rules import BookingRefusal
 from azukari.clock import TOKYO
@@ -487,3 +487,18 @@ def test_the_migration_back_drops_removed_children_as_a_removal_did_before_it(
     with database.unit_of_work() as session:
         sibling = session.get(Child, sibling_id)
         assert sibling is not None and sibling.removed_at is None
+
+
+def test_a_facilitys_past_day_still_lists_a_removed_child_marked_as_removed(
+        database: Database, two_children: tuple[int, str, int, int]) -> None:
+    household_pk, _pin, child_id, _sibling = two_children
+    with database.unit_of_work() as session:
+        past = _booked(session, child_id, PAST_DAY, BEFORE)
+        session.commit()
+    _remove(database, household_pk, child_id)
+    with database.unit_of_work() as session:
+        facility_id = session.scalar(select(Reservation.facility_id).where(
+            Reservation.booking_number == past.booking_number))
+        assert facility_id is not None
+        [line] = roster.roster(session, facility_id=facility_id, day=PAST_DAY)
+    assert line.booking_number == past.booking_number and line.child_removed

@@ -38,6 +38,7 @@ class RosterLine:
     fee: int
     channel: str
     attendance: str | None = None  # a key of ATTENDANCE, None until marked
+    child_removed: bool = False  # staff removed the child from its registration since (its past days stay)
 
 
 def roster(session: Session, *, facility_id: int, day: dt.date) -> list[RosterLine]:
@@ -49,7 +50,7 @@ def roster(session: Session, *, facility_id: int, day: dt.date) -> list[RosterLi
         .order_by(Unit.key, Reservation.id))
     return [RosterLine(r.id, r.booking_number, u.id, u.key, tokyo_hhmm(r.starts_at), tokyo_hhmm(r.ends_at), c.id,
                        c.name, c.kana, h.household_id, rules.age_in_years(c.birthdate, day), r.infant, r.fee,
-                       r.channel, r.attendance)
+                       r.channel, r.attendance, c.removed_at is not None)
             for r, u, c, h in rows]
 
 
