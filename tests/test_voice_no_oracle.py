@@ -32,6 +32,7 @@ from staff_support import client_for as staff_client_for
 
 from azukari.clock import FixedClock
 from azukari.db import Database
+from azukari.identity.throttling import HOUSEHOLD_LIMIT
 
 WITHIN = MONDAY.astimezone(dt.UTC)
 OUTSIDE = dt.datetime(2026, 6, 7, 22, 0, tzinfo=MONDAY.tzinfo).astimezone(dt.UTC)  # a Sunday night
@@ -192,3 +193,53 @@ def test_the_card_of_a_dv_attempt_shows_an_address_was_tried_and_failed_but_neve
         for said in ("豊玉北", "六丁目", "12番", "光が丘", "3番2", "2-204", "204"):
             assert said not in card, said
         assert "職員におつなぎします" in card  # what the caller was told, word for word
+
+
+def _one_failure_short_of_the_lock(client: TestClient, family: Family, first: int) -> None:
+    for n in range(first, first + HOUSEHOLD_LIMIT - 1):  # each from its own number: no number's limit is reached
+        _last_answer(client, n, family, address=WRONG_ADDRESS)
+
+
+def test_the_answer_that_locks_a_dv_household_runs_the_statements_of_its_right_answer(database: Database) -> None:
+    # Two DV households one failure short of the lock: one gives its right facts, the other a wrong address
+    # that locks it. The lock is told on the one case the refusal opens, not by a case of its own.
+    right = seed(database, dv=True)
+    locking = seed(database, dv=True, phone="090-2222-0003", birthdate=dt.date(2023, 8, 8), facilities=False)
+    client = client_for(database, FixedClock(WITHIN))
+    _last_answer(client, 90, right, caller="+8150666600{n:02d}")  # warm
+    _one_failure_short_of_the_lock(client, right, 10)
+    _one_failure_short_of_the_lock(client, locking, 20)
+    counts: list[collections.Counter[str]] = []
+    statements: list[str] = []
+
+    def count(conn: object, cursor: object, statement: str, *rest: object) -> None:
+        statements.append(" ".join(statement.split()[:3]))
+
+    for n, (family, address) in enumerate(((right, None), (locking, WRONG_ADDRESS)), start=30):
+        answers = _Recorder(client, n, family, address)
+        event.listen(database.engine, "before_cursor_execute", count)
+        try:
+            statements.clear()
+            answers.last()
+            counts.append(collections.Counter(statements))
+        finally:
+            event.remove(database.engine, "before_cursor_execute", count)
+    assert counts[0] == counts[1], counts
+    kinds = [case.kind for case in escalations(database)]
+    assert "household_locked" not in kinds
+
+
+def test_the_card_of_the_attempt_that_locked_a_dv_household_says_so(database: Database) -> None:
+    dv, _ordinary = _families(database)
+    client = client_for(database, FixedClock(WITHIN))
+    _one_failure_short_of_the_lock(client, dv, 1)
+    _last_answer(client, 9, dv, address=WRONG_ADDRESS)
+    with database.unit_of_work() as session:
+        add_staff(session, username="sato", role="centre", now=WITHIN)
+        session.commit()
+    staff = staff_client_for(database, FixedClock(WITHIN))
+    log_in(staff, "sato")
+    cards = re.findall(r'<li id="e\d+" class="case[^"]*">.*?</li>', staff.get("/staff/escalations").text, re.S)
+    locked = [card for card in cards if "自動受付を停止しました" in card]
+    assert len(cards) == HOUSEHOLD_LIMIT and len(locked) == 1
+    assert "DV登録世帯を名乗る本人確認の失敗" in locked[0]

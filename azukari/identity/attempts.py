@@ -33,14 +33,17 @@ def conclude(session: Session, *, method: str, reason: str, fields: dict[str, st
     # Read for every attempt, not only refusals that name a household: a refusal costs what a success costs.
     locked = throttling.household_locked(session, household_pk=household.id if household is not None
                                          else throttling.NO_HOUSEHOLD, now=now)
-    if household is not None and not verified:
+    # A DV-flagged household's lock is told on the one case its refusal opens (dv_attempt), not by a case of its
+    # own: a right answer opens one case (dv_caller) and runs no more, so a wrong one must not either (issue 24).
+    if household is not None and not verified and not household.dv_flag:
         _alert_staff(session, attempt=attempt, household=household, locked=locked, now=now)
     if verified and household is not None and child_id is not None:
         return Verified(household_pk=household.id, child_id=child_id, dv=household.dv_flag)
     # A DV-flagged household's refusal is not raised here but by the channel, as the one case its ending opens
     # (a DV success opens one too): right and wrong answers then run the same statements.
-    return refusal(reason, household_pk=household.id if household is not None else None,
-                   dv=household is not None and household.dv_flag)
+    dv = household is not None and household.dv_flag
+    return refusal(reason, household_pk=household.id if household is not None else None, dv=dv,
+                   locked=dv and locked and throttling.counts_as_failure(reason))
 
 
 def _alert_staff(session: Session, *, attempt: VerificationAttempt, household: Household, locked: bool,

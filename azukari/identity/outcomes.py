@@ -33,6 +33,9 @@ class Refused:
 
     case: str = FAILED
     household_pk: int | None = None  # set only for a DV-flagged household
+    # A DV-flagged household's attempt that brought it to its failure limit: its case says so, and no
+    # separate lock case is opened (that would be work a right answer does not do: issue 24).
+    household_locked: bool = False
 
     @property
     def dv(self) -> bool:
@@ -42,9 +45,9 @@ class Refused:
 REFUSED = Refused()
 
 
-def refusal(reason: str, *, household_pk: int | None, dv: bool) -> Refused:
+def refusal(reason: str, *, household_pk: int | None, dv: bool, locked: bool = False) -> Refused:
     """The staff case of a refusal: a DV household's first (an expired one is the family itself), then locks."""
     if dv and household_pk is not None:
-        return Refused(DV_EXPIRED if reason == "expired" else DV_ATTEMPT, household_pk)
+        return Refused(DV_EXPIRED if reason == "expired" else DV_ATTEMPT, household_pk, household_locked=locked)
     return Refused(THROTTLED if reason in THROTTLE_REASONS else FAILED)
 Outcome = Verified | Refused

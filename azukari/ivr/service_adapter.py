@@ -173,7 +173,8 @@ class ServiceAdapter:
 
     def _verdict(self, outcome: Outcome) -> Verdict | Refusal:
         if not isinstance(outcome, Verified):
-            return Refusal(kind=outcome.case, household_pk=outcome.household_pk, dv=outcome.dv)
+            return Refusal(kind=outcome.case, household_pk=outcome.household_pk, dv=outcome.dv,
+                           household_locked=outcome.household_locked)
         # A DV household never reaches the menu: read nothing more for it, so its right address runs the very
         # statements of a wrong one (no oracle, issue 24).
         household = None if outcome.dv else self.session.get(Household, outcome.household_pk)

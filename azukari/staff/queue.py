@@ -112,6 +112,8 @@ def _facts(session: Session, escalation: Escalation, details: dict[str, object])
         facts.append(f"{reason}。")
     if (failures := _count(details.get("failures"))) is not None:
         facts.append(f"本人確認の失敗は {failures} 回です。")
+    if details.get("household_locked") is True:
+        facts.append("この失敗で本人確認の失敗が上限に達し、この世帯の自動受付を停止しました（解除は世帯の画面から）。")
     message = details.get("kind")
     if escalation.channel == "outbox" and isinstance(message, str):
         facts.append(f"送れなかったメッセージ: {MESSAGE_WORDS.get(message, 'お知らせ')}。")

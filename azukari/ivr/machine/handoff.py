@@ -11,14 +11,15 @@ TROUBLE_LIMIT = 2  # contract §5.1: a silence or unusable answer re-asks once; 
 
 
 def to_staff(state: State, ports: Ports, *, kind: str, household_pk: int | None = None, dv: bool = False,
-             preface: tuple[Line, ...] = ()) -> Reply:
+             preface: tuple[Line, ...] = (), facts: dict[str, object] | None = None) -> Reply:
     """Transfer (voice, within hours) or promise a call back, and open the case for staff.
 
     A refused verification, a DV household and a caller who pressed 0 take this same path with the
     same (empty) `preface`, so what they hear is word for word the same: nothing tells a listener
     whether the facts matched or the household is flagged (contract §5.1). Outside hours a call back
     is promised only when the caller's number is known (`From` present, not withheld); otherwise the
-    caller is told when staff answer (STAFF_HOURS in words). The case records what the caller was told.
+    caller is told when staff answer (STAFF_HOURS in words). The case records what the caller was told,
+    and `facts` for staff (never words the caller hears).
     """
     live = state.channel == "voice" and ports.staff_reachable()
     callback = not live and ports.caller_known()
@@ -29,7 +30,7 @@ def to_staff(state: State, ports: Ports, *, kind: str, household_pk: int | None 
     hours: dict[str, str | int] = {"hours": hours_words(ports.staff_hours(), state.language)}
     said = (*preface, Line("transfer") if live else Line("callback" if callback else "staff_hours", hours))
     ports.escalate(kind=case, household_pk=household_pk, dv=dv, told=said, language=state.language,
-                   details={"outcome": told, "channel_step": state.step})
+                   details={**(facts or {}), "outcome": told, "channel_step": state.step})
     if live:
         state.ended, state.step = True, ""
         return Reply(state.language, lines=said, transfer=True, slow=state.slow)

@@ -57,6 +57,7 @@ class Refusal:
     kind: str
     household_pk: int | None = None
     dv: bool = False
+    household_locked: bool = False  # a DV-flagged household reached its failure limit with this attempt
 
 
 @dataclass

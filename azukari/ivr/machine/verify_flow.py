@@ -130,7 +130,8 @@ def _decided(state: State, verdict: Verdict | Refusal, ports: Ports) -> Reply:
     if isinstance(verdict, Refusal):
         state.failures += 1
         state.household_pk, state.dv = verdict.household_pk, verdict.dv
-        return to_staff(state, ports, kind=verdict.kind, household_pk=verdict.household_pk, dv=verdict.dv)
+        return to_staff(state, ports, kind=verdict.kind, household_pk=verdict.household_pk, dv=verdict.dv,
+                        facts={"household_locked": True} if verdict.household_locked else None)
     if verdict.dv:
         # The DV family itself: straight to a human, exactly as a DV household's refusal (above) goes.
         state.household_pk, state.dv = verdict.household_pk, True
