@@ -30,8 +30,10 @@ from azukari.worker import start_periodic
 log = logging.getLogger("azukari.server")
 
 
-def load_demo_data(runtime: Runtime, *, console_url: str) -> list[str]:
-    """`serve --demo`: demo data into an empty database; the lines that say how to try it and log in."""
+def load_demo_data(runtime: Runtime, *, console_url: str, public_url: str | None = None) -> list[str]:
+    """`serve --demo`: demo data into an empty database; the lines that say how to try it and log in.
+
+    `public_url`: where this server's public listener answers (the parents' pages); PUBLIC_BASE_URL else."""
     from azukari.registration.demo import DEMO_HOUSEHOLD_ID, DEMO_PIN, DEMO_WEB_PASSWORD, load_demo
     from azukari.staff.demo import add_demo_account, demo_login
 
@@ -43,15 +45,21 @@ def load_demo_data(runtime: Runtime, *, console_url: str) -> list[str]:
         session.commit()
     return [summary or "demo: the database already has data; nothing loaded",
             f"try the line: azukari call (household ID {DEMO_HOUSEHOLD_ID}, phone PIN {DEMO_PIN}), or azukari sms",
-            f"parents' web pages: {runtime.settings.public_base_url}/ (sign in with household ID {DEMO_HOUSEHOLD_ID}, "
+            f"parents' web pages: {(public_url or runtime.settings.public_base_url).rstrip('/')}/ "
+            f"(sign in with household ID {DEMO_HOUSEHOLD_ID}, "
             f"web password {DEMO_WEB_PASSWORD}; the first sign-in asks for a new one)",
             *(login or ["no demo staff account in this database (only an empty one gets it); "
                         "make one with: azukari staff add NAME --role admin"])]
 
 
 def console_url(host: str, port: int) -> str:
+    return f"{public_url(host, port)}staff/"
+
+
+def public_url(host: str, port: int) -> str:
+    """Where a listener on host:port is opened from this machine (a wildcard host by loopback)."""
     shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else f"[{host}]" if ":" in host else host
-    return f"http://{shown}:{port}/staff/"
+    return f"http://{shown}:{port}/"
 
 
 def sinks_texts(settings: Settings, *, demo: bool) -> bool:
@@ -101,14 +109,15 @@ class Listeners:
         return stop_signals_to(lambda signum: self.stop(force=signum == signal.SIGINT))
 
 
-def prepare(settings: Settings, *, demo: bool, console: str = "http://127.0.0.1:8000/staff/") -> Runtime:
+def prepare(settings: Settings, *, demo: bool, console: str = "http://127.0.0.1:8000/staff/",
+            public: str | None = None) -> Runtime:
     """The runtime `serve` runs on, migrated, with the demo loaded if asked: a sink for Twilio in a demo."""
     runtime = build(settings, demo_sink=sinks_texts(settings, demo=demo))
     try:
         migrate.upgrade(runtime.database.engine)
         if demo:
             # Printed, not logged: what a person trying the demo reads before the server's log starts.
-            print("\n".join(load_demo_data(runtime, console_url=console)), flush=True)
+            print("\n".join(load_demo_data(runtime, console_url=console, public_url=public)), flush=True)
     except BaseException:
         runtime.close()
         raise
@@ -137,7 +146,8 @@ def serve(settings: Settings, *, host: str, port: int, demo: bool, console_port:
     `listening`, if given, receives the listeners once made (a test stops them from another thread).
     """
     logs.configure(settings)  # LOG_FORMAT: text, or one JSON object per line
-    with prepare(settings, demo=demo, console=console_url(host, console_port or port)) as runtime:
+    with prepare(settings, demo=demo, console=console_url(host, console_port or port),
+                 public=public_url(host, port)) as runtime:
         background = start_background(runtime.outbox_sender(), settings.outbox_poll_seconds)
         stop_jobs = start_periodic(runtime)  # stale state, reminders, the daily erasure
         try:

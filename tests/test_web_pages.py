@@ -331,6 +331,17 @@ def test_turning_web_access_off_ends_the_households_open_sessions(
     assert web.get("/bookings", follow_redirects=False).headers["location"] == "/signin"
 
 
+def test_serve_demo_on_another_port_prints_the_pages_where_that_server_answers(database: Database,
+                                                                              clock: FixedClock) -> None:
+    from azukari.runtime import build
+    from azukari.server import load_demo_data, public_url
+    from azukari.settings import Settings
+    with build(Settings(database_url=database.url), database=database, clock=clock) as runtime:
+        printed = "\n".join(load_demo_data(runtime, console_url="http://127.0.0.1:8765/staff/",
+                                           public_url=public_url("0.0.0.0", 8765)))
+    assert "parents' web pages: http://127.0.0.1:8765/ (sign in" in printed
+
+
 def test_serve_demo_prints_a_web_sign_in_that_works_at_the_root(database: Database, clock: FixedClock) -> None:
     from azukari.registration.demo import DEMO_HOUSEHOLD_ID, DEMO_WEB_PASSWORD
     from azukari.runtime import build
