@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from staff_support import add_household, add_staff, client_for, clock, csrf_of, log_in
 from test_booking_service import DAY, FACILITIES, NOW, add_child, book
 
-from azukari.booking import rules, service
+from azukari.booking import no_shows, rules, service
 from azukari.booking.models import BookingPolicy, Reservation, Unit
 from azukari.booking.rules import BookingRefusal
 from azukari.db import Database
@@ -88,7 +88,7 @@ def test_without_the_rule_no_shows_never_stop_a_booking(session: Session) -> Non
 def test_staff_lifting_the_limit_lets_the_child_book_and_is_audited(session: Session) -> None:
     child = add_child(session)
     _no_shows(session, child.id, [dt.date(2026, 9, 1), dt.date(2026, 10, 1), dt.date(2026, 11, 1)])
-    assert service.lift_no_show_limit(session, child_id=child.id, actor="staff:1", now=NOW)
+    assert no_shows.lift(session, child_id=child.id, actor="staff:1", now=NOW)
     assert isinstance(book(session, child, day=DAY), service.Booked)
     assert session.scalar(select(AuditEntry.action).where(AuditEntry.action == "no_shows.lifted")) is not None
 

@@ -19,8 +19,8 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
+from azukari.booking import no_shows, rules
 from azukari.booking import repository as repo
-from azukari.booking import rules
 from azukari.booking.models import BookingPolicy, SeatOffer, Unit, WaitlistEntry
 from azukari.clock import tokyo_date
 from azukari.db import SMS_REPLIES_INFO
@@ -83,24 +83,13 @@ def _could_book(session: Session, policy: BookingPolicy, child: Child, unit: Uni
         return False
     if not rules.registration_covers(child.household.valid_until(), day) \
             or not rules.is_eligible(child.birthdate, day, repo.ages(session, facility)) \
-            or _no_shows_over_limit(session, policy, child.id, now):
+            or no_shows.limit_reached(session, policy=policy, child_id=child.id, now=now):
         return False
     starts_at, ends_at = rules.unit_period(day, unit.starts, unit.ends)
     if repo.live_overlap_exists(session, child_id=child.id, starts_at=starts_at, ends_at=ends_at):
         return False
     month = repo.booked_in_month(session, child_id=child.id, month=rules.month_of(day))
     return rules.within_monthly_limit(booked_in_month=month, limit=policy.monthly_units_per_child)
-
-
-def _no_shows_over_limit(session: Session, policy: BookingPolicy, child_id: int, now: dt.datetime) -> bool:
-    # `service.no_show_limit_reached`, which this module cannot import (service imports it).
-    if policy.no_show_count is None or policy.no_show_months is None:
-        return False
-    today = tokyo_date(now)
-    lifted = repo.last_no_show_lift(session, child_id=child_id)
-    days = repo.no_show_days(session, child_id=child_id, since=rules.months_before(today, policy.no_show_months))
-    return rules.no_show_limit_reached(days, today=today, count=policy.no_show_count, months=policy.no_show_months,
-                                       lifted_on=tokyo_date(lifted) if lifted is not None else None)
 
 
 def _new_code(session: Session, household_pk: int) -> str:

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from azukari.booking import listings, offers, refusals, rules
+from azukari.booking import listings, no_shows, offers, refusals, rules
 from azukari.booking import repository as repo
-from azukari.booking.models import BookingPolicy, Facility, NoShowLift, Reservation
+from azukari.booking.models import BookingPolicy, Facility, Reservation
 from azukari.booking.rules import BookingRefusal
-from azukari.clock import tokyo_date, tokyo_hhmm
+from azukari.clock import tokyo_hhmm
 from azukari.households.models import Child, Household
 from azukari.households.phone import can_take_sms
 from azukari.language.facility_names import english_name
@@ -152,7 +152,7 @@ def _book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channe
     # Asked only here, at `confirm`, and said in the words of any refusal (invariant 10); the reason goes by text.
     if not rules.is_eligible(child.birthdate, day, repo.ages(session, facility)):
         return BookingRefusal.OUTSIDE_AGES
-    if no_show_limit_reached(session, policy=policy, child_id=child_id, now=now):
+    if no_shows.limit_reached(session, policy=policy, child_id=child_id, now=now):
         return BookingRefusal.NO_SHOW_LIMIT
     starts_at, ends_at = rules.unit_period(day, unit.starts, unit.ends)
     # Lock first, then look: with the child's row for the day held, no other booking of this
@@ -184,29 +184,6 @@ def _book(session: Session, *, child_id: int, unit_id: int, day: dt.date, channe
     audit.record(session, actor=actor, action="booking.created", now=now, household_pk=child.household_pk,
                  detail={"reservation_id": reservation_id, "unit_id": unit_id})
     return Booked(reservation_id, number, facts)
-
-
-def no_show_limit_reached(session: Session, *, policy: BookingPolicy, child_id: int, now: dt.datetime) -> bool:
-    """`[rules] no_show_limit` (rules.no_show_limit_reached) for this child at `now`, staff's last lift applied."""
-    if policy.no_show_count is None or policy.no_show_months is None:
-        return False
-    today = tokyo_date(now)
-    lifted = repo.last_no_show_lift(session, child_id=child_id)
-    days = repo.no_show_days(session, child_id=child_id, since=rules.months_before(today, policy.no_show_months))
-    return rules.no_show_limit_reached(days, today=today, count=policy.no_show_count, months=policy.no_show_months,
-                                       lifted_on=tokyo_date(lifted) if lifted is not None else None)
-
-
-def lift_no_show_limit(session: Session, *, child_id: int, actor: str, now: dt.datetime) -> bool:
-    """Staff lift a child's no-show limit: its no-shows so far no longer count (audited); False: no such child."""
-    child = repo.child_with_household(session, child_id)
-    if child is None:
-        return False
-    session.add(NoShowLift(child_id=child_id, lifted_at=now, actor=actor[:40]))
-    session.flush()
-    audit.record(session, actor=actor, action="no_shows.lifted", now=now, household_pk=child.household_pk,
-                 detail={"child_id": child_id})
-    return True
 
 
 def new_booking_number() -> str:

@@ -7,9 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from azukari.booking import listings, roster, waitlist_views
+from azukari.booking import listings, no_shows, roster, waitlist_views
 from azukari.booking import repository as repo
-from azukari.booking import service as booking
 from azukari.households import web_access
 from azukari.identity import throttling
 from azukari.identity.lifting import NotLocked, lift_household_lock
@@ -105,6 +104,7 @@ def household_page(p: Page, household_pk: int, *, error: str = "", status_code: 
     p.audit("household.viewed", household_pk=household.id)
     failures = throttling.household_failures(p.session, household_pk=household.id, now=p.now)
     facility_name = registry.facility_name(p.session, household.registered_facility)
+    policy = repo.policy(p.session)  # once, not once per child
     return p.render("household.html", status_code=status_code, household=household, error=error,
                     registered_facility_name=facility_name,
                     upcoming=listings.upcoming(p.session, household_pk=household.id, now=p.now),
@@ -113,8 +113,8 @@ def household_page(p: Page, household_pk: int, *, error: str = "", status_code: 
                     waiting_words=waitlist_views.STATUS_WORDS, marks=roster.ATTENDANCE,
                     cancel_reasons=households.CANCEL_REASONS,
                     lock_failures=failures if failures >= throttling.HOUSEHOLD_LIMIT else None,
-                    no_show_limited={c.id for c in household.children if booking.no_show_limit_reached(
-                        p.session, policy=repo.policy(p.session), child_id=c.id, now=p.now)},
+                    no_show_limited={c.id for c in household.children if no_shows.limit_reached(
+                        p.session, policy=policy, child_id=c.id, now=p.now)},
                     dv_reasons=DV_REASONS, today=p.today, done=p.request.query_params.get("done", ""),
                     **web_context(p.session, household.id), **context)
 
@@ -188,5 +188,5 @@ def lift_no_shows(request: Request, household_pk: int, child_id: Annotated[int, 
         household = registration.get_household(p.session, household_pk)
         if not any(c.id == child_id for c in household.children):
             return RedirectResponse(f"/staff/households/{household_pk}?done=not_found", status_code=303)
-        booking.lift_no_show_limit(p.session, child_id=child_id, actor=p.actor, now=p.now)
+        no_shows.lift(p.session, child_id=child_id, actor=p.actor, now=p.now)
     return RedirectResponse(f"/staff/households/{household_pk}?done=no_shows_lifted", status_code=303)
