@@ -12,10 +12,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError, StatementError
-from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from azukari.households.models import HouseholdNotFound
+from azukari.operations.security_headers import SecurityHeaders
 from azukari.oversight.escalations import EscalationNotFound
 from azukari.runtime import runtime_of
 from azukari.staff import (
@@ -42,8 +42,6 @@ PREFIX = "/staff"
 # What the console listener serves besides the console: health for its balancer, metrics for a scraper
 # inside the ward's network (still behind METRICS_TOKEN). The webhooks never answer there.
 _ON_BOTH = frozenset({"/healthz", "/metrics", "/"})
-_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 
 
 def install_staff_console(app: FastAPI) -> None:
@@ -60,9 +58,7 @@ def install_staff_console(app: FastAPI) -> None:
     app.add_exception_handler(EscalationNotFound, _not_found)
     for error in (DataError, OverflowError, StatementError):
         app.add_exception_handler(error, _impossible_value)
-    # Plain ASGI rather than `app.middleware("http")`: Starlette's BaseHTTPMiddleware runs each request in
-    # a task group with memory streams, a cost every Twilio webhook paid too (docs/benchmarks.md, "Calls").
-    app.add_middleware(_SecurityHeaders)
+    app.add_middleware(SecurityHeaders, covers=lambda path: path.startswith(PREFIX), static=f"{PREFIX}/static")
     # Added last, so it runs first: a client outside the allow list reaches nothing of the console.
     app.add_middleware(_ConsoleGate)
 
@@ -126,28 +122,3 @@ async def _impossible_value(request: Request, exc: Exception) -> Response:
         raise exc
     return templates.TemplateResponse(request, "not_found.html", {"me": None, "dv_households": []},
                                       status_code=400)
-
-
-class _SecurityHeaders:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = str(scope.get("path", ""))
-        if scope["type"] != "http" or not path.startswith(PREFIX):
-            await self.app(scope, receive, send)
-            return
-
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers["Content-Security-Policy"] = _CSP
-                headers["X-Frame-Options"] = "DENY"
-                headers["X-Content-Type-Options"] = "nosniff"
-                headers["Referrer-Policy"] = "no-referrer"
-                if not path.startswith(f"{PREFIX}/static"):
-                    # Pages carry names, addresses and numbers on file: never keep them in a cache.
-                    headers["Cache-Control"] = "no-store"
-            await send(message)
-
-        await self.app(scope, receive, with_headers)
