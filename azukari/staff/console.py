@@ -158,15 +158,9 @@ def watching(request: Request, *, roles: frozenset[str]) -> Iterator[Page]:
     """`page` for a page that only reads and refreshes itself (an import's progress): its transaction takes
     no write lock (on SQLite, a long write such as that import holds the only one) and commits nothing; the
     session is checked but not touched, so watching does not keep an idle session alive either."""
-    runtime = runtime_of(request)
-    now = runtime.clock.now()
-    with runtime.database.reading() as session:
-        found = sessions.resume(session, token=request.cookies.get(sessions.COOKIE_NAME), now=now, touch=False)
-        if found is None:
-            raise LoginRequired()
-        if found.account.role not in roles:
-            raise Forbidden("role")
-        yield Page(request, session, found.account, found.record, now, runtime)
+    with _context(request, stages=frozenset({sessions.SIGNED_IN}), roles=roles, csrf=None, post=False,
+                  reads_only=True) as p:
+        yield p
 
 
 @contextmanager
@@ -181,13 +175,15 @@ def login_step(request: Request, stage: str, *, csrf: str | None = None, post: b
 
 @contextmanager
 def _context(request: Request, *, stages: frozenset[str], roles: frozenset[str], csrf: str | None,
-             post: bool) -> Iterator[Page]:
+             post: bool, reads_only: bool = False) -> Iterator[Page]:
     runtime = runtime_of(request)
     now = runtime.clock.now()
-    with runtime.database.unit_of_work() as session:
-        found = sessions.resume(session, token=request.cookies.get(sessions.COOKIE_NAME), now=now, stages=stages)
+    with runtime.database.reading() if reads_only else runtime.database.unit_of_work() as session:
+        found = sessions.resume(session, token=request.cookies.get(sessions.COOKIE_NAME), now=now, stages=stages,
+                                touch=not reads_only)
         if found is None:
-            session.commit()
+            if not reads_only:
+                session.commit()
             raise LoginRequired()
         if post and not sessions.csrf_ok(found.record, csrf):
             raise Forbidden("csrf")
@@ -195,4 +191,5 @@ def _context(request: Request, *, stages: frozenset[str], roles: frozenset[str],
             raise Forbidden("role")
         yield Page(request, session, found.account, found.record, now, runtime,
                    signed_in=found.record.stage == sessions.SIGNED_IN)
-        session.commit()
+        if not reads_only:
+            session.commit()
