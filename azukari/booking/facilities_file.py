@@ -104,6 +104,17 @@ class _Checker:
             return {}
         return value
 
+    def inline_table(self, table: dict[str, Any], field: str, where: str, fields: set[str],
+                     example: str) -> dict[str, Any] | None:
+        """An inline table of exactly `fields` (`{ count = 3, months = 3 }`); None, with the errors, otherwise."""
+        value = table[field]
+        if isinstance(value, dict):
+            self.known(value, fields, f"{where} {field}")
+        if not isinstance(value, dict) or set(value) != fields:
+            self.errors.append(f"{where}: {field} must be a table like {example}")
+            return None
+        return value
+
     def known(self, table: dict[str, Any], allowed: set[str], where: str) -> None:
         """Contract §2: an unknown key in any table is refused, naming it."""
         unknown = sorted(set(table) - allowed)
@@ -185,32 +196,24 @@ def _rules(check: _Checker, data: dict[str, Any]) -> Rules:
         return Rules()
     check.known(raw, _RULE_FIELDS, "[rules]")
     days_before = time = None
-    if "cancel_until" in raw:
-        until = raw["cancel_until"]
-        if isinstance(until, dict):
-            check.known(until, {"days_before", "time"}, "[rules] cancel_until")
-        if not isinstance(until, dict) or set(until) != {"days_before", "time"}:
-            check.errors.append("[rules]: cancel_until must be a table like { days_before = 1, time = \"17:00\" }")
-        else:
-            days_before = check.int_(until, "days_before", "[rules] cancel_until", 0, 60)
-            time = until["time"]
-            if not isinstance(time, str) or parse_hhmm(time) is None:
-                check.errors.append(f"[rules] cancel_until: time must be HH:MM (00:00-23:59), not {time!r}")
-                time = None
+    until = check.inline_table(raw, "cancel_until", "[rules]", {"days_before", "time"},
+                               '{ days_before = 1, time = "17:00" }') if "cancel_until" in raw else None
+    if until is not None:
+        days_before = check.int_(until, "days_before", "[rules] cancel_until", 0, 60)
+        time = until["time"]
+        if not isinstance(time, str) or parse_hhmm(time) is None:
+            check.errors.append(f"[rules] cancel_until: time must be HH:MM (00:00-23:59), not {time!r}")
+            time = None
     monthly = check.int_(raw, "monthly_units_per_child", "[rules]", 1, 1000) if "monthly_units_per_child" in raw \
         else None
     waitlist = check.bool_(raw, "waitlist", "[rules]") if "waitlist" in raw else False
     offer_hours = check.int_(raw, "offer_hours", "[rules]", 1, 24 * 14) if "offer_hours" in raw else None
     no_show_count = no_show_months = None
-    if "no_show_limit" in raw:
-        limit = raw["no_show_limit"]
-        if isinstance(limit, dict):
-            check.known(limit, {"count", "months"}, "[rules] no_show_limit")
-        if not isinstance(limit, dict) or set(limit) != {"count", "months"}:
-            check.errors.append("[rules]: no_show_limit must be a table like { count = 3, months = 3 }")
-        else:
-            no_show_count = check.int_(limit, "count", "[rules] no_show_limit", 1, 100)
-            no_show_months = check.int_(limit, "months", "[rules] no_show_limit", 1, 24)
+    limit = check.inline_table(raw, "no_show_limit", "[rules]", {"count", "months"},
+                               "{ count = 3, months = 3 }") if "no_show_limit" in raw else None
+    if limit is not None:
+        no_show_count = check.int_(limit, "count", "[rules] no_show_limit", 1, 100)
+        no_show_months = check.int_(limit, "months", "[rules] no_show_limit", 1, 24)
     return Rules(days_before, time, monthly, waitlist, offer_hours, no_show_count, no_show_months)
 
 
