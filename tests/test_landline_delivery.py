@@ -14,6 +14,7 @@ import httpx
 import pytest
 import respx
 from ivr_support import BOT, ELSEWHERE, MONDAY, PUBLIC, TUESDAY, Family, Phone, client_for, seed, settings_for
+from outbox_support import Killed
 from sqlalchemy import select
 
 from azukari.clock import TOKYO, FixedClock
@@ -279,10 +280,6 @@ def test_a_night_confirmation_call_whose_sender_died_holding_it_is_made_that_nig
     assert _sender(database, clock).send_due() == 1 and calls.call_count == 1
 
 
-class _Killed(BaseException):
-    """The sender's process dying: not an Exception, so nothing in the sender catches it."""
-
-
 @dataclass
 class _KilledCalls:
     """Calls whose first request kills the sender: after Twilio placed the call (`placed`), or before."""
@@ -296,7 +293,7 @@ class _KilledCalls:
         if len(self.requests) == 1:
             if self.placed:
                 next(self.sids)  # Twilio made CA…1 and will call back about it
-            raise _Killed()
+            raise Killed()
         return httpx.Response(201, json={"sid": next(self.sids), "status": "queued"})
 
 

@@ -10,21 +10,14 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 import respx
+from outbox_support import API, BODY, PHONE, START, message_of, queue_texts
 from sqlalchemy import select
 
 from azukari.clock import FixedClock
 from azukari.db import Database
-from azukari.households.models import Household
-from azukari.messaging.models import OutboxMessage
-from azukari.messaging.outbox import enqueue
 from azukari.messaging.sender import MAX_ATTEMPTS, OutboxSender, retry_delay
 from azukari.oversight.models import AuditEntry, Escalation
 from azukari.settings import Settings
-
-API = "http://twilio.test"
-PHONE = "+819012345678"
-BODY = "一時預かりのご予約を承りました。予約番号 12345678"
-START = dt.datetime(2026, 5, 1, 1, 0, tzinfo=dt.UTC)
 
 
 def _settings(**overrides: str) -> Settings:
@@ -33,25 +26,6 @@ def _settings(**overrides: str) -> Settings:
 
 def _messages_path(settings: Settings) -> str:
     return f"/2010-04-01/Accounts/{settings.twilio_account_sid}/Messages.json"
-
-
-def _queue(database: Database, clock: FixedClock, count: int = 1) -> list[int]:
-    with database.unit_of_work() as session:
-        household = Household(household_id="10000001", pin_hash="x", guardian_name="-", guardian_kana="-",
-                              phone=PHONE, address="-", registered_on=dt.date(2026, 4, 1))
-        session.add(household)
-        session.flush()
-        ids = [enqueue(session, household=household, kind="confirmation", body=f"{BODY} #{n}",
-                       now=clock.now()).id for n in range(count)]
-        session.commit()
-    return ids
-
-
-def _message(database: Database, outbox_id: int) -> OutboxMessage:
-    with database.unit_of_work() as session:
-        message = session.get_one(OutboxMessage, outbox_id)
-        session.expunge(message)  # keep its loaded values past the unit of work's rollback
-        return message
 
 
 _SIDS = itertools.count()
@@ -80,14 +54,14 @@ def test_a_message_goes_to_the_number_on_file_from_twilio_from_with_a_status_cal
         database: Database, clock: FixedClock, api: respx.MockRouter) -> None:
     settings = _settings()
     route = api.post(_messages_path(settings)).mock(side_effect=_created)
-    [outbox_id] = _queue(database, clock)
+    [outbox_id] = queue_texts(database, clock)
 
     assert OutboxSender(database=database, settings=settings, clock=clock).send_due() == 1
 
     form = parse_qs(route.calls.last.request.content.decode())
     assert form == {"To": [PHONE], "From": [settings.twilio_from], "Body": [f"{BODY} #0"],
                     "StatusCallback": [f"https://azukari.example/twilio/sms/status?m={outbox_id}"]}
-    message = _message(database, outbox_id)
+    message = message_of(database, outbox_id)
     assert (message.status, message.attempts, message.sent_at) == ("sent", 1, START)
     assert message.message_sid is not None and message.message_sid.startswith("SM")
 
@@ -96,7 +70,7 @@ def test_a_messaging_service_sid_in_twilio_from_is_sent_as_the_messaging_service
         database: Database, clock: FixedClock, api: respx.MockRouter) -> None:
     settings = _settings(twilio_from="MG" + "a" * 32)
     route = api.post(_messages_path(settings)).mock(side_effect=_created)
-    _queue(database, clock)
+    queue_texts(database, clock)
 
     OutboxSender(database=database, settings=settings, clock=clock).send_due()
 
@@ -109,7 +83,7 @@ def test_a_sent_message_is_audited_by_ids_without_its_body_or_number(
         database: Database, clock: FixedClock, api: respx.MockRouter) -> None:
     settings = _settings()
     api.post(_messages_path(settings)).mock(side_effect=_created)
-    [outbox_id] = _queue(database, clock)
+    [outbox_id] = queue_texts(database, clock)
 
     OutboxSender(database=database, settings=settings, clock=clock).send_due()
 
@@ -128,12 +102,12 @@ def test_server_errors_rate_limits_and_timeouts_are_retried_with_backoff_until_d
     # A read timeout may hide a message Twilio made: the retry looks first, finds none, then sends.
     lookup = api.get(_messages_path(settings)).mock(return_value=httpx.Response(200, json={
         "messages": [], "next_page_uri": None, "page": 0, "page_size": 50}))
-    [outbox_id] = _queue(database, clock)
+    [outbox_id] = queue_texts(database, clock)
     sender = OutboxSender(database=database, settings=settings, clock=clock)
 
     for attempt in range(1, 6):
         assert sender.send_due() == 1
-        message = _message(database, outbox_id)
+        message = message_of(database, outbox_id)
         assert (message.status, message.next_attempt_at) == ("retry", clock.now() + retry_delay(attempt))
         assert sender.send_due() == 0, "a retry went out before its backoff was over"
         clock.advance(seconds=retry_delay(attempt).total_seconds())
@@ -141,7 +115,7 @@ def test_server_errors_rate_limits_and_timeouts_are_retried_with_backoff_until_d
 
     assert route.call_count == 6
     assert lookup.call_count == 1
-    assert _message(database, outbox_id).status == "sent"
+    assert message_of(database, outbox_id).status == "sent"
 
 
 def test_retries_start_within_two_seconds_and_keep_going_for_at_least_fifteen_minutes() -> None:
@@ -153,7 +127,7 @@ def test_a_permanent_refusal_fails_the_message_and_tells_staff_without_body_or_n
         database: Database, clock: FixedClock, api: respx.MockRouter) -> None:
     settings = _settings()
     route = api.post(_messages_path(settings)).mock(return_value=_error(400, 21614))
-    [outbox_id] = _queue(database, clock)
+    [outbox_id] = queue_texts(database, clock)
     sender = OutboxSender(database=database, settings=settings, clock=clock)
 
     sender.send_due()
@@ -161,7 +135,7 @@ def test_a_permanent_refusal_fails_the_message_and_tells_staff_without_body_or_n
     sender.send_due()
 
     assert route.call_count == 1
-    assert _message(database, outbox_id).status == "failed"
+    assert message_of(database, outbox_id).status == "failed"
     with database.unit_of_work() as session:
         kind, details = session.execute(select(Escalation.kind, Escalation.details)).one()
     assert kind == "message_undelivered"
@@ -173,7 +147,7 @@ def test_a_message_that_keeps_failing_is_given_up_after_the_last_attempt_and_rai
         database: Database, clock: FixedClock, api: respx.MockRouter) -> None:
     settings = _settings()
     route = api.post(_messages_path(settings)).mock(return_value=_error(503, 20503))
-    [outbox_id] = _queue(database, clock)
+    [outbox_id] = queue_texts(database, clock)
     sender = OutboxSender(database=database, settings=settings, clock=clock)
 
     for attempt in range(1, MAX_ATTEMPTS + 2):
@@ -181,7 +155,7 @@ def test_a_message_that_keeps_failing_is_given_up_after_the_last_attempt_and_rai
         clock.advance(seconds=retry_delay(attempt).total_seconds())
 
     assert route.call_count == MAX_ATTEMPTS
-    assert _message(database, outbox_id).status == "failed"
+    assert message_of(database, outbox_id).status == "failed"
     with database.unit_of_work() as session:
         assert session.scalars(select(Escalation.kind)).all() == ["message_undelivered"]
 
@@ -196,11 +170,11 @@ def test_stopping_mid_batch_hands_the_unsent_rest_back_due_at_once(
         return _created(request)
 
     route = api.post(_messages_path(settings)).mock(side_effect=stop_while_sending)
-    first, *rest = _queue(database, clock, count=3)
+    first, *rest = queue_texts(database, clock, count=3)
 
     assert sender.send_due() == 1
-    assert _message(database, first).status == "sent"
-    assert [(_message(database, i).status, _message(database, i).attempts) for i in rest] == [("retry", 0)] * 2
+    assert message_of(database, first).status == "sent"
+    assert [(message_of(database, i).status, message_of(database, i).attempts) for i in rest] == [("retry", 0)] * 2
     assert OutboxSender(database=database, settings=settings, clock=clock).send_due() == 2
     assert route.call_count == 3
 

@@ -5,7 +5,6 @@ newest first, as Twilio's list resource does, so a lookup finds exactly what was
 """
 from __future__ import annotations
 
-import datetime as dt
 import email.utils
 import itertools
 import threading
@@ -18,28 +17,18 @@ import httpx
 import pytest
 import respx
 from ivr_support import client_for, settings_for, sign
+from outbox_support import API, BODY, PHONE, START, Killed, message_of, queue_texts
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from azukari.clock import FixedClock
 from azukari.db import Database
-from azukari.households.models import Household
-from azukari.messaging.models import OutboxMessage
-from azukari.messaging.outbox import enqueue
 from azukari.messaging.sender import OutboxSender, retry_delay
 from azukari.messaging.status import record_status
 from azukari.settings import Settings
 
-API = "http://twilio.test"
-PHONE = "+819012345678"
-BODY = "一時預かりのご予約を承りました。予約番号 12345678"
-START = dt.datetime(2026, 5, 1, 1, 0, tzinfo=dt.UTC)
 SETTINGS = Settings(twilio_api_base_url=API, public_base_url="https://azukari.example")
 MESSAGES = f"/2010-04-01/Accounts/{SETTINGS.twilio_account_sid}/Messages.json"
-
-
-class _Killed(BaseException):
-    """The sender's process dying: not an Exception, so nothing in the sender catches it."""
 
 
 @dataclass
@@ -87,46 +76,27 @@ def twilio() -> Iterator[tuple[FakeTwilio, respx.MockRouter]]:
         yield fake, router
 
 
-def _queue(database: Database, clock: FixedClock, count: int = 1) -> list[int]:
-    with database.unit_of_work() as session:
-        household = Household(household_id="10000001", pin_hash="x", guardian_name="-", guardian_kana="-",
-                              phone=PHONE, address="-", registered_on=dt.date(2026, 4, 1))
-        session.add(household)
-        session.flush()
-        ids = [enqueue(session, household=household, kind="confirmation", body=f"{BODY} #{n}",
-                       now=clock.now()).id for n in range(count)]
-        session.commit()
-    return ids
-
-
-def _message(database: Database, outbox_id: int) -> OutboxMessage:
-    with database.unit_of_work() as session:
-        message = session.get_one(OutboxMessage, outbox_id)
-        session.expunge(message)
-        return message
-
-
 def test_a_sender_killed_between_twilios_answer_and_the_record_is_not_sent_again_after_its_lease(
         database: Database, clock: FixedClock, twilio: tuple[FakeTwilio, respx.MockRouter]) -> None:
     fake, _router = twilio
-    fake.then = [_Killed()]
-    [outbox_id] = _queue(database, clock)
+    fake.then = [Killed()]
+    [outbox_id] = queue_texts(database, clock)
     OutboxSender(database=database, settings=SETTINGS, clock=clock, concurrency=1).send_due()
-    assert _message(database, outbox_id).status == "sending"  # the dead sender recorded nothing
+    assert message_of(database, outbox_id).status == "sending"  # the dead sender recorded nothing
 
     clock.advance(seconds=OutboxSender(database=database, settings=SETTINGS, clock=clock).lease(20).total_seconds())
     assert OutboxSender(database=database, settings=SETTINGS, clock=clock).send_due() == 1
 
     assert fake.bodies() == [f"{BODY} #0"], "the parent was texted twice"
-    message = _message(database, outbox_id)
+    message = message_of(database, outbox_id)
     assert (message.status, message.message_sid, message.maybe_sent) == ("sent", fake.made[0]["sid"], False)
 
 
 def test_the_first_sends_status_callback_records_a_message_its_killed_sender_never_did(
         database: Database, clock: FixedClock, twilio: tuple[FakeTwilio, respx.MockRouter]) -> None:
     fake, _router = twilio
-    fake.then = [_Killed()]
-    [outbox_id] = _queue(database, clock)
+    fake.then = [Killed()]
+    [outbox_id] = queue_texts(database, clock)
     OutboxSender(database=database, settings=SETTINGS, clock=clock, concurrency=1).send_due()
 
     callback = fake.made[0]["status_callback"]
@@ -135,7 +105,7 @@ def test_the_first_sends_status_callback_records_a_message_its_killed_sender_nev
         record_status(session, message_sid=fake.made[0]["sid"], status="sent", error_code=None,
                       now=clock.now(), outbox_id=callback.rsplit("=", 1)[1])
         session.commit()
-    message = _message(database, outbox_id)
+    message = message_of(database, outbox_id)
     assert (message.status, message.message_sid) == ("sent", fake.made[0]["sid"])
 
     clock.advance(hours=1)
@@ -145,18 +115,18 @@ def test_the_first_sends_status_callback_records_a_message_its_killed_sender_nev
 
 def test_a_status_callback_naming_another_rows_id_cannot_take_a_recorded_message(
         database: Database, clock: FixedClock, twilio: tuple[FakeTwilio, respx.MockRouter]) -> None:
-    [first, second] = _queue(database, clock, count=2)
+    [first, second] = queue_texts(database, clock, count=2)
     OutboxSender(database=database, settings=SETTINGS, clock=clock).send_due()
-    recorded = _message(database, second).message_sid
+    recorded = message_of(database, second).message_sid
 
     with database.unit_of_work() as session:
         record_status(session, message_sid="SM" + "f" * 32, status="delivered", error_code=None,
                       now=clock.now(), outbox_id=str(second))
         session.commit()
 
-    assert _message(database, second).message_sid == recorded
-    assert _message(database, second).status == "sent"
-    assert _message(database, first).status == "sent"
+    assert message_of(database, second).message_sid == recorded
+    assert message_of(database, second).status == "sent"
+    assert message_of(database, first).status == "sent"
 
 
 def test_a_record_that_fails_after_twilios_answer_hands_the_row_back_at_once_and_it_is_not_sent_twice(
@@ -172,32 +142,32 @@ def test_a_record_that_fails_after_twilios_answer_hands_the_row_back_at_once_and
             raise ConnectionResetError("server closed the connection unexpectedly")
 
     fake.then = [armed.set]  # the database goes away while Twilio answers
-    [outbox_id] = _queue(database, clock)
+    [outbox_id] = queue_texts(database, clock)
     sender = OutboxSender(database=own, settings=SETTINGS, clock=clock, concurrency=1)
     sender.send_due()
 
-    message = _message(database, outbox_id)
+    message = message_of(database, outbox_id)
     assert (message.status, message.maybe_sent, message.next_attempt_at) == ("retry", True, START)
     assert sender.send_due() == 1, "the row waited out its lease"
     assert fake.bodies() == [f"{BODY} #0"], "the parent was texted twice"
-    assert _message(database, outbox_id).status == "sent"
+    assert message_of(database, outbox_id).status == "sent"
 
 
 def test_a_timed_out_send_that_twilio_made_is_found_there_and_not_sent_again(
         database: Database, clock: FixedClock, twilio: tuple[FakeTwilio, respx.MockRouter]) -> None:
     fake, router = twilio
     fake.then = [httpx.ReadTimeout("no answer")]
-    [outbox_id] = _queue(database, clock)
+    [outbox_id] = queue_texts(database, clock)
     sender = OutboxSender(database=database, settings=SETTINGS, clock=clock)
     sender.send_due()
-    assert _message(database, outbox_id).maybe_sent
+    assert message_of(database, outbox_id).maybe_sent
 
     clock.advance(seconds=retry_delay(1).total_seconds())
     sender.send_due()
 
     assert len(fake.made) == 1
     assert router.routes[1].calls.last.request.url.params["To"] == PHONE
-    assert _message(database, outbox_id).message_sid == fake.made[0]["sid"]
+    assert message_of(database, outbox_id).message_sid == fake.made[0]["sid"]
 
 
 def test_a_lookup_that_fails_never_sends_blind(
@@ -205,14 +175,14 @@ def test_a_lookup_that_fails_never_sends_blind(
     fake, router = twilio
     fake.then = [httpx.ReadTimeout("no answer")]
     router.routes[1].mock(return_value=httpx.Response(503, json={"code": 20503, "message": "x", "status": 503}))
-    [outbox_id] = _queue(database, clock)
+    [outbox_id] = queue_texts(database, clock)
     sender = OutboxSender(database=database, settings=SETTINGS, clock=clock)
     sender.send_due()
     clock.advance(seconds=retry_delay(1).total_seconds())
     sender.send_due()
 
     assert len(fake.made) == 1
-    message = _message(database, outbox_id)
+    message = message_of(database, outbox_id)
     assert (message.status, message.maybe_sent) == ("retry", True)
 
 
@@ -221,13 +191,13 @@ def test_one_hung_request_delays_only_its_own_message(
     fake, _router = twilio
     hung = threading.Event()
     fake.then = [lambda: hung.wait(10)]
-    ids = _queue(database, clock, count=4)
+    ids = queue_texts(database, clock, count=4)
     sender = OutboxSender(database=database, settings=SETTINGS, clock=clock, concurrency=4)
     assert sender.start_due() == 4
     try:
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
-            sent = [_message(database, i).status == "sent" for i in ids]
+            sent = [message_of(database, i).status == "sent" for i in ids]
             if sum(sent) == 3:
                 break
             time.sleep(0.05)
@@ -235,24 +205,24 @@ def test_one_hung_request_delays_only_its_own_message(
     finally:
         hung.set()
         sender.settle()
-    assert all(_message(database, i).status == "sent" for i in ids)
+    assert all(message_of(database, i).status == "sent" for i in ids)
 
 
 def test_the_signed_status_callback_url_the_sender_gave_records_the_row_through_the_webhook(
         database: Database, clock: FixedClock, twilio: tuple[FakeTwilio, respx.MockRouter]) -> None:
     fake, _router = twilio
-    fake.then = [_Killed()]
+    fake.then = [Killed()]
     settings = settings_for(database, twilio_api_base_url=API)
-    [outbox_id] = _queue(database, clock)
+    [outbox_id] = queue_texts(database, clock)
     OutboxSender(database=database, settings=settings, clock=clock, concurrency=1).send_due()
     url = fake.made[0]["status_callback"]
     params = {"MessageSid": fake.made[0]["sid"], "MessageStatus": "delivered"}
 
     client = client_for(database, clock)
     assert client.post(url, data=params, headers={"X-Twilio-Signature": "forged"}).status_code == 403
-    assert _message(database, outbox_id).message_sid is None
+    assert message_of(database, outbox_id).message_sid is None
     response = client.post(url, data=params, headers={"X-Twilio-Signature": sign(url, params)})
 
     assert response.status_code == 200
-    message = _message(database, outbox_id)
+    message = message_of(database, outbox_id)
     assert (message.status, message.message_sid) == ("delivered", fake.made[0]["sid"])
