@@ -3,13 +3,12 @@ for everything live (verification, duplicates, booking, the waiting list, search
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from alembic import command
 from facilities_files import facilities_toml, hikarigaoka, import_facilities_text, shakujii
+from racing import behind
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 from staff_support import add_facilities, add_staff, client_for, clock, csrf_of, log_in
@@ -166,20 +165,6 @@ def test_a_conversation_verified_before_the_removal_cannot_book_the_removed_chil
         assert session.scalar(select(func.count()).select_from(Reservation)) == 0
 
 
-def _in_thread(job: Callable[[], object]) -> tuple[threading.Thread, list[object]]:
-    out: list[object] = []
-
-    def run() -> None:
-        try:
-            out.append(job())
-        except Exception as error:  # surfaced by the test's assertions
-            out.append(error)
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, out
-
-
 def test_a_booking_that_waited_for_the_removal_is_refused(database: Database,
                                                           two_children: tuple[int, str, int, int]) -> None:
     household_pk, _pin, child_id, _sibling = two_children
@@ -193,11 +178,7 @@ def test_a_booking_that_waited_for_the_removal_is_refused(database: Database,
 
     with database.unit_of_work() as session:
         registration.remove_child(session, household_pk=household_pk, child_id=child_id, now=NOW)
-        thread, out = _in_thread(book)  # waits for the removal: the child's row (PostgreSQL), the writer (SQLite)
-        thread.join(timeout=1)
-        assert thread.is_alive()
-        session.commit()
-    thread.join(timeout=60)
+        out = behind(session, book)  # waits for the removal: the child's row (PostgreSQL), the writer (SQLite)
     assert out == [BookingRefusal.NOT_FOUND]
     with database.unit_of_work() as session:
         assert session.scalar(select(func.count()).select_from(Reservation)) == 0
@@ -208,11 +189,7 @@ def test_a_booking_the_removal_waited_for_is_cancelled_by_it(database: Database,
     household_pk, _pin, child_id, _sibling = two_children
     with database.unit_of_work() as session:
         booked = _booked(session, child_id, TUESDAY, NOW)
-        thread, out = _in_thread(lambda: _remove(database, household_pk, child_id))
-        thread.join(timeout=1)
-        assert thread.is_alive()  # waits for the booking to commit
-        session.commit()
-    thread.join(timeout=60)
+        out = behind(session, lambda: _remove(database, household_pk, child_id))  # waits for the booking to commit
     assert out == [[booked.booking_number]]
     with database.unit_of_work() as session:
         assert session.scalars(select(Reservation.status)).one() == "cancelled"
@@ -296,11 +273,7 @@ def test_a_join_of_the_waiting_list_that_waited_for_the_removal_is_refused(datab
     household_pk, child_id, unit = _full_day(database, tmp_path)
     with database.unit_of_work() as session:
         registration.remove_child(session, household_pk=household_pk, child_id=child_id, now=WAIT_NOW)
-        thread, out = _in_thread(lambda: _join(database, child_id, unit))
-        thread.join(timeout=1)
-        assert thread.is_alive()
-        session.commit()
-    thread.join(timeout=60)
+        out = behind(session, lambda: _join(database, child_id, unit))
     assert out == [BookingRefusal.NOT_FOUND]
     with database.unit_of_work() as session:
         assert session.scalar(select(func.count()).select_from(WaitlistEntry)) == 0
@@ -313,11 +286,8 @@ def test_a_place_on_the_waiting_list_the_removal_waited_for_is_taken_off_by_it(d
         joined = waitlist.join(session, child_id=child_id, unit_id=unit, day=WAIT_DAY, channel="voice",
                                language="ja", now=WAIT_NOW)
         assert isinstance(joined, waitlist.Waiting)
-        thread, out = _in_thread(lambda: _remove(database, household_pk, child_id, WAIT_NOW))
-        thread.join(timeout=1)
-        assert thread.is_alive()  # waits for the place to commit
-        session.commit()
-    thread.join(timeout=60)
+        # waits for the place to commit
+        out = behind(session, lambda: _remove(database, household_pk, child_id, WAIT_NOW))
     assert out == [[]]
     with database.unit_of_work() as session:
         assert session.scalars(select(WaitlistEntry.status)).all() == ["removed"]
