@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 from staff_support import add_facilities, add_household, add_staff, client_for, clock, csrf_of, log_in
 from test_registration_importer import DEMO, TODAY, write
 
@@ -75,16 +76,22 @@ def test_a_corrected_birthdate_is_what_verification_then_asks_for(database: Data
         assert isinstance(outcome, Verified) and outcome.child_id == child_id
 
 
+def _booked_beside_a_sibling(session: Session, household_pk: int, child_id: int) -> service.Booked:
+    """A sibling added (a household keeps one child at least), and the child booked on Tuesday."""
+    registration.add_child(session, household_pk=household_pk, now=NOW,
+                           entry=registration.ChildEntry("髙橋 結菜", "タカハシ ユイナ", dt.date(2025, 1, 9)))
+    unit = session.scalar(select(Unit.id).join(Facility).order_by(Facility.key, Unit.key).limit(1))
+    assert unit is not None
+    booked = service.book(session, child_id=child_id, unit_id=unit, day=TUESDAY, channel="voice",
+                          language="ja", now=NOW)
+    assert isinstance(booked, service.Booked)
+    return booked
+
+
 def test_removing_a_child_cancels_its_future_bookings_with_the_usual_text(database: Database) -> None:
     household_pk, child_id = _family(database)
     with database.unit_of_work() as session:
-        registration.add_child(session, household_pk=household_pk, now=NOW,
-                               entry=registration.ChildEntry("髙橋 結菜", "タカハシ ユイナ", dt.date(2025, 1, 9)))
-        unit = session.scalar(select(Unit.id).join(Facility).order_by(Facility.key, Unit.key).limit(1))
-        assert unit is not None
-        booked = service.book(session, child_id=child_id, unit_id=unit, day=TUESDAY, channel="voice",
-                              language="ja", now=NOW)
-        assert isinstance(booked, service.Booked)
+        booked = _booked_beside_a_sibling(session, household_pk, child_id)
         cancelled = registration.remove_child(session, household_pk=household_pk, child_id=child_id, now=NOW)
         session.commit()
     assert cancelled == [booked.booking_number]
@@ -97,13 +104,7 @@ def test_a_removed_child_keeps_its_row_and_its_cancelled_bookings_and_leaves_the
         database: Database) -> None:
     household_pk, child_id = _family(database)
     with database.unit_of_work() as session:
-        registration.add_child(session, household_pk=household_pk, now=NOW,
-                               entry=registration.ChildEntry("髙橋 結菜", "タカハシ ユイナ", dt.date(2025, 1, 9)))
-        unit = session.scalar(select(Unit.id).join(Facility).order_by(Facility.key, Unit.key).limit(1))
-        assert unit is not None
-        booked = service.book(session, child_id=child_id, unit_id=unit, day=TUESDAY, channel="voice",
-                              language="ja", now=NOW)
-        assert isinstance(booked, service.Booked)
+        _booked_beside_a_sibling(session, household_pk, child_id)
         registration.remove_child(session, household_pk=household_pk, child_id=child_id, now=NOW)
         session.commit()
     with database.unit_of_work() as session:
