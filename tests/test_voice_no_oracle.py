@@ -136,24 +136,32 @@ def test_the_right_and_a_wrong_address_of_a_dv_household_run_the_same_statements
     dv, ordinary = _families(database)
     client = client_for(database, FixedClock(WITHIN))
     _last_answer(client, 90, dv)  # warm: the analyser, the caches, the prepared statements
+    counts = _last_answers_statements(database, client, ((dv, None), (dv, WRONG_ADDRESS),
+                                                         (ordinary, WRONG_ADDRESS), (dv, None)), first=1)
+    assert counts[0] == counts[1] == counts[2] == counts[3], counts
+
+
+def _last_answers_statements(database: Database, client: TestClient, calls: tuple[tuple[Family, str | None], ...],
+                             *, first: int) -> list[collections.Counter[str]]:
+    """For each (family, address) call, the statements its last answer ran, by their first three words.
+
+    Only the last answer is counted: the one whose statements could tell a right address from a wrong one."""
     counts: list[collections.Counter[str]] = []
     statements: list[str] = []
 
     def count(conn: object, cursor: object, statement: str, *rest: object) -> None:
         statements.append(" ".join(statement.split()[:3]))
 
-    for n, (family, address) in enumerate(((dv, None), (dv, WRONG_ADDRESS), (ordinary, WRONG_ADDRESS),
-                                           (dv, None)), start=1):
-        # Count only the last answer: the one whose statements could tell a right address from a wrong one.
-        phone_answers = _Recorder(client, n, family, address)
+    for n, (family, address) in enumerate(calls, start=first):
+        answers = _Recorder(client, n, family, address)
         event.listen(database.engine, "before_cursor_execute", count)
         try:
             statements.clear()
-            phone_answers.last()
+            answers.last()
             counts.append(collections.Counter(statements))
         finally:
             event.remove(database.engine, "before_cursor_execute", count)
-    assert counts[0] == counts[1] == counts[2] == counts[3], counts
+    return counts
 
 
 class _Recorder:
@@ -209,21 +217,7 @@ def test_the_answer_that_locks_a_dv_household_runs_the_statements_of_its_right_a
     _last_answer(client, 90, right, caller="+8150666600{n:02d}")  # warm
     _one_failure_short_of_the_lock(client, right, 10)
     _one_failure_short_of_the_lock(client, locking, 20)
-    counts: list[collections.Counter[str]] = []
-    statements: list[str] = []
-
-    def count(conn: object, cursor: object, statement: str, *rest: object) -> None:
-        statements.append(" ".join(statement.split()[:3]))
-
-    for n, (family, address) in enumerate(((right, None), (locking, WRONG_ADDRESS)), start=30):
-        answers = _Recorder(client, n, family, address)
-        event.listen(database.engine, "before_cursor_execute", count)
-        try:
-            statements.clear()
-            answers.last()
-            counts.append(collections.Counter(statements))
-        finally:
-            event.remove(database.engine, "before_cursor_execute", count)
+    counts = _last_answers_statements(database, client, ((right, None), (locking, WRONG_ADDRESS)), first=30)
     assert counts[0] == counts[1], counts
     kinds = [case.kind for case in escalations(database)]
     assert "household_locked" not in kinds
