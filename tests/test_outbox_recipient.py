@@ -7,8 +7,9 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 import respx
+from outbox_support import API, PHONE, START, message_of, queue_texts
 from sqlalchemy import select
-from test_messaging_sender import API, PHONE, START, _created, _message, _messages_path, _queue, _settings
+from test_messaging_sender import _created, _messages_path, _settings
 
 from azukari.clock import FixedClock
 from azukari.db import Database
@@ -49,7 +50,7 @@ def _refused_once_then_sent(api: respx.MockRouter) -> respx.Route:
 def test_a_message_waiting_for_a_retry_goes_to_the_number_staff_put_on_file_meanwhile(
         database: Database, clock: FixedClock, api: respx.MockRouter) -> None:
     route = _refused_once_then_sent(api)
-    [outbox_id] = _queue(database, clock)
+    [outbox_id] = queue_texts(database, clock)
     sender = OutboxSender(database=database, settings=_settings(), clock=clock)
     sender.send_due()  # refused: it waits for a retry, queued to the old number
     _staff_edit(database, phone=NEW_PHONE)
@@ -57,13 +58,13 @@ def test_a_message_waiting_for_a_retry_goes_to_the_number_staff_put_on_file_mean
     sender.send_due()
     assert parse_qs(route.calls.last.request.content.decode())["To"] == [NEW_PHONE]
     assert [parse_qs(c.request.content.decode())["To"] for c in route.calls] == [[PHONE], [NEW_PHONE]]
-    assert _message(database, outbox_id).status == "sent"
+    assert message_of(database, outbox_id).status == "sent"
 
 
 def test_a_message_waiting_when_staff_set_the_dv_flag_and_change_the_number_is_held_for_staff_not_sent(
         database: Database, clock: FixedClock, api: respx.MockRouter) -> None:
     route = _refused_once_then_sent(api)
-    [outbox_id] = _queue(database, clock)
+    [outbox_id] = queue_texts(database, clock)
     sender = OutboxSender(database=database, settings=_settings(), clock=clock)
     sender.send_due()
     _staff_edit(database, phone=NEW_PHONE, dv=True)
@@ -72,7 +73,7 @@ def test_a_message_waiting_when_staff_set_the_dv_flag_and_change_the_number_is_h
     clock.advance(hours=1)
     sender.send_due()
     assert len(route.calls) == 1  # only the first, refused try
-    assert _message(database, outbox_id).status == "held"
+    assert message_of(database, outbox_id).status == "held"
     with database.unit_of_work() as session:
         cases = session.scalars(select(Escalation)).all()
         assert [(c.kind, c.dv, c.details.get("outbox_id")) for c in cases] == [("message_held", True, outbox_id)]
@@ -82,7 +83,7 @@ def test_a_message_waiting_when_staff_set_the_dv_flag_and_change_the_number_is_h
 def test_a_dv_households_new_message_is_never_sent(database: Database, clock: FixedClock,
                                                   api: respx.MockRouter) -> None:
     route = api.post(_messages_path(_settings())).mock(side_effect=_created)
-    _queue(database, clock)
+    queue_texts(database, clock)
     _staff_edit(database, dv=True)
     OutboxSender(database=database, settings=_settings(), clock=clock).send_due()
     assert route.calls.call_count == 0
